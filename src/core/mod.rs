@@ -1,0 +1,15 @@
+//! The pure core: domain types, Thai numbers, the provider wire format, the
+//! rate limiter and (later) validation and the batch engine.
+//!
+//! Invariant: nothing under `core` touches `web_sys`, `js_sys`, `gloo`,
+//! `leptos`, `JsValue` or a wall clock. Time comes in as arguments, I/O goes
+//! out through traits. It builds and is tested natively.
+
+pub mod hash;
+pub mod prompt;
+pub mod registry;
+mod registry_data;
+pub mod provider;
+pub mod rate_limit;
+pub mod rng;
+pub mod thai;

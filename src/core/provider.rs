@@ -1,0 +1,401 @@
+//! Vision-LLM APIs on the wire: building a request for one image and reading
+//! the answer, for OpenAI-compatible chat completions (OpenRouter, OpenAI,
+//! Ollama, vLLM) and Anthropic Messages.
+//!
+//! Pure: produces an [`HttpRequest`] description and reads response bodies;
+//! sending is the job of an adapter (`web::http` in the browser).
+
+use base64::Engine as _;
+use serde_json::{json, Value};
+use std::fmt;
+
+/// Which API dialect an endpoint speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ApiKind {
+    /// `POST {base}/chat/completions`, `Authorization: Bearer`.
+    #[default]
+    OpenAiCompatible,
+    /// `POST {base}/messages`, `x-api-key`, `anthropic-version`.
+    Anthropic,
+}
+
+impl ApiKind {
+    /// Stable identifier for settings storage and `<select>` values.
+    pub fn id(self) -> &'static str {
+        match self {
+            ApiKind::OpenAiCompatible => "openai",
+            ApiKind::Anthropic => "anthropic",
+        }
+    }
+
+    /// The inverse of [`ApiKind::id`]; unknown ids give the default.
+    pub fn from_id(id: &str) -> Self {
+        match id {
+            "anthropic" => ApiKind::Anthropic,
+            _ => ApiKind::OpenAiCompatible,
+        }
+    }
+}
+
+/// An API key. Its `Debug` and `Display` never show it.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// Wraps a key, trimming blanks a paste may bring.
+    pub fn new(key: &str) -> Self {
+        ApiKey(key.trim().to_string())
+    }
+    /// The key itself, for the one header that carries it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    /// Whether no key was given (local Ollama/vLLM need none).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_empty() {
+            "ApiKey(none)"
+        } else {
+            "ApiKey(***)"
+        })
+    }
+}
+
+/// Where and how to ask a model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProviderSettings {
+    /// API dialect.
+    pub kind: ApiKind,
+    /// Base URL, e.g. `https://openrouter.ai/api/v1` or `http://127.0.0.1:8787/v1`.
+    pub endpoint: String,
+    /// Model name as the provider knows it.
+    pub model: String,
+    /// The key; sent only to `endpoint`.
+    pub api_key: ApiKey,
+    /// Upper bound on the answer's length, in tokens.
+    pub max_tokens: u32,
+}
+
+impl Default for ProviderSettings {
+    fn default() -> Self {
+        ProviderSettings {
+            kind: ApiKind::OpenAiCompatible,
+            endpoint: "http://127.0.0.1:8787/v1".into(),
+            model: "tallyscan-sim".into(),
+            api_key: ApiKey::default(),
+            max_tokens: 2048,
+        }
+    }
+}
+
+/// Why settings cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SettingsError {
+    /// The endpoint is not an http(s) URL.
+    #[error("the endpoint must start with http:// or https:// (got \"{0}\")")]
+    BadEndpoint(String),
+    /// No model name.
+    #[error("the model name is empty")]
+    NoModel,
+}
+
+impl ProviderSettings {
+    /// Checks the settings before any request is built.
+    pub fn validate(&self) -> Result<(), SettingsError> {
+        let e = self.endpoint.trim();
+        if !(e.starts_with("http://") || e.starts_with("https://")) || e.len() < 10 {
+            return Err(SettingsError::BadEndpoint(e.to_string()));
+        }
+        if self.model.trim().is_empty() {
+            return Err(SettingsError::NoModel);
+        }
+        Ok(())
+    }
+
+    /// The full URL requests go to.
+    pub fn url(&self) -> String {
+        let base = self.endpoint.trim().trim_end_matches('/');
+        match self.kind {
+            ApiKind::OpenAiCompatible if base.ends_with("/chat/completions") => base.to_string(),
+            ApiKind::Anthropic if base.ends_with("/messages") => base.to_string(),
+            ApiKind::OpenAiCompatible => format!("{base}/chat/completions"),
+            ApiKind::Anthropic => format!("{base}/messages"),
+        }
+    }
+}
+
+/// A request ready to send. `Debug` hides header values that carry the key.
+#[derive(Clone, PartialEq)]
+pub struct HttpRequest {
+    /// Full URL.
+    pub url: String,
+    /// Header name/value pairs.
+    pub headers: Vec<(String, String)>,
+    /// JSON body.
+    pub body: String,
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                let secret = k.eq_ignore_ascii_case("authorization") || k.eq_ignore_ascii_case("x-api-key");
+                (k.as_str(), if secret { "***" } else { v.as_str() })
+            })
+            .collect();
+        f.debug_struct("HttpRequest")
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body_bytes", &self.body.len())
+            .finish()
+    }
+}
+
+/// Guesses an image's media type from its first bytes.
+pub fn sniff_image_type(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0x89, b'P', b'N', b'G', ..] => Some("image/png"),
+        [0xFF, 0xD8, 0xFF, ..] => Some("image/jpeg"),
+        [b'G', b'I', b'F', b'8', ..] => Some("image/gif"),
+        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Some("image/webp"),
+        _ => None,
+    }
+}
+
+/// Builds the request that asks the model to read one form image.
+pub fn build_request(settings: &ProviderSettings, media_type: &str, image: &[u8], prompt: &str) -> HttpRequest {
+    let data = base64::engine::general_purpose::STANDARD.encode(image);
+    build_request_b64(settings, media_type, &data, prompt)
+}
+
+/// As [`build_request`], from image data already in base64.
+pub fn build_request_b64(settings: &ProviderSettings, media_type: &str, data_b64: &str, prompt: &str) -> HttpRequest {
+    let mut headers = vec![("content-type".to_string(), "application/json".to_string())];
+    let body = match settings.kind {
+        ApiKind::OpenAiCompatible => {
+            if !settings.api_key.is_empty() {
+                headers.push((
+                    "authorization".into(),
+                    format!("Bearer {}", settings.api_key.expose()),
+                ));
+            }
+            json!({
+                "model": settings.model.trim(),
+                "temperature": 0,
+                "max_tokens": settings.max_tokens,
+                "messages": [{
+                    "role": "user",
+                    "content": [
+                        {"type": "text", "text": prompt},
+                        {"type": "image_url", "image_url": {"url": format!("data:{media_type};base64,{data_b64}")}}
+                    ]
+                }]
+            })
+        }
+        ApiKind::Anthropic => {
+            if !settings.api_key.is_empty() {
+                headers.push(("x-api-key".into(), settings.api_key.expose().to_string()));
+            }
+            headers.push(("anthropic-version".into(), "2023-06-01".into()));
+            headers.push((
+                "anthropic-dangerous-direct-browser-access".into(),
+                "true".into(),
+            ));
+            json!({
+                "model": settings.model.trim(),
+                "max_tokens": settings.max_tokens,
+                "temperature": 0,
+                "messages": [{
+                    "role": "user",
+                    "content": [
+                        {"type": "image", "source": {"type": "base64", "media_type": media_type, "data": data_b64}},
+                        {"type": "text", "text": prompt}
+                    ]
+                }]
+            })
+        }
+    };
+    HttpRequest {
+        url: settings.url(),
+        headers,
+        body: body.to_string(),
+    }
+}
+
+/// Token counts a provider reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Usage {
+    /// Prompt (input) tokens.
+    pub input_tokens: u64,
+    /// Completion (output) tokens.
+    pub output_tokens: u64,
+}
+
+/// The model's text answer and what it cost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelAnswer {
+    /// The text the model wrote (to be parsed by `core::extract`).
+    pub text: String,
+    /// Usage, when the API reported it.
+    pub usage: Option<Usage>,
+}
+
+/// Why a successful (2xx) response body held no answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AnswerError {
+    /// The body is not JSON at all.
+    #[error("the API's answer is not JSON: {0}")]
+    NotJson(String),
+    /// JSON, but without the expected text field.
+    #[error("the API's answer has no text ({0})")]
+    NoText(String),
+}
+
+/// Reads the model's text out of a 2xx response body.
+pub fn parse_answer(kind: ApiKind, body: &str) -> Result<ModelAnswer, AnswerError> {
+    let v: Value = serde_json::from_str(body).map_err(|_| {
+        AnswerError::NotJson(body.chars().take(120).collect())
+    })?;
+    let text = match kind {
+        ApiKind::OpenAiCompatible => {
+            let content = &v["choices"][0]["message"]["content"];
+            match content {
+                Value::String(s) => Some(s.clone()),
+                Value::Array(parts) => Some(
+                    parts
+                        .iter()
+                        .filter_map(|p| p["text"].as_str())
+                        .collect::<Vec<_>>()
+                        .join(""),
+                ),
+                _ => None,
+            }
+        }
+        ApiKind::Anthropic => v["content"].as_array().map(|parts| {
+            parts
+                .iter()
+                .filter(|p| p["type"] == "text")
+                .filter_map(|p| p["text"].as_str())
+                .collect::<Vec<_>>()
+                .join("")
+        }),
+    };
+    let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
+        let why = error_message(&v).unwrap_or_else(|| "empty or missing content".to_string());
+        return Err(AnswerError::NoText(why));
+    };
+    let u = &v["usage"];
+    let usage = match kind {
+        ApiKind::OpenAiCompatible => u["prompt_tokens"].as_u64().map(|i| Usage {
+            input_tokens: i,
+            output_tokens: u["completion_tokens"].as_u64().unwrap_or(0),
+        }),
+        ApiKind::Anthropic => u["input_tokens"].as_u64().map(|i| Usage {
+            input_tokens: i,
+            output_tokens: u["output_tokens"].as_u64().unwrap_or(0),
+        }),
+    };
+    Ok(ModelAnswer { text, usage })
+}
+
+fn error_message(v: &Value) -> Option<String> {
+    v["error"]["message"]
+        .as_str()
+        .or_else(|| v["error"].as_str())
+        .or_else(|| v["message"].as_str())
+        .map(|s| s.chars().take(300).collect())
+}
+
+/// The provider's own explanation in an error body, if it gave one.
+pub fn error_body_message(body: &str) -> Option<String> {
+    serde_json::from_str::<Value>(body)
+        .ok()
+        .and_then(|v| error_message(&v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(kind: ApiKind) -> ProviderSettings {
+        ProviderSettings {
+            kind,
+            endpoint: "https://api.example.test/v1/".into(),
+            model: "m".into(),
+            api_key: ApiKey::new(" sk-secret "),
+            max_tokens: 100,
+        }
+    }
+
+    #[test]
+    fn openai_request_shape() {
+        let r = build_request(&settings(ApiKind::OpenAiCompatible), "image/png", b"abc", "read");
+        assert_eq!(r.url, "https://api.example.test/v1/chat/completions");
+        assert!(r.headers.contains(&("authorization".into(), "Bearer sk-secret".into())));
+        let v: Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(v["messages"][0]["content"][1]["image_url"]["url"], "data:image/png;base64,YWJj");
+        assert_eq!(v["model"], "m");
+    }
+
+    #[test]
+    fn anthropic_request_shape() {
+        let r = build_request(&settings(ApiKind::Anthropic), "image/jpeg", b"abc", "read");
+        assert_eq!(r.url, "https://api.example.test/v1/messages");
+        assert!(r.headers.contains(&("x-api-key".into(), "sk-secret".into())));
+        assert!(r.headers.iter().any(|(k, _)| k == "anthropic-version"));
+        let v: Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(v["messages"][0]["content"][0]["source"]["data"], "YWJj");
+    }
+
+    #[test]
+    fn key_never_in_debug_output() {
+        let s = settings(ApiKind::OpenAiCompatible);
+        let r = build_request(&s, "image/png", b"abc", "read");
+        assert!(!format!("{s:?}{r:?}").contains("sk-secret"));
+        assert!(format!("{r:?}").contains("***"));
+    }
+
+    #[test]
+    fn settings_validation() {
+        let mut s = settings(ApiKind::OpenAiCompatible);
+        assert_eq!(s.validate(), Ok(()));
+        s.endpoint = "ftp://x".into();
+        assert!(matches!(s.validate(), Err(SettingsError::BadEndpoint(_))));
+        s.endpoint = "http://127.0.0.1:8787/v1".into();
+        s.model = " ".into();
+        assert_eq!(s.validate(), Err(SettingsError::NoModel));
+    }
+
+    #[test]
+    fn answers_of_both_kinds() {
+        let oa = r#"{"choices":[{"message":{"content":"{\"a\":1}"}}],"usage":{"prompt_tokens":10,"completion_tokens":5}}"#;
+        assert_eq!(
+            parse_answer(ApiKind::OpenAiCompatible, oa),
+            Ok(ModelAnswer { text: "{\"a\":1}".into(), usage: Some(Usage { input_tokens: 10, output_tokens: 5 }) })
+        );
+        let an = r#"{"content":[{"type":"text","text":"hi "},{"type":"text","text":"there"}],"usage":{"input_tokens":3,"output_tokens":2}}"#;
+        assert_eq!(parse_answer(ApiKind::Anthropic, an).unwrap().text, "hi there");
+        assert!(matches!(parse_answer(ApiKind::Anthropic, "<html>"), Err(AnswerError::NotJson(_))));
+        let err = r#"{"error":{"message":"model overloaded"}}"#;
+        assert_eq!(
+            parse_answer(ApiKind::OpenAiCompatible, err),
+            Err(AnswerError::NoText("model overloaded".into()))
+        );
+        assert_eq!(error_body_message(err).as_deref(), Some("model overloaded"));
+    }
+
+    #[test]
+    fn sniffing() {
+        assert_eq!(sniff_image_type(b"\x89PNG\r\n"), Some("image/png"));
+        assert_eq!(sniff_image_type(b"\xff\xd8\xff\xe0"), Some("image/jpeg"));
+        assert_eq!(sniff_image_type(b"RIFF1234WEBPVP8"), Some("image/webp"));
+        assert_eq!(sniff_image_type(b"%PDF-1.4"), None);
+    }
+}

@@ -1,0 +1,428 @@
+//! Thai digits and Thai number words, both directions.
+//!
+//! Count forms write every number twice: in digits (Arabic or Thai ๐-๙) and
+//! in words (หนึ่งร้อยแปด = 108). This module turns both into integers and
+//! back. Pure: imports std only.
+
+use std::fmt;
+
+/// The largest number [`to_words`] and [`parse_words`] are meant for.
+pub const MAX_WORDS: u64 = 9_999_999;
+
+const THAI_ZERO: u32 = 0x0E50;
+
+/// Replaces Thai digits (๐-๙) with ASCII digits; everything else is kept.
+pub fn thai_to_ascii_digits(s: &str) -> String {
+    s.chars()
+        .map(|c| match c as u32 {
+            cp @ THAI_ZERO..=0x0E59 => char::from(b'0' + (cp - THAI_ZERO) as u8),
+            _ => c,
+        })
+        .collect()
+}
+
+/// Writes `n` with Thai digits: 108 -> "๑๐๘".
+pub fn to_thai_digits(n: u64) -> String {
+    n.to_string()
+        .chars()
+        .map(|c| char::from_u32(THAI_ZERO + (c as u32 - '0' as u32)).unwrap_or(c))
+        .collect()
+}
+
+/// Why a number written in digits could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DigitsError {
+    /// Nothing but blanks, dashes or dots.
+    Empty,
+    /// A character that is not a digit or a thousands separator.
+    NotANumber(String),
+    /// More digits than a count can have.
+    TooLarge(String),
+}
+
+impl fmt::Display for DigitsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DigitsError::Empty => write!(f, "no number written"),
+            DigitsError::NotANumber(s) => write!(f, "\"{s}\" is not a whole number"),
+            DigitsError::TooLarge(s) => write!(f, "\"{s}\" is too large for a vote count"),
+        }
+    }
+}
+
+/// Reads a count written in digits: "1,234", "๑๒๓", " 42 ", "1 234", "42.0".
+pub fn parse_digits(s: &str) -> Result<u64, DigitsError> {
+    let ascii = thai_to_ascii_digits(s.trim());
+    let mut cleaned: String = ascii
+        .chars()
+        .filter(|c| !matches!(c, ',' | ' ' | '\u{a0}' | '_' | '\''))
+        .collect();
+    if let Some(stripped) = cleaned.strip_suffix(".0").or(cleaned.strip_suffix(".00")) {
+        cleaned = stripped.to_string();
+    }
+    if cleaned.is_empty() || cleaned.chars().all(|c| matches!(c, '-' | '.' | '–')) {
+        return Err(DigitsError::Empty);
+    }
+    if !cleaned.chars().all(|c| c.is_ascii_digit()) {
+        return Err(DigitsError::NotANumber(s.trim().to_string()));
+    }
+    if cleaned.len() > 12 {
+        return Err(DigitsError::TooLarge(s.trim().to_string()));
+    }
+    cleaned
+        .parse()
+        .map_err(|_| DigitsError::NotANumber(s.trim().to_string()))
+}
+
+const DIGIT_WORDS: [&str; 10] = [
+    "ศูนย์",
+    "หนึ่ง",
+    "สอง",
+    "สาม",
+    "สี่",
+    "ห้า",
+    "หก",
+    "เจ็ด",
+    "แปด",
+    "เก้า",
+];
+const PLACE_WORDS: [&str; 6] = ["", "สิบ", "ร้อย", "พัน", "หมื่น", "แสน"];
+
+/// Writes `n` in Thai words as the forms do: 108 -> "หนึ่งร้อยแปด",
+/// 21 -> "ยี่สิบเอ็ด", 101 -> "หนึ่งร้อยเอ็ด", 0 -> "ศูนย์".
+pub fn to_words(n: u64) -> String {
+    if n == 0 {
+        return DIGIT_WORDS[0].to_string();
+    }
+    let mut out = String::new();
+    let millions = n / 1_000_000;
+    let rest = n % 1_000_000;
+    if millions > 0 {
+        out.push_str(&to_words(millions));
+        out.push_str("ล้าน");
+    }
+    if rest > 0 {
+        write_below_million(rest, millions > 0, &mut out);
+    }
+    out
+}
+
+fn write_below_million(n: u64, after_million: bool, out: &mut String) {
+    let digits: Vec<u64> = (0..6).map(|p| (n / 10u64.pow(p)) % 10).collect();
+    for place in (0..6).rev() {
+        let d = digits[place as usize] as usize;
+        if d == 0 {
+            continue;
+        }
+        match place {
+            1 => {
+                match d {
+                    1 => {}
+                    2 => out.push_str("ยี่"),
+                    _ => out.push_str(DIGIT_WORDS[d]),
+                }
+                out.push_str("สิบ");
+            }
+            0 => {
+                if d == 1 && (n >= 10 || after_million) {
+                    out.push_str("เอ็ด");
+                } else {
+                    out.push_str(DIGIT_WORDS[d]);
+                }
+            }
+            _ => {
+                out.push_str(DIGIT_WORDS[d]);
+                out.push_str(PLACE_WORDS[place as usize]);
+            }
+        }
+    }
+}
+
+/// Why a number written in Thai words could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WordsError {
+    /// Nothing written.
+    Empty,
+    /// Text that is not a Thai number word, starting at this character offset.
+    UnknownWord { at: usize, rest: String },
+    /// Words in an order no number has ("สิบร้อย", "หนึ่งสอง").
+    BadOrder(String),
+    /// Beyond [`MAX_WORDS`].
+    TooLarge,
+}
+
+impl fmt::Display for WordsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WordsError::Empty => write!(f, "no number written in words"),
+            WordsError::UnknownWord { rest, .. } => {
+                write!(f, "\"{rest}\" is not a Thai number word")
+            }
+            WordsError::BadOrder(s) => write!(f, "\"{s}\" is not a valid Thai number"),
+            WordsError::TooLarge => write!(f, "number in words is larger than {MAX_WORDS}"),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Token {
+    Digit(u64),
+    /// เอ็ด: one, only in the units place after a larger place.
+    Et,
+    /// ยี่: two, only before สิบ.
+    Yi,
+    Place(u64),
+    Million,
+}
+
+const TOKENS: [(&str, Token); 18] = [
+    ("ศูนย์", Token::Digit(0)),
+    ("หนึ่ง", Token::Digit(1)),
+    ("เอ็ด", Token::Et),
+    ("สอง", Token::Digit(2)),
+    ("ยี่", Token::Yi),
+    ("สาม", Token::Digit(3)),
+    ("สี่", Token::Digit(4)),
+    ("ห้า", Token::Digit(5)),
+    ("หก", Token::Digit(6)),
+    ("เจ็ด", Token::Digit(7)),
+    ("แปด", Token::Digit(8)),
+    ("เก้า", Token::Digit(9)),
+    ("สิบ", Token::Place(10)),
+    ("ร้อย", Token::Place(100)),
+    ("พัน", Token::Place(1_000)),
+    ("หมื่น", Token::Place(10_000)),
+    ("แสน", Token::Place(100_000)),
+    ("ล้าน", Token::Million),
+];
+
+/// Words that may surround a number on a form and carry no value.
+const NOISE: [&str; 6] = ["ถ้วน", "บัตร", "คะแนน", "เสียง", "ใบ", "จำนวน"];
+
+fn tokenize(s: &str) -> Result<Vec<Token>, WordsError> {
+    let mut tokens = Vec::new();
+    let mut rest = s;
+    let mut at = 0;
+    'outer: while !rest.is_empty() {
+        let c = rest.chars().next().unwrap_or(' ');
+        if c.is_whitespace() || matches!(c, '\u{200b}' | '-' | '(' | ')' | '.' | ',' | '"') {
+            rest = &rest[c.len_utf8()..];
+            at += 1;
+            continue;
+        }
+        for (word, token) in TOKENS {
+            if let Some(r) = rest.strip_prefix(word) {
+                tokens.push(token);
+                at += word.chars().count();
+                rest = r;
+                continue 'outer;
+            }
+        }
+        for word in NOISE {
+            if let Some(r) = rest.strip_prefix(word) {
+                at += word.chars().count();
+                rest = r;
+                continue 'outer;
+            }
+        }
+        return Err(WordsError::UnknownWord {
+            at,
+            rest: rest.chars().take(12).collect(),
+        });
+    }
+    Ok(tokens)
+}
+
+/// Reads a number written in Thai words: "หนึ่งร้อยแปด" -> 108. Accepts
+/// "ร้อยห้า" (no หนึ่ง), both "หนึ่งร้อยเอ็ด" and "หนึ่งร้อยหนึ่ง", spaces,
+/// and the words ถ้วน / บัตร / คะแนน around the number.
+pub fn parse_words(s: &str) -> Result<u64, WordsError> {
+    let normalized: String = s.trim().chars().filter(|c| *c != '\u{200b}').collect();
+    let tokens = tokenize(&normalized)?;
+    if tokens.is_empty() {
+        return Err(WordsError::Empty);
+    }
+    let bad = || WordsError::BadOrder(s.trim().to_string());
+    let mut millions: Option<u64> = None;
+    let mut group: u64 = 0;
+    let mut pending: Option<u64> = None;
+    // The last place used in this group: places must strictly decrease.
+    let mut last_place = u64::MAX;
+    let mut after_yi = false;
+    let mut zero_seen = false;
+    for &tok in &tokens {
+        if after_yi && !matches!(tok, Token::Place(10)) {
+            return Err(bad());
+        }
+        match tok {
+            Token::Digit(d) => {
+                if pending.is_some() {
+                    return Err(bad());
+                }
+                if d == 0 {
+                    // ศูนย์ only stands alone.
+                    if tokens.len() != 1 {
+                        return Err(bad());
+                    }
+                    zero_seen = true;
+                }
+                pending = Some(d);
+            }
+            Token::Et => {
+                // เอ็ด: units after a larger place (or alone after ล้าน).
+                if pending.is_some() || (last_place == u64::MAX && millions.is_none()) {
+                    return Err(bad());
+                }
+                if last_place == 1 {
+                    return Err(bad());
+                }
+                pending = Some(1);
+                last_place = 1;
+            }
+            Token::Yi => {
+                if pending.is_some() {
+                    return Err(bad());
+                }
+                pending = Some(2);
+                after_yi = true;
+            }
+            Token::Place(p) => {
+                if p >= last_place {
+                    return Err(bad());
+                }
+                let d = pending.take().unwrap_or(1);
+                if d == 0 {
+                    return Err(bad());
+                }
+                group += d * p;
+                last_place = p;
+                after_yi = false;
+            }
+            Token::Million => {
+                if millions.is_some() {
+                    return Err(WordsError::TooLarge);
+                }
+                let m = group + pending.take().unwrap_or(0);
+                millions = Some(if m == 0 { 1 } else { m });
+                group = 0;
+                last_place = u64::MAX;
+            }
+        }
+    }
+    if after_yi {
+        return Err(bad());
+    }
+    let value = millions.unwrap_or(0) * 1_000_000 + group + pending.unwrap_or(0);
+    if value == 0 && !zero_seen {
+        return Err(bad());
+    }
+    if value > MAX_WORDS {
+        return Err(WordsError::TooLarge);
+    }
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(words: &str, n: u64) {
+        assert_eq!(parse_words(words), Ok(n), "parse_words({words:?})");
+    }
+
+    #[test]
+    fn words_from_real_forms() {
+        // ../shared/fixtures/forms/ground-truth.json, constituency form, แพร่ เขต 1.
+        for (w, n) in [
+            ("หนึ่งร้อยแปด", 108),
+            ("ห้าสิบสี่", 54),
+            ("สิบห้า", 15),
+            ("สี่ร้อยยี่สิบสี่", 424),
+            ("แปด", 8),
+            ("ห้า", 5),
+            ("หกร้อยสิบสี่", 614),
+            ("เจ็ด", 7),
+            ("สามสิบหก", 36),
+        ] {
+            check(w, n);
+            assert_eq!(to_words(n), w);
+        }
+    }
+
+    #[test]
+    fn word_variants() {
+        check("ศูนย์", 0);
+        check("สิบ", 10);
+        check("สิบเอ็ด", 11);
+        check("ยี่สิบเอ็ด", 21);
+        check("ยี่สิบ", 20);
+        check("ร้อยห้า", 105);
+        check("หนึ่งร้อยเอ็ด", 101);
+        check("หนึ่งร้อยหนึ่ง", 101);
+        check("หนึ่ง พัน สองร้อย", 1200);
+        check("หนึ่งร้อยแปดถ้วน", 108);
+        check("หนึ่งร้อยแปด บัตร", 108);
+        check("หนึ่งล้าน", 1_000_000);
+        check("ล้านเอ็ด", 1_000_001);
+        check("เก้าล้านเก้าแสนเก้าหมื่นเก้าพันเก้าร้อยเก้าสิบเก้า", 9_999_999);
+        check("สองหมื่นสามพันสี่สิบ", 23_040);
+    }
+
+    #[test]
+    fn words_errors_are_specific() {
+        assert_eq!(parse_words(""), Err(WordsError::Empty));
+        assert_eq!(parse_words("ถ้วน"), Err(WordsError::Empty));
+        assert!(matches!(
+            parse_words("หนึ่งร้อยabc"),
+            Err(WordsError::UnknownWord { at: 9, .. })
+        ));
+        assert!(matches!(
+            parse_words("สิบร้อย"),
+            Err(WordsError::BadOrder(_))
+        ));
+        assert!(matches!(
+            parse_words("หนึ่งสอง"),
+            Err(WordsError::BadOrder(_))
+        ));
+        assert!(matches!(parse_words("ยี่ร้อย"), Err(WordsError::BadOrder(_))));
+        assert!(matches!(parse_words("เอ็ด"), Err(WordsError::BadOrder(_))));
+        assert!(matches!(
+            parse_words("ศูนย์ร้อย"),
+            Err(WordsError::BadOrder(_))
+        ));
+        assert_eq!(
+            parse_words("สิบล้าน"),
+            Err(WordsError::TooLarge),
+            "10,000,000 is past the range"
+        );
+    }
+
+    #[test]
+    fn words_round_trip_sampled() {
+        // Every number below 20,000, then a stride over the rest of the range.
+        let mut n = 0u64;
+        while n <= MAX_WORDS {
+            let w = to_words(n);
+            assert_eq!(parse_words(&w), Ok(n), "{n} -> {w}");
+            n += if n < 20_000 { 1 } else { 997 };
+        }
+        assert_eq!(parse_words(&to_words(MAX_WORDS)), Ok(MAX_WORDS));
+    }
+
+    #[test]
+    fn digits() {
+        assert_eq!(thai_to_ascii_digits("ส.ส. ๕/๑๘"), "ส.ส. 5/18");
+        assert_eq!(to_thai_digits(614), "๖๑๔");
+        assert_eq!(parse_digits("๖๑๔"), Ok(614));
+        assert_eq!(parse_digits("1,234"), Ok(1234));
+        assert_eq!(parse_digits(" 42 "), Ok(42));
+        assert_eq!(parse_digits("42.0"), Ok(42));
+        assert_eq!(parse_digits("-"), Err(DigitsError::Empty));
+        assert_eq!(parse_digits(""), Err(DigitsError::Empty));
+        assert!(matches!(parse_digits("4x2"), Err(DigitsError::NotANumber(_))));
+        assert!(matches!(
+            parse_digits("1234567890123"),
+            Err(DigitsError::TooLarge(_))
+        ));
+    }
+}
