@@ -6,6 +6,7 @@
 //! out through traits. It builds and is tested natively.
 
 pub mod hash;
+pub mod image;
 pub mod prompt;
 pub mod registry;
 mod registry_data;

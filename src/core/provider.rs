@@ -158,6 +158,51 @@ impl fmt::Debug for HttpRequest {
     }
 }
 
+/// A response as the transport received it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// Headers that matter to retries (lowercase names).
+    pub headers: Vec<(String, String)>,
+    /// The body as text.
+    pub body: String,
+}
+
+impl HttpResponse {
+    /// A header's value by lowercase name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Headers a transport should copy into [`HttpResponse::headers`].
+pub const INTERESTING_HEADERS: [&str; 6] = [
+    "retry-after",
+    "retry-after-ms",
+    "x-ratelimit-reset-requests",
+    "x-ratelimit-remaining-requests",
+    "anthropic-ratelimit-requests-reset",
+    "content-type",
+];
+
+/// Why no HTTP response arrived.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransportError {
+    /// The network failed (offline, DNS, refused, CORS, dropped connection).
+    #[error("network error: {0}")]
+    Network(String),
+    /// No answer within the timeout (milliseconds).
+    #[error("no answer within {:.1} s", *.0 as f64 / 1000.0)]
+    Timeout(u64),
+    /// Cancelled by the user.
+    #[error("cancelled")]
+    Cancelled,
+}
+
 /// Guesses an image's media type from its first bytes.
 pub fn sniff_image_type(bytes: &[u8]) -> Option<&'static str> {
     match bytes {
@@ -320,6 +365,52 @@ pub fn error_body_message(body: &str) -> Option<String> {
         .and_then(|v| error_message(&v))
 }
 
+/// Why a request got no usable answer, read from the HTTP response.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    /// 401/403: the key is wrong, missing or not allowed.
+    #[error("the API key was refused (HTTP {status}): {message}")]
+    KeyRefused {
+        /// 401 or 403.
+        status: u16,
+        /// The provider's words.
+        message: String,
+    },
+    /// Any other non-2xx status.
+    #[error("HTTP {status}: {message}")]
+    Status {
+        /// The status.
+        status: u16,
+        /// The provider's words, or the start of the body.
+        message: String,
+    },
+    /// A 2xx without a readable answer.
+    #[error(transparent)]
+    Answer(#[from] AnswerError),
+}
+
+/// Reads a response: the model's answer for a 2xx, a typed error otherwise.
+pub fn interpret(kind: ApiKind, resp: &HttpResponse) -> Result<ModelAnswer, ApiError> {
+    if (200..300).contains(&resp.status) {
+        return Ok(parse_answer(kind, &resp.body)?);
+    }
+    let message = error_body_message(&resp.body).unwrap_or_else(|| {
+        let start: String = resp.body.chars().take(120).collect();
+        if start.trim().is_empty() {
+            "no details given".to_string()
+        } else {
+            start
+        }
+    });
+    Err(match resp.status {
+        401 | 403 => ApiError::KeyRefused {
+            status: resp.status,
+            message,
+        },
+        status => ApiError::Status { status, message },
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -389,6 +480,23 @@ mod tests {
             Err(AnswerError::NoText("model overloaded".into()))
         );
         assert_eq!(error_body_message(err).as_deref(), Some("model overloaded"));
+    }
+
+    #[test]
+    fn interpreting_statuses() {
+        let resp = |status, body: &str| HttpResponse { status, headers: vec![], body: body.into() };
+        let k = ApiKind::OpenAiCompatible;
+        assert!(matches!(
+            interpret(k, &resp(401, r#"{"error":{"message":"invalid key"}}"#)),
+            Err(ApiError::KeyRefused { status: 401, message }) if message == "invalid key"
+        ));
+        assert_eq!(
+            interpret(k, &resp(503, "")).unwrap_err().to_string(),
+            "HTTP 503: no details given"
+        );
+        assert!(matches!(interpret(k, &resp(200, "{")), Err(ApiError::Answer(AnswerError::NotJson(_)))));
+        let ok = r#"{"choices":[{"message":{"content":"x"}}]}"#;
+        assert_eq!(interpret(k, &resp(200, ok)).unwrap().text, "x");
     }
 
     #[test]

@@ -151,6 +151,7 @@ mod tests {
         assert_eq!(Quota::new(-1.0, 1).rate_per_sec, 2.0);
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     proptest::proptest! {
         /// Over any window of length t, at most burst + rate·t requests pass.
         #[test]

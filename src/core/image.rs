@@ -1,0 +1,58 @@
+//! Checks on an image before it is sent: is it an image we can send, and
+//! is it small enough. Pure: works on bytes.
+
+use super::provider::sniff_image_type;
+
+/// Largest image sent as is. Providers cap request bodies around 20 MB
+/// (base64 adds a third).
+pub const MAX_IMAGE_BYTES: usize = 15 * 1024 * 1024;
+
+/// Why a file cannot be sent to the model.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ImageError {
+    /// Zero bytes.
+    #[error("the file is empty")]
+    Empty,
+    /// Not PNG, JPEG, GIF or WebP.
+    #[error("not an image the model can read (PNG, JPEG, GIF or WebP expected)")]
+    NotAnImage,
+    /// Larger than [`MAX_IMAGE_BYTES`].
+    #[error("the image is too large to send ({mb:.1} MB; the limit is {limit_mb} MB)")]
+    TooLarge {
+        /// Size in MB.
+        mb: f64,
+        /// The limit in MB.
+        limit_mb: usize,
+    },
+}
+
+/// The media type to send `bytes` as, or why they cannot be sent.
+pub fn check_image(bytes: &[u8]) -> Result<&'static str, ImageError> {
+    if bytes.is_empty() {
+        return Err(ImageError::Empty);
+    }
+    let media = sniff_image_type(bytes).ok_or(ImageError::NotAnImage)?;
+    if bytes.len() > MAX_IMAGE_BYTES {
+        return Err(ImageError::TooLarge {
+            mb: bytes.len() as f64 / (1024.0 * 1024.0),
+            limit_mb: MAX_IMAGE_BYTES / (1024 * 1024),
+        });
+    }
+    Ok(media)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checks() {
+        assert_eq!(check_image(b""), Err(ImageError::Empty));
+        assert_eq!(check_image(b"hello"), Err(ImageError::NotAnImage));
+        assert_eq!(check_image(b"\x89PNG\r\n\x1a\n"), Ok("image/png"));
+        let mut big = b"\xff\xd8\xff".to_vec();
+        big.resize(50 * 1024 * 1024, 0);
+        let e = check_image(&big).unwrap_err();
+        assert_eq!(e.to_string(), "the image is too large to send (50.0 MB; the limit is 15 MB)");
+    }
+}

@@ -1,0 +1,11 @@
+//! The page's parts, one component a file.
+
+mod file_picker;
+mod progress_panel;
+mod results_table;
+mod settings_form;
+
+pub use file_picker::FilePicker;
+pub use progress_panel::ProgressPanel;
+pub use results_table::ResultsTable;
+pub use settings_form::SettingsForm;

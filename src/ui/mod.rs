@@ -1,0 +1,15 @@
+//! Leptos components and reactive state. Logic lives in `core`; browser
+//! access goes through `web`. Components read [`state::AppState`] from
+//! context.
+
+pub mod app;
+pub mod components;
+pub mod i18n;
+pub mod state;
+
+pub use app::App;
+
+/// Mounts the app on `<body>`.
+pub fn mount() {
+    leptos::mount::mount_to_body(App);
+}

@@ -1,0 +1,110 @@
+//! Sending a [`HttpRequest`] with `fetch`, with a timeout through an
+//! `AbortController`. Maps every failure to [`TransportError`].
+
+use super::error::{js_message, js_name};
+use crate::core::provider::{HttpRequest, HttpResponse, TransportError, INTERESTING_HEADERS};
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Duration;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// Options for [`send`].
+#[derive(Debug, Clone)]
+pub struct FetchOptions {
+    /// Abort when no complete answer arrived within this time.
+    pub timeout: Duration,
+    /// An outside signal that cancels the request (the user's Cancel).
+    pub cancel: Option<web_sys::AbortSignal>,
+}
+
+impl Default for FetchOptions {
+    fn default() -> Self {
+        FetchOptions {
+            timeout: Duration::from_secs(120),
+            cancel: None,
+        }
+    }
+}
+
+/// Sends `req` and reads the whole body. Any HTTP status is `Ok`; only a
+/// missing answer is an error.
+pub async fn send(req: &HttpRequest, opts: &FetchOptions) -> Result<HttpResponse, TransportError> {
+    let window = web_sys::window().ok_or_else(|| TransportError::Network("no window".into()))?;
+    let controller = web_sys::AbortController::new().map_err(|e| TransportError::Network(js_message(&e)))?;
+    if let Some(outer) = &opts.cancel {
+        if outer.aborted() {
+            return Err(TransportError::Cancelled);
+        }
+    }
+    let headers = web_sys::Headers::new().map_err(|e| TransportError::Network(js_message(&e)))?;
+    for (k, v) in &req.headers {
+        headers
+            .set(k, v)
+            .map_err(|e| TransportError::Network(format!("bad header {k}: {}", js_message(&e))))?;
+    }
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_mode(web_sys::RequestMode::Cors);
+    init.set_headers(&headers);
+    init.set_body(&JsValue::from_str(&req.body));
+    init.set_signal(Some(&controller.signal()));
+    let request = web_sys::Request::new_with_str_and_init(&req.url, &init)
+        .map_err(|e| TransportError::Network(format!("invalid request to {}: {}", req.url, js_message(&e))))?;
+
+    // Abort on timeout, or when the outer signal fires.
+    let timed_out = Rc::new(Cell::new(false));
+    let timer = {
+        let controller = controller.clone();
+        let timed_out = timed_out.clone();
+        let ms = opts.timeout.as_millis().min(u32::MAX as u128) as u32;
+        gloo_timers::callback::Timeout::new(ms, move || {
+            timed_out.set(true);
+            controller.abort();
+        })
+    };
+    let _forward = opts.cancel.as_ref().map(|outer| {
+        let controller = controller.clone();
+        let cb = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || controller.abort());
+        let _ = outer.add_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
+        (outer.clone(), cb)
+    });
+    let classify = |e: JsValue| -> TransportError {
+        if timed_out.get() {
+            TransportError::Timeout(opts.timeout.as_millis() as u64)
+        } else if js_name(&e).as_deref() == Some("AbortError") {
+            TransportError::Cancelled
+        } else {
+            TransportError::Network(js_message(&e))
+        }
+    };
+
+    let result = async {
+        let resp = JsFuture::from(window.fetch_with_request(&request)).await.map_err(classify)?;
+        let resp: web_sys::Response = resp
+            .dyn_into()
+            .map_err(|_| TransportError::Network("fetch did not return a Response".into()))?;
+        let text_promise = resp.text().map_err(classify)?;
+        let body = JsFuture::from(text_promise)
+            .await
+            .map_err(classify)?
+            .as_string()
+            .unwrap_or_default();
+        let h = resp.headers();
+        let headers = INTERESTING_HEADERS
+            .iter()
+            .filter_map(|name| h.get(name).ok().flatten().map(|v| (name.to_string(), v)))
+            .collect();
+        Ok(HttpResponse {
+            status: resp.status(),
+            headers,
+            body,
+        })
+    }
+    .await;
+    timer.cancel();
+    if let Some((outer, cb)) = _forward {
+        let _ = outer.remove_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
+    }
+    result
+}
