@@ -9,7 +9,7 @@ committed. English province names are not in the ECT files: they come from the
 table below, keyed by the official province code, and the script stops if a
 code is missing from it.
 """
-import json, os, sys, collections, unicodedata
+import json, os, sys, collections, subprocess, unicodedata
 
 ENGLISH = {
  10:"Bangkok",11:"Samut Prakan",12:"Nonthaburi",13:"Pathum Thani",14:"Phra Nakhon Si Ayutthaya",15:"Ang Thong",
@@ -79,6 +79,7 @@ def main():
     assert len(prov) == 77 and sum(per_prov.values()) == 400, (len(prov), sum(per_prov.values()))
     dst = os.path.join(here, "..", "src", "core", "registry_data.rs")
     open(dst, "w", encoding="utf-8").write("\n".join(out) + "\n")
+    subprocess.run(["rustfmt", "--edition", "2021", dst], check=True)
     print(f"wrote {dst}: {len(prov)} provinces, {sum(per_prov.values())} constituencies, {len(parties)} parties")
 
 main()

@@ -13,11 +13,19 @@ const T: Duration = Duration::from_secs(10);
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\nnot-really-a-png-but-bytes";
 
 fn quick() -> Scenario {
-    Scenario { latency_ms: (0, 5), ..Scenario::default() }
+    Scenario {
+        latency_ms: (0, 5),
+        ..Scenario::default()
+    }
 }
 
 /// Sends one model request the way the app builds it; returns the response.
-fn ask(addr: std::net::SocketAddr, kind: ApiKind, key: &str, image: &[u8]) -> std::io::Result<support::Resp> {
+fn ask(
+    addr: std::net::SocketAddr,
+    kind: ApiKind,
+    key: &str,
+    image: &[u8],
+) -> std::io::Result<support::Resp> {
     let settings = ProviderSettings {
         kind,
         endpoint: format!("http://{addr}/v1"),
@@ -26,13 +34,22 @@ fn ask(addr: std::net::SocketAddr, kind: ApiKind, key: &str, image: &[u8]) -> st
         max_tokens: 500,
     };
     let r = build_request(&settings, "image/png", image, "read the form");
-    let path = r.url.trim_start_matches(&format!("http://{addr}")).to_string();
-    let headers: Vec<(&str, &str)> = r.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let path = r
+        .url
+        .trim_start_matches(&format!("http://{addr}"))
+        .to_string();
+    let headers: Vec<(&str, &str)> = r
+        .headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     request(addr, "POST", &path, &headers, &r.body, T)
 }
 
 fn log(addr: std::net::SocketAddr) -> Value {
-    request(addr, "GET", "/_sim/log", &[], "", T).unwrap().json()
+    request(addr, "GET", "/_sim/log", &[], "", T)
+        .unwrap()
+        .json()
 }
 
 #[test]
@@ -45,35 +62,82 @@ fn both_dialects_answer_with_a_consistent_synthetic_form() {
         let answer = parse_answer(kind, &resp.body).unwrap();
         assert!(answer.usage.is_some());
         let form: Value = serde_json::from_str(&answer.text).unwrap();
-        assert!(form["_synthetic"].as_str().unwrap().contains("not a real reading"));
-        let sum: u64 = form["votes"].as_object().unwrap().values().map(|v| v["numeric"].as_u64().unwrap()).sum();
+        assert!(form["_synthetic"]
+            .as_str()
+            .unwrap()
+            .contains("not a real reading"));
+        let sum: u64 = form["votes"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|v| v["numeric"].as_u64().unwrap())
+            .sum();
         assert_eq!(sum, form["valid_votes"]["numeric"].as_u64().unwrap());
     }
     // Same image, same answer, whichever dialect.
-    let a = parse_answer(ApiKind::OpenAiCompatible, &ask(addr, ApiKind::OpenAiCompatible, "", PNG).unwrap().body).unwrap();
-    let b = parse_answer(ApiKind::Anthropic, &ask(addr, ApiKind::Anthropic, "", PNG).unwrap().body).unwrap();
+    let a = parse_answer(
+        ApiKind::OpenAiCompatible,
+        &ask(addr, ApiKind::OpenAiCompatible, "", PNG).unwrap().body,
+    )
+    .unwrap();
+    let b = parse_answer(
+        ApiKind::Anthropic,
+        &ask(addr, ApiKind::Anthropic, "", PNG).unwrap().body,
+    )
+    .unwrap();
     assert_eq!(a.text, b.text);
 }
 
 #[test]
 fn cors_preflight_and_models() {
     let addr = start_sim(quick());
-    let pre = request(addr, "OPTIONS", "/v1/chat/completions", &[("origin", "http://127.0.0.1:8080"), ("access-control-request-method", "POST")], "", T).unwrap();
+    let pre = request(
+        addr,
+        "OPTIONS",
+        "/v1/chat/completions",
+        &[
+            ("origin", "http://127.0.0.1:8080"),
+            ("access-control-request-method", "POST"),
+        ],
+        "",
+        T,
+    )
+    .unwrap();
     assert_eq!(pre.status, 204);
-    assert!(pre.header("access-control-allow-headers").unwrap().contains("authorization"));
-    assert!(pre.header("access-control-expose-headers").unwrap().contains("retry-after"));
-    let models = request(addr, "GET", "/v1/models", &[], "", T).unwrap().json();
+    assert!(pre
+        .header("access-control-allow-headers")
+        .unwrap()
+        .contains("authorization"));
+    assert!(pre
+        .header("access-control-expose-headers")
+        .unwrap()
+        .contains("retry-after"));
+    let models = request(addr, "GET", "/v1/models", &[], "", T)
+        .unwrap()
+        .json();
     assert_eq!(models["data"][0]["id"], "tallyscan-sim");
-    assert_eq!(request(addr, "GET", "/nope", &[], "", T).unwrap().status, 404);
+    assert_eq!(
+        request(addr, "GET", "/nope", &[], "", T).unwrap().status,
+        404
+    );
 }
 
 #[test]
 fn scripted_faults_in_order() {
     let mut s = quick();
     s.script = [
-        Fault::Status { code: 429, retry_after: Some(RetryAfter::Seconds(7)) },
-        Fault::Status { code: 503, retry_after: Some(RetryAfter::HttpDate(30)) },
-        Fault::Status { code: 529, retry_after: None },
+        Fault::Status {
+            code: 429,
+            retry_after: Some(RetryAfter::Seconds(7)),
+        },
+        Fault::Status {
+            code: 503,
+            retry_after: Some(RetryAfter::HttpDate(30)),
+        },
+        Fault::Status {
+            code: 529,
+            retry_after: None,
+        },
         Fault::MalformedBody,
         Fault::NotJson,
         Fault::Fenced,
@@ -87,21 +151,35 @@ fn scripted_faults_in_order() {
     assert_eq!((r.status, r.header("retry-after")), (429, Some("7")));
     let r = ask(addr, k, "", PNG).unwrap();
     assert_eq!(r.status, 503);
-    assert!(r.header("retry-after").unwrap().ends_with(" GMT"), "HTTP date expected");
+    assert!(
+        r.header("retry-after").unwrap().ends_with(" GMT"),
+        "HTTP date expected"
+    );
     let r = ask(addr, ApiKind::Anthropic, "", PNG).unwrap();
     assert_eq!(r.status, 529);
     assert_eq!(r.json()["error"]["type"], "overloaded_error");
     let r = ask(addr, k, "", PNG).unwrap();
     assert_eq!(r.status, 200);
-    assert!(serde_json::from_str::<Value>(&r.body).is_err(), "malformed body must not parse");
+    assert!(
+        serde_json::from_str::<Value>(&r.body).is_err(),
+        "malformed body must not parse"
+    );
     let text = |r: support::Resp| parse_answer(k, &r.body).unwrap().text;
     assert!(serde_json::from_str::<Value>(&text(ask(addr, k, "", PNG).unwrap())).is_err());
     assert!(text(ask(addr, k, "", PNG).unwrap()).starts_with("```json\n{"));
     assert!(text(ask(addr, k, "", PNG).unwrap()).starts_with("Here is what I read"));
-    assert!(ask(addr, k, "", PNG).is_err(), "dropped connection gives no response");
+    assert!(
+        ask(addr, k, "", PNG).is_err(),
+        "dropped connection gives no response"
+    );
     // Script used up: back to normal answers.
     assert_eq!(ask(addr, k, "", PNG).unwrap().status, 200);
-    let statuses: Vec<u64> = log(addr)["requests"].as_array().unwrap().iter().map(|e| e["status"].as_u64().unwrap()).collect();
+    let statuses: Vec<u64> = log(addr)["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["status"].as_u64().unwrap())
+        .collect();
     assert_eq!(statuses, vec![429, 503, 529, 200, 200, 200, 200, 0, 200]);
 }
 
@@ -112,21 +190,46 @@ fn hang_lasts_until_the_client_gives_up() {
     let addr = start_sim(s);
     let started = std::time::Instant::now();
     let err = {
-        let settings = ProviderSettings { endpoint: format!("http://{addr}/v1"), ..ProviderSettings::default() };
+        let settings = ProviderSettings {
+            endpoint: format!("http://{addr}/v1"),
+            ..ProviderSettings::default()
+        };
         let r = build_request(&settings, "image/png", PNG, "p");
-        request(addr, "POST", "/v1/chat/completions", &[("content-type", "application/json")], &r.body, Duration::from_millis(300))
+        request(
+            addr,
+            "POST",
+            "/v1/chat/completions",
+            &[("content-type", "application/json")],
+            &r.body,
+            Duration::from_millis(300),
+        )
     };
     assert!(err.is_err(), "a hang must not answer");
     assert!(started.elapsed() >= Duration::from_millis(300));
-    assert_eq!(ask(addr, ApiKind::OpenAiCompatible, "", PNG).unwrap().status, 200, "server still serves");
+    assert_eq!(
+        ask(addr, ApiKind::OpenAiCompatible, "", PNG)
+            .unwrap()
+            .status,
+        200,
+        "server still serves"
+    );
 }
 
 #[test]
 fn own_rate_limit_counts_violations() {
     let mut s = quick();
-    s.rate_limit = Some(RateLimitSpec { rate: 1.0, burst: 2 });
+    s.rate_limit = Some(RateLimitSpec {
+        rate: 1.0,
+        burst: 2,
+    });
     let addr = start_sim(s);
-    let statuses: Vec<u16> = (0..4).map(|_| ask(addr, ApiKind::OpenAiCompatible, "", PNG).unwrap().status).collect();
+    let statuses: Vec<u16> = (0..4)
+        .map(|_| {
+            ask(addr, ApiKind::OpenAiCompatible, "", PNG)
+                .unwrap()
+                .status
+        })
+        .collect();
     assert_eq!(statuses, vec![200, 200, 429, 429]);
     let l = log(addr);
     assert_eq!(l["violations"], 2);
@@ -135,34 +238,88 @@ fn own_rate_limit_counts_violations() {
     assert!(r.header("retry-after").unwrap().parse::<u64>().unwrap() >= 1);
     request(addr, "POST", "/_sim/reset", &[], "", T).unwrap();
     let l = log(addr);
-    assert_eq!((l["violations"].as_u64(), l["requests"].as_array().unwrap().len()), (Some(0), 0));
+    assert_eq!(
+        (
+            l["violations"].as_u64(),
+            l["requests"].as_array().unwrap().len()
+        ),
+        (Some(0), 0)
+    );
 }
 
 #[test]
 fn key_required_when_configured_and_scenario_swappable() {
     let addr = start_sim(quick());
     let scenario = json!({"latency_ms": [0, 1], "require_key": "sk-right"});
-    assert_eq!(request(addr, "POST", "/_sim/scenario", &[], &scenario.to_string(), T).unwrap().status, 200);
-    assert_eq!(ask(addr, ApiKind::OpenAiCompatible, "sk-wrong", PNG).unwrap().status, 401);
-    assert_eq!(ask(addr, ApiKind::Anthropic, "sk-right", PNG).unwrap().status, 200);
-    assert_eq!(ask(addr, ApiKind::OpenAiCompatible, "sk-right", PNG).unwrap().status, 200);
-    assert_eq!(request(addr, "POST", "/_sim/scenario", &[], "{bad", T).unwrap().status, 400);
+    assert_eq!(
+        request(
+            addr,
+            "POST",
+            "/_sim/scenario",
+            &[],
+            &scenario.to_string(),
+            T
+        )
+        .unwrap()
+        .status,
+        200
+    );
+    assert_eq!(
+        ask(addr, ApiKind::OpenAiCompatible, "sk-wrong", PNG)
+            .unwrap()
+            .status,
+        401
+    );
+    assert_eq!(
+        ask(addr, ApiKind::Anthropic, "sk-right", PNG)
+            .unwrap()
+            .status,
+        200
+    );
+    assert_eq!(
+        ask(addr, ApiKind::OpenAiCompatible, "sk-right", PNG)
+            .unwrap()
+            .status,
+        200
+    );
+    assert_eq!(
+        request(addr, "POST", "/_sim/scenario", &[], "{bad", T)
+            .unwrap()
+            .status,
+        400
+    );
 }
 
 #[test]
 fn known_images_get_their_exact_answer_and_log_records_requests() {
     let mut s = quick();
-    s.answers.insert(tallyscan::core::hash::sha256_hex(PNG), "{\"province\":\"แพร่\"}".into());
+    s.answers.insert(
+        tallyscan::core::hash::sha256_hex(PNG),
+        "{\"province\":\"แพร่\"}".into(),
+    );
     let addr = start_sim(s);
     let r = ask(addr, ApiKind::OpenAiCompatible, "", PNG).unwrap();
-    assert_eq!(parse_answer(ApiKind::OpenAiCompatible, &r.body).unwrap().text, "{\"province\":\"แพร่\"}");
+    assert_eq!(
+        parse_answer(ApiKind::OpenAiCompatible, &r.body)
+            .unwrap()
+            .text,
+        "{\"province\":\"แพร่\"}"
+    );
     let l = log(addr);
     let e = &l["requests"][0];
     assert_eq!(e["model"], "sim-model");
     assert!(e["body_bytes"].as_u64().unwrap() > 100);
     assert!(e["at_ms"].as_f64().unwrap() >= 0.0);
     // A request with no image gets a clear 400.
-    let r = request(addr, "POST", "/v1/chat/completions", &[], r#"{"model":"m","messages":[]}"#, T).unwrap();
+    let r = request(
+        addr,
+        "POST",
+        "/v1/chat/completions",
+        &[],
+        r#"{"model":"m","messages":[]}"#,
+        T,
+    )
+    .unwrap();
     assert_eq!(r.status, 400);
     assert!(r.body.contains("no base64 image"));
 }

@@ -82,8 +82,13 @@ fn main() -> ExitCode {
                 return ExitCode::from(1);
             }
         };
-        let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
-        println!("TallyScan OCR simulator (synthetic answers, not a real model) on http://{addr}/v1");
+        let addr = listener
+            .local_addr()
+            .map(|a| a.to_string())
+            .unwrap_or_default();
+        println!(
+            "TallyScan OCR simulator (synthetic answers, not a real model) on http://{addr}/v1"
+        );
         if let Some(f) = addr_file {
             if let Err(e) = std::fs::write(&f, &addr) {
                 eprintln!("ocr-sim: cannot write {f}: {e}");

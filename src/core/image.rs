@@ -53,6 +53,9 @@ mod tests {
         let mut big = b"\xff\xd8\xff".to_vec();
         big.resize(50 * 1024 * 1024, 0);
         let e = check_image(&big).unwrap_err();
-        assert_eq!(e.to_string(), "the image is too large to send (50.0 MB; the limit is 15 MB)");
+        assert_eq!(
+            e.to_string(),
+            "the image is too large to send (50.0 MB; the limit is 15 MB)"
+        );
     }
 }

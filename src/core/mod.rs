@@ -8,9 +8,9 @@
 pub mod hash;
 pub mod image;
 pub mod prompt;
-pub mod registry;
-mod registry_data;
 pub mod provider;
 pub mod rate_limit;
+pub mod registry;
+mod registry_data;
 pub mod rng;
 pub mod thai;

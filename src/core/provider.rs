@@ -146,7 +146,8 @@ impl fmt::Debug for HttpRequest {
             .headers
             .iter()
             .map(|(k, v)| {
-                let secret = k.eq_ignore_ascii_case("authorization") || k.eq_ignore_ascii_case("x-api-key");
+                let secret =
+                    k.eq_ignore_ascii_case("authorization") || k.eq_ignore_ascii_case("x-api-key");
                 (k.as_str(), if secret { "***" } else { v.as_str() })
             })
             .collect();
@@ -215,13 +216,23 @@ pub fn sniff_image_type(bytes: &[u8]) -> Option<&'static str> {
 }
 
 /// Builds the request that asks the model to read one form image.
-pub fn build_request(settings: &ProviderSettings, media_type: &str, image: &[u8], prompt: &str) -> HttpRequest {
+pub fn build_request(
+    settings: &ProviderSettings,
+    media_type: &str,
+    image: &[u8],
+    prompt: &str,
+) -> HttpRequest {
     let data = base64::engine::general_purpose::STANDARD.encode(image);
     build_request_b64(settings, media_type, &data, prompt)
 }
 
 /// As [`build_request`], from image data already in base64.
-pub fn build_request_b64(settings: &ProviderSettings, media_type: &str, data_b64: &str, prompt: &str) -> HttpRequest {
+pub fn build_request_b64(
+    settings: &ProviderSettings,
+    media_type: &str,
+    data_b64: &str,
+    prompt: &str,
+) -> HttpRequest {
     let mut headers = vec![("content-type".to_string(), "application/json".to_string())];
     let body = match settings.kind {
         ApiKind::OpenAiCompatible => {
@@ -305,9 +316,8 @@ pub enum AnswerError {
 
 /// Reads the model's text out of a 2xx response body.
 pub fn parse_answer(kind: ApiKind, body: &str) -> Result<ModelAnswer, AnswerError> {
-    let v: Value = serde_json::from_str(body).map_err(|_| {
-        AnswerError::NotJson(body.chars().take(120).collect())
-    })?;
+    let v: Value = serde_json::from_str(body)
+        .map_err(|_| AnswerError::NotJson(body.chars().take(120).collect()))?;
     let text = match kind {
         ApiKind::OpenAiCompatible => {
             let content = &v["choices"][0]["message"]["content"];
@@ -427,11 +437,21 @@ mod tests {
 
     #[test]
     fn openai_request_shape() {
-        let r = build_request(&settings(ApiKind::OpenAiCompatible), "image/png", b"abc", "read");
+        let r = build_request(
+            &settings(ApiKind::OpenAiCompatible),
+            "image/png",
+            b"abc",
+            "read",
+        );
         assert_eq!(r.url, "https://api.example.test/v1/chat/completions");
-        assert!(r.headers.contains(&("authorization".into(), "Bearer sk-secret".into())));
+        assert!(r
+            .headers
+            .contains(&("authorization".into(), "Bearer sk-secret".into())));
         let v: Value = serde_json::from_str(&r.body).unwrap();
-        assert_eq!(v["messages"][0]["content"][1]["image_url"]["url"], "data:image/png;base64,YWJj");
+        assert_eq!(
+            v["messages"][0]["content"][1]["image_url"]["url"],
+            "data:image/png;base64,YWJj"
+        );
         assert_eq!(v["model"], "m");
     }
 
@@ -439,7 +459,9 @@ mod tests {
     fn anthropic_request_shape() {
         let r = build_request(&settings(ApiKind::Anthropic), "image/jpeg", b"abc", "read");
         assert_eq!(r.url, "https://api.example.test/v1/messages");
-        assert!(r.headers.contains(&("x-api-key".into(), "sk-secret".into())));
+        assert!(r
+            .headers
+            .contains(&("x-api-key".into(), "sk-secret".into())));
         assert!(r.headers.iter().any(|(k, _)| k == "anthropic-version"));
         let v: Value = serde_json::from_str(&r.body).unwrap();
         assert_eq!(v["messages"][0]["content"][0]["source"]["data"], "YWJj");
@@ -469,11 +491,23 @@ mod tests {
         let oa = r#"{"choices":[{"message":{"content":"{\"a\":1}"}}],"usage":{"prompt_tokens":10,"completion_tokens":5}}"#;
         assert_eq!(
             parse_answer(ApiKind::OpenAiCompatible, oa),
-            Ok(ModelAnswer { text: "{\"a\":1}".into(), usage: Some(Usage { input_tokens: 10, output_tokens: 5 }) })
+            Ok(ModelAnswer {
+                text: "{\"a\":1}".into(),
+                usage: Some(Usage {
+                    input_tokens: 10,
+                    output_tokens: 5
+                })
+            })
         );
         let an = r#"{"content":[{"type":"text","text":"hi "},{"type":"text","text":"there"}],"usage":{"input_tokens":3,"output_tokens":2}}"#;
-        assert_eq!(parse_answer(ApiKind::Anthropic, an).unwrap().text, "hi there");
-        assert!(matches!(parse_answer(ApiKind::Anthropic, "<html>"), Err(AnswerError::NotJson(_))));
+        assert_eq!(
+            parse_answer(ApiKind::Anthropic, an).unwrap().text,
+            "hi there"
+        );
+        assert!(matches!(
+            parse_answer(ApiKind::Anthropic, "<html>"),
+            Err(AnswerError::NotJson(_))
+        ));
         let err = r#"{"error":{"message":"model overloaded"}}"#;
         assert_eq!(
             parse_answer(ApiKind::OpenAiCompatible, err),
@@ -484,7 +518,11 @@ mod tests {
 
     #[test]
     fn interpreting_statuses() {
-        let resp = |status, body: &str| HttpResponse { status, headers: vec![], body: body.into() };
+        let resp = |status, body: &str| HttpResponse {
+            status,
+            headers: vec![],
+            body: body.into(),
+        };
         let k = ApiKind::OpenAiCompatible;
         assert!(matches!(
             interpret(k, &resp(401, r#"{"error":{"message":"invalid key"}}"#)),
@@ -494,7 +532,10 @@ mod tests {
             interpret(k, &resp(503, "")).unwrap_err().to_string(),
             "HTTP 503: no details given"
         );
-        assert!(matches!(interpret(k, &resp(200, "{")), Err(ApiError::Answer(AnswerError::NotJson(_)))));
+        assert!(matches!(
+            interpret(k, &resp(200, "{")),
+            Err(ApiError::Answer(AnswerError::NotJson(_)))
+        ));
         let ok = r#"{"choices":[{"message":{"content":"x"}}]}"#;
         assert_eq!(interpret(k, &resp(200, ok)).unwrap().text, "x");
     }

@@ -244,7 +244,10 @@ impl Registry {
             .ok_or_else(|| shape("info_constituency.json", "expected a list"))?
         {
             let (Some(prov), Some(no)) = (c["prov_id"].as_str(), num(&c["cons_no"])) else {
-                return Err(shape("info_constituency.json", "an entry lacks prov_id or cons_no"));
+                return Err(shape(
+                    "info_constituency.json",
+                    "an entry lacks prov_id or cons_no",
+                ));
             };
             if no == 0 {
                 continue; // advance-voting pseudo-constituency
@@ -266,10 +269,15 @@ impl Registry {
             .as_array()
             .ok_or_else(|| shape("info_province.json", "expected {\"province\": [...]}"))?
         {
-            let (Some(code), Some(id), Some(name)) =
-                (num(&p["province_id"]), p["prov_id"].as_str(), p["province"].as_str())
-            else {
-                return Err(shape("info_province.json", "an entry lacks province_id, prov_id or province"));
+            let (Some(code), Some(id), Some(name)) = (
+                num(&p["province_id"]),
+                p["prov_id"].as_str(),
+                p["province"].as_str(),
+            ) else {
+                return Err(shape(
+                    "info_province.json",
+                    "an entry lacks province_id, prov_id or province",
+                ));
             };
             provinces.push(Province {
                 code: code as u16,
@@ -293,7 +301,10 @@ impl Registry {
             .ok_or_else(|| shape("info_party_overview.json", "expected a list"))?
         {
             let (Some(number), Some(name)) = (num(&p["party_no"]), p["name"].as_str()) else {
-                return Err(shape("info_party_overview.json", "an entry lacks party_no or name"));
+                return Err(shape(
+                    "info_party_overview.json",
+                    "an entry lacks party_no or name",
+                ));
             };
             parties.push(Party {
                 number: number as u32,
@@ -310,12 +321,17 @@ impl Registry {
                 .as_array()
                 .ok_or_else(|| shape("info_mp_candidate.json", "expected a list"))?
             {
-                let Some(id) = c["mp_app_id"].as_str() else { continue };
-                let mut parts = id.rsplitn(3, '_');
-                let (Some(no), Some(cons), Some(prov)) = (parts.next(), parts.next(), parts.next()) else {
+                let Some(id) = c["mp_app_id"].as_str() else {
                     continue;
                 };
-                let (Ok(no), Ok(cons)) = (no.parse::<u32>(), cons.parse::<u32>()) else { continue };
+                let mut parts = id.rsplitn(3, '_');
+                let (Some(no), Some(cons), Some(prov)) = (parts.next(), parts.next(), parts.next())
+                else {
+                    continue;
+                };
+                let (Ok(no), Ok(cons)) = (no.parse::<u32>(), cons.parse::<u32>()) else {
+                    continue;
+                };
                 if let Some(entry) = constituencies.get_mut(&(prov.to_string(), cons)) {
                     let name = c["mp_app_name"].as_str().unwrap_or("").nfc().collect();
                     entry.candidates.push((no, name));
@@ -340,7 +356,10 @@ impl Registry {
     pub fn province(&self, name: &str) -> Option<&Province> {
         let key = normalize_province(name);
         self.provinces.iter().find(|p| {
-            p.name_th == key || p.abbr_th == key || p.id == key || (!p.name_en.is_empty() && p.name_en.eq_ignore_ascii_case(&key))
+            p.name_th == key
+                || p.abbr_th == key
+                || p.id == key
+                || (!p.name_en.is_empty() && p.name_en.eq_ignore_ascii_case(&key))
         })
     }
 
@@ -352,7 +371,12 @@ impl Registry {
         let (best, dist) = self
             .provinces
             .iter()
-            .map(|p| (p, edit_distance(&key, &p.name_th.chars().collect::<Vec<_>>())))
+            .map(|p| {
+                (
+                    p,
+                    edit_distance(&key, &p.name_th.chars().collect::<Vec<_>>()),
+                )
+            })
             .min_by_key(|(_, d)| *d)?;
         let limit = if key.len() <= 4 { 1 } else { 2 };
         (dist <= limit).then_some(best)
@@ -416,7 +440,8 @@ mod tests {
     #[test]
     fn province_names() {
         let r = Registry::builtin();
-        for name in ["แพร่", "จังหวัดแพร่", " จ.แพร่ ", "Phrae", "PRE", "พร"] {
+        for name in ["แพร่", "จังหวัดแพร่", " จ.แพร่ ", "Phrae", "PRE", "พร"]
+        {
             assert_eq!(r.province(name).map(|p| p.code), Some(54), "{name}");
         }
         for name in ["กรุงเทพฯ", "กทม", "กรุงเทพ", "Bangkok"] {
@@ -425,7 +450,10 @@ mod tests {
         assert_eq!(province_by_name("จังหวัดน่าน").map(|p| p.name_en), Some("Nan"));
         assert!(r.province("แพร").is_none());
         assert_eq!(r.suggest_province("แพร").map(|p| p.code), Some(54));
-        assert_eq!(r.suggest_province("เชียงไหม่").map(|p| p.name_en.as_str()), Some("Chiang Mai"));
+        assert_eq!(
+            r.suggest_province("เชียงไหม่").map(|p| p.name_en.as_str()),
+            Some("Chiang Mai")
+        );
         assert!(r.suggest_province("Atlantis").is_none());
     }
 
@@ -441,10 +469,16 @@ mod tests {
         assert_eq!(r.parties[0].name_th, "เอ");
         let c = r.constituency("PRE", 1).unwrap();
         assert_eq!(c.registered_voters, 120000);
-        assert_eq!(c.candidates, vec![(1, "นายหนึ่ง".into()), (2, "นายสอง".into())]);
+        assert_eq!(
+            c.candidates,
+            vec![(1, "นายหนึ่ง".into()), (2, "นายสอง".into())]
+        );
         assert!(matches!(
             Registry::from_ect_json("{", cons, party, None),
-            Err(RegistryError::NotJson { file: "info_province.json", .. })
+            Err(RegistryError::NotJson {
+                file: "info_province.json",
+                ..
+            })
         ));
         assert!(matches!(
             Registry::from_ect_json("[]", cons, party, None),

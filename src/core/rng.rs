@@ -41,8 +41,18 @@ mod tests {
 
     #[test]
     fn deterministic_and_in_range() {
-        let a: Vec<u64> = (0..5).map({ let mut r = SplitMix64::new(7); move |_| r.next_u64() }).collect();
-        let b: Vec<u64> = (0..5).map({ let mut r = SplitMix64::new(7); move |_| r.next_u64() }).collect();
+        let a: Vec<u64> = (0..5)
+            .map({
+                let mut r = SplitMix64::new(7);
+                move |_| r.next_u64()
+            })
+            .collect();
+        let b: Vec<u64> = (0..5)
+            .map({
+                let mut r = SplitMix64::new(7);
+                move |_| r.next_u64()
+            })
+            .collect();
         assert_eq!(a, b);
         let mut r = SplitMix64::new(1);
         for _ in 0..1000 {

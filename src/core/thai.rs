@@ -376,10 +376,7 @@ mod tests {
             parse_words("หนึ่งร้อยabc"),
             Err(WordsError::UnknownWord { at: 9, .. })
         ));
-        assert!(matches!(
-            parse_words("สิบร้อย"),
-            Err(WordsError::BadOrder(_))
-        ));
+        assert!(matches!(parse_words("สิบร้อย"), Err(WordsError::BadOrder(_))));
         assert!(matches!(
             parse_words("หนึ่งสอง"),
             Err(WordsError::BadOrder(_))
@@ -419,7 +416,10 @@ mod tests {
         assert_eq!(parse_digits("42.0"), Ok(42));
         assert_eq!(parse_digits("-"), Err(DigitsError::Empty));
         assert_eq!(parse_digits(""), Err(DigitsError::Empty));
-        assert!(matches!(parse_digits("4x2"), Err(DigitsError::NotANumber(_))));
+        assert!(matches!(
+            parse_digits("4x2"),
+            Err(DigitsError::NotANumber(_))
+        ));
         assert!(matches!(
             parse_digits("1234567890123"),
             Err(DigitsError::TooLarge(_))

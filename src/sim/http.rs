@@ -63,7 +63,10 @@ fn reason(status: u16) -> &'static str {
 
 /// Reads one request; `None` when the peer closed the connection cleanly.
 /// `buf` carries bytes of a pipelined next request between calls.
-pub async fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> std::io::Result<Option<Request>> {
+pub async fn read_request(
+    stream: &mut TcpStream,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<Option<Request>> {
     let mut chunk = [0u8; 16 * 1024];
     let (head_len, method, path, headers) = loop {
         let mut hdrs = [httparse::EMPTY_HEADER; 64];
@@ -73,7 +76,12 @@ pub async fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> std::io:
                 let headers: Vec<(String, String)> = req
                     .headers
                     .iter()
-                    .map(|h| (h.name.to_string(), String::from_utf8_lossy(h.value).into_owned()))
+                    .map(|h| {
+                        (
+                            h.name.to_string(),
+                            String::from_utf8_lossy(h.value).into_owned(),
+                        )
+                    })
                     .collect();
                 break (
                     n,
@@ -86,7 +94,10 @@ pub async fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> std::io:
             Err(e) => return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, e)),
         }
         if buf.len() > MAX_HEAD {
-            return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "header too large"));
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "header too large",
+            ));
         }
         let n = stream.read(&mut chunk).await?;
         if n == 0 {
@@ -104,7 +115,11 @@ pub async fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> std::io:
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or(0);
     if len > MAX_BODY {
-        let resp = Response::new(413, "application/json", br#"{"error":{"message":"request body too large"}}"#.to_vec());
+        let resp = Response::new(
+            413,
+            "application/json",
+            br#"{"error":{"message":"request body too large"}}"#.to_vec(),
+        );
         write_response(stream, &resp, false).await?;
         return Ok(None);
     }
@@ -128,7 +143,11 @@ pub async fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> std::io:
 }
 
 /// Writes a response with CORS headers.
-pub async fn write_response(stream: &mut TcpStream, resp: &Response, keep_alive: bool) -> std::io::Result<()> {
+pub async fn write_response(
+    stream: &mut TcpStream,
+    resp: &Response,
+    keep_alive: bool,
+) -> std::io::Result<()> {
     let mut head = format!("HTTP/1.1 {} {}\r\n", resp.status, reason(resp.status));
     for (k, v) in &resp.headers {
         head.push_str(&format!("{k}: {v}\r\n"));

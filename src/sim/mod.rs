@@ -183,7 +183,9 @@ fn image_bytes(body: &Value) -> Option<Vec<u8>> {
                 part["source"]["data"].as_str().map(str::to_string)
             };
             if let Some(d) = data {
-                return base64::engine::general_purpose::STANDARD.decode(d.trim()).ok();
+                return base64::engine::general_purpose::STANDARD
+                    .decode(d.trim())
+                    .ok();
             }
         }
     }
@@ -235,7 +237,9 @@ pub fn http_date(unix_secs: u64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    let mon = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][(month - 1) as usize];
+    let mon = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ][(month - 1) as usize];
     format!(
         "{weekday}, {day:02} {mon} {year} {:02}:{:02}:{:02} GMT",
         secs / 3600,
@@ -294,7 +298,14 @@ async fn model_request(req: &http::Request, state: &Shared, d: Dialect) -> Reply
             .as_ref()
             .and_then(image_bytes)
             .and_then(|img| s.scenario.answers.get(&sha256_hex(&img)).cloned());
-        (idx, fault, latency, Duration::from_millis(s.scenario.hang_cap_ms), known, limited)
+        (
+            idx,
+            fault,
+            latency,
+            Duration::from_millis(s.scenario.hang_cap_ms),
+            known,
+            limited,
+        )
     };
     let record = |status: u16, outcome: &str| {
         let mut s = lock(state);
@@ -307,9 +318,13 @@ async fn model_request(req: &http::Request, state: &Shared, d: Dialect) -> Reply
     if let Some(wait) = limited {
         let secs = wait.as_secs_f64().ceil().max(1.0) as u64;
         record(429, "rate_limited");
-        let mut r = json_response(429, &error_body(d, 429, "rate limit exceeded (simulator's own bucket)"));
+        let mut r = json_response(
+            429,
+            &error_body(d, 429, "rate limit exceeded (simulator's own bucket)"),
+        );
         r.headers.push(("retry-after".into(), secs.to_string()));
-        r.headers.push(("retry-after-ms".into(), wait.as_millis().to_string()));
+        r.headers
+            .push(("retry-after-ms".into(), wait.as_millis().to_string()));
         return Reply::Send(r);
     }
     let required = lock(state).scenario.require_key.clone();
@@ -321,7 +336,10 @@ async fn model_request(req: &http::Request, state: &Shared, d: Dialect) -> Reply
     }
     let Some(body) = body else {
         record(400, "bad_request");
-        return Reply::Send(json_response(400, &error_body(d, 400, "request body is not JSON")));
+        return Reply::Send(json_response(
+            400,
+            &error_body(d, 400, "request body is not JSON"),
+        ));
     };
 
     match fault {
@@ -338,15 +356,18 @@ async fn model_request(req: &http::Request, state: &Shared, d: Dialect) -> Reply
     tokio::time::sleep(latency).await;
     let model = model.unwrap_or_else(|| "tallyscan-sim".into());
     let reading = || {
-        image_bytes(&body)
-            .map(|img| serde_json::to_string_pretty(&synth::synthetic_form(&img)).unwrap_or_default())
+        image_bytes(&body).map(|img| {
+            serde_json::to_string_pretty(&synth::synthetic_form(&img)).unwrap_or_default()
+        })
     };
     let text = match &fault {
         Fault::Status { code, retry_after } => {
             record(*code, "status");
             let mut r = json_response(*code, &error_body(d, *code, "simulated error"));
             match retry_after {
-                Some(RetryAfter::Seconds(s)) => r.headers.push(("retry-after".into(), s.to_string())),
+                Some(RetryAfter::Seconds(s)) => {
+                    r.headers.push(("retry-after".into(), s.to_string()))
+                }
                 Some(RetryAfter::HttpDate(s)) => {
                     let now = SystemTime::now()
                         .duration_since(SystemTime::UNIX_EPOCH)
@@ -362,18 +383,30 @@ async fn model_request(req: &http::Request, state: &Shared, d: Dialect) -> Reply
             record(200, "malformed_body");
             let cut = answer_body(d, &model, "{\"province\": \"แพร่\"").to_string();
             let cut = cut[..cut.len() / 2].to_string();
-            return Reply::Send(http::Response::new(200, "application/json", cut.into_bytes()));
+            return Reply::Send(http::Response::new(
+                200,
+                "application/json",
+                cut.into_bytes(),
+            ));
         }
-        Fault::NotJson => "ขออภัย ไม่สามารถอ่านแบบฟอร์มนี้ได้ชัดเจน (I'm sorry, I can't read this form clearly.)".to_string(),
+        Fault::NotJson => {
+            "ขออภัย ไม่สามารถอ่านแบบฟอร์มนี้ได้ชัดเจน (I'm sorry, I can't read this form clearly.)"
+                .to_string()
+        }
         _ => match known_answer.or_else(reading) {
             Some(t) => match fault {
                 Fault::Fenced => format!("```json\n{t}\n```"),
-                Fault::Prose => format!("Here is what I read from the form:\n{t}\nPlease double-check the handwriting."),
+                Fault::Prose => format!(
+                    "Here is what I read from the form:\n{t}\nPlease double-check the handwriting."
+                ),
                 _ => t,
             },
             None => {
                 record(400, "no_image");
-                return Reply::Send(json_response(400, &error_body(d, 400, "no base64 image found in the request")));
+                return Reply::Send(json_response(
+                    400,
+                    &error_body(d, 400, "no base64 image found in the request"),
+                ));
             }
         },
     };
@@ -391,8 +424,14 @@ async fn model_request(req: &http::Request, state: &Shared, d: Dialect) -> Reply
 mod tests {
     #[test]
     fn http_dates() {
-        assert_eq!(super::http_date(784_111_777), "Sun, 06 Nov 1994 08:49:37 GMT");
+        assert_eq!(
+            super::http_date(784_111_777),
+            "Sun, 06 Nov 1994 08:49:37 GMT"
+        );
         assert_eq!(super::http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
-        assert_eq!(super::http_date(1_795_000_000), "Wed, 18 Nov 2026 11:06:40 GMT");
+        assert_eq!(
+            super::http_date(1_795_000_000),
+            "Wed, 18 Nov 2026 11:06:40 GMT"
+        );
     }
 }

@@ -126,9 +126,14 @@ impl Default for AppState {
 }
 
 /// One file through the model: the answer's text, or a readable error.
-async fn read_one(settings: &provider::ProviderSettings, file: &web_sys::File) -> Result<String, String> {
+async fn read_one(
+    settings: &provider::ProviderSettings,
+    file: &web_sys::File,
+) -> Result<String, String> {
     settings.validate().map_err(|e| e.to_string())?;
-    let bytes = web::files::read_bytes(file).await.map_err(|e| e.to_string())?;
+    let bytes = web::files::read_bytes(file)
+        .await
+        .map_err(|e| e.to_string())?;
     let media = image::check_image(&bytes).map_err(|e| e.to_string())?;
     let request = provider::build_request(settings, media, &bytes, prompt::PROMPT);
     drop(bytes);

@@ -31,7 +31,8 @@ impl Default for FetchOptions {
 /// missing answer is an error.
 pub async fn send(req: &HttpRequest, opts: &FetchOptions) -> Result<HttpResponse, TransportError> {
     let window = web_sys::window().ok_or_else(|| TransportError::Network("no window".into()))?;
-    let controller = web_sys::AbortController::new().map_err(|e| TransportError::Network(js_message(&e)))?;
+    let controller =
+        web_sys::AbortController::new().map_err(|e| TransportError::Network(js_message(&e)))?;
     if let Some(outer) = &opts.cancel {
         if outer.aborted() {
             return Err(TransportError::Cancelled);
@@ -49,8 +50,13 @@ pub async fn send(req: &HttpRequest, opts: &FetchOptions) -> Result<HttpResponse
     init.set_headers(&headers);
     init.set_body(&JsValue::from_str(&req.body));
     init.set_signal(Some(&controller.signal()));
-    let request = web_sys::Request::new_with_str_and_init(&req.url, &init)
-        .map_err(|e| TransportError::Network(format!("invalid request to {}: {}", req.url, js_message(&e))))?;
+    let request = web_sys::Request::new_with_str_and_init(&req.url, &init).map_err(|e| {
+        TransportError::Network(format!(
+            "invalid request to {}: {}",
+            req.url,
+            js_message(&e)
+        ))
+    })?;
 
     // Abort on timeout, or when the outer signal fires.
     let timed_out = Rc::new(Cell::new(false));
@@ -80,7 +86,9 @@ pub async fn send(req: &HttpRequest, opts: &FetchOptions) -> Result<HttpResponse
     };
 
     let result = async {
-        let resp = JsFuture::from(window.fetch_with_request(&request)).await.map_err(classify)?;
+        let resp = JsFuture::from(window.fetch_with_request(&request))
+            .await
+            .map_err(classify)?;
         let resp: web_sys::Response = resp
             .dyn_into()
             .map_err(|_| TransportError::Network("fetch did not return a Response".into()))?;

@@ -11,7 +11,9 @@ pub fn SettingsForm() -> impl IntoView {
     let state = expect_context::<AppState>();
     let lang = state.lang;
     let settings = state.settings;
-    let is_sim = move || settings.with(|s| s.endpoint.contains("127.0.0.1:8787") || s.model == "tallyscan-sim");
+    let is_sim = move || {
+        settings.with(|s| s.endpoint.contains("127.0.0.1:8787") || s.model == "tallyscan-sim")
+    };
     view! {
         <section class="panel settings">
             <h2>{move || t(lang.get(), Text::Settings)}</h2>

@@ -1,0 +1,21 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+.PHONY: run test bench setup lint fmt registry
+
+setup:
+	@scripts/setup
+
+run: setup
+	@scripts/run
+
+test: setup
+	@scripts/test
+
+bench: setup
+	@scripts/bench
+
+fmt:
+	cargo fmt
+
+# Regenerates src/core/registry_data.rs from the ECT reference files.
+registry:
+	python3 scripts/gen_registry.py $(ECT_DIR)

@@ -1,0 +1,105 @@
+// End-to-end: the built page (dist/) in Debian's headless Chromium, against
+// the OCR simulator. Picks 3 generated PNGs through the file input, starts,
+// waits for "3 / 3" and checks the 3 table rows.
+// Needs: OCR_SIM_URL (a running ocr-sim), DIST (default ../dist).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+const DIST = process.env.DIST || path.join(here, '..', 'dist');
+const SIM = process.env.OCR_SIM_URL;
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const ARGS = ['--headless=new', '--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+// A minimal valid PNG: w x h, 8-bit grey, each image a different shade.
+function png(w, h, shade) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => { let c = 0xffffffff; for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type), data]);
+    const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 0;
+  const raw = Buffer.alloc((w + 1) * h, shade);
+  for (let y = 0; y < h; y++) raw[y * (w + 1)] = 0;
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml' };
+function serve(dir) {
+  const server = http.createServer((req, res) => {
+    const p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const file = path.join(dir, p === '/' ? 'index.html' : p);
+    if (!file.startsWith(dir) || !fs.existsSync(file)) { res.writeHead(404); res.end(); return; }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+test('pick 3 images, start, see 3 / 3 and 3 rows', async () => {
+  assert.ok(SIM, 'OCR_SIM_URL must point at a running ocr-sim (make test starts one)');
+  assert.ok(fs.existsSync(path.join(DIST, 'index.html')), `no built app in ${DIST} (run trunk build first)`);
+  await fetch(`${SIM}/_sim/scenario`, { method: 'POST', body: JSON.stringify({ latency_ms: [20, 120] }) });
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-e2e-'));
+  const files = [1, 2, 3].map((i) => {
+    const f = path.join(dir, `ballot_00${i}.png`);
+    fs.writeFileSync(f, png(64 * i, 48, 40 * i));
+    return f;
+  });
+
+  const server = await serve(path.resolve(DIST));
+  const url = `http://127.0.0.1:${server.address().port}/`;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  const errors = [];
+  try {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(url);
+    await page.waitForSelector('#start');
+    assert.match(await page.textContent('#start'), /เริ่มอ่าน/, 'UI speaks Thai first');
+
+    await page.fill('#endpoint', `${SIM}/v1`);
+    await page.locator('#endpoint').dispatchEvent('change');
+    await page.setInputFiles('#files', files);
+    await page.waitForFunction(() => document.querySelector('#file-summary')?.textContent.includes('3'));
+    await page.click('#start');
+    await page.waitForFunction(() => document.querySelector('#progress-count')?.textContent.trim() === '3 / 3', null, { timeout: 30_000 });
+
+    const rows = await page.$$eval('#results tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    assert.equal(rows.length, 3);
+    assert.deepEqual(rows.map((r) => r[1]), ['ballot_001.png', 'ballot_002.png', 'ballot_003.png']);
+    for (const r of rows) {
+      assert.equal(r[2], 'อ่านแล้ว', `status of ${r[1]}`);
+      assert.ok(r[3].length > 0 && [...r[3]].length <= 80, `answer preview of ${r[1]}: ${r[3]}`);
+    }
+    fs.mkdirSync(path.join(here, 'out'), { recursive: true });
+    await page.screenshot({ path: path.join(here, 'out', 'e2e-3-of-3.png'), fullPage: true });
+
+    const log = await (await fetch(`${SIM}/_sim/log`)).json();
+    const model = log.requests.filter((r) => r.path.includes('/v1/'));
+    assert.equal(model.length, 3, 'one request per image');
+    assert.ok(model.every((r) => r.status === 200));
+    assert.deepEqual(errors, [], 'no page errors');
+  } finally {
+    await browser.close();
+    server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
