@@ -5,6 +5,9 @@
 //! `leptos`, `JsValue` or a wall clock. Time comes in as arguments, I/O goes
 //! out through traits. It builds and is tested natively.
 
+pub mod ballot;
+pub mod extract;
+pub mod form;
 pub mod hash;
 pub mod image;
 pub mod prompt;
@@ -14,3 +17,4 @@ pub mod registry;
 mod registry_data;
 pub mod rng;
 pub mod thai;
+pub mod validate;

@@ -1,0 +1,286 @@
+//! The ballot record: what one form image says, as read, plus what the
+//! checks found. The counterpart of the Python tool's `BallotData`.
+//!
+//! Values are kept as read (digits and Thai words side by side); nothing is
+//! silently corrected. Problems are [`Issue`]s on the record.
+
+use super::form::{Category, FormType};
+use super::thai::{parse_words, WordsError};
+use serde::{Deserialize, Serialize};
+
+/// A count as written on the form: in digits and in Thai words.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Count {
+    /// The value written in digits, if readable.
+    pub digits: Option<u64>,
+    /// The Thai words as read, if any.
+    pub words: Option<String>,
+}
+
+impl Count {
+    /// A count whose words spell its digits (for generated data and tests).
+    pub fn consistent(n: u64) -> Self {
+        Count {
+            digits: Some(n),
+            words: Some(super::thai::to_words(n)),
+        }
+    }
+
+    /// The value of the words, if they are present.
+    pub fn words_value(&self) -> Option<Result<u64, WordsError>> {
+        self.words.as_deref().map(parse_words)
+    }
+
+    /// Whether digits and words agree: `None` when either is missing or the
+    /// words cannot be read.
+    pub fn agrees(&self) -> Option<bool> {
+        match (self.digits, self.words_value()) {
+            (Some(d), Some(Ok(w))) => Some(d == w),
+            _ => None,
+        }
+    }
+}
+
+/// One row of the vote table: a candidate (constituency) or a party (party list).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoteRow {
+    /// Candidate or party ballot number.
+    pub number: u32,
+    /// The votes, as written.
+    pub votes: Count,
+}
+
+/// The totals block of a form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    /// บัตรดี: valid ballots.
+    pub valid: Option<Count>,
+    /// บัตรเสีย: invalid ballots.
+    pub invalid: Option<Count>,
+    /// บัตรไม่เลือกผู้สมัครผู้ใด / ไม่ประสงค์ลงคะแนน: no-vote ballots.
+    pub no_vote: Option<Count>,
+    /// Ballots used in all.
+    pub total: Option<Count>,
+}
+
+impl Totals {
+    /// Whether any total was read.
+    pub fn is_empty(&self) -> bool {
+        self.valid.is_none()
+            && self.invalid.is_none()
+            && self.no_vote.is_none()
+            && self.total.is_none()
+    }
+}
+
+/// Which page of a multi-page (party-list) form this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page {
+    /// Page number, from 1.
+    pub number: u32,
+    /// Pages in the form, when printed ("of 4").
+    pub of: Option<u32>,
+}
+
+/// Where a record came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// The image's file name.
+    pub file_name: String,
+    /// SHA-256 of the image bytes, hex.
+    pub sha256: String,
+    /// The model that read it.
+    pub model: String,
+    /// The prompt version used.
+    pub prompt_version: String,
+}
+
+/// How bad an issue is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Worth knowing; does not affect the tally.
+    Info,
+    /// Lowers confidence.
+    Warning,
+    /// An inconsistency: the record goes to the review queue.
+    Error,
+}
+
+/// What kind of problem an issue is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IssueCode {
+    /// The model's text was not clean JSON but could be repaired.
+    AnswerRepaired,
+    /// A field is missing or unreadable.
+    Missing,
+    /// A value in digits could not be read.
+    DigitsUnreadable,
+    /// A value in words could not be read.
+    WordsUnreadable,
+    /// Digits and words disagree.
+    WordsMismatch,
+    /// Sum of the rows is not the valid count.
+    SumMismatch,
+    /// valid + invalid + no-vote is not the total.
+    TotalMismatch,
+    /// More ballots used than received.
+    ExceedsReceived,
+    /// Province not in the registry.
+    UnknownProvince,
+    /// Constituency number outside the province's range.
+    ConstituencyOutOfRange,
+    /// A party or candidate number that does not exist.
+    NumberOutOfRange,
+    /// The same row number twice.
+    DuplicateRow,
+    /// Rows missing from a complete table.
+    MissingRows,
+    /// Rows do not fit the page's range.
+    PageRangeMismatch,
+    /// A negative number.
+    NegativeValue,
+    /// A number too large to be true.
+    AbsurdValue,
+    /// The form type could not be read.
+    UnknownForm,
+    /// A page without vote rows (signature page).
+    NoVoteTable,
+    /// Checked only once the pages are merged.
+    PartialPage,
+    /// The same unit and page twice in a batch.
+    Duplicate,
+    /// Two copies of one unit disagree.
+    Conflict,
+}
+
+/// A problem found in a record, with a specific message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Issue {
+    /// The kind of problem.
+    pub code: IssueCode,
+    /// How bad.
+    pub severity: Severity,
+    /// Which field ("row 3", "valid", "province").
+    pub field: String,
+    /// What is wrong, in English, with the values involved.
+    pub message: String,
+}
+
+impl Issue {
+    /// A new issue.
+    pub fn new(
+        code: IssueCode,
+        severity: Severity,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Issue {
+            code,
+            severity,
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Confidence levels, as the Python tool named them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Level {
+    /// Below 0.5.
+    VeryLow,
+    /// 0.5 to 0.7.
+    Low,
+    /// 0.7 to 0.9.
+    Medium,
+    /// 0.9 and above.
+    High,
+}
+
+/// The parts of a confidence score, each in `[0, 1]`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Breakdown {
+    /// Share of counts whose words agree with the digits.
+    pub words: f64,
+    /// Sum of rows = valid.
+    pub sum: f64,
+    /// valid + invalid + no-vote = total.
+    pub total: f64,
+    /// Province and constituency found in the registry.
+    pub registry: f64,
+    /// Share of expected fields present.
+    pub completeness: f64,
+}
+
+/// How far a record can be trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Confidence {
+    /// Weighted score in `[0, 1]`.
+    pub score: f64,
+    /// Level from the score.
+    pub level: Level,
+    /// The parts.
+    pub breakdown: Breakdown,
+    /// Whether a person must look at it before it counts.
+    pub needs_review: bool,
+}
+
+impl Default for Confidence {
+    fn default() -> Self {
+        Confidence {
+            score: 0.0,
+            level: Level::VeryLow,
+            breakdown: Breakdown::default(),
+            needs_review: true,
+        }
+    }
+}
+
+/// One form image, as read and checked.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BallotRecord {
+    /// Form type, if the label could be read.
+    pub form: Option<FormType>,
+    /// Province as written (NFC, without "จังหวัด").
+    pub province: Option<String>,
+    /// Official province code, once matched in the registry.
+    pub province_code: Option<u16>,
+    /// Constituency number.
+    pub constituency: Option<u32>,
+    /// District (อำเภอ/เขต).
+    pub district: Option<String>,
+    /// Subdistrict (ตำบล/แขวง).
+    pub subdistrict: Option<String>,
+    /// Polling unit number (5/18).
+    pub polling_unit: Option<u32>,
+    /// Page of a multi-page form.
+    pub page: Option<Page>,
+    /// False for a page without vote rows (signature page).
+    pub has_vote_table: bool,
+    /// The vote rows, in the order read.
+    pub rows: Vec<VoteRow>,
+    /// The totals block.
+    pub totals: Totals,
+    /// Ballots received by the unit, when the form says.
+    pub ballots_received: Option<u64>,
+    /// Where it came from.
+    pub source: Source,
+    /// Confidence, set by validation.
+    pub confidence: Confidence,
+    /// Problems found, by extraction and validation.
+    pub issues: Vec<Issue>,
+}
+
+impl BallotRecord {
+    /// The category, if the form type is known.
+    pub fn category(&self) -> Option<Category> {
+        self.form.map(|f| f.category)
+    }
+
+    /// Whether any issue is an error.
+    pub fn has_errors(&self) -> bool {
+        self.issues.iter().any(|i| i.severity == Severity::Error)
+    }
+}

@@ -1,0 +1,679 @@
+//! Checks one record against itself and the official registry. Each check
+//! that fails adds a named [`Issue`]; nothing is silently fixed (the one
+//! change made is recording the matched province's official code and name).
+//! Then scores confidence.
+//!
+//! # Confidence
+//!
+//! The Python tool scored words agreement 40%, sum check 30%, province 30%,
+//! with HIGH ≥ 0.9, MEDIUM ≥ 0.7, LOW ≥ 0.5, else VERY_LOW. We keep the
+//! levels and refine the parts:
+//!
+//! | part | weight | 1.0 | 0.0 |
+//! |---|---|---|---|
+//! | words | 0.35 | every count's words agree with its digits | none do, or no words at all |
+//! | sum | 0.25 | rows add up to valid | they don't |
+//! | total | 0.15 | valid + invalid + no-vote = total | it doesn't |
+//! | registry | 0.15 | province and constituency exist (half each) | neither |
+//! | completeness | 0.10 | form, province, constituency, rows and the four totals present | none |
+//!
+//! A check that does not apply (a signature page has no sum) scores 1.0; one
+//! that applies but cannot be made yet (a single page of a party-list form,
+//! or a missing total) scores 0.5. The Python tool let a record with a failed
+//! sum still reach HIGH through its other parts; here any issue of severity
+//! `Error` (a failed sum or total, a words mismatch, an unknown province, a
+//! missing row, an unreadable value...) puts the record in the review queue
+//! whatever its score, and so does a level below MEDIUM.
+
+use super::ballot::{
+    BallotRecord, Breakdown, Confidence, Count, Issue, IssueCode, Level, Severity,
+};
+use super::form::{Category, FormKind};
+use super::registry::Registry;
+use super::thai::to_words;
+use std::collections::BTreeSet;
+
+/// Party-list rows per page of a printed party-list form (1-20, 21-40, 41-57).
+pub const PARTY_ROWS_PER_PAGE: u32 = 20;
+
+/// More votes than this for one polling unit (5/18) is not believable.
+pub const MAX_UNIT_BALLOTS: u64 = 3_000;
+
+/// Level for a score, with the Python tool's thresholds.
+pub fn level(score: f64) -> Level {
+    if score >= 0.9 {
+        Level::High
+    } else if score >= 0.7 {
+        Level::Medium
+    } else if score >= 0.5 {
+        Level::Low
+    } else {
+        Level::VeryLow
+    }
+}
+
+struct Checker<'a> {
+    issues: Vec<Issue>,
+    registry: &'a Registry,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, code: IssueCode, field: &str, message: String) {
+        self.issues
+            .push(Issue::new(code, Severity::Error, field, message));
+    }
+    fn warn(&mut self, code: IssueCode, field: &str, message: String) {
+        self.issues
+            .push(Issue::new(code, Severity::Warning, field, message));
+    }
+
+    /// Digits vs words for one count. Returns (checkable, agrees).
+    fn words(&mut self, c: &Count, field: &str, words_expected: bool) -> Option<bool> {
+        match (c.digits, c.words_value()) {
+            (Some(d), Some(Ok(w))) if d == w => Some(true),
+            (Some(d), Some(Ok(w))) => {
+                let written = c.words.as_deref().unwrap_or("");
+                self.error(
+                    IssueCode::WordsMismatch,
+                    field,
+                    format!("{field}: digits say {d} but words say \"{written}\" ({w}); {d} would be \"{}\"", to_words(d)),
+                );
+                Some(false)
+            }
+            (_, Some(Err(e))) => {
+                self.error(
+                    IssueCode::WordsUnreadable,
+                    field,
+                    format!("{field}: words cannot be read: {e}"),
+                );
+                Some(false)
+            }
+            (None, Some(Ok(_))) => {
+                // The extractor already reported why the digits are missing.
+                if !self.issues.iter().any(|i| i.field == field) {
+                    self.error(
+                        IssueCode::Missing,
+                        field,
+                        format!("{field}: no digits, only words"),
+                    );
+                }
+                None
+            }
+            (Some(_), None) => {
+                if words_expected {
+                    self.warn(
+                        IssueCode::Missing,
+                        field,
+                        format!("{field}: no words to cross-check the digits"),
+                    );
+                }
+                None
+            }
+            (None, None) => None,
+        }
+    }
+}
+
+/// Checks `record`, appends its issues and sets its confidence.
+pub fn validate(mut record: BallotRecord, registry: &Registry) -> BallotRecord {
+    let mut ck = Checker {
+        issues: Vec::new(),
+        registry,
+    };
+    let prior_errors = record.has_errors();
+    // Fields the extractor already reported on.
+    ck.issues.extend(
+        record
+            .issues
+            .iter()
+            .filter(|i| {
+                i.field.starts_with("row ")
+                    || ["valid", "invalid", "no-vote", "total"].contains(&i.field.as_str())
+            })
+            .cloned(),
+    );
+    let already = ck.issues.len();
+
+    // Registry: province and constituency.
+    let mut registry_score = 0.0;
+    let province = record
+        .province
+        .as_deref()
+        .and_then(|p| ck.registry.province(p))
+        .cloned();
+    match (&record.province, &province) {
+        (_, Some(p)) => {
+            registry_score += 0.5;
+            record.province_code = Some(p.code);
+            record.province = Some(p.name_th.clone());
+        }
+        (Some(name), None) => {
+            let hint = ck
+                .registry
+                .suggest_province(name)
+                .map(|p| format!("; did you mean {} ({})?", p.name_th, p.name_en))
+                .unwrap_or_default();
+            ck.error(
+                IssueCode::UnknownProvince,
+                "province",
+                format!(
+                    "\"{name}\" is not one of the {} provinces{hint}",
+                    ck.registry.provinces.len()
+                ),
+            );
+        }
+        (None, None) if record.has_vote_table => {
+            ck.warn(IssueCode::Missing, "province", "no province given".into())
+        }
+        (None, None) => {}
+    }
+    let constituency = match (record.constituency, &province) {
+        (Some(n), Some(p)) => {
+            if n >= 1 && n <= p.constituencies {
+                registry_score += 0.5;
+                ck.registry.constituency(&p.id, n)
+            } else {
+                ck.error(
+                    IssueCode::ConstituencyOutOfRange,
+                    "constituency",
+                    format!(
+                        "{} has constituencies 1 to {}, not {n}",
+                        p.name_th, p.constituencies
+                    ),
+                );
+                None
+            }
+        }
+        (None, _) if record.has_vote_table => {
+            ck.warn(
+                IssueCode::Missing,
+                "constituency",
+                "no constituency number given".into(),
+            );
+            None
+        }
+        _ => None,
+    };
+
+    let mut words_checked = 0usize;
+    let mut words_agree = 0usize;
+    let (mut sum_score, mut total_score) = (1.0, 1.0);
+    if record.has_vote_table {
+        // Digits vs words.
+        for row in &record.rows {
+            let field = format!("row {}", row.number);
+            if let Some(ok) = ck.words(&row.votes, &field, true) {
+                words_checked += 1;
+                words_agree += usize::from(ok);
+            }
+        }
+        for (c, field, expected) in [
+            (&record.totals.valid, "valid", true),
+            (&record.totals.invalid, "invalid", true),
+            (&record.totals.no_vote, "no-vote", true),
+            (&record.totals.total, "total", false),
+        ] {
+            if let Some(c) = c {
+                if let Some(ok) = ck.words(c, field, expected) {
+                    words_checked += 1;
+                    words_agree += usize::from(ok);
+                }
+            }
+        }
+
+        // Row numbers: duplicates, range, missing rows, page range.
+        let mut seen = BTreeSet::new();
+        for row in &record.rows {
+            if !seen.insert(row.number) {
+                ck.error(
+                    IssueCode::DuplicateRow,
+                    &format!("row {}", row.number),
+                    format!("row {} appears twice", row.number),
+                );
+            }
+        }
+        let category = record.category();
+        let max_number = match category {
+            Some(Category::PartyList) => Some(ck.registry.max_party_number()),
+            Some(Category::Constituency) => constituency
+                .map(|c| c.candidates.len() as u32)
+                .filter(|n| *n > 0),
+            None => None,
+        };
+        if let Some(max) = max_number {
+            let what = if category == Some(Category::PartyList) {
+                "parties"
+            } else {
+                "candidates"
+            };
+            for n in &seen {
+                if *n == 0 || *n > max {
+                    ck.error(
+                        IssueCode::NumberOutOfRange,
+                        &format!("row {n}"),
+                        format!("row {n}: there are {max} {what}, numbered 1 to {max}"),
+                    );
+                }
+            }
+        }
+        let page_range = match (category, record.page) {
+            (Some(Category::PartyList), Some(p)) if p.of.is_none_or(|of| of > 1) => {
+                let lo = (p.number.saturating_sub(1)) * PARTY_ROWS_PER_PAGE + 1;
+                let hi = (p.number * PARTY_ROWS_PER_PAGE).min(max_number.unwrap_or(u32::MAX));
+                Some((lo, hi))
+            }
+            _ => None,
+        };
+        if let (Some((lo, hi)), Some(p)) = (page_range, record.page) {
+            let outside: Vec<String> = seen
+                .iter()
+                .filter(|n| **n < lo || **n > hi)
+                .map(|n| n.to_string())
+                .collect();
+            if !outside.is_empty() && lo <= hi {
+                ck.error(
+                    IssueCode::PageRangeMismatch,
+                    "page",
+                    format!(
+                        "page {} should hold rows {lo} to {hi}, but has row(s) {}",
+                        p.number,
+                        outside.join(", ")
+                    ),
+                );
+            }
+        }
+        let complete_table = match category {
+            Some(Category::PartyList) => {
+                max_number.is_some_and(|m| (1..=m).all(|n| seen.contains(&n)))
+            }
+            _ => true,
+        };
+        if category == Some(Category::Constituency) {
+            if let Some(max) = max_number {
+                let missing: Vec<String> = (1..=max)
+                    .filter(|n| !seen.contains(n))
+                    .map(|n| n.to_string())
+                    .collect();
+                if !missing.is_empty() && !record.rows.is_empty() {
+                    ck.error(
+                        IssueCode::MissingRows,
+                        "rows",
+                        format!("no row for candidate(s) {} of {max}", missing.join(", ")),
+                    );
+                }
+            }
+        }
+
+        // Sum of rows = valid.
+        let valid = record.totals.valid.as_ref().and_then(|c| c.digits);
+        let row_digits: Option<Vec<u64>> = record.rows.iter().map(|r| r.votes.digits).collect();
+        match (valid, row_digits, complete_table) {
+            (Some(_), Some(_), false) => {
+                sum_score = 0.5;
+                ck.issues.push(Issue::new(
+                    IssueCode::PartialPage,
+                    Severity::Info,
+                    "rows",
+                    "one page of a party-list form: the sum is checked once its pages are merged",
+                ));
+            }
+            (Some(v), Some(ds), true) if !ds.is_empty() => {
+                let sum: u64 = ds.iter().sum();
+                if sum == v {
+                    sum_score = 1.0;
+                } else {
+                    sum_score = 0.0;
+                    ck.error(
+                        IssueCode::SumMismatch,
+                        "valid",
+                        format!(
+                            "rows add up to {sum} but valid ballots are {v} (off by {})",
+                            sum.abs_diff(v)
+                        ),
+                    );
+                }
+            }
+            (None, _, _) if !record.rows.is_empty() => {
+                sum_score = 0.5;
+                if category != Some(Category::PartyList) || complete_table {
+                    ck.warn(
+                        IssueCode::Missing,
+                        "valid",
+                        "no valid-ballot count to check the rows against".into(),
+                    );
+                }
+            }
+            _ => sum_score = 0.5,
+        }
+
+        // valid + invalid + no-vote = total.
+        let t = &record.totals;
+        let d = |c: &Option<Count>| c.as_ref().and_then(|c| c.digits);
+        match (d(&t.valid), d(&t.invalid), d(&t.no_vote), d(&t.total)) {
+            (Some(v), Some(i), Some(n), Some(total)) => {
+                if v + i + n == total {
+                    total_score = 1.0;
+                } else {
+                    total_score = 0.0;
+                    ck.error(
+                        IssueCode::TotalMismatch,
+                        "total",
+                        format!(
+                            "valid {v} + invalid {i} + no-vote {n} = {} but the total is {total}",
+                            v + i + n
+                        ),
+                    );
+                }
+            }
+            (.., Some(_)) => {
+                total_score = 0.5;
+                ck.warn(
+                    IssueCode::Missing,
+                    "total",
+                    "a total is given but not all of valid, invalid and no-vote".into(),
+                );
+            }
+            _ => total_score = 0.5,
+        }
+        if let (Some(total), Some(received)) = (d(&t.total), record.ballots_received) {
+            if total > received {
+                ck.error(
+                    IssueCode::ExceedsReceived,
+                    "total",
+                    format!("{total} ballots used but only {received} received"),
+                );
+            }
+        }
+
+        // Absurd values.
+        let unit_cap = match record.form.map(|f| f.kind) {
+            Some(FormKind::PollingUnit) => Some(MAX_UNIT_BALLOTS),
+            _ => None,
+        };
+        let voters_cap = constituency.map(|c| c.registered_voters).filter(|v| *v > 0);
+        let mut values: Vec<(String, u64)> = record
+            .rows
+            .iter()
+            .filter_map(|r| r.votes.digits.map(|d| (format!("row {}", r.number), d)))
+            .collect();
+        for (c, f) in [
+            (&t.valid, "valid"),
+            (&t.invalid, "invalid"),
+            (&t.no_vote, "no-vote"),
+            (&t.total, "total"),
+        ] {
+            if let Some(v) = d(c) {
+                values.push((f.to_string(), v));
+            }
+        }
+        for (field, v) in values {
+            if let Some(cap) = unit_cap.filter(|cap| v > *cap) {
+                ck.error(
+                    IssueCode::AbsurdValue,
+                    &field,
+                    format!("{field}: {v} is more than one polling unit can have (at most {cap})"),
+                );
+            } else if let Some(cap) = voters_cap.filter(|cap| v > *cap) {
+                ck.error(
+                    IssueCode::AbsurdValue,
+                    &field,
+                    format!("{field}: {v} is more than the constituency's {cap} registered voters"),
+                );
+            }
+        }
+    }
+
+    // Completeness.
+    let completeness = if record.has_vote_table {
+        let t = &record.totals;
+        let present = [
+            record.form.is_some(),
+            record.province.is_some(),
+            record.constituency.is_some(),
+            !record.rows.is_empty(),
+            t.valid.is_some(),
+            t.invalid.is_some(),
+            t.no_vote.is_some(),
+            t.total.is_some(),
+        ];
+        present.iter().filter(|p| **p).count() as f64 / present.len() as f64
+    } else if record.form.is_some() {
+        1.0
+    } else {
+        0.5
+    };
+    let words_score = if !record.has_vote_table {
+        1.0
+    } else if words_checked == 0 {
+        0.0
+    } else {
+        words_agree as f64 / words_checked as f64
+    };
+    if !record.has_vote_table {
+        // Nothing to count on this page: the registry part is not needed either.
+        registry_score = if record.province.is_none() || province.is_some() {
+            1.0
+        } else {
+            registry_score
+        };
+    }
+    let breakdown = Breakdown {
+        words: words_score,
+        sum: sum_score,
+        total: total_score,
+        registry: registry_score,
+        completeness,
+    };
+    let score = 0.35 * breakdown.words
+        + 0.25 * breakdown.sum
+        + 0.15 * breakdown.total
+        + 0.15 * breakdown.registry
+        + 0.10 * breakdown.completeness;
+    let score = (score * 1000.0).round() / 1000.0;
+
+    let new_issues: Vec<Issue> = ck.issues.split_off(already);
+    record.issues.extend(new_issues);
+    let level = level(score);
+    record.confidence = Confidence {
+        score,
+        level,
+        breakdown,
+        needs_review: prior_errors || record.has_errors() || level < Level::Medium,
+    };
+    record
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::ballot::{Page, Source};
+    use crate::core::extract::extract;
+
+    fn check(text: &str) -> BallotRecord {
+        validate(
+            extract(text, Source::default()).unwrap(),
+            &Registry::builtin(),
+        )
+    }
+
+    fn codes(r: &BallotRecord) -> Vec<IssueCode> {
+        r.issues.iter().map(|i| i.code).collect()
+    }
+
+    /// The ground-truth form (5/17, แพร่ เขต 1): 6 candidates in the 2026
+    /// registry, 6 rows (rows 7-10 of the printed table are empty).
+    const PHRAE_FULL: &str = r#"{"form_code":"5/17","province":"แพร่","constituency_number":1,
+      "votes":{"1":{"numeric":108,"thai_text":"หนึ่งร้อยแปด"},"2":{"numeric":54,"thai_text":"ห้าสิบสี่"},
+               "3":{"numeric":15,"thai_text":"สิบห้า"},"4":{"numeric":424,"thai_text":"สี่ร้อยยี่สิบสี่"},
+               "5":{"numeric":8,"thai_text":"แปด"},"6":{"numeric":5,"thai_text":"ห้า"}},
+      "valid_votes":{"numeric":614,"thai_text":"หกร้อยสิบสี่"},"invalid_votes":{"numeric":7,"thai_text":"เจ็ด"},
+      "no_vote":{"numeric":36,"thai_text":"สามสิบหก"},"total_votes":657,"ballots_received":657}"#;
+
+    #[test]
+    fn clean_form_is_high_and_not_for_review() {
+        let r = check(PHRAE_FULL);
+        assert_eq!(codes(&r), vec![], "{:?}", r.issues);
+        assert_eq!(r.province_code, Some(54));
+        assert_eq!(r.confidence.level, Level::High);
+        assert_eq!(r.confidence.score, 1.0);
+        assert!(!r.confidence.needs_review);
+    }
+
+    #[test]
+    fn each_inconsistency_is_named_and_sent_to_review() {
+        let cases: [(&str, &str, IssueCode); 9] = [
+            (
+                "\"numeric\":108,\"thai_text\":\"หนึ่งร้อยแปด\"",
+                "\"numeric\":108,\"thai_text\":\"หนึ่งร้อยหก\"",
+                IssueCode::WordsMismatch,
+            ),
+            (
+                "\"numeric\":108,\"thai_text\":\"หนึ่งร้อยแปด\"",
+                "\"numeric\":106,\"thai_text\":\"หนึ่งร้อยหก\"",
+                IssueCode::SumMismatch,
+            ),
+            (
+                "\"total_votes\":657",
+                "\"total_votes\":667",
+                IssueCode::TotalMismatch,
+            ),
+            (
+                "\"province\":\"แพร่\"",
+                "\"province\":\"แพร\"",
+                IssueCode::UnknownProvince,
+            ),
+            (
+                "\"constituency_number\":1",
+                "\"constituency_number\":4",
+                IssueCode::ConstituencyOutOfRange,
+            ),
+            (
+                "\"6\":{\"numeric\":5,",
+                "\"12\":{\"numeric\":5,",
+                IssueCode::NumberOutOfRange,
+            ),
+            (
+                "\"ballots_received\":657",
+                "\"ballots_received\":600",
+                IssueCode::ExceedsReceived,
+            ),
+            (
+                "\"thai_text\":\"สิบห้า\"",
+                "\"thai_text\":\"สิบห้าบาท\"",
+                IssueCode::WordsUnreadable,
+            ),
+            (
+                ",\"6\":{\"numeric\":5,\"thai_text\":\"ห้า\"}",
+                "",
+                IssueCode::MissingRows,
+            ),
+        ];
+        for (from, to, code) in cases {
+            assert!(PHRAE_FULL.contains(from), "{from}");
+            let r = check(&PHRAE_FULL.replacen(from, to, 1));
+            assert!(
+                codes(&r).contains(&code),
+                "{code:?} expected, got {:?}",
+                r.issues
+            );
+            assert!(r.confidence.needs_review, "{code:?} must go to review");
+        }
+    }
+
+    #[test]
+    fn province_suggestion_in_message() {
+        let r = check(&PHRAE_FULL.replace("\"แพร่\"", "\"จังหวัดแพร\""));
+        let i = r
+            .issues
+            .iter()
+            .find(|i| i.code == IssueCode::UnknownProvince)
+            .unwrap();
+        assert_eq!(
+            i.message,
+            "\"แพร\" is not one of the 77 provinces; did you mean แพร่ (Phrae)?"
+        );
+    }
+
+    #[test]
+    fn duplicate_rows_and_absurd_values() {
+        let r = check(
+            r#"{"form_type":"ส.ส. 5/18","province":"น่าน","constituency_number":1,
+            "votes":[{"number":1,"numeric":5000,"thai_text":"ห้าพัน"},{"number":1,"numeric":3,"thai_text":"สาม"}],
+            "valid_votes":{"numeric":5003,"thai_text":"ห้าพันสาม"}}"#,
+        );
+        let c = codes(&r);
+        assert!(c.contains(&IssueCode::DuplicateRow), "{c:?}");
+        assert!(c.contains(&IssueCode::AbsurdValue), "{c:?}");
+        assert!(r.confidence.needs_review);
+    }
+
+    #[test]
+    fn party_list_pages() {
+        // Page 2 holds rows 21-40: the sum waits for the merge; row 5 is out of place.
+        let r = check(
+            r#"{"form_type":"ส.ส. 5/18 (บช)","province":"น่าน","constituency_number":1,"page":{"number":2,"of":4},
+            "votes":{"21":{"numeric":3,"thai_text":"สาม"},"5":{"numeric":1,"thai_text":"หนึ่ง"}}}"#,
+        );
+        assert!(
+            codes(&r).contains(&IssueCode::PageRangeMismatch),
+            "{:?}",
+            r.issues
+        );
+        let r = check(
+            r#"{"form_type":"ส.ส. 5/18 (บช)","province":"น่าน","constituency_number":1,"page":{"number":1,"of":4},
+            "votes":{"1":{"numeric":3,"thai_text":"สาม"},"2":{"numeric":1,"thai_text":"หนึ่ง"}},"valid_votes":{"numeric":400,"thai_text":"สี่ร้อย"}}"#,
+        );
+        assert!(
+            codes(&r).contains(&IssueCode::PartialPage),
+            "{:?}",
+            r.issues
+        );
+        assert!(!codes(&r).contains(&IssueCode::SumMismatch));
+        assert!(!r.confidence.needs_review, "{:?}", r.confidence);
+        assert_eq!(
+            r.page,
+            Some(Page {
+                number: 1,
+                of: Some(4)
+            })
+        );
+        let r = check(
+            r#"{"form_type":"ส.ส. 5/18 (บช)","votes":{"58":{"numeric":3,"thai_text":"สาม"}}}"#,
+        );
+        assert!(codes(&r).contains(&IssueCode::NumberOutOfRange));
+    }
+
+    #[test]
+    fn signature_page_needs_no_review() {
+        let r = check(r#"{"form_type":"ส.ส. ๕/๑๗ (บช)","page":"-๔-","has_vote_table":false}"#);
+        assert!(
+            !r.confidence.needs_review,
+            "{:?} {:?}",
+            r.confidence, r.issues
+        );
+        assert_eq!(codes(&r), vec![IssueCode::NoVoteTable]);
+    }
+
+    #[test]
+    fn missing_words_are_not_errors_but_send_to_review() {
+        let r = check(
+            r#"{"form_type":"ส.ส. 5/18","province":"แพร่","constituency_number":1,
+            "votes":{"1":1,"2":2,"3":3,"4":4,"5":5,"6":6},"valid_votes":21,"invalid_votes":1,"no_vote":2,"total_votes":24}"#,
+        );
+        assert!(!r.has_errors(), "{:?}", r.issues);
+        assert_eq!(r.confidence.breakdown.words, 0.0);
+        // 0.25 + 0.15 + 0.15 + 0.10 = 0.65: LOW, as in the Python tool (0.6).
+        assert_eq!(r.confidence.score, 0.65);
+        assert_eq!(r.confidence.level, Level::Low);
+        assert!(r.confidence.needs_review);
+    }
+
+    #[test]
+    fn levels() {
+        assert_eq!(level(0.95), Level::High);
+        assert_eq!(level(0.9), Level::High);
+        assert_eq!(level(0.7), Level::Medium);
+        assert_eq!(level(0.5), Level::Low);
+        assert_eq!(level(0.49), Level::VeryLow);
+    }
+}
