@@ -5,7 +5,9 @@
 //! `leptos`, `JsValue` or a wall clock. Time comes in as arguments, I/O goes
 //! out through traits. It builds and is tested natively.
 
+pub mod aggregate;
 pub mod ballot;
+pub mod export;
 pub mod extract;
 pub mod form;
 pub mod hash;

@@ -1,0 +1,351 @@
+//! Export: JSON (lossless, versioned, round-trips) and CSV (UTF-8 with BOM so
+//! Excel shows Thai; headers in English and Thai). Serialization happens
+//! here, at the edge. Cells that a spreadsheet would run as a formula are
+//! prefixed with `'`: model output is data, never code.
+
+use super::aggregate::Aggregate;
+use super::ballot::BallotRecord;
+use super::form::Category;
+use super::registry::Registry;
+use serde::{Deserialize, Serialize};
+
+/// The JSON format's name.
+pub const FORMAT: &str = "tallyscan.records";
+/// The JSON format's version; bump on incompatible changes.
+pub const VERSION: u32 = 1;
+/// Byte-order mark that makes Excel read CSV as UTF-8.
+pub const BOM: &str = "\u{feff}";
+
+#[derive(Serialize, Deserialize)]
+struct Envelope {
+    format: String,
+    version: u32,
+    records: Vec<BallotRecord>,
+}
+
+/// Why a JSON export could not be read back.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportError {
+    /// Not JSON, or not in the record shape.
+    #[error("not a TallyScan export: {0}")]
+    Invalid(String),
+    /// Another format.
+    #[error("this file is \"{0}\", not a TallyScan records export")]
+    WrongFormat(String),
+    /// A newer version than this app reads.
+    #[error("this export is version {0}; this TallyScan reads up to version {VERSION}")]
+    TooNew(u32),
+}
+
+/// Records as versioned JSON.
+pub fn to_json(records: &[BallotRecord]) -> String {
+    let env = Envelope {
+        format: FORMAT.into(),
+        version: VERSION,
+        records: records.to_vec(),
+    };
+    serde_json::to_string_pretty(&env).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// Reads records back from [`to_json`]'s output.
+pub fn from_json(s: &str) -> Result<Vec<BallotRecord>, ImportError> {
+    let head: serde_json::Value = serde_json::from_str(s.trim_start_matches(BOM))
+        .map_err(|e| ImportError::Invalid(e.to_string()))?;
+    let format = head["format"].as_str().unwrap_or("").to_string();
+    if format != FORMAT {
+        return Err(ImportError::WrongFormat(format));
+    }
+    let version = head["version"].as_u64().unwrap_or(0) as u32;
+    if version > VERSION {
+        return Err(ImportError::TooNew(version));
+    }
+    let env: Envelope =
+        serde_json::from_value(head).map_err(|e| ImportError::Invalid(e.to_string()))?;
+    Ok(env.records)
+}
+
+/// One CSV cell: quoted when needed, formula-looking text defused.
+fn cell(s: &str) -> String {
+    let defused = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<f64>().is_err() {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if defused.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", defused.replace('"', "\"\""))
+    } else {
+        defused
+    }
+}
+
+fn line(cells: &[String]) -> String {
+    let mut l = cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(",");
+    l.push_str("\r\n");
+    l
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+const RECORD_HEADERS: [&str; 23] = [
+    "file / ไฟล์",
+    "sha256",
+    "form / แบบ",
+    "category / ประเภท",
+    "province / จังหวัด",
+    "province code / รหัสจังหวัด",
+    "constituency / เขต",
+    "district / อำเภอ",
+    "subdistrict / ตำบล",
+    "polling unit / หน่วย",
+    "page / หน้า",
+    "number / หมายเลข",
+    "votes (digits) / คะแนน (ตัวเลข)",
+    "votes (words) / คะแนน (ตัวอักษร)",
+    "digits = words / ตรงกัน",
+    "valid / บัตรดี",
+    "invalid / บัตรเสีย",
+    "no vote / ไม่เลือกผู้ใด",
+    "total / รวม",
+    "confidence / ความเชื่อมั่น",
+    "level / ระดับ",
+    "needs review / ต้องตรวจ",
+    "issues / ปัญหา",
+];
+
+/// One CSV line per vote row of each record (one line for a record without rows).
+pub fn records_csv(records: &[BallotRecord]) -> String {
+    let mut out = String::from(BOM);
+    out.push_str(&line(&RECORD_HEADERS.map(String::from)));
+    for r in records {
+        let d = |c: &Option<super::ballot::Count>| opt(c.as_ref().and_then(|c| c.digits));
+        let common = |number: String, digits: String, words: String, agrees: String| {
+            vec![
+                r.source.file_name.clone(),
+                r.source.sha256.clone(),
+                opt(r.form.map(|f| f.label())),
+                opt(r.form.map(|f| match f.category {
+                    Category::Constituency => "constituency / แบ่งเขต",
+                    Category::PartyList => "party list / บัญชีรายชื่อ",
+                })),
+                opt(r.province.clone()),
+                opt(r.province_code),
+                opt(r.constituency),
+                opt(r.district.clone()),
+                opt(r.subdistrict.clone()),
+                opt(r.polling_unit),
+                opt(r.page.map(|p| match p.of {
+                    Some(of) => format!("{}/{of}", p.number),
+                    None => p.number.to_string(),
+                })),
+                number,
+                digits,
+                words,
+                agrees,
+                d(&r.totals.valid),
+                d(&r.totals.invalid),
+                d(&r.totals.no_vote),
+                d(&r.totals.total),
+                format!("{:.3}", r.confidence.score),
+                format!("{:?}", r.confidence.level).to_uppercase(),
+                if r.confidence.needs_review {
+                    "yes / ใช่"
+                } else {
+                    "no / ไม่"
+                }
+                .to_string(),
+                r.issues
+                    .iter()
+                    .map(|i| i.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ]
+        };
+        if r.rows.is_empty() {
+            out.push_str(&line(&common(
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            )));
+        }
+        for row in &r.rows {
+            out.push_str(&line(&common(
+                row.number.to_string(),
+                opt(row.votes.digits),
+                opt(row.votes.words.clone()),
+                match row.votes.agrees() {
+                    Some(true) => "yes".into(),
+                    Some(false) => "NO".into(),
+                    None => String::new(),
+                },
+            )));
+        }
+    }
+    out
+}
+
+/// Per constituency and number: votes, share, name, totals, turnout, review share.
+pub fn summary_csv(agg: &Aggregate, registry: &Registry) -> String {
+    let mut out = String::from(BOM);
+    out.push_str(&line(
+        &[
+            "province / จังหวัด",
+            "constituency / เขต",
+            "category / ประเภท",
+            "number / หมายเลข",
+            "name / ชื่อ",
+            "votes / คะแนน",
+            "share of valid / ร้อยละของบัตรดี",
+            "leader / นำ",
+            "units / หน่วย",
+            "units needing review / หน่วยที่ต้องตรวจ",
+            "valid / บัตรดี",
+            "invalid / บัตรเสีย",
+            "no vote / ไม่เลือกผู้ใด",
+            "total / รวม",
+            "registered voters / ผู้มีสิทธิ",
+            "turnout / ร้อยละผู้มาใช้สิทธิ",
+        ]
+        .map(String::from),
+    ));
+    for t in &agg.constituencies {
+        let province_id = registry
+            .provinces
+            .iter()
+            .find(|p| p.code == t.province_code)
+            .map(|p| p.id.clone())
+            .unwrap_or_default();
+        for (number, votes) in &t.votes {
+            let name = match t.category {
+                Category::PartyList => registry.party(*number).map(|p| p.name_th.clone()),
+                Category::Constituency => registry
+                    .constituency(&province_id, t.constituency)
+                    .and_then(|c| {
+                        c.candidates
+                            .iter()
+                            .find(|(n, _)| n == number)
+                            .map(|(_, name)| name.clone())
+                    }),
+            }
+            .unwrap_or_default();
+            let share = if t.valid > 0 {
+                format!("{:.2}", *votes as f64 * 100.0 / t.valid as f64)
+            } else {
+                String::new()
+            };
+            out.push_str(&line(&[
+                t.province.clone(),
+                t.constituency.to_string(),
+                match t.category {
+                    Category::Constituency => "constituency / แบ่งเขต".into(),
+                    Category::PartyList => "party list / บัญชีรายชื่อ".into(),
+                },
+                number.to_string(),
+                name,
+                votes.to_string(),
+                share,
+                if t.leaders.contains(number) {
+                    "yes / ใช่".into()
+                } else {
+                    String::new()
+                },
+                t.units.to_string(),
+                t.units_needing_review.to_string(),
+                t.valid.to_string(),
+                t.invalid.to_string(),
+                t.no_vote.to_string(),
+                t.total.to_string(),
+                t.registered_voters.to_string(),
+                opt(t.turnout.map(|x| format!("{:.2}", x * 100.0))),
+            ]));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::aggregate::aggregate;
+    use crate::core::ballot::Source;
+    use crate::core::extract::extract;
+    use crate::core::validate::validate;
+
+    fn sample() -> Vec<BallotRecord> {
+        let text = r#"{"form_type":"ส.ส. 5/18 (บช)","province":"แพร่","constituency_number":1,"polling_unit":3,"page":{"number":1,"of":4},
+            "votes":{"1":{"numeric":12,"thai_text":"สิบสอง"},"2":{"numeric":7,"thai_text":"แปด"}},"district":"=HYPERLINK(\"http://x\")"}"#;
+        let source = Source {
+            file_name: "หน่วย 3, หน้า 1.png".into(),
+            sha256: "ab".into(),
+            model: "m".into(),
+            prompt_version: "p".into(),
+        };
+        vec![validate(
+            extract(text, source).unwrap(),
+            &Registry::builtin(),
+        )]
+    }
+
+    #[test]
+    fn json_round_trips_and_is_versioned() {
+        let records = sample();
+        let json = to_json(&records);
+        assert!(json.contains("\"format\": \"tallyscan.records\""));
+        assert_eq!(from_json(&json).unwrap(), records);
+        assert_eq!(
+            from_json("{\"format\":\"x\"}"),
+            Err(ImportError::WrongFormat("x".into()))
+        );
+        assert_eq!(
+            from_json(&json.replace("\"version\": 1", "\"version\": 9")),
+            Err(ImportError::TooNew(9))
+        );
+        assert!(matches!(from_json("nope"), Err(ImportError::Invalid(_))));
+    }
+
+    #[test]
+    fn csv_has_bom_bilingual_headers_and_safe_cells() {
+        let csv = records_csv(&sample());
+        assert!(csv.starts_with("\u{feff}file / ไฟล์,sha256,"));
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 3, "header + one line per row");
+        assert!(lines[1].starts_with(
+            "\"หน่วย 3, หน้า 1.png\",ab,ส.ส. 5/18 (บช),party list / บัญชีรายชื่อ,แพร่,54,1,"
+        ));
+        assert!(
+            lines[1].contains(",\"'=HYPERLINK(\"\"http://x\"\")\","),
+            "{}",
+            lines[1]
+        );
+        assert!(lines[2].contains(",2,7,แปด,NO,"), "{}", lines[2]);
+        assert!(lines[2].contains("digits say 7 but words say"));
+    }
+
+    #[test]
+    fn summary_csv_names_parties() {
+        let reg = Registry::builtin();
+        let agg = aggregate(&sample(), &reg);
+        let csv = summary_csv(&agg, &reg);
+        assert!(csv.starts_with(BOM));
+        let first = csv.lines().nth(1).unwrap();
+        assert!(
+            first.starts_with(&format!(
+                "แพร่,1,party list / บัญชีรายชื่อ,1,{},12,",
+                reg.party(1).unwrap().name_th
+            )),
+            "{first}"
+        );
+    }
+
+    #[test]
+    fn cells() {
+        assert_eq!(cell("plain"), "plain");
+        assert_eq!(cell("a,b"), "\"a,b\"");
+        assert_eq!(cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(cell("=1+1"), "'=1+1");
+        assert_eq!(cell("-5"), "-5");
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+    }
+}
