@@ -205,7 +205,7 @@ impl Reader {
                     None
                 } else {
                     match n.as_f64() {
-                        Some(f) if f.fract() == 0.0 && f >= 0.0 && f < 1e12 => Some(f as u64),
+                        Some(f) if f.fract() == 0.0 && (0.0..1e12).contains(&f) => Some(f as u64),
                         _ => {
                             self.issue(
                                 IssueCode::DigitsUnreadable,

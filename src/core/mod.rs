@@ -7,6 +7,7 @@
 
 pub mod aggregate;
 pub mod ballot;
+pub mod corpus;
 pub mod export;
 pub mod extract;
 pub mod form;

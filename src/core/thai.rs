@@ -406,6 +406,32 @@ mod tests {
         assert_eq!(parse_words(&to_words(MAX_WORDS)), Ok(MAX_WORDS));
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        /// words(n) parses back to n anywhere in 0..=9,999,999, also with
+        /// spaces between the words and a trailing ถ้วน.
+        #[test]
+        fn words_round_trip(n in 0u64..=MAX_WORDS, spaced: bool, thuan: bool) {
+            let mut w = to_words(n);
+            if spaced {
+                for unit in ["ล้าน", "แสน", "หมื่น", "พัน", "ร้อย"] {
+                    w = w.replace(unit, &format!("{unit} "));
+                }
+            }
+            if thuan {
+                w.push_str("ถ้วน");
+            }
+            proptest::prop_assert_eq!(parse_words(&w), Ok(n), "{}", w);
+        }
+
+        /// Arbitrary text never panics the parser.
+        #[test]
+        fn words_never_panic(s in "\\PC{0,30}") {
+            let _ = parse_words(&s);
+            let _ = parse_digits(&s);
+        }
+    }
+
     #[test]
     fn digits() {
         assert_eq!(thai_to_ascii_digits("ส.ส. ๕/๑๘"), "ส.ส. 5/18");

@@ -282,13 +282,24 @@ pub fn validate(mut record: BallotRecord, registry: &Registry) -> BallotRecord {
                 );
             }
         }
+        // A party-list record is a whole form (not one page) when no page
+        // says otherwise and its rows span more than one printed page.
+        let spans_pages = match (seen.first(), seen.last()) {
+            (Some(a), Some(b)) => {
+                (a.max(&1) - 1) / PARTY_ROWS_PER_PAGE != (b.max(&1) - 1) / PARTY_ROWS_PER_PAGE
+            }
+            _ => false,
+        };
+        let whole_party_form = category == Some(Category::PartyList)
+            && record.page.is_none_or(|p| p.of == Some(1))
+            && spans_pages;
         let complete_table = match category {
             Some(Category::PartyList) => {
-                max_number.is_some_and(|m| (1..=m).all(|n| seen.contains(&n)))
+                whole_party_form || max_number.is_some_and(|m| (1..=m).all(|n| seen.contains(&n)))
             }
             _ => true,
         };
-        if category == Some(Category::Constituency) {
+        if category == Some(Category::Constituency) || whole_party_form {
             if let Some(max) = max_number {
                 let missing: Vec<String> = (1..=max)
                     .filter(|n| !seen.contains(n))
@@ -298,7 +309,7 @@ pub fn validate(mut record: BallotRecord, registry: &Registry) -> BallotRecord {
                     ck.error(
                         IssueCode::MissingRows,
                         "rows",
-                        format!("no row for candidate(s) {} of {max}", missing.join(", ")),
+                        format!("no row for number(s) {} of {max}", missing.join(", ")),
                     );
                 }
             }
