@@ -7,17 +7,23 @@
 
 pub mod aggregate;
 pub mod ballot;
+pub mod batch;
+pub mod control;
 pub mod corpus;
 pub mod export;
 pub mod extract;
 pub mod form;
 pub mod hash;
 pub mod image;
+pub mod ports;
+pub mod progress;
 pub mod prompt;
 pub mod provider;
 pub mod rate_limit;
 pub mod registry;
 mod registry_data;
+pub mod retry;
 pub mod rng;
+pub mod testing;
 pub mod thai;
 pub mod validate;

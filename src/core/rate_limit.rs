@@ -42,9 +42,10 @@ impl Quota {
         }
     }
 
-    /// Time between two requests at the steady rate, in microseconds.
-    fn interval_us(&self) -> u64 {
-        (1e6 / self.rate_per_sec).ceil().max(1.0) as u64
+    /// Time between two requests at the steady rate, in nanoseconds
+    /// (rounded up: never faster than the quota).
+    fn interval_ns(&self) -> u64 {
+        (1e9 / self.rate_per_sec).ceil().max(1.0) as u64
     }
 }
 
@@ -53,18 +54,18 @@ impl Quota {
 #[derive(Debug, Clone)]
 pub struct TokenBucket {
     quota: Quota,
-    /// Theoretical arrival time, in microseconds since the caller's origin.
-    tat_us: u64,
+    /// Theoretical arrival time, in nanoseconds since the caller's origin.
+    tat_ns: u64,
 }
 
-fn us(d: Duration) -> u64 {
-    d.as_micros().min(u64::MAX as u128) as u64
+fn ns(d: Duration) -> u64 {
+    d.as_nanos().min(u64::MAX as u128) as u64
 }
 
 impl TokenBucket {
     /// A full bucket.
     pub fn new(quota: Quota) -> Self {
-        TokenBucket { quota, tat_us: 0 }
+        TokenBucket { quota, tat_ns: 0 }
     }
 
     /// The quota this bucket enforces.
@@ -72,19 +73,19 @@ impl TokenBucket {
         self.quota
     }
 
-    fn tolerance_us(&self) -> u64 {
-        (self.quota.burst as u64 - 1) * self.quota.interval_us()
+    fn tolerance_ns(&self) -> u64 {
+        (self.quota.burst as u64 - 1) * self.quota.interval_ns()
     }
 
     /// Admits a request at `now` if the bucket allows it; otherwise says how
     /// long until it would, and admits nothing.
     pub fn check(&mut self, now: Duration) -> Result<(), Duration> {
-        let now = us(now);
-        let earliest = self.tat_us.saturating_sub(self.tolerance_us());
+        let now = ns(now);
+        let earliest = self.tat_ns.saturating_sub(self.tolerance_ns());
         if now < earliest {
-            return Err(Duration::from_micros(earliest - now));
+            return Err(Duration::from_nanos(earliest - now));
         }
-        self.tat_us = self.tat_us.max(now) + self.quota.interval_us();
+        self.tat_ns = self.tat_ns.max(now) + self.quota.interval_ns();
         Ok(())
     }
 
@@ -92,18 +93,18 @@ impl TokenBucket {
     /// long the caller must wait before sending (zero if it may go now).
     /// Every call books one slot, so waiters are served in call order.
     pub fn reserve(&mut self, now: Duration) -> Duration {
-        let now = us(now);
-        let earliest = self.tat_us.saturating_sub(self.tolerance_us());
+        let now = ns(now);
+        let earliest = self.tat_ns.saturating_sub(self.tolerance_ns());
         let go_at = earliest.max(now);
-        self.tat_us = self.tat_us.max(now) + self.quota.interval_us();
-        Duration::from_micros(go_at - now)
+        self.tat_ns = self.tat_ns.max(now) + self.quota.interval_ns();
+        Duration::from_nanos(go_at - now)
     }
 
     /// Pushes the bucket so nothing is admitted before `now + wait` (a server
     /// asked us to back off). Bookings already made keep their order.
     pub fn hold_until(&mut self, now: Duration, wait: Duration) {
-        let until = us(now) + us(wait) + self.tolerance_us();
-        self.tat_us = self.tat_us.max(until);
+        let until = ns(now) + ns(wait) + self.tolerance_ns();
+        self.tat_ns = self.tat_ns.max(until);
     }
 }
 

@@ -1,0 +1,125 @@
+//! Cancel and pause for a running batch: a cheap, clonable handle the UI
+//! keeps while the engine runs. Waking is built in, so the engine can wait
+//! for "something changed" without polling.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+#[derive(Default)]
+struct State {
+    cancelled: bool,
+    paused: bool,
+    version: u64,
+    wakers: Vec<Waker>,
+    on_cancel: Vec<Box<dyn Fn()>>,
+}
+
+/// A batch's cancel/pause switch. Clones share the same switch.
+#[derive(Clone, Default)]
+pub struct Control(Rc<RefCell<State>>);
+
+impl std::fmt::Debug for Control {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = self.0.borrow();
+        f.debug_struct("Control")
+            .field("cancelled", &s.cancelled)
+            .field("paused", &s.paused)
+            .finish()
+    }
+}
+
+impl Control {
+    /// A fresh switch: running, not paused.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn changed(&self, f: impl FnOnce(&mut State)) {
+        let (wakers, listeners_to_run) = {
+            let mut s = self.0.borrow_mut();
+            let was_cancelled = s.cancelled;
+            f(&mut s);
+            s.version += 1;
+            let newly_cancelled = s.cancelled && !was_cancelled;
+            (std::mem::take(&mut s.wakers), newly_cancelled)
+        };
+        if listeners_to_run {
+            let listeners = std::mem::take(&mut self.0.borrow_mut().on_cancel);
+            for l in &listeners {
+                l();
+            }
+        }
+        for w in wakers {
+            w.wake();
+        }
+    }
+
+    /// Stops the batch: no new work, what is in flight is aborted.
+    pub fn cancel(&self) {
+        self.changed(|s| s.cancelled = true);
+    }
+    /// Stops dispatching new requests; what is in flight finishes.
+    pub fn pause(&self) {
+        self.changed(|s| s.paused = true);
+    }
+    /// Dispatches again.
+    pub fn resume(&self) {
+        self.changed(|s| s.paused = false);
+    }
+    /// Whether cancelled.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.borrow().cancelled
+    }
+    /// Whether paused (and not cancelled).
+    pub fn is_paused(&self) -> bool {
+        let s = self.0.borrow();
+        s.paused && !s.cancelled
+    }
+    /// A number that changes on every cancel/pause/resume.
+    pub fn version(&self) -> u64 {
+        self.0.borrow().version
+    }
+    /// Wakes `waker` on the next change.
+    pub fn register(&self, waker: &Waker) {
+        let mut s = self.0.borrow_mut();
+        if !s.wakers.iter().any(|w| w.will_wake(waker)) {
+            s.wakers.push(waker.clone());
+        }
+    }
+    /// Runs `f` once when the batch is cancelled (the web client aborts its fetches).
+    pub fn on_cancel(&self, f: impl Fn() + 'static) {
+        if self.is_cancelled() {
+            f();
+        } else {
+            self.0.borrow_mut().on_cancel.push(Box::new(f));
+        }
+    }
+    /// Resolves at the next change after this call.
+    pub fn changed_future(&self) -> Changed {
+        Changed {
+            control: self.clone(),
+            version: self.version(),
+        }
+    }
+}
+
+/// See [`Control::changed_future`].
+pub struct Changed {
+    control: Control,
+    version: u64,
+}
+
+impl Future for Changed {
+    type Output = ();
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.control.version() != self.version {
+            Poll::Ready(())
+        } else {
+            self.control.register(cx.waker());
+            Poll::Pending
+        }
+    }
+}

@@ -1,0 +1,406 @@
+//! Test doubles for the engine's ports, next to the traits they fake:
+//! [`FakeTime`] (clock + sleeper + a tiny executor that jumps time forward
+//! when every task is waiting, so nothing really sleeps), [`ScriptedOcr`]
+//! (answers by script, with latency, and logs when each request was sent),
+//! [`MemoryImages`] (images in memory, counting loads and releases).
+
+use super::ports::{Clock, ImageSource, LocalBoxFuture, OcrClient, Sleeper};
+use super::provider::{HttpRequest, HttpResponse, TransportError};
+use std::cell::{Cell, RefCell};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::future::Future;
+use std::pin::pin;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::Duration;
+
+#[derive(Default)]
+struct TimeState {
+    now: Duration,
+    seq: u64,
+    timers: BinaryHeap<Reverse<(Duration, u64)>>,
+    wakers: Vec<(u64, Waker)>,
+}
+
+/// Simulated time: a clock, a sleeper, and [`FakeTime::run`] to drive futures.
+#[derive(Clone, Default)]
+pub struct FakeTime(Rc<RefCell<TimeState>>);
+
+/// Wall time at the fake origin (2026-11-28T00:00:00Z), for HTTP dates.
+pub const FAKE_UNIX_ORIGIN_MS: u64 = 1_795_824_000_000;
+
+impl FakeTime {
+    /// Time starts at zero.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Moves time forward by `d`, waking sleepers that are due.
+    pub fn advance(&self, d: Duration) {
+        let target = self.0.borrow().now + d;
+        self.advance_to(target);
+    }
+
+    fn advance_to(&self, t: Duration) {
+        let due: Vec<Waker> = {
+            let mut s = self.0.borrow_mut();
+            s.now = s.now.max(t);
+            let now = s.now;
+            let mut ids = Vec::new();
+            while let Some(Reverse((deadline, id))) = s.timers.peek().copied() {
+                if deadline > now {
+                    break;
+                }
+                s.timers.pop();
+                ids.push(id);
+            }
+            let (due, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut s.wakers)
+                .into_iter()
+                .partition(|(id, _)| ids.contains(id));
+            s.wakers = rest;
+            due.into_iter().map(|(_, w)| w).collect()
+        };
+        for w in due {
+            w.wake();
+        }
+    }
+
+    /// Runs `fut` to completion. Whenever nothing can make progress, time
+    /// jumps to the next timer. Panics on a deadlock (pending, no timers).
+    pub fn run<F: Future>(&self, fut: F) -> F::Output {
+        struct Flag(AtomicBool);
+        impl Wake for Flag {
+            fn wake(self: Arc<Self>) {
+                self.0.store(true, Ordering::SeqCst);
+            }
+        }
+        let flag = Arc::new(Flag(AtomicBool::new(true)));
+        let waker = Waker::from(flag.clone());
+        let mut cx = Context::from_waker(&waker);
+        let mut fut = pin!(fut);
+        let mut idle_polls = 0;
+        loop {
+            flag.0.store(false, Ordering::SeqCst);
+            if let Poll::Ready(v) = fut.as_mut().poll(&mut cx) {
+                return v;
+            }
+            if flag.0.load(Ordering::SeqCst) {
+                idle_polls += 1;
+                assert!(
+                    idle_polls < 1_000_000,
+                    "FakeTime::run: future keeps waking itself without progress"
+                );
+                continue;
+            }
+            idle_polls = 0;
+            let next = self.0.borrow().timers.peek().map(|Reverse((d, _))| *d);
+            match next {
+                Some(t) => self.advance_to(t),
+                None => panic!(
+                    "FakeTime::run: deadlock, the future is pending with no timer to wait for"
+                ),
+            }
+        }
+    }
+}
+
+impl Clock for FakeTime {
+    fn now(&self) -> Duration {
+        self.0.borrow().now
+    }
+    fn unix_ms(&self) -> u64 {
+        FAKE_UNIX_ORIGIN_MS + self.now().as_millis() as u64
+    }
+}
+
+struct Sleep {
+    time: FakeTime,
+    deadline: Duration,
+    id: Option<u64>,
+}
+
+impl Future for Sleep {
+    type Output = ();
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut s = self.time.0.borrow_mut();
+        if s.now >= self.deadline {
+            return Poll::Ready(());
+        }
+        let id = match self.id {
+            Some(id) => id,
+            None => {
+                s.seq += 1;
+                let id = s.seq;
+                let deadline = self.deadline;
+                s.timers.push(Reverse((deadline, id)));
+                drop(s);
+                self.id = Some(id);
+                s = self.time.0.borrow_mut();
+                id
+            }
+        };
+        s.wakers.retain(|(i, _)| *i != id);
+        s.wakers.push((id, cx.waker().clone()));
+        Poll::Pending
+    }
+}
+
+impl Sleeper for FakeTime {
+    fn sleep(&self, d: Duration) -> LocalBoxFuture<'static, ()> {
+        Box::pin(Sleep {
+            time: self.clone(),
+            deadline: self.now() + d,
+            id: None,
+        })
+    }
+}
+
+/// Polls two futures together until both are done.
+pub async fn join<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
+    let mut a = pin!(a);
+    let mut b = pin!(b);
+    let (mut ra, mut rb) = (None, None);
+    std::future::poll_fn(|cx| {
+        if ra.is_none() {
+            if let Poll::Ready(v) = a.as_mut().poll(cx) {
+                ra = Some(v);
+            }
+        }
+        if rb.is_none() {
+            if let Poll::Ready(v) = b.as_mut().poll(cx) {
+                rb = Some(v);
+            }
+        }
+        if ra.is_some() && rb.is_some() {
+            Poll::Ready((
+                ra.take().unwrap_or_else(|| unreachable!()),
+                rb.take().unwrap_or_else(|| unreachable!()),
+            ))
+        } else {
+            Poll::Pending
+        }
+    })
+    .await
+}
+
+/// What a scripted request does.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// Answer after `latency` with this response.
+    Http(Duration, HttpResponse),
+    /// Fail after `latency` with this transport error.
+    Fail(Duration, TransportError),
+}
+
+impl Reply {
+    /// A 200 with an OpenAI-style body carrying `text`.
+    pub fn ok(latency: Duration, text: &str) -> Reply {
+        let body = serde_json::json!({"choices": [{"message": {"content": text}}], "usage": {"prompt_tokens": 1000, "completion_tokens": 100}});
+        Reply::Http(
+            latency,
+            HttpResponse {
+                status: 200,
+                headers: vec![],
+                body: body.to_string(),
+            },
+        )
+    }
+    /// An error status with optional headers.
+    pub fn status(latency: Duration, status: u16, headers: &[(&str, &str)]) -> Reply {
+        Reply::Http(
+            latency,
+            HttpResponse {
+                status,
+                headers: headers
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+                body: format!("{{\"error\":{{\"message\":\"scripted {status}\"}}}}"),
+            },
+        )
+    }
+}
+
+/// A request the scripted client received.
+#[derive(Debug, Clone)]
+pub struct Sent {
+    /// When (fake time).
+    pub at: Duration,
+    /// Which image: the request body's `image_id` tag (see [`MemoryImages`]).
+    pub image: Option<usize>,
+    /// Body size.
+    pub body_bytes: usize,
+}
+
+type ScriptFn = dyn Fn(usize, Option<usize>) -> Reply;
+
+/// An [`OcrClient`] that answers by script: `script(request_number, image)`.
+pub struct ScriptedOcr {
+    time: FakeTime,
+    script: Box<ScriptFn>,
+    /// Every request, in order.
+    pub sent: RefCell<Vec<Sent>>,
+    /// Requests whose futures were dropped before answering (aborted).
+    pub aborted: Rc<Cell<usize>>,
+}
+
+impl ScriptedOcr {
+    /// A client answering `script(n, image)` for the n-th request (0-based).
+    pub fn new(time: &FakeTime, script: impl Fn(usize, Option<usize>) -> Reply + 'static) -> Self {
+        ScriptedOcr {
+            time: time.clone(),
+            script: Box::new(script),
+            sent: RefCell::new(Vec::new()),
+            aborted: Rc::new(Cell::new(0)),
+        }
+    }
+}
+
+/// Recovers the image index [`MemoryImages`] wrote into the image bytes.
+fn image_tag(body: &str) -> Option<usize> {
+    use base64::Engine as _;
+    let v: serde_json::Value = serde_json::from_str(body).ok()?;
+    let url = v["messages"][0]["content"][1]["image_url"]["url"].as_str()?;
+    let data = base64::engine::general_purpose::STANDARD
+        .decode(url.split_once(";base64,")?.1)
+        .ok()?;
+    let text = String::from_utf8_lossy(&data[8..]).to_string();
+    text.strip_prefix("image#")?.split(';').next()?.parse().ok()
+}
+
+struct AbortGuard(Rc<Cell<usize>>, bool);
+impl Drop for AbortGuard {
+    fn drop(&mut self) {
+        if !self.1 {
+            self.0.set(self.0.get() + 1);
+        }
+    }
+}
+
+impl OcrClient for ScriptedOcr {
+    fn send(
+        &self,
+        request: HttpRequest,
+    ) -> LocalBoxFuture<'_, Result<HttpResponse, TransportError>> {
+        let n = self.sent.borrow().len();
+        let image = image_tag(&request.body);
+        self.sent.borrow_mut().push(Sent {
+            at: self.time.now(),
+            image,
+            body_bytes: request.body.len(),
+        });
+        drop(request);
+        let reply = (self.script)(n, image);
+        let time = self.time.clone();
+        let aborted = self.aborted.clone();
+        Box::pin(async move {
+            let mut guard = AbortGuard(aborted, false);
+            let (latency, out) = match reply {
+                Reply::Http(l, r) => (l, Ok(r)),
+                Reply::Fail(l, e) => (l, Err(e)),
+            };
+            time.sleep(latency).await;
+            guard.1 = true;
+            out
+        })
+    }
+}
+
+/// Images in memory: image `i` is a PNG signature followed by "image#i;"
+/// and padding to `size` bytes. Entries listed in `bad` are not images.
+pub struct MemoryImages {
+    names: Vec<String>,
+    size: usize,
+    bad: Vec<usize>,
+    /// Loads per image.
+    pub loads: RefCell<Vec<u32>>,
+    /// Images released, in order.
+    pub released: RefCell<Vec<usize>>,
+}
+
+impl MemoryImages {
+    /// `n` images "ballot_001.png"... of `size` bytes.
+    pub fn new(n: usize, size: usize) -> Self {
+        MemoryImages {
+            names: (1..=n).map(|i| format!("ballot_{i:03}.png")).collect(),
+            size: size.max(32),
+            bad: Vec::new(),
+            loads: RefCell::new(vec![0; n]),
+            released: RefCell::new(Vec::new()),
+        }
+    }
+    /// Makes these images unreadable as images.
+    pub fn with_bad(mut self, bad: &[usize]) -> Self {
+        self.bad = bad.to_vec();
+        self
+    }
+}
+
+impl ImageSource for MemoryImages {
+    fn len(&self) -> usize {
+        self.names.len()
+    }
+    fn name(&self, i: usize) -> String {
+        self.names.get(i).cloned().unwrap_or_default()
+    }
+    fn load(&self, i: usize) -> LocalBoxFuture<'_, Result<Vec<u8>, String>> {
+        if let Some(l) = self.loads.borrow_mut().get_mut(i) {
+            *l += 1;
+        }
+        let mut bytes = if self.bad.contains(&i) {
+            b"%PDF-1.4".to_vec()
+        } else {
+            b"\x89PNG\r\n\x1a\n".to_vec()
+        };
+        bytes.extend_from_slice(format!("image#{i};").as_bytes());
+        bytes.resize(self.size, 0);
+        Box::pin(async move { Ok(bytes) })
+    }
+    fn release(&self, finished: &[usize]) -> usize {
+        self.released.borrow_mut().extend_from_slice(finished);
+        finished.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_jumps_only_when_everything_waits() {
+        let t = FakeTime::new();
+        let t2 = t.clone();
+        let out = t.run(async move {
+            let a = t2.sleep(Duration::from_secs(5));
+            let b = t2.sleep(Duration::from_secs(3));
+            join(a, b).await;
+            t2.now()
+        });
+        assert_eq!(out, Duration::from_secs(5));
+    }
+
+    #[test]
+    fn scripted_client_logs_and_answers() {
+        let t = FakeTime::new();
+        let c = ScriptedOcr::new(&t, |n, _| {
+            if n == 0 {
+                Reply::status(Duration::from_secs(1), 503, &[])
+            } else {
+                Reply::ok(Duration::from_secs(2), "{}")
+            }
+        });
+        let req = || HttpRequest {
+            url: "u".into(),
+            headers: vec![],
+            body: "{}".into(),
+        };
+        let (a, b) = t.run(join(c.send(req()), c.send(req())));
+        assert_eq!(a.unwrap().status, 503);
+        assert_eq!(b.unwrap().status, 200);
+        assert_eq!(t.now(), Duration::from_secs(2));
+        assert_eq!(c.sent.borrow().len(), 2);
+    }
+}

@@ -1,0 +1,646 @@
+//! The batch engine, natively, in simulated time: a fake clock, a scripted
+//! OCR client and in-memory images. Nothing really sleeps.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::cell::RefCell;
+use std::time::Duration;
+use tallyscan::core::batch::{run_batch, BatchOptions, BatchResult, Concurrency, Env, StopReason};
+use tallyscan::core::control::Control;
+use tallyscan::core::ports::Clock;
+use tallyscan::core::progress::{
+    BallotError, BallotResult, EngineEvent, FailureKind, ProgressCallback,
+};
+use tallyscan::core::provider::{ProviderSettings, TransportError};
+use tallyscan::core::rate_limit::Quota;
+use tallyscan::core::registry::Registry;
+use tallyscan::core::rng::SplitMix64;
+use tallyscan::core::testing::{join, FakeTime, MemoryImages, Reply, ScriptedOcr};
+
+const FORM: &str = r#"{"form_type":"ส.ส. 5/18","province":"แพร่","constituency_number":1,"polling_unit":3,
+  "votes":{"1":{"numeric":108,"thai_text":"หนึ่งร้อยแปด"},"2":{"numeric":54,"thai_text":"ห้าสิบสี่"},
+           "3":{"numeric":15,"thai_text":"สิบห้า"},"4":{"numeric":424,"thai_text":"สี่ร้อยยี่สิบสี่"},
+           "5":{"numeric":8,"thai_text":"แปด"},"6":{"numeric":5,"thai_text":"ห้า"}},
+  "valid_votes":{"numeric":614,"thai_text":"หกร้อยสิบสี่"},"invalid_votes":{"numeric":7,"thai_text":"เจ็ด"},
+  "no_vote":{"numeric":36,"thai_text":"สามสิบหก"},"total_votes":657}"#;
+
+fn secs(s: f64) -> Duration {
+    Duration::from_secs_f64(s)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Ev {
+    Start(usize),
+    Progress(usize, usize, String),
+    Error(usize, usize, String, FailureKind),
+    Complete(usize, usize),
+    Event(EngineEvent),
+}
+
+#[derive(Default)]
+struct Recorder(RefCell<Vec<Ev>>);
+
+impl ProgressCallback for Recorder {
+    fn on_start(&self, total: usize) {
+        self.0.borrow_mut().push(Ev::Start(total));
+    }
+    fn on_progress(&self, current: usize, total: usize, path: &str, _: &BallotResult) {
+        self.0
+            .borrow_mut()
+            .push(Ev::Progress(current, total, path.into()));
+    }
+    fn on_error(&self, current: usize, total: usize, path: &str, e: &BallotError) {
+        self.0
+            .borrow_mut()
+            .push(Ev::Error(current, total, path.into(), e.kind.clone()));
+    }
+    fn on_complete(&self, r: &[BallotResult], e: &[BallotError]) {
+        self.0.borrow_mut().push(Ev::Complete(r.len(), e.len()));
+    }
+    fn on_event(&self, e: &EngineEvent) {
+        self.0.borrow_mut().push(Ev::Event(e.clone()));
+    }
+}
+
+impl Recorder {
+    fn events(&self) -> Vec<EngineEvent> {
+        self.0
+            .borrow()
+            .iter()
+            .filter_map(|e| {
+                if let Ev::Event(x) = e {
+                    Some(x.clone())
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+    /// Checks the exactly-once contract and returns the reported paths.
+    fn assert_exactly_once(&self, total: usize) -> Vec<String> {
+        let evs = self.0.borrow();
+        let main: Vec<&Ev> = evs.iter().filter(|e| !matches!(e, Ev::Event(_))).collect();
+        assert_eq!(main.first(), Some(&&Ev::Start(total)), "on_start first");
+        assert!(
+            matches!(main.last(), Some(Ev::Complete(..))),
+            "on_complete last"
+        );
+        assert_eq!(
+            main.iter()
+                .filter(|e| matches!(e, Ev::Complete(..)))
+                .count(),
+            1
+        );
+        let mut paths = Vec::new();
+        for (k, e) in main[1..main.len() - 1].iter().enumerate() {
+            let (cur, tot, path) = match e {
+                Ev::Progress(c, t, p) | Ev::Error(c, t, p, _) => (*c, *t, p.clone()),
+                other => panic!("unexpected {other:?}"),
+            };
+            assert_eq!((cur, tot), (k + 1, total), "current counts 1..=total");
+            paths.push(path);
+        }
+        let mut sorted = paths.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), total, "every ballot reported exactly once");
+        paths
+    }
+}
+
+struct Harness {
+    time: FakeTime,
+    control: Control,
+    settings: ProviderSettings,
+    registry: Registry,
+    progress: Recorder,
+}
+
+impl Harness {
+    fn new() -> Self {
+        Harness {
+            time: FakeTime::new(),
+            control: Control::new(),
+            settings: ProviderSettings::default(),
+            registry: Registry::builtin(),
+            progress: Recorder::default(),
+        }
+    }
+    fn env<'a>(&'a self, client: &'a ScriptedOcr, images: &'a MemoryImages) -> Env<'a> {
+        Env {
+            client,
+            clock: &self.time,
+            sleeper: &self.time,
+            images,
+            settings: &self.settings,
+            registry: &self.registry,
+            progress: &self.progress,
+            control: &self.control,
+        }
+    }
+    fn run(&self, client: &ScriptedOcr, images: &MemoryImages, opts: &BatchOptions) -> BatchResult {
+        self.time.run(run_batch(&self.env(client, images), opts))
+    }
+}
+
+fn fixed_latency(l: f64) -> impl Fn(usize, Option<usize>) -> Reply {
+    move |_, _| Reply::ok(secs(l), FORM)
+}
+
+#[test]
+fn happy_path_reports_in_order_with_statistics() {
+    let h = Harness::new();
+    let client = ScriptedOcr::new(&h.time, fixed_latency(3.0));
+    let images = MemoryImages::new(10, 1000);
+    let r = h.run(&client, &images, &BatchOptions::default());
+    assert_eq!(
+        (r.results.len(), r.errors.len(), r.processed, r.total),
+        (10, 0, 10, 10)
+    );
+    assert_eq!(
+        (r.requests_sent, r.retries, r.stopped.clone()),
+        (10, 0, None)
+    );
+    let paths = h.progress.assert_exactly_once(10);
+    assert_eq!(paths[0], "ballot_001.png");
+    assert_eq!(r.latency_p50_ms, 3000.0);
+    assert_eq!(r.tokens.input_tokens, 10_000);
+    let rec = &r.results[0].record;
+    assert_eq!(rec.province_code, Some(54));
+    assert!(!rec.confidence.needs_review, "{:?}", rec.issues);
+    assert_eq!(rec.source.sha256.len(), 64);
+    assert_eq!(
+        rec.source.prompt_version,
+        tallyscan::core::prompt::PROMPT_VERSION
+    );
+    // 10 requests at 2/s burst 1: the last goes at 4.5 s and is answered 3 s later.
+    assert_eq!(r.duration(), secs(7.5));
+    assert!((r.requests_per_second() - 10.0 / 7.5).abs() < 1e-9);
+}
+
+/// Over any window of length t, at most burst + rate·t requests.
+fn assert_bucket_bound(times: &[Duration], q: Quota) {
+    for i in 0..times.len() {
+        for j in i..times.len() {
+            let window = (times[j] - times[i]).as_secs_f64();
+            let count = (j - i + 1) as f64;
+            assert!(
+                count <= q.burst as f64 + q.rate_per_sec * window + 1e-9,
+                "{count} requests in {window} s"
+            );
+        }
+    }
+}
+
+fn dispatch_ratio(times: &[Duration], rate: f64) -> f64 {
+    let span = (times[times.len() - 1] - times[0]).as_secs_f64();
+    (times.len() - 1) as f64 / span / rate
+}
+
+#[test]
+fn bucket_bound_holds_and_auto_concurrency_keeps_it_busy() {
+    for (quota, latency) in [
+        (Quota::new(2.0, 1), (2.0, 6.0)),
+        (Quota::new(5.0, 3), (0.5, 4.0)),
+        (Quota::new(1.0 / 3.0, 1), (1.0, 2.0)),
+    ] {
+        let h = Harness::new();
+        let mut rng = SplitMix64::new(5);
+        let lat: Vec<f64> = (0..400)
+            .map(|_| latency.0 + rng.next_f64() * (latency.1 - latency.0))
+            .collect();
+        let client = ScriptedOcr::new(&h.time, move |n, _| {
+            Reply::ok(secs(lat[n % lat.len()]), FORM)
+        });
+        let images = MemoryImages::new(120, 500);
+        let opts = BatchOptions {
+            quota,
+            ..BatchOptions::default()
+        };
+        let r = h.run(&client, &images, &opts);
+        assert_eq!(r.results.len(), 120);
+        let times: Vec<Duration> = client.sent.borrow().iter().map(|s| s.at).collect();
+        assert_bucket_bound(&times, quota);
+        let ratio = dispatch_ratio(&times, quota.rate_per_sec);
+        assert!(
+            ratio >= 0.97,
+            "rate {} latency {latency:?}: ratio {ratio}",
+            quota.rate_per_sec
+        );
+    }
+}
+
+#[test]
+fn fixed_five_workers_fall_behind_as_the_python_tool_did() {
+    let h = Harness::new();
+    let mut rng = SplitMix64::new(5);
+    let lat: Vec<f64> = (0..400).map(|_| 2.0 + rng.next_f64() * 4.0).collect();
+    let client = ScriptedOcr::new(&h.time, move |n, _| Reply::ok(secs(lat[n]), FORM));
+    let images = MemoryImages::new(100, 500);
+    let opts = BatchOptions {
+        concurrency: Concurrency::Fixed(5),
+        ..BatchOptions::default()
+    };
+    h.run(&client, &images, &opts);
+    let times: Vec<Duration> = client.sent.borrow().iter().map(|s| s.at).collect();
+    let ratio = dispatch_ratio(&times, 2.0);
+    assert!(
+        ratio < 0.75,
+        "5 workers at ~4 s latency cannot keep 2/s: {ratio}"
+    );
+    assert_bucket_bound(&times, Quota::new(2.0, 1));
+}
+
+#[test]
+fn retries_are_counted_and_back_off_within_bounds() {
+    let h = Harness::new();
+    // Image 2 fails twice (503, then a timeout) and then succeeds.
+    let client = ScriptedOcr::new(&h.time, |_, image| {
+        thread_local!(static SEEN: RefCell<u32> = const { RefCell::new(0) });
+        if image == Some(2) {
+            let n = SEEN.with(|s| {
+                *s.borrow_mut() += 1;
+                *s.borrow()
+            });
+            match n {
+                1 => return Reply::status(secs(1.0), 503, &[]),
+                2 => return Reply::Fail(secs(1.0), TransportError::Timeout(120_000)),
+                _ => {}
+            }
+        }
+        Reply::ok(secs(1.0), FORM)
+    });
+    let images = MemoryImages::new(5, 500);
+    let r = h.run(&client, &images, &BatchOptions::default());
+    assert_eq!((r.results.len(), r.requests_sent, r.retries), (5, 7, 2));
+    let b = r.results.iter().find(|x| x.index == 2).unwrap();
+    assert_eq!(b.attempts, 3);
+    assert_eq!(
+        images.loads.borrow()[2],
+        3,
+        "each attempt reads the image afresh"
+    );
+    let sent: Vec<Duration> = client
+        .sent
+        .borrow()
+        .iter()
+        .filter(|s| s.image == Some(2))
+        .map(|s| s.at)
+        .collect();
+    for w in sent.windows(2) {
+        let gap = (w[1] - w[0]).as_secs_f64() - 1.0; // minus the 1 s latency
+        assert!((4.0..=10.5).contains(&gap), "backoff {gap}");
+    }
+    let retries: Vec<EngineEvent> = h
+        .progress
+        .events()
+        .into_iter()
+        .filter(|e| matches!(e, EngineEvent::Retry { .. }))
+        .collect();
+    assert_eq!(retries.len(), 2);
+}
+
+#[test]
+fn retries_give_up_after_max_attempts_with_the_last_status() {
+    let h = Harness::new();
+    let client = ScriptedOcr::new(&h.time, |_, image| {
+        if image == Some(0) {
+            Reply::status(secs(0.5), 502, &[])
+        } else {
+            Reply::ok(secs(0.5), FORM)
+        }
+    });
+    let images = MemoryImages::new(3, 500);
+    let r = h.run(&client, &images, &BatchOptions::default());
+    let e = &r.errors[0];
+    assert_eq!(
+        (e.kind.clone(), e.attempts, e.last_status),
+        (FailureKind::RetriesExhausted, 3, Some(502))
+    );
+    assert!(
+        e.message.starts_with("gave up after 3 attempts: HTTP 502"),
+        "{}",
+        e.message
+    );
+    h.progress.assert_exactly_once(3);
+}
+
+#[test]
+fn not_retryable_statuses_fail_at_once() {
+    for status in [400, 404, 413, 422] {
+        let h = Harness::new();
+        let client = ScriptedOcr::new(&h.time, move |_, image| {
+            if image == Some(1) {
+                Reply::status(secs(0.5), status, &[])
+            } else {
+                Reply::ok(secs(0.5), FORM)
+            }
+        });
+        let images = MemoryImages::new(3, 500);
+        let r = h.run(&client, &images, &BatchOptions::default());
+        assert_eq!(r.requests_sent, 3, "{status}: no retry");
+        assert_eq!(
+            (r.errors[0].kind.clone(), r.errors[0].last_status),
+            (FailureKind::Api, Some(status))
+        );
+    }
+}
+
+#[test]
+fn retry_after_pauses_the_whole_batch() {
+    for header in [
+        ("retry-after", "20"),
+        ("retry-after-ms", "20000"),
+        ("x-ratelimit-reset-requests", "20s"),
+    ] {
+        let h = Harness::new();
+        let client = ScriptedOcr::new(&h.time, move |n, _| {
+            if n == 4 {
+                Reply::status(secs(0.5), 429, &[header])
+            } else {
+                Reply::ok(secs(0.5), FORM)
+            }
+        });
+        let images = MemoryImages::new(30, 500);
+        let r = h.run(&client, &images, &BatchOptions::default());
+        assert_eq!(r.results.len(), 30);
+        assert_eq!(r.retries, 1);
+        let sent = client.sent.borrow();
+        let told_at = sent[4].at + secs(0.5);
+        let during: Vec<f64> = sent
+            .iter()
+            .filter(|s| s.at > told_at && s.at < told_at + secs(20.0))
+            .map(|s| s.at.as_secs_f64())
+            .collect();
+        assert!(
+            during.is_empty(),
+            "{header:?}: requests sent during the server's pause: {during:?}"
+        );
+        assert!(h.progress.events().contains(&EngineEvent::ServerPause {
+            wait: secs(20.0),
+            status: 429
+        }));
+        let times: Vec<Duration> = sent.iter().map(|s| s.at).collect();
+        assert_bucket_bound(&times, Quota::default());
+    }
+}
+
+#[test]
+fn retry_after_is_capped() {
+    let h = Harness::new();
+    let client = ScriptedOcr::new(&h.time, |n, _| {
+        if n == 0 {
+            Reply::status(secs(0.1), 503, &[("retry-after", "86400")])
+        } else {
+            Reply::ok(secs(0.1), FORM)
+        }
+    });
+    let images = MemoryImages::new(2, 500);
+    let r = h.run(&client, &images, &BatchOptions::default());
+    assert_eq!(r.results.len(), 2);
+    assert!(
+        r.duration() < secs(130.0),
+        "capped at 120 s: {:?}",
+        r.duration()
+    );
+}
+
+#[test]
+fn refused_key_stops_at_once_keeping_what_finished() {
+    let h = Harness::new();
+    let client = ScriptedOcr::new(&h.time, |n, _| {
+        if n == 6 {
+            Reply::status(secs(1.0), 401, &[])
+        } else {
+            Reply::ok(secs(3.0), FORM)
+        }
+    });
+    let images = MemoryImages::new(50, 500);
+    let r = h.run(&client, &images, &BatchOptions::default());
+    assert!(
+        matches!(&r.stopped, Some(StopReason::KeyRefused(m)) if m.contains("API key was refused")),
+        "{:?}",
+        r.stopped
+    );
+    assert!(
+        !r.results.is_empty() && r.results.len() < 10,
+        "{}",
+        r.results.len()
+    );
+    assert!(
+        r.errors.iter().all(|e| e.kind == FailureKind::NotStarted),
+        "the rest is not started, not failed"
+    );
+    assert_eq!(r.results.len() + r.errors.len(), 50);
+    assert_eq!(r.processed, r.results.len());
+    assert!(
+        client.sent.borrow().len() < 12,
+        "no new requests after the 401"
+    );
+    assert!(client.aborted.get() > 0, "requests in flight are aborted");
+    assert!(r.errors[0].message.contains("API key was refused"));
+    h.progress.assert_exactly_once(50);
+}
+
+#[test]
+fn cancel_stops_new_work_and_aborts_what_is_in_flight() {
+    let h = Harness::new();
+    let client = ScriptedOcr::new(&h.time, fixed_latency(4.0));
+    let images = MemoryImages::new(40, 500);
+    let env = h.env(&client, &images);
+    let opts = BatchOptions::default();
+    let t = h.time.clone();
+    let control = h.control.clone();
+    let (r, _) = h.time.run(join(run_batch(&env, &opts), async move {
+        use tallyscan::core::ports::Sleeper;
+        t.sleep(secs(10.0)).await;
+        control.cancel();
+    }));
+    assert_eq!(r.stopped, Some(StopReason::Cancelled));
+    assert!(client.sent.borrow().iter().all(|s| s.at <= secs(10.0)));
+    assert!(client.aborted.get() > 0);
+    assert!(r.results.len() >= 10 && r.results.len() < 20);
+    assert!(r.errors.iter().all(|e| e.kind == FailureKind::NotStarted));
+    h.progress.assert_exactly_once(40);
+}
+
+#[test]
+fn pause_stops_dispatch_and_resume_loses_nothing() {
+    let h = Harness::new();
+    let client = ScriptedOcr::new(&h.time, fixed_latency(2.0));
+    let images = MemoryImages::new(40, 500);
+    let env = h.env(&client, &images);
+    let opts = BatchOptions::default();
+    let t = h.time.clone();
+    let control = h.control.clone();
+    let (r, _) = h.time.run(join(run_batch(&env, &opts), async move {
+        use tallyscan::core::ports::Sleeper;
+        t.sleep(secs(5.0)).await;
+        control.pause();
+        t.sleep(secs(30.0)).await;
+        control.resume();
+    }));
+    assert_eq!(
+        (r.results.len(), r.errors.len(), r.stopped.clone()),
+        (40, 0, None)
+    );
+    let during: Vec<f64> = client
+        .sent
+        .borrow()
+        .iter()
+        .map(|s| s.at.as_secs_f64())
+        .filter(|t| *t > 5.0 && *t < 35.0)
+        .collect();
+    assert!(during.is_empty(), "sent while paused: {during:?}");
+    let ev = h.progress.events();
+    assert!(ev.contains(&EngineEvent::Paused) && ev.contains(&EngineEvent::Resumed));
+    h.progress.assert_exactly_once(40);
+}
+
+#[test]
+fn memory_is_released_every_50_finished_ballots() {
+    let h = Harness::new();
+    let client = ScriptedOcr::new(&h.time, fixed_latency(0.2));
+    let images = MemoryImages::new(120, 500);
+    let opts = BatchOptions {
+        quota: Quota::new(50.0, 5),
+        ..BatchOptions::default()
+    };
+    let r = h.run(&client, &images, &opts);
+    assert_eq!(r.memory_cleanups, 2);
+    let released = images.released.borrow();
+    assert_eq!(released.len(), 120, "every image released exactly once");
+    let mut sorted = released.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), 120);
+    let cleanups: Vec<usize> = h
+        .progress
+        .events()
+        .iter()
+        .filter_map(|e| {
+            if let EngineEvent::MemoryCleanup { released, .. } = e {
+                Some(*released)
+            } else {
+                None
+            }
+        })
+        .collect();
+    assert_eq!(cleanups, vec![50, 50]);
+
+    let h = Harness::new();
+    let client = ScriptedOcr::new(&h.time, fixed_latency(0.2));
+    let images = MemoryImages::new(120, 500);
+    let off = BatchOptions {
+        enable_memory_cleanup: false,
+        ..opts
+    };
+    assert_eq!(h.run(&client, &images, &off).memory_cleanups, 0);
+    assert!(images.released.borrow().is_empty());
+}
+
+#[test]
+fn bad_images_fail_without_a_request() {
+    let h = Harness::new();
+    let client = ScriptedOcr::new(&h.time, fixed_latency(1.0));
+    let images = MemoryImages::new(4, 500).with_bad(&[1]);
+    let r = h.run(&client, &images, &BatchOptions::default());
+    assert_eq!(r.requests_sent, 3);
+    assert_eq!(r.errors.len(), 1);
+    assert_eq!(r.errors[0].kind, FailureKind::Image);
+    assert!(r.errors[0].message.contains("not an image"));
+    let big = MemoryImages::new(1, tallyscan::core::image::MAX_IMAGE_BYTES + 1);
+    let h = Harness::new();
+    let client = ScriptedOcr::new(&h.time, fixed_latency(1.0));
+    let r = h.run(&client, &big, &BatchOptions::default());
+    assert!(
+        r.errors[0].message.contains("too large"),
+        "{}",
+        r.errors[0].message
+    );
+    assert_eq!(r.requests_sent, 0);
+}
+
+#[test]
+fn unparseable_answers_are_asked_again_once() {
+    let h = Harness::new();
+    let client = ScriptedOcr::new(&h.time, |n, image| match (image, n) {
+        (Some(0), 0) => Reply::ok(secs(1.0), "Sorry, I cannot read this."),
+        (Some(1), _) => Reply::ok(
+            secs(1.0),
+            "```json\n{\"province\": \"แพร่\", \"votes\": {\n```",
+        ),
+        _ => Reply::ok(secs(1.0), FORM),
+    });
+    let images = MemoryImages::new(2, 500);
+    let r = h.run(&client, &images, &BatchOptions::default());
+    assert_eq!(r.results.len(), 1);
+    assert_eq!(r.results[0].attempts, 2);
+    let e = &r.errors[0];
+    assert_eq!((e.kind.clone(), e.attempts), (FailureKind::Unreadable, 2));
+    assert!(
+        e.message.contains("broken JSON") && e.message.ends_with("(also after asking again)"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn sequential_mode_sends_one_at_a_time() {
+    let h = Harness::new();
+    let client = ScriptedOcr::new(&h.time, fixed_latency(3.0));
+    let images = MemoryImages::new(5, 500);
+    let opts = BatchOptions {
+        concurrency: Concurrency::Fixed(1),
+        ..BatchOptions::default()
+    };
+    let r = h.run(&client, &images, &opts);
+    let t: Vec<f64> = client
+        .sent
+        .borrow()
+        .iter()
+        .map(|s| s.at.as_secs_f64())
+        .collect();
+    assert_eq!(t, vec![0.0, 3.0, 6.0, 9.0, 12.0]);
+    assert_eq!(r.end, secs(15.0));
+    assert_eq!(h.time.now(), secs(15.0));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+    /// Whatever fails, every ballot is reported exactly once and the counts add up.
+    #[test]
+    fn exactly_once_under_random_failures(seed in 0u64..1_000_000, n in 1usize..40, fixed in proptest::option::of(1usize..6)) {
+        let h = Harness::new();
+        let client = ScriptedOcr::new(&h.time, move |k, _| {
+            let mut rng = SplitMix64::new(seed ^ (k as u64).wrapping_mul(0x9E37));
+            let l = secs(0.1 + rng.next_f64() * 5.0);
+            match rng.range(0, 19) {
+                0 => Reply::status(l, 429, &[("retry-after", "3")]),
+                1 => Reply::status(l, 503, &[]),
+                2 => Reply::status(l, 400, &[]),
+                3 => Reply::Fail(l, TransportError::Network("reset".into())),
+                4 => Reply::ok(l, "not json"),
+                5 if rng.range(0, 9) == 0 => Reply::status(l, 401, &[]),
+                _ => Reply::ok(l, FORM),
+            }
+        });
+        let bad: Vec<usize> = (0..n).filter(|i| (seed as usize + i).is_multiple_of(13)).collect();
+        let images = MemoryImages::new(n, 300).with_bad(&bad);
+        let opts = BatchOptions {
+            concurrency: fixed.map(Concurrency::Fixed).unwrap_or_default(),
+            quota: Quota::new(3.0, 2),
+            ..BatchOptions::default()
+        };
+        let r = h.run(&client, &images, &opts);
+        h.progress.assert_exactly_once(n);
+        proptest::prop_assert_eq!(r.results.len() + r.errors.len(), n);
+        let not_started = r.errors.iter().filter(|e| e.kind == FailureKind::NotStarted).count();
+        proptest::prop_assert_eq!(r.processed + not_started, n);
+        proptest::prop_assert_eq!(r.requests_sent as usize, client.sent.borrow().len());
+        let times: Vec<Duration> = client.sent.borrow().iter().map(|s| s.at).collect();
+        assert_bucket_bound(&times, opts.quota);
+        if r.stopped.is_none() {
+            proptest::prop_assert_eq!(not_started, 0);
+        }
+    }
+}
