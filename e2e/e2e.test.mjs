@@ -87,7 +87,8 @@ test('pick 3 images, start, see 3 / 3 and 3 rows', async () => {
     assert.deepEqual(rows.map((r) => r[1]), ['ballot_001.png', 'ballot_002.png', 'ballot_003.png']);
     for (const r of rows) {
       assert.equal(r[2], 'อ่านแล้ว', `status of ${r[1]}`);
-      assert.ok(r[3].length > 0 && [...r[3]].length <= 80, `answer preview of ${r[1]}: ${r[3]}`);
+      assert.match(r[3], / เขต \d+ · หน่วย \d+ · ส\.ส\. 5\/18 · \d+ rows · valid \d+ · total \d+$/, `summary of ${r[1]}`);
+      assert.equal(r[4], 'HIGH', `confidence of ${r[1]}`);
     }
     fs.mkdirSync(path.join(here, 'out'), { recursive: true });
     await page.screenshot({ path: path.join(here, 'out', 'e2e-3-of-3.png'), fullPage: true });
@@ -95,6 +96,8 @@ test('pick 3 images, start, see 3 / 3 and 3 rows', async () => {
     const log = await (await fetch(`${SIM}/_sim/log`)).json();
     const model = log.requests.filter((r) => r.path.includes('/v1/'));
     assert.equal(model.length, 3, 'one request per image');
+    assert.equal(log.violations, 0);
+    assert.match(await page.textContent('#batch-summary'), /^3 read \(0 need review\), 0 without result/);
     assert.ok(model.every((r) => r.status === 200));
     assert.deepEqual(errors, [], 'no page errors');
   } finally {

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos::task::tick;
 use std::time::Duration;
 use tallyscan::core::provider::{self, ApiKind, HttpRequest, ProviderSettings, TransportError};
-use tallyscan::ui::{state::AppState, App};
+use tallyscan::ui::{progress::RowStatus, state::AppState, App};
 use tallyscan::web::{http, timer};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -184,7 +184,7 @@ fn file(name: &str, bytes: &[u8]) -> web_sys::File {
 async fn a_run_ends_every_file_in_exactly_one_row() {
     sim_post(
         "/_sim/scenario",
-        r#"{"latency_ms":[0,5],"script":[{"kind":"ok"},{"kind":"status","code":500}]}"#,
+        r#"{"latency_ms":[0,5],"script":[{"kind":"ok"},{"kind":"status","code":400}]}"#,
     )
     .await;
     let owner = Owner::new();
@@ -198,21 +198,238 @@ async fn a_run_ends_every_file_in_exactly_one_row() {
         file("b.png", b"\x89PNG\r\n\x1a\nsecond"),
         file("notes.txt", b"hello"),
     ]);
+    state.batch.update(|b| b.per_minute = 600.0);
     state.run().await;
-    let rows = state.rows.get_untracked();
+    let mut rows = state.progress.rows.get_untracked();
+    rows.sort_by_key(|r| r.index);
     assert_eq!(rows.len(), 3);
-    assert_eq!(state.done.get_untracked(), 3);
-    assert!(rows[0].ok && rows[0].text.chars().count() <= 80);
+    assert_eq!(state.progress.done.get_untracked(), 3);
+    assert_eq!(rows[0].status, RowStatus::Read, "{}", rows[0].text);
+    assert!(rows[0].text.contains(" เขต "), "{}", rows[0].text);
+    assert_eq!(rows[1].status, RowStatus::Error);
+    assert!(rows[1].text.contains("HTTP 400"), "{}", rows[1].text);
+    assert_eq!(rows[2].status, RowStatus::Error);
+    assert!(rows[2].text.contains("not an image"), "{}", rows[2].text);
+    let summary = state.progress.summary.get_untracked().unwrap();
     assert!(
-        !rows[1].ok && rows[1].text.contains("HTTP 500"),
-        "{}",
-        rows[1].text
-    );
-    assert!(
-        !rows[2].ok && rows[2].text.contains("not an image"),
-        "{}",
-        rows[2].text
+        summary.starts_with("1 read (0 need review), 2 without result"),
+        "{summary}"
     );
     assert!(!state.running.get_untracked());
     sim_post("/_sim/reset", "").await;
+}
+
+mod engine {
+    use super::*;
+    use tallyscan::core::batch::{run_batch, BatchOptions, BatchResult, Env, StopReason};
+    use tallyscan::core::control::Control;
+    use tallyscan::core::progress::{FailureKind, NullProgressCallback};
+    use tallyscan::core::provider::ApiKey;
+    use tallyscan::core::rate_limit::Quota;
+    use tallyscan::core::registry::Registry;
+    use tallyscan::web::files::FileSource;
+    use tallyscan::web::timer::{BrowserClock, GlooSleeper};
+
+    fn png_files(n: usize) -> Vec<web_sys::File> {
+        (0..n)
+            .map(|i| {
+                let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
+                b.extend_from_slice(format!("image {i}").as_bytes());
+                file(&format!("ballot_{i:03}.png"), &b)
+            })
+            .collect()
+    }
+
+    async fn run(
+        source: &FileSource,
+        s: &ProviderSettings,
+        opts: &BatchOptions,
+        control: &Control,
+    ) -> BatchResult {
+        let client = http::FetchClient::default();
+        let registry = Registry::builtin();
+        let env = Env {
+            client: &client,
+            clock: &BrowserClock,
+            sleeper: &GlooSleeper,
+            images: source,
+            settings: s,
+            registry: &registry,
+            progress: &NullProgressCallback,
+            control,
+        };
+        run_batch(&env, opts).await
+    }
+
+    async fn sim_log() -> serde_json::Value {
+        let window = web_sys::window().unwrap();
+        let resp: web_sys::Response = wasm_bindgen_futures::JsFuture::from(
+            window.fetch_with_str(&format!("{}/_sim/log", sim_url())),
+        )
+        .await
+        .unwrap()
+        .unchecked_into();
+        let text = wasm_bindgen_futures::JsFuture::from(resp.text().unwrap())
+            .await
+            .unwrap()
+            .as_string()
+            .unwrap();
+        serde_json::from_str(&text).unwrap()
+    }
+
+    #[wasm_bindgen_test]
+    async fn real_timers_and_fetch_keep_the_simulator_free_of_rate_violations() {
+        sim_post(
+            "/_sim/scenario",
+            r#"{"latency_ms":[50,250],"rate_limit":{"rate":8.0,"burst":2}}"#,
+        )
+        .await;
+        let source = FileSource::new(png_files(24));
+        let opts = BatchOptions {
+            quota: Quota::new(8.0, 1),
+            ..BatchOptions::default()
+        };
+        let r = run(
+            &source,
+            &settings(ApiKind::OpenAiCompatible),
+            &opts,
+            &Control::new(),
+        )
+        .await;
+        assert_eq!(
+            (r.results.len(), r.errors.len(), r.retries),
+            (24, 0, 0),
+            "{:?}",
+            r.errors
+        );
+        let log = sim_log().await;
+        assert_eq!(
+            log["violations"], 0,
+            "the simulator saw requests over its limit"
+        );
+        assert_eq!(log["requests"].as_array().unwrap().len(), 24);
+        assert!(
+            r.results.iter().all(|x| !x.record.confidence.needs_review),
+            "synthetic forms are consistent"
+        );
+        sim_post("/_sim/reset", "").await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn retry_after_is_honoured_by_the_whole_batch() {
+        sim_post("/_sim/scenario", r#"{"latency_ms":[0,5],"script":[{"kind":"status","code":429,"retry_after":{"seconds":1}}]}"#).await;
+        let source = FileSource::new(png_files(4));
+        let opts = BatchOptions {
+            quota: Quota::new(20.0, 1),
+            ..BatchOptions::default()
+        };
+        let r = run(
+            &source,
+            &settings(ApiKind::Anthropic),
+            &opts,
+            &Control::new(),
+        )
+        .await;
+        assert_eq!((r.results.len(), r.retries), (4, 1));
+        let log = sim_log().await;
+        let reqs = log["requests"].as_array().unwrap();
+        let t429 = reqs[0]["at_ms"].as_f64().unwrap();
+        assert_eq!(reqs[0]["status"], 429);
+        for later in &reqs[1..] {
+            let t = later["at_ms"].as_f64().unwrap();
+            assert!(
+                t - t429 >= 990.0 || t - t429 < 60.0,
+                "a request {} ms after the 429 told us to wait 1 s",
+                t - t429
+            );
+        }
+        let after: Vec<f64> = reqs[1..]
+            .iter()
+            .map(|x| x["at_ms"].as_f64().unwrap() - t429)
+            .filter(|d| *d >= 60.0)
+            .collect();
+        assert!(!after.is_empty());
+        sim_post("/_sim/reset", "").await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_refused_key_stops_the_batch() {
+        sim_post(
+            "/_sim/scenario",
+            r#"{"latency_ms":[20,40],"require_key":"sk-right"}"#,
+        )
+        .await;
+        let source = FileSource::new(png_files(8));
+        let mut s = settings(ApiKind::OpenAiCompatible);
+        s.api_key = ApiKey::new("sk-wrong");
+        let opts = BatchOptions {
+            quota: Quota::new(5.0, 1),
+            ..BatchOptions::default()
+        };
+        let r = run(&source, &s, &opts, &Control::new()).await;
+        assert!(
+            matches!(&r.stopped, Some(StopReason::KeyRefused(m)) if m.contains("the API key was refused")),
+            "{:?}",
+            r.stopped
+        );
+        assert_eq!(r.results.len(), 0);
+        assert!(r.errors.iter().all(|e| e.kind == FailureKind::NotStarted));
+        assert_eq!(r.errors.len(), 8);
+        let sent = sim_log().await["requests"].as_array().unwrap().len();
+        assert!(sent <= 2, "{sent} requests after a 401");
+        sim_post("/_sim/reset", "").await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn cancel_aborts_requests_in_flight() {
+        sim_post("/_sim/scenario", r#"{"latency_ms":[3000,4000]}"#).await;
+        let source = FileSource::new(png_files(10));
+        let control = Control::new();
+        let c = control.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            timer::sleep(Duration::from_millis(400)).await;
+            c.cancel();
+        });
+        let t0 = timer::now_ms();
+        let opts = BatchOptions {
+            quota: Quota::new(20.0, 1),
+            ..BatchOptions::default()
+        };
+        let r = run(
+            &source,
+            &settings(ApiKind::OpenAiCompatible),
+            &opts,
+            &control,
+        )
+        .await;
+        let took = timer::now_ms() - t0;
+        assert_eq!(r.stopped, Some(StopReason::Cancelled));
+        assert_eq!(r.errors.len(), 10);
+        assert!(
+            took < 2_500.0,
+            "cancel waited for answers ({took} ms) instead of aborting"
+        );
+        sim_post("/_sim/reset", "").await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn memory_cleanup_releases_files_every_50() {
+        sim_post("/_sim/scenario", r#"{"latency_ms":[0,2]}"#).await;
+        let source = FileSource::new(png_files(60));
+        let opts = BatchOptions {
+            quota: Quota::new(200.0, 10),
+            ..BatchOptions::default()
+        };
+        let r = run(
+            &source,
+            &settings(ApiKind::OpenAiCompatible),
+            &opts,
+            &Control::new(),
+        )
+        .await;
+        assert_eq!(r.results.len() + r.errors.len(), 60);
+        assert_eq!(r.memory_cleanups, 1);
+        assert_eq!(source.held(), 0, "every file handle released by the end");
+        sim_post("/_sim/reset", "").await;
+    }
 }

@@ -122,6 +122,30 @@ impl ProgressCallback for NullProgressCallback {
     fn on_complete(&self, _: &[BallotResult], _: &[BallotError]) {}
 }
 
+/// Both callbacks hear everything (e.g. the UI's signals and the console).
+impl<A: ProgressCallback, B: ProgressCallback> ProgressCallback for (A, B) {
+    fn on_start(&self, total: usize) {
+        self.0.on_start(total);
+        self.1.on_start(total);
+    }
+    fn on_progress(&self, current: usize, total: usize, path: &str, result: &BallotResult) {
+        self.0.on_progress(current, total, path, result);
+        self.1.on_progress(current, total, path, result);
+    }
+    fn on_error(&self, current: usize, total: usize, path: &str, error: &BallotError) {
+        self.0.on_error(current, total, path, error);
+        self.1.on_error(current, total, path, error);
+    }
+    fn on_complete(&self, results: &[BallotResult], errors: &[BallotError]) {
+        self.0.on_complete(results, errors);
+        self.1.on_complete(results, errors);
+    }
+    fn on_event(&self, event: &EngineEvent) {
+        self.0.on_event(event);
+        self.1.on_event(event);
+    }
+}
+
 /// The console line for a finished ballot: "[3/100] (3%) ballot_003.png".
 pub fn progress_line(current: usize, total: usize, path: &str) -> String {
     let pct = (current * 100).checked_div(total).unwrap_or(100);

@@ -64,6 +64,14 @@ pub fn provinces() -> &'static [StaticProvince] {
     registry_data::PROVINCES
 }
 
+/// Candidates on the ballot of a constituency, from the built-in table.
+pub fn constituency_candidates(province_id: &str, number: u32) -> Option<u32> {
+    registry_data::CONSTITUENCIES
+        .iter()
+        .find(|c| c.province == province_id && c.number == number)
+        .map(|c| c.candidates)
+}
+
 /// Looks a province up by any name a form or a model may give (see
 /// [`normalize_province`]) in the built-in table.
 pub fn province_by_name(name: &str) -> Option<&'static StaticProvince> {

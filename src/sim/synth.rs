@@ -5,8 +5,10 @@
 use crate::core::{hash::sha256_hex, registry, rng::SplitMix64, thai::to_words};
 use serde_json::{json, Map, Value};
 
-/// A plausible reading of a constituency form (ส.ส. 5/18) for `image`:
-/// 2 to 10 rows whose sum is the valid count, Thai words for every number.
+/// A plausible reading of a constituency form (ส.ส. 5/18) for `image`: one
+/// row per candidate of a real constituency (2 to 10 where the registry has
+/// no count), a polling unit's worth of ballots (at most 900), rows summing
+/// to the valid count, Thai words for every number.
 pub fn synthetic_form(image: &[u8]) -> Value {
     let hash = sha256_hex(image);
     let seed = u64::from_str_radix(&hash[..16], 16).unwrap_or(0);
@@ -14,13 +16,29 @@ pub fn synthetic_form(image: &[u8]) -> Value {
     let provinces = registry::provinces();
     let province = &provinces[rng.range(0, provinces.len() as u64 - 1) as usize];
     let constituency = rng.range(1, province.constituencies as u64);
-    let rows = rng.range(2, 10);
+    let candidates = registry::constituency_candidates(province.id, constituency as u32)
+        .filter(|n| *n > 0)
+        .map(u64::from)
+        .unwrap_or_else(|| rng.range(2, 10));
+    let mut values: Vec<u64> = (0..candidates)
+        .map(|_| {
+            if rng.next_f64() < 0.4 {
+                rng.range(20, 300)
+            } else {
+                rng.range(0, 15)
+            }
+        })
+        .collect();
+    let cap = rng.range(150, 900);
+    let sum: u64 = values.iter().sum();
+    if sum > cap {
+        values.iter_mut().for_each(|v| *v = *v * cap / sum);
+    }
     let mut votes = Map::new();
     let mut valid = 0;
-    for n in 1..=rows {
-        let v = rng.range(0, 450);
+    for (n, v) in values.into_iter().enumerate() {
         valid += v;
-        votes.insert(n.to_string(), count(v));
+        votes.insert((n + 1).to_string(), count(v));
     }
     let invalid = rng.range(0, 30);
     let no_vote = rng.range(0, 40);
@@ -57,7 +75,12 @@ mod tests {
             let f = synthetic_form(&img);
             assert_eq!(f, synthetic_form(&img));
             let rows = f["votes"].as_object().unwrap();
-            assert!((2..=10).contains(&rows.len()));
+            let prov = registry::province_by_name(f["province"].as_str().unwrap()).unwrap();
+            let c = f["constituency_number"].as_u64().unwrap() as u32;
+            assert_eq!(
+                Some(rows.len() as u32),
+                registry::constituency_candidates(prov.id, c)
+            );
             let sum: u64 = rows.values().map(|r| r["numeric"].as_u64().unwrap()).sum();
             assert_eq!(sum, f["valid_votes"]["numeric"].as_u64().unwrap());
             for r in rows.values() {

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod components;
 pub mod i18n;
+pub mod progress;
 pub mod state;
 
 pub use app::App;

@@ -1,22 +1,54 @@
-//! The app's reactive state and the first, sequential run over the picked
-//! files. Decisions (what to send, how to read the answer) live in `core`;
-//! this file only sequences them and publishes progress to signals.
+//! The app's reactive state, and starting a batch. Decisions live in
+//! `core` (the engine); this file wires the browser adapters to it and
+//! publishes progress through [`SignalProgress`].
 
-use crate::core::{image, prompt, provider};
+use super::progress::SignalProgress;
+use crate::core::batch::{run_batch, BatchOptions, Concurrency, Env};
+use crate::core::control::Control;
+use crate::core::provider;
+use crate::core::rate_limit::Quota;
+use crate::core::registry::Registry;
 use crate::web;
 use leptos::prelude::*;
 
-/// How one file ended.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Row {
-    /// Position in the batch, from 1.
-    pub index: usize,
-    /// File name.
-    pub file: String,
-    /// Whether the model answered.
-    pub ok: bool,
-    /// First 80 characters of the answer, or the error message.
-    pub text: String,
+/// Batch settings the user can change.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BatchSettings {
+    /// Requests per minute (OpenRouter's free tier: 20).
+    pub per_minute: f64,
+    /// Burst.
+    pub burst: u32,
+    /// Requests in flight; 0 = automatic.
+    pub concurrency: usize,
+    /// Log retries, waits and cleanups to the console.
+    pub verbose: bool,
+}
+
+impl Default for BatchSettings {
+    fn default() -> Self {
+        let q = Quota::default();
+        BatchSettings {
+            per_minute: q.rate_per_sec * 60.0,
+            burst: q.burst,
+            concurrency: 0,
+            verbose: false,
+        }
+    }
+}
+
+impl BatchSettings {
+    /// The engine options these settings mean.
+    pub fn options(&self) -> BatchOptions {
+        BatchOptions {
+            quota: Quota::new(self.per_minute / 60.0, self.burst),
+            concurrency: if self.concurrency == 0 {
+                Concurrency::default()
+            } else {
+                Concurrency::Fixed(self.concurrency.min(64))
+            },
+            ..BatchOptions::default()
+        }
+    }
 }
 
 /// Everything the UI shows, as signals.
@@ -26,18 +58,20 @@ pub struct AppState {
     pub lang: RwSignal<super::i18n::Lang>,
     /// Provider settings.
     pub settings: RwSignal<provider::ProviderSettings>,
+    /// Rate, burst, concurrency.
+    pub batch: RwSignal<BatchSettings>,
     /// Keep the key in localStorage.
     pub remember_key: RwSignal<bool>,
     /// The picked files (browser objects, not Send).
     pub files: RwSignal<Vec<web_sys::File>, LocalStorage>,
     /// A run is under way.
     pub running: RwSignal<bool>,
-    /// Files finished in this run.
-    pub done: RwSignal<usize>,
-    /// Files in this run.
-    pub total: RwSignal<usize>,
-    /// One row per finished file.
-    pub rows: RwSignal<Vec<Row>>,
+    /// Progress of the current or last run.
+    pub progress: SignalProgress,
+    /// Cancel/pause of the running batch.
+    pub control: StoredValue<Option<Control>, LocalStorage>,
+    /// A problem that kept the batch from starting.
+    pub setup_error: RwSignal<Option<String>>,
 }
 
 const KEY_SETTINGS: &str = "tallyscan.settings";
@@ -47,6 +81,7 @@ impl AppState {
     /// Fresh state, with settings restored from this device.
     pub fn new() -> Self {
         let mut settings = provider::ProviderSettings::default();
+        let mut batch = BatchSettings::default();
         if let Some(saved) = web::storage::get(KEY_SETTINGS) {
             if let Ok(v) = serde_json::from_str::<serde_json::Value>(&saved) {
                 settings.kind = provider::ApiKind::from_id(v["kind"].as_str().unwrap_or(""));
@@ -55,6 +90,15 @@ impl AppState {
                 }
                 if let Some(m) = v["model"].as_str() {
                     settings.model = m.to_string();
+                }
+                if let Some(r) = v["per_minute"].as_f64().filter(|r| *r > 0.0) {
+                    batch.per_minute = r;
+                }
+                if let Some(b) = v["burst"].as_u64() {
+                    batch.burst = b.clamp(1, 100) as u32;
+                }
+                if let Some(c) = v["concurrency"].as_u64() {
+                    batch.concurrency = c.min(64) as usize;
                 }
             }
         }
@@ -65,19 +109,22 @@ impl AppState {
         AppState {
             lang: RwSignal::new(Default::default()),
             settings: RwSignal::new(settings),
+            batch: RwSignal::new(batch),
             remember_key: RwSignal::new(saved_key.is_some()),
             files: RwSignal::new_local(Vec::new()),
             running: RwSignal::new(false),
-            done: RwSignal::new(0),
-            total: RwSignal::new(0),
-            rows: RwSignal::new(Vec::new()),
+            progress: SignalProgress::new(),
+            control: StoredValue::new_local(None),
+            setup_error: RwSignal::new(None),
         }
     }
 
-    /// Saves endpoint, model and kind; the key only when the user asked.
+    /// Saves endpoint, model, kind and batch settings; the key only when the user asked.
     pub fn save_settings(&self) {
         let s = self.settings.get_untracked();
-        let v = serde_json::json!({"kind": s.kind.id(), "endpoint": s.endpoint, "model": s.model});
+        let b = self.batch.get_untracked();
+        let v = serde_json::json!({"kind": s.kind.id(), "endpoint": s.endpoint, "model": s.model,
+            "per_minute": b.per_minute, "burst": b.burst, "concurrency": b.concurrency});
         web::storage::set(KEY_SETTINGS, &v.to_string());
         if self.remember_key.get_untracked() && !s.api_key.is_empty() {
             web::storage::set(KEY_API_KEY, s.api_key.expose());
@@ -86,35 +133,63 @@ impl AppState {
         }
     }
 
-    /// Reads every picked file with the model, one at a time, and records a
-    /// row for each. Every file ends as exactly one row.
+    /// Pauses or resumes the running batch.
+    pub fn toggle_pause(&self) {
+        if let Some(c) = self.control.get_value() {
+            if c.is_paused() {
+                c.resume();
+            } else {
+                c.pause();
+            }
+        }
+    }
+
+    /// Cancels the running batch.
+    pub fn cancel(&self) {
+        if let Some(c) = self.control.get_value() {
+            c.cancel();
+        }
+    }
+
+    /// Runs the batch engine over the picked files. Every file ends as
+    /// exactly one row.
     pub async fn run(self) {
         if self.running.get_untracked() {
             return;
         }
-        let files = self.files.get_untracked();
         let settings = self.settings.get_untracked();
-        self.save_settings();
-        self.running.set(true);
-        self.rows.set(Vec::new());
-        self.done.set(0);
-        self.total.set(files.len());
-        for (i, file) in files.iter().enumerate() {
-            let outcome = read_one(&settings, file).await;
-            let (ok, text) = match outcome {
-                Ok(answer) => (true, answer.chars().take(80).collect()),
-                Err(message) => (false, message),
-            };
-            self.rows.update(|rows| {
-                rows.push(Row {
-                    index: i + 1,
-                    file: file.name(),
-                    ok,
-                    text,
-                })
-            });
-            self.done.set(i + 1);
+        if let Err(e) = settings.validate() {
+            self.setup_error.set(Some(e.to_string()));
+            return;
         }
+        self.setup_error.set(None);
+        self.save_settings();
+        let batch = self.batch.get_untracked();
+        let source = web::files::FileSource::new(self.files.get_untracked());
+        let control = Control::new();
+        self.control.set_value(Some(control.clone()));
+        self.running.set(true);
+        let client = web::http::FetchClient::default();
+        let registry = Registry::builtin();
+        let progress = (
+            self.progress,
+            web::console::ConsoleProgressCallback {
+                verbose: batch.verbose,
+            },
+        );
+        let env = Env {
+            client: &client,
+            clock: &web::timer::BrowserClock,
+            sleeper: &web::timer::GlooSleeper,
+            images: &source,
+            settings: &settings,
+            registry: &registry,
+            progress: &progress,
+            control: &control,
+        };
+        let result = run_batch(&env, &batch.options()).await;
+        self.progress.set_summary(&result);
+        self.control.set_value(None);
         self.running.set(false);
     }
 }
@@ -123,24 +198,4 @@ impl Default for AppState {
     fn default() -> Self {
         Self::new()
     }
-}
-
-/// One file through the model: the answer's text, or a readable error.
-async fn read_one(
-    settings: &provider::ProviderSettings,
-    file: &web_sys::File,
-) -> Result<String, String> {
-    settings.validate().map_err(|e| e.to_string())?;
-    let bytes = web::files::read_bytes(file)
-        .await
-        .map_err(|e| e.to_string())?;
-    let media = image::check_image(&bytes).map_err(|e| e.to_string())?;
-    let request = provider::build_request(settings, media, &bytes, prompt::PROMPT);
-    drop(bytes);
-    let response = web::http::send(&request, &web::http::FetchOptions::default())
-        .await
-        .map_err(|e| e.to_string())?;
-    provider::interpret(settings.kind, &response)
-        .map(|a| a.text)
-        .map_err(|e| e.to_string())
 }

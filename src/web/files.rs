@@ -1,6 +1,9 @@
-//! Reading picked or dropped files into bytes.
+//! Reading picked or dropped files, and the engine's [`ImageSource`] over
+//! them.
 
 use super::error::WebError;
+use crate::core::ports::{ImageSource, LocalBoxFuture};
+use std::cell::RefCell;
 use wasm_bindgen_futures::JsFuture;
 
 /// The files of an `<input type=file>` or a drop, in order.
@@ -15,4 +18,91 @@ pub async fn read_bytes(file: &web_sys::Blob) -> Result<Vec<u8>, WebError> {
         .await
         .map_err(|e| WebError::js("reading the file", e))?;
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
+}
+
+/// A batch's images as browser `File`s. Each load reads the file afresh
+/// into a new buffer that the engine drops as soon as the request is built;
+/// `release` drops this source's handle on each finished file and revokes
+/// any object URL made for it.
+pub struct FileSource {
+    names: Vec<String>,
+    files: RefCell<Vec<Option<web_sys::File>>>,
+    object_urls: RefCell<Vec<Option<String>>>,
+}
+
+impl FileSource {
+    /// A source over `files`, in order. Names are the files' relative paths
+    /// when picked from a folder, else their names.
+    pub fn new(files: Vec<web_sys::File>) -> Self {
+        let names = files
+            .iter()
+            .map(|f| {
+                // Set when picked from a folder (not in web-sys' File bindings).
+                let rel = js_sys::Reflect::get(f, &"webkitRelativePath".into())
+                    .ok()
+                    .and_then(|v| v.as_string())
+                    .unwrap_or_default();
+                if rel.is_empty() {
+                    f.name()
+                } else {
+                    rel
+                }
+            })
+            .collect();
+        let n = files.len();
+        FileSource {
+            names,
+            files: RefCell::new(files.into_iter().map(Some).collect()),
+            object_urls: RefCell::new(vec![None; n]),
+        }
+    }
+
+    /// An object URL showing file `i` (made once, revoked on release).
+    pub fn object_url(&self, i: usize) -> Option<String> {
+        if let Some(Some(url)) = self.object_urls.borrow().get(i) {
+            return Some(url.clone());
+        }
+        let file = self.files.borrow().get(i).cloned().flatten()?;
+        let url = web_sys::Url::create_object_url_with_blob(&file).ok()?;
+        if let Some(slot) = self.object_urls.borrow_mut().get_mut(i) {
+            *slot = Some(url.clone());
+        }
+        Some(url)
+    }
+
+    /// Files still held.
+    pub fn held(&self) -> usize {
+        self.files.borrow().iter().filter(|f| f.is_some()).count()
+    }
+}
+
+impl ImageSource for FileSource {
+    fn len(&self) -> usize {
+        self.names.len()
+    }
+    fn name(&self, i: usize) -> String {
+        self.names.get(i).cloned().unwrap_or_default()
+    }
+    fn load(&self, i: usize) -> LocalBoxFuture<'_, Result<Vec<u8>, String>> {
+        let file = self.files.borrow().get(i).cloned().flatten();
+        Box::pin(async move {
+            let file = file.ok_or_else(|| "the file was already released".to_string())?;
+            read_bytes(&file).await.map_err(|e| e.to_string())
+        })
+    }
+    fn release(&self, finished: &[usize]) -> usize {
+        let mut freed = 0;
+        let mut files = self.files.borrow_mut();
+        let mut urls = self.object_urls.borrow_mut();
+        for &i in finished {
+            if let Some(slot) = files.get_mut(i) {
+                freed += usize::from(slot.take().is_some());
+            }
+            if let Some(url) = urls.get_mut(i).and_then(Option::take) {
+                let _ = web_sys::Url::revoke_object_url(&url);
+                freed += 1;
+            }
+        }
+        freed
+    }
 }

@@ -2,6 +2,7 @@
 //! `AbortController`. Maps every failure to [`TransportError`].
 
 use super::error::{js_message, js_name};
+use crate::core::ports::{LocalBoxFuture, OcrClient};
 use crate::core::provider::{HttpRequest, HttpResponse, TransportError, INTERESTING_HEADERS};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -27,8 +28,39 @@ impl Default for FetchOptions {
     }
 }
 
+/// Aborts the fetch when dropped before it finished (the engine dropped
+/// the request's future: cancel, or the batch stopped).
+struct AbortOnDrop {
+    controller: web_sys::AbortController,
+    finished: bool,
+}
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if !self.finished {
+            self.controller.abort();
+        }
+    }
+}
+
+/// The engine's [`OcrClient`] over `fetch`.
+#[derive(Debug, Clone, Default)]
+pub struct FetchClient {
+    /// Timeout and outside cancel signal for every request.
+    pub options: FetchOptions,
+}
+
+impl OcrClient for FetchClient {
+    fn send(
+        &self,
+        request: HttpRequest,
+    ) -> LocalBoxFuture<'_, Result<HttpResponse, TransportError>> {
+        Box::pin(async move { send(&request, &self.options).await })
+    }
+}
+
 /// Sends `req` and reads the whole body. Any HTTP status is `Ok`; only a
-/// missing answer is an error.
+/// missing answer is an error. Dropping the future aborts the request.
 pub async fn send(req: &HttpRequest, opts: &FetchOptions) -> Result<HttpResponse, TransportError> {
     let window = web_sys::window().ok_or_else(|| TransportError::Network("no window".into()))?;
     let controller =
@@ -57,6 +89,10 @@ pub async fn send(req: &HttpRequest, opts: &FetchOptions) -> Result<HttpResponse
             js_message(&e)
         ))
     })?;
+    let mut guard = AbortOnDrop {
+        controller: controller.clone(),
+        finished: false,
+    };
 
     // Abort on timeout, or when the outer signal fires.
     let timed_out = Rc::new(Cell::new(false));
@@ -110,6 +146,7 @@ pub async fn send(req: &HttpRequest, opts: &FetchOptions) -> Result<HttpResponse
         })
     }
     .await;
+    guard.finished = true;
     timer.cancel();
     if let Some((outer, cb)) = _forward {
         let _ = outer.remove_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());

@@ -2,6 +2,7 @@
 //! lives here, one file per capability, and JS errors become typed errors at
 //! this edge. Never imports leptos (the UI depends on this, not the reverse).
 
+pub mod console;
 pub mod error;
 pub mod files;
 pub mod http;

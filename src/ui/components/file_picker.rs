@@ -1,6 +1,6 @@
 //! Choosing images: a file input (several at once) and a drop zone.
 
-use crate::ui::i18n::{t, Text};
+use crate::ui::i18n::{t, Lang, Text};
 use crate::ui::state::AppState;
 use crate::web;
 use leptos::prelude::*;
@@ -11,9 +11,33 @@ pub fn FilePicker() -> impl IntoView {
     let state = expect_context::<AppState>();
     let lang = state.lang;
     let dragging = RwSignal::new(false);
+    let skipped = RwSignal::new(0usize);
+    // `webkitdirectory` (pick a folder) is not an attribute the view macro knows.
+    let folder_ref = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(input) = folder_ref.get() {
+            let _ = input.set_attribute("webkitdirectory", "");
+        }
+    });
     let on_change = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
+        skipped.set(0);
         state.files.set(web::files::file_list(input.files()));
+    };
+    // A folder brings every file in it: keep the images (by type or name),
+    // skip the rest (thumbnails databases, notes) and say how many.
+    let on_folder = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let all = web::files::file_list(input.files());
+        let (images, other): (Vec<_>, Vec<_>) = all.into_iter().partition(|f| {
+            let n = f.name().to_lowercase();
+            f.type_().starts_with("image/")
+                || [".png", ".jpg", ".jpeg", ".webp", ".gif"]
+                    .iter()
+                    .any(|e| n.ends_with(e))
+        });
+        skipped.set(other.len());
+        state.files.set(images);
     };
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
@@ -25,14 +49,22 @@ pub fn FilePicker() -> impl IntoView {
     };
     let summary = move || {
         let n = state.files.with(|f| f.len());
-        if n == 0 {
+        let skip = skipped.get();
+        let mut s = if n == 0 {
             t(lang.get(), Text::NoFiles).to_string()
         } else {
             match lang.get() {
-                super::super::i18n::Lang::Th => format!("เลือกแล้ว {n} ไฟล์"),
-                super::super::i18n::Lang::En => format!("{n} file(s) chosen"),
+                Lang::Th => format!("เลือกแล้ว {n} ไฟล์"),
+                Lang::En => format!("{n} file(s) chosen"),
             }
+        };
+        if skip > 0 {
+            s.push_str(&match lang.get() {
+                Lang::Th => format!(" (ข้ามไฟล์ที่ไม่ใช่ภาพ {skip} ไฟล์)"),
+                Lang::En => format!(" ({skip} non-image file(s) skipped)"),
+            });
         }
+        s
     };
     view! {
         <div
@@ -48,6 +80,10 @@ pub fn FilePicker() -> impl IntoView {
             <label class="file-label">
                 <span>{move || t(lang.get(), Text::PickImages)}</span>
                 <input id="files" type="file" multiple accept="image/*" on:change=on_change/>
+            </label>
+            <label class="file-label">
+                <span>{move || t(lang.get(), Text::PickFolder)}</span>
+                <input id="folder" type="file" multiple node_ref=folder_ref on:change=on_folder/>
             </label>
             <p class="file-summary" id="file-summary">{summary}</p>
         </div>

@@ -1,21 +1,68 @@
-//! "N / M" and a progress bar.
+//! "X / Y", a bar, rate, ETA, errors, retries, memory cleanups; pause and
+//! cancel while a batch runs. Reads only the `SignalProgress` signals.
 
-use crate::ui::i18n::{t, Text};
+use crate::ui::i18n::{t, Lang, Text};
 use crate::ui::state::AppState;
 use leptos::prelude::*;
+
+/// "m:ss" or "h:mm:ss".
+pub fn clock_text(secs: f64) -> String {
+    let s = secs.max(0.0).round() as u64;
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
 
 /// Progress of the current run.
 #[component]
 pub fn ProgressPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let lang = state.lang;
+    let p = state.progress;
+    let pct = move || (p.done.get() * 100).checked_div(p.total.get()).unwrap_or(0);
+    let stats = move || {
+        let l = lang.get();
+        let mut parts = vec![format!("{:.1} {}", p.per_minute.get(), t(l, Text::Rate))];
+        if let Some(eta) = p.eta_s.get() {
+            parts.push(match l {
+                Lang::Th => format!("{} {}", t(l, Text::Eta), clock_text(eta)),
+                Lang::En => format!("{} {} left", t(l, Text::Eta), clock_text(eta)),
+            });
+        }
+        parts.push(format!("{} {}", p.errors.get(), t(l, Text::Errors)));
+        parts.push(format!("{} {}", p.retries.get(), t(l, Text::Retries)));
+        parts.push(format!("{} {}", p.cleanups.get(), t(l, Text::Cleanups)));
+        parts.join(" · ")
+    };
     view! {
         <section class="panel progress" aria-live="polite">
-            <h2>{move || t(lang.get(), Text::Progress)}</h2>
-            <progress max=move || state.total.get().max(1) value=move || state.done.get()></progress>
-            <span id="progress-count" class="count">
-                {move || format!("{} / {}", state.done.get(), state.total.get())}
-            </span>
+            <div class="progress__bar">
+                <h2>{move || t(lang.get(), Text::Progress)}</h2>
+                <progress max=move || p.total.get().max(1) value=move || p.done.get()></progress>
+                <span id="progress-count" class="count">
+                    {move || format!("{} / {}", p.done.get(), p.total.get())}
+                </span>
+                <span class="pct">{move || format!("{}%", pct())}</span>
+            </div>
+            <p id="progress-stats" class="stats">{stats}</p>
+            <Show when=move || state.running.get()>
+                <div class="progress__controls">
+                    <button id="pause" on:click=move |_| state.toggle_pause()>
+                        {move || t(lang.get(), if p.paused.get() { Text::Resume } else { Text::Pause })}
+                    </button>
+                    <button id="cancel" class="danger" on:click=move |_| state.cancel()>
+                        {move || t(lang.get(), Text::Cancel)}
+                    </button>
+                </div>
+            </Show>
+            <Show when=move || p.paused.get()>
+                <p class="notice">{move || t(lang.get(), Text::PausedNow)}</p>
+            </Show>
+            {move || p.notice.get().map(|n| view! { <p class="notice" id="progress-notice">{n}</p> })}
+            {move || state.setup_error.get().map(|e| view! { <p class="notice notice--error" id="setup-error">{e}</p> })}
+            {move || p.summary.get().map(|s| view! { <p class="summary" id="batch-summary">{s}</p> })}
         </section>
     }
 }

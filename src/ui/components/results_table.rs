@@ -1,7 +1,8 @@
-//! One row per finished file: name, status, the start of the answer or the
-//! error. Model output is shown as text, never as HTML.
+//! One row per finished file: name, status, what was read or the error,
+//! confidence. Model output is shown as text, never as HTML.
 
 use crate::ui::i18n::{t, Text};
+use crate::ui::progress::RowStatus;
 use crate::ui::state::AppState;
 use leptos::prelude::*;
 
@@ -20,17 +21,32 @@ pub fn ResultsTable() -> impl IntoView {
                         <th>{move || t(lang.get(), Text::File)}</th>
                         <th>{move || t(lang.get(), Text::Status)}</th>
                         <th>{move || t(lang.get(), Text::Answer)}</th>
+                        <th>{move || t(lang.get(), Text::Level)}</th>
                     </tr>
                 </thead>
                 <tbody>
-                    <For each=move || state.rows.get() key=|r| r.index let:row>
-                        <tr class=if row.ok { "row row--ok" } else { "row row--error" }>
+                    <For each=move || state.progress.rows.get() key=|r| r.index let:row>
+                        <tr class=match row.status {
+                            RowStatus::Read => "row row--ok",
+                            RowStatus::Review => "row row--review",
+                            RowStatus::Error => "row row--error",
+                            RowStatus::NotStarted => "row row--skipped",
+                        }>
                             <td>{row.index}</td>
                             <td class="file">{row.file.clone()}</td>
                             <td class="status">
-                                {move || t(lang.get(), if row.ok { Text::Read } else { Text::Failed })}
+                                {move || t(
+                                    lang.get(),
+                                    match row.status {
+                                        RowStatus::Read => Text::Read,
+                                        RowStatus::Review => Text::NeedsReview,
+                                        RowStatus::Error => Text::Failed,
+                                        RowStatus::NotStarted => Text::NotStarted,
+                                    },
+                                )}
                             </td>
                             <td class="answer">{row.text.clone()}</td>
+                            <td class="level">{row.level.clone().unwrap_or_default()}</td>
                         </tr>
                     </For>
                 </tbody>

@@ -73,6 +73,64 @@ pub fn SettingsForm() -> impl IntoView {
                 <span>{move || t(lang.get(), Text::RememberKey)}</span>
             </label>
             <p class="hint">{move || t(lang.get(), Text::KeyStaysHere)}</p>
+            <details class="advanced">
+                <summary>{move || t(lang.get(), Text::Advanced)}</summary>
+                <label>
+                    <span>{move || t(lang.get(), Text::PerMinute)}</span>
+                    <input
+                        id="per-minute"
+                        type="number"
+                        min="0.1"
+                        step="any"
+                        prop:value=move || state.batch.with(|b| b.per_minute.to_string())
+                        on:change=move |ev| {
+                            if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                                if v > 0.0 && v.is_finite() {
+                                    state.batch.update(|b| b.per_minute = v);
+                                }
+                            }
+                        }
+                    />
+                </label>
+                <label>
+                    <span>{move || t(lang.get(), Text::Burst)}</span>
+                    <input
+                        id="burst"
+                        type="number"
+                        min="1"
+                        max="100"
+                        prop:value=move || state.batch.with(|b| b.burst.to_string())
+                        on:change=move |ev| {
+                            if let Ok(v) = event_target_value(&ev).parse::<u32>() {
+                                state.batch.update(|b| b.burst = v.clamp(1, 100));
+                            }
+                        }
+                    />
+                </label>
+                <label>
+                    <span>{move || t(lang.get(), Text::Concurrency)}</span>
+                    <input
+                        id="concurrency"
+                        type="number"
+                        min="0"
+                        max="64"
+                        prop:value=move || state.batch.with(|b| b.concurrency.to_string())
+                        on:change=move |ev| {
+                            if let Ok(v) = event_target_value(&ev).parse::<usize>() {
+                                state.batch.update(|b| b.concurrency = v.min(64));
+                            }
+                        }
+                    />
+                </label>
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || state.batch.with(|b| b.verbose)
+                        on:change=move |ev| state.batch.update(|b| b.verbose = event_target_checked(&ev))
+                    />
+                    <span>{move || t(lang.get(), Text::Verbose)}</span>
+                </label>
+            </details>
             <Show when=is_sim>
                 <p class="notice" id="sim-notice">{move || t(lang.get(), Text::SimNotice)}</p>
             </Show>

@@ -1,0 +1,254 @@
+//! The signal-backed `ProgressCallback`: the only way the UI learns of a
+//! batch's progress. Every callback updates signals the views read.
+
+use crate::core::ballot::BallotRecord;
+use crate::core::batch::{BatchResult, StopReason};
+use crate::core::progress::{
+    BallotError, BallotResult, EngineEvent, FailureKind, ProgressCallback,
+};
+use crate::web::timer::now_ms;
+use leptos::prelude::*;
+
+/// How a file ended, as the table shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowStatus {
+    /// A record with no problem that needs a person.
+    Read,
+    /// A record that needs review.
+    Review,
+    /// No record.
+    Error,
+    /// Not started (cancelled, or the key was refused).
+    NotStarted,
+}
+
+/// One finished file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// Position in the batch, from 1.
+    pub index: usize,
+    /// File name.
+    pub file: String,
+    /// How it ended.
+    pub status: RowStatus,
+    /// What was read (a one-line summary), or the error.
+    pub text: String,
+    /// Confidence level, for records.
+    pub level: Option<String>,
+}
+
+/// One line saying what a record holds: "แพร่ เขต 1 · หน่วย 3 · ส.ส. 5/18 · valid 614 · total 657".
+pub fn record_summary(r: &BallotRecord) -> String {
+    let mut parts = Vec::new();
+    match (&r.province, r.constituency) {
+        (Some(p), Some(c)) => parts.push(format!("{p} เขต {c}")),
+        (Some(p), None) => parts.push(p.clone()),
+        (None, Some(c)) => parts.push(format!("เขต {c}")),
+        (None, None) => {}
+    }
+    if let Some(u) = r.polling_unit {
+        parts.push(format!("หน่วย {u}"));
+    }
+    if let Some(f) = r.form {
+        parts.push(f.label());
+    }
+    if let Some(p) = r.page {
+        parts.push(format!("page {}", p.number));
+    }
+    if !r.has_vote_table {
+        parts.push("no vote table / ไม่มีตารางคะแนน".into());
+    } else {
+        parts.push(format!("{} rows", r.rows.len()));
+        let d = |c: &Option<crate::core::ballot::Count>| c.as_ref().and_then(|c| c.digits);
+        if let Some(v) = d(&r.totals.valid) {
+            parts.push(format!("valid {v}"));
+        }
+        if let Some(t) = d(&r.totals.total) {
+            parts.push(format!("total {t}"));
+        }
+    }
+    let mut s = parts.join(" · ");
+    if let Some(i) = r
+        .issues
+        .iter()
+        .find(|i| i.severity == crate::core::ballot::Severity::Error)
+    {
+        s.push_str(" — ");
+        s.push_str(&i.message);
+    }
+    s
+}
+
+/// Progress of the current batch, as signals.
+#[derive(Clone, Copy)]
+pub struct SignalProgress {
+    /// Ballots reported so far.
+    pub done: RwSignal<usize>,
+    /// Ballots in the batch.
+    pub total: RwSignal<usize>,
+    /// `performance.now()` at the start.
+    pub started_ms: RwSignal<f64>,
+    /// Ballots per minute so far.
+    pub per_minute: RwSignal<f64>,
+    /// Seconds left at the current pace.
+    pub eta_s: RwSignal<Option<f64>>,
+    /// Retries so far.
+    pub retries: RwSignal<u64>,
+    /// Memory cleanups so far.
+    pub cleanups: RwSignal<u32>,
+    /// Ballots without a result so far.
+    pub errors: RwSignal<usize>,
+    /// Dispatch paused.
+    pub paused: RwSignal<bool>,
+    /// The latest notice (server pause, stop reason).
+    pub notice: RwSignal<Option<String>>,
+    /// One row per finished file.
+    pub rows: RwSignal<Vec<Row>>,
+    /// The statistics line after the batch.
+    pub summary: RwSignal<Option<String>>,
+}
+
+impl SignalProgress {
+    /// All zero.
+    pub fn new() -> Self {
+        SignalProgress {
+            done: RwSignal::new(0),
+            total: RwSignal::new(0),
+            started_ms: RwSignal::new(0.0),
+            per_minute: RwSignal::new(0.0),
+            eta_s: RwSignal::new(None),
+            retries: RwSignal::new(0),
+            cleanups: RwSignal::new(0),
+            errors: RwSignal::new(0),
+            paused: RwSignal::new(false),
+            notice: RwSignal::new(None),
+            rows: RwSignal::new(Vec::new()),
+            summary: RwSignal::new(None),
+        }
+    }
+
+    fn finished(&self, current: usize, total: usize, row: Row) {
+        self.rows.update(|rows| rows.push(row));
+        self.done.set(current);
+        let elapsed_min = (now_ms() - self.started_ms.get_untracked()) / 60_000.0;
+        if elapsed_min > 0.0 {
+            let rate = current as f64 / elapsed_min;
+            self.per_minute.set(rate);
+            self.eta_s
+                .set((rate > 0.0).then(|| (total - current) as f64 / rate * 60.0));
+        }
+    }
+
+    /// Writes the closing statistics line.
+    pub fn set_summary(&self, r: &BatchResult) {
+        let review = r
+            .results
+            .iter()
+            .filter(|x| x.record.confidence.needs_review)
+            .count();
+        let mut s = format!(
+            "{} read ({} need review), {} without result · {} requests, {} retries, {:.2} req/s · latency p50 {:.0} ms, p95 {:.0} ms · {} memory cleanups",
+            r.results.len(),
+            review,
+            r.errors.len(),
+            r.requests_sent,
+            r.retries,
+            r.requests_per_second(),
+            r.latency_p50_ms,
+            r.latency_p95_ms,
+            r.memory_cleanups
+        );
+        if r.tokens.input_tokens + r.tokens.output_tokens > 0 {
+            s.push_str(&format!(
+                " · tokens {} in, {} out",
+                r.tokens.input_tokens, r.tokens.output_tokens
+            ));
+        }
+        if let Some(StopReason::KeyRefused(m)) = &r.stopped {
+            self.notice.set(Some(format!("Stopped: {m}")));
+        }
+        self.summary.set(Some(s));
+    }
+}
+
+impl Default for SignalProgress {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ProgressCallback for SignalProgress {
+    fn on_start(&self, total: usize) {
+        self.total.set(total);
+        self.done.set(0);
+        self.rows.set(Vec::new());
+        self.started_ms.set(now_ms());
+        self.per_minute.set(0.0);
+        self.eta_s.set(None);
+        self.retries.set(0);
+        self.cleanups.set(0);
+        self.errors.set(0);
+        self.paused.set(false);
+        self.notice.set(None);
+        self.summary.set(None);
+    }
+    fn on_progress(&self, current: usize, total: usize, path: &str, result: &BallotResult) {
+        let r = &result.record;
+        let status = if r.confidence.needs_review {
+            RowStatus::Review
+        } else {
+            RowStatus::Read
+        };
+        let level = Some(format!("{:?}", r.confidence.level).to_uppercase());
+        self.finished(
+            current,
+            total,
+            Row {
+                index: result.index + 1,
+                file: path.to_string(),
+                status,
+                text: record_summary(r),
+                level,
+            },
+        );
+    }
+    fn on_error(&self, current: usize, total: usize, path: &str, e: &BallotError) {
+        let status = if e.kind == FailureKind::NotStarted {
+            RowStatus::NotStarted
+        } else {
+            RowStatus::Error
+        };
+        if status == RowStatus::Error {
+            self.errors.update(|n| *n += 1);
+        }
+        self.finished(
+            current,
+            total,
+            Row {
+                index: e.index + 1,
+                file: path.to_string(),
+                status,
+                text: e.message.clone(),
+                level: None,
+            },
+        );
+    }
+    fn on_complete(&self, _: &[BallotResult], _: &[BallotError]) {
+        self.eta_s.set(None);
+        self.paused.set(false);
+    }
+    fn on_event(&self, e: &EngineEvent) {
+        match e {
+            EngineEvent::Retry { .. } => self.retries.update(|n| *n += 1),
+            EngineEvent::MemoryCleanup { count, .. } => self.cleanups.set(*count),
+            EngineEvent::ServerPause { wait, status } => self.notice.set(Some(format!(
+                "HTTP {status}: the server asked to wait {:.0} s; the batch waits",
+                wait.as_secs_f64()
+            ))),
+            EngineEvent::Paused => self.paused.set(true),
+            EngineEvent::Resumed => self.paused.set(false),
+            EngineEvent::Stopping(why) => self.notice.set(Some(format!("Stopping: {why}"))),
+            EngineEvent::LimiterWait { .. } | EngineEvent::Concurrency(_) => {}
+        }
+    }
+}
