@@ -66,10 +66,10 @@ test('pick 3 images, start, see 3 / 3 and 3 rows', async () => {
 
   const server = await serve(path.resolve(DIST));
   const url = `http://127.0.0.1:${server.address().port}/`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true, downloadsPath: dir });
   const errors = [];
   try {
-    const page = await browser.newPage();
+    const page = await browser.newPage({ acceptDownloads: true });
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(url);
     await page.waitForSelector('#start');
@@ -90,6 +90,16 @@ test('pick 3 images, start, see 3 / 3 and 3 rows', async () => {
       assert.match(r[3], / เขต \d+ · หน่วย \d+ · ส\.ส\. 5\/18 · \d+ rows · valid \d+ · total \d+$/, `summary of ${r[1]}`);
       assert.equal(r[4], 'HIGH', `confidence of ${r[1]}`);
     }
+    // Export: the CSV opens in Excel (UTF-8 with BOM) with one line per vote row.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+    assert.equal(download.suggestedFilename(), 'tallyscan-records.csv');
+    const csv = fs.readFileSync(await download.path(), 'utf8');
+    assert.ok(csv.startsWith('\ufefffile / ไฟล์,sha256,'), csv.slice(0, 40));
+    const csvLines = csv.trim().split('\r\n');
+    const rowCount = rows.reduce((n, r) => n + Number(/· (\d+) rows ·/.exec(r[3])[1]), 0);
+    assert.equal(csvLines.length, 1 + rowCount, 'header + one line per vote row');
+    assert.ok(csvLines.slice(1).every((l) => l.startsWith('ballot_00')));
+
     fs.mkdirSync(path.join(here, 'out'), { recursive: true });
     await page.screenshot({ path: path.join(here, 'out', 'e2e-3-of-3.png'), fullPage: true });
 

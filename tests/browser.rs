@@ -39,7 +39,7 @@ async fn sim_post(path: &str, body: &str) -> u16 {
         headers: vec![],
         body: body.into(),
     };
-    http::send(&req, &http::FetchOptions::default())
+    http::send(req, &http::FetchOptions::default())
         .await
         .expect("simulator reachable")
         .status
@@ -62,7 +62,7 @@ async fn fetch_round_trip_to_the_simulator_in_both_dialects() {
     );
     for kind in [ApiKind::OpenAiCompatible, ApiKind::Anthropic] {
         let req = provider::build_request(&settings(kind), "image/png", PNG, "read");
-        let resp = http::send(&req, &http::FetchOptions::default())
+        let resp = http::send(req, &http::FetchOptions::default())
             .await
             .unwrap();
         assert_eq!(resp.status, 200, "{}", resp.body);
@@ -82,7 +82,7 @@ async fn retry_after_header_is_visible_through_cors() {
         PNG,
         "read",
     );
-    let resp = http::send(&req, &http::FetchOptions::default())
+    let resp = http::send(req, &http::FetchOptions::default())
         .await
         .unwrap();
     assert_eq!(resp.status, 429);
@@ -112,7 +112,7 @@ async fn timeout_and_network_failure_are_typed() {
         cancel: None,
     };
     assert_eq!(
-        http::send(&req, &opts).await,
+        http::send(req, &opts).await,
         Err(TransportError::Timeout(300))
     );
     let closed = ProviderSettings {
@@ -121,7 +121,7 @@ async fn timeout_and_network_failure_are_typed() {
     };
     let req = provider::build_request(&closed, "image/png", PNG, "read");
     assert!(matches!(
-        http::send(&req, &http::FetchOptions::default()).await,
+        http::send(req, &http::FetchOptions::default()).await,
         Err(TransportError::Network(_))
     ));
     sim_post("/_sim/reset", "").await;

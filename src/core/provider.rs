@@ -215,24 +215,48 @@ pub fn sniff_image_type(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// Builds the request that asks the model to read one form image.
+/// A marker for where the image data goes while the JSON around it is
+/// written: one that occurs in none of the strings the body carries.
+fn image_slot(settings: &ProviderSettings, media_type: &str, prompt: &str) -> String {
+    let mut slot = String::from("@@TALLYSCAN_IMAGE_DATA@@");
+    while [settings.model.as_str(), media_type, prompt]
+        .iter()
+        .any(|s| s.contains(&slot))
+    {
+        slot.push('#');
+    }
+    slot
+}
+
+/// Builds the request that asks the model to read one form image. The body
+/// is made with one allocation of its final size: the base64 image (a third
+/// larger than the image) is encoded straight into it, never copied.
 pub fn build_request(
     settings: &ProviderSettings,
     media_type: &str,
     image: &[u8],
     prompt: &str,
 ) -> HttpRequest {
-    let data = base64::engine::general_purpose::STANDARD.encode(image);
-    build_request_b64(settings, media_type, &data, prompt)
+    let slot = image_slot(settings, media_type, prompt);
+    let mut req = request_around_slot(settings, media_type, prompt, &slot);
+    let (head, tail) = req.body.split_once(&slot).unwrap_or((&req.body, ""));
+    let b64_len = image.len().div_ceil(3) * 4;
+    let mut body = String::with_capacity(head.len() + b64_len + tail.len());
+    body.push_str(head);
+    base64::engine::general_purpose::STANDARD.encode_string(image, &mut body);
+    body.push_str(tail);
+    req.body = body;
+    req
 }
 
-/// As [`build_request`], from image data already in base64.
-pub fn build_request_b64(
+/// The request with `slot` where the base64 data belongs.
+fn request_around_slot(
     settings: &ProviderSettings,
     media_type: &str,
-    data_b64: &str,
     prompt: &str,
+    slot: &str,
 ) -> HttpRequest {
+    let data_b64 = slot;
     let mut headers = vec![("content-type".to_string(), "application/json".to_string())];
     let body = match settings.kind {
         ApiKind::OpenAiCompatible => {
@@ -465,6 +489,22 @@ mod tests {
         assert!(r.headers.iter().any(|(k, _)| k == "anthropic-version"));
         let v: Value = serde_json::from_str(&r.body).unwrap();
         assert_eq!(v["messages"][0]["content"][0]["source"]["data"], "YWJj");
+    }
+
+    #[test]
+    fn image_data_is_spliced_exactly_once() {
+        let mut s = settings(ApiKind::OpenAiCompatible);
+        s.model = "@@TALLYSCAN_IMAGE_DATA@@".into();
+        let image: Vec<u8> = (0..=255u8).cycle().take(10_000).collect();
+        for kind in [ApiKind::OpenAiCompatible, ApiKind::Anthropic] {
+            s.kind = kind;
+            let r = build_request(&s, "image/png", &image, "read");
+            let v: Value = serde_json::from_str(&r.body).unwrap();
+            assert_eq!(v["model"], "@@TALLYSCAN_IMAGE_DATA@@");
+            let b64 = base64::engine::general_purpose::STANDARD.encode(&image);
+            assert!(r.body.contains(&b64));
+            assert_eq!(r.body.capacity(), r.body.len(), "one exact allocation");
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The root component: state in context, then the page.
 
-use super::components::{FilePicker, ProgressPanel, ResultsTable, SettingsForm};
+use super::components::{ExportPanel, FilePicker, ProgressPanel, ResultsTable, SettingsForm};
 use super::i18n::{t, Text};
 use super::state::AppState;
 use leptos::prelude::*;
@@ -39,6 +39,7 @@ pub fn App() -> impl IntoView {
                 </button>
             </section>
             <ProgressPanel/>
+            <ExportPanel/>
             <ResultsTable/>
         </main>
     }

@@ -71,6 +71,9 @@ pub enum Text {
     PickFolder,
     Level,
     PausedNow,
+    Export,
+    ExportRows,
+    ExportSummary,
 }
 
 /// The text in a language.
@@ -155,6 +158,12 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         (Lang::En, PickFolder) => "or a whole folder",
         (Lang::Th, Level) => "ความเชื่อมั่น",
         (Lang::En, Level) => "Confidence",
+        (Lang::Th, Export) => "ส่งออกผล",
+        (Lang::En, Export) => "Export",
+        (Lang::Th, ExportRows) => "CSV รายแถว (เปิดใน Excel ได้)",
+        (Lang::En, ExportRows) => "CSV, one line per row (opens in Excel)",
+        (Lang::Th, ExportSummary) => "CSV สรุปรายเขต",
+        (Lang::En, ExportSummary) => "CSV per constituency",
         (Lang::Th, PausedNow) => "หยุดชั่วคราวอยู่: คำขอที่ส่งไปแล้วจะเสร็จ แต่จะไม่ส่งใหม่",
         (Lang::En, PausedNow) => "Paused: requests in flight finish, no new ones are sent",
     }

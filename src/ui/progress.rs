@@ -106,6 +106,8 @@ pub struct SignalProgress {
     pub rows: RwSignal<Vec<Row>>,
     /// The statistics line after the batch.
     pub summary: RwSignal<Option<String>>,
+    /// The checked records, in the order they finished (for export).
+    pub records: RwSignal<Vec<BallotRecord>>,
 }
 
 impl SignalProgress {
@@ -124,6 +126,7 @@ impl SignalProgress {
             notice: RwSignal::new(None),
             rows: RwSignal::new(Vec::new()),
             summary: RwSignal::new(None),
+            records: RwSignal::new(Vec::new()),
         }
     }
 
@@ -191,9 +194,11 @@ impl ProgressCallback for SignalProgress {
         self.paused.set(false);
         self.notice.set(None);
         self.summary.set(None);
+        self.records.set(Vec::new());
     }
     fn on_progress(&self, current: usize, total: usize, path: &str, result: &BallotResult) {
         let r = &result.record;
+        self.records.update(|all| all.push(r.clone()));
         let status = if r.confidence.needs_review {
             RowStatus::Review
         } else {

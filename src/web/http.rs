@@ -55,13 +55,15 @@ impl OcrClient for FetchClient {
         &self,
         request: HttpRequest,
     ) -> LocalBoxFuture<'_, Result<HttpResponse, TransportError>> {
-        Box::pin(async move { send(&request, &self.options).await })
+        Box::pin(send(request, &self.options))
     }
 }
 
 /// Sends `req` and reads the whole body. Any HTTP status is `Ok`; only a
-/// missing answer is an error. Dropping the future aborts the request.
-pub async fn send(req: &HttpRequest, opts: &FetchOptions) -> Result<HttpResponse, TransportError> {
+/// missing answer is an error. Dropping the future aborts the request. The
+/// request is taken by value: its body (megabytes of base64) is freed as
+/// soon as the browser's `Request` holds its copy, not when the answer comes.
+pub async fn send(req: HttpRequest, opts: &FetchOptions) -> Result<HttpResponse, TransportError> {
     let window = web_sys::window().ok_or_else(|| TransportError::Network("no window".into()))?;
     let controller =
         web_sys::AbortController::new().map_err(|e| TransportError::Network(js_message(&e)))?;
@@ -89,6 +91,7 @@ pub async fn send(req: &HttpRequest, opts: &FetchOptions) -> Result<HttpResponse
             js_message(&e)
         ))
     })?;
+    drop(req);
     let mut guard = AbortOnDrop {
         controller: controller.clone(),
         finished: false,

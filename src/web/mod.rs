@@ -3,6 +3,7 @@
 //! this edge. Never imports leptos (the UI depends on this, not the reverse).
 
 pub mod console;
+pub mod download;
 pub mod error;
 pub mod files;
 pub mod http;

@@ -1,0 +1,239 @@
+//! Benchmarks of the batch engine in headless Chromium against the OCR
+//! simulator. Not part of `make test`: `scripts/bench` runs each test in a
+//! fresh browser session (so memory runs do not share a high-water mark)
+//! with `--nocapture` and collects the `key=value` lines they print.
+#![cfg(target_arch = "wasm32")]
+
+use std::time::Duration;
+use tallyscan::core::batch::{run_batch, BatchOptions, BatchResult, Concurrency, Env};
+use tallyscan::core::control::Control;
+use tallyscan::core::progress::NullProgressCallback;
+use tallyscan::core::provider::{HttpRequest, ProviderSettings};
+use tallyscan::core::rate_limit::Quota;
+use tallyscan::core::registry::Registry;
+use tallyscan::core::rng::SplitMix64;
+use tallyscan::web::files::FileSource;
+use tallyscan::web::http::{self, FetchClient};
+use tallyscan::web::timer::{self, BrowserClock, GlooSleeper};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[allow(clippy::option_env_unwrap)]
+fn sim_url() -> &'static str {
+    match option_env!("OCR_SIM_URL") {
+        Some(url) => url,
+        None => panic!("OCR_SIM_URL must be set at build time (run with `make bench`)"),
+    }
+}
+
+async fn sim_post(path: &str, body: &str) {
+    let req = HttpRequest {
+        url: format!("{}{path}", sim_url()),
+        headers: vec![],
+        body: body.into(),
+    };
+    let r = http::send(req, &http::FetchOptions::default())
+        .await
+        .expect("simulator reachable");
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
+async fn sim_log() -> serde_json::Value {
+    let window = web_sys::window().unwrap();
+    let resp: web_sys::Response = wasm_bindgen_futures::JsFuture::from(
+        window.fetch_with_str(&format!("{}/_sim/log", sim_url())),
+    )
+    .await
+    .unwrap()
+    .unchecked_into();
+    let text = wasm_bindgen_futures::JsFuture::from(resp.text().unwrap())
+        .await
+        .unwrap()
+        .as_string()
+        .unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn settings() -> ProviderSettings {
+    ProviderSettings {
+        endpoint: format!("{}/v1", sim_url()),
+        ..ProviderSettings::default()
+    }
+}
+
+async fn run(source: &FileSource, opts: &BatchOptions) -> BatchResult {
+    let client = FetchClient::default();
+    let registry = Registry::builtin();
+    let s = settings();
+    let control = Control::new();
+    let env = Env {
+        client: &client,
+        clock: &BrowserClock,
+        sleeper: &GlooSleeper,
+        images: source,
+        settings: &s,
+        registry: &registry,
+        progress: &NullProgressCallback,
+        control: &control,
+    };
+    run_batch(&env, opts).await
+}
+
+fn small_png(i: usize) -> web_sys::File {
+    let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
+    b.extend_from_slice(format!("throughput image {i}").as_bytes());
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(&b[..]));
+    web_sys::File::new_with_u8_array_sequence(&parts, &format!("ballot_{i:03}.png")).unwrap()
+}
+
+/// 200 ballots at 2/s, burst 1, simulator latency uniform 2-6 s; the
+/// simulator's own bucket: same rate, burst one larger.
+async fn throughput(concurrency: Concurrency) -> (f64, u64) {
+    sim_post(
+        "/_sim/scenario",
+        r#"{"seed":7,"latency_ms":[2000,6000],"rate_limit":{"rate":2.0,"burst":2}}"#,
+    )
+    .await;
+    let source = FileSource::new((0..200).map(small_png).collect());
+    let opts = BatchOptions {
+        quota: Quota::new(2.0, 1),
+        concurrency,
+        ..BatchOptions::default()
+    };
+    let r = run(&source, &opts).await;
+    assert_eq!(r.results.len(), 200, "{:?}", r.errors.first());
+    let log = sim_log().await;
+    let times: Vec<f64> = log["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["path"].as_str().unwrap_or("").contains("/v1/"))
+        .map(|e| e["at_ms"].as_f64().unwrap())
+        .collect();
+    let span_s = (times[times.len() - 1] - times[0]) / 1000.0;
+    let ratio = (times.len() - 1) as f64 / span_s / 2.0;
+    (ratio, log["violations"].as_u64().unwrap_or(u64::MAX))
+}
+
+#[wasm_bindgen_test]
+async fn bench_throughput_auto() {
+    let (ratio, violations) = throughput(Concurrency::default()).await;
+    console_log!("throughput_ratio={ratio:.3}");
+    console_log!("rate_violations={violations}");
+}
+
+#[wasm_bindgen_test]
+async fn bench_throughput_fixed5() {
+    let (ratio, violations) = throughput(Concurrency::Fixed(5)).await;
+    console_log!("throughput_ratio_fixed5={ratio:.3}");
+    console_log!("rate_violations_fixed5={violations}");
+}
+
+/// JS heap (precise with --enable-precise-memory-info) + wasm linear memory, in bytes.
+fn memory_bytes() -> f64 {
+    let (heap, wasm) = memory_parts();
+    heap + wasm
+}
+
+fn memory_parts() -> (f64, f64) {
+    let heap = web_sys::window()
+        .and_then(|w| w.performance())
+        .and_then(|p| js_sys::Reflect::get(&p, &"memory".into()).ok())
+        .and_then(|m| js_sys::Reflect::get(&m, &"usedJSHeapSize".into()).ok())
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0);
+    let wasm = js_sys::Reflect::get(&wasm_bindgen::memory(), &"buffer".into())
+        .ok()
+        .and_then(|b| js_sys::Reflect::get(&b, &"byteLength".into()).ok())
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0);
+    (heap, wasm)
+}
+
+/// `n` files of about 4 MB: a PNG signature, a unique tag, and a shared
+/// 4 MB random blob (referenced, not copied, by each File).
+fn big_files(n: usize) -> Vec<web_sys::File> {
+    let mut rng = SplitMix64::new(11);
+    let mut noise = vec![0u8; 4 * 1024 * 1024];
+    for chunk in noise.chunks_mut(8) {
+        let r = rng.next_u64().to_le_bytes();
+        chunk.copy_from_slice(&r[..chunk.len()]);
+    }
+    let base = web_sys::Blob::new_with_u8_array_sequence(&js_sys::Array::of1(
+        &js_sys::Uint8Array::from(&noise[..]),
+    ))
+    .unwrap();
+    drop(noise);
+    (0..n)
+        .map(|i| {
+            let mut head = b"\x89PNG\r\n\x1a\n".to_vec();
+            head.extend_from_slice(format!("memory image {i};").as_bytes());
+            let parts = js_sys::Array::of2(&js_sys::Uint8Array::from(&head[..]), &base);
+            web_sys::File::new_with_blob_sequence(
+                &JsValue::from(parts),
+                &format!("scan_{i:03}.png"),
+            )
+            .unwrap()
+        })
+        .collect()
+}
+
+async fn memory_run(n: usize) -> (f64, u32) {
+    sim_post("/_sim/scenario", r#"{"seed":3,"latency_ms":[50,150]}"#).await;
+    let source = FileSource::new(big_files(n));
+    let peak = std::rc::Rc::new(std::cell::Cell::new(memory_bytes()));
+    let done = std::rc::Rc::new(std::cell::Cell::new(false));
+    let samples = std::rc::Rc::new(std::cell::RefCell::new(Vec::<(f64, f64)>::new()));
+    {
+        let (peak, done, samples) = (peak.clone(), done.clone(), samples.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            while !done.get() {
+                let m = memory_bytes();
+                peak.set(peak.get().max(m));
+                samples.borrow_mut().push((timer::now_ms(), m));
+                timer::sleep(Duration::from_millis(20)).await;
+            }
+        });
+    }
+    let opts = BatchOptions {
+        quota: Quota::new(20.0, 2),
+        ..BatchOptions::default()
+    };
+    let r = run(&source, &opts).await;
+    done.set(true);
+    peak.set(peak.get().max(memory_bytes()));
+    assert_eq!(r.results.len(), n, "{:?}", r.errors.first());
+    // Diagnostics: the peak in each fifth of the run, to tell growth from GC timing.
+    let samples = samples.borrow();
+    if let (Some(first), Some(last)) = (samples.first(), samples.last()) {
+        let span = (last.0 - first.0).max(1.0);
+        let mut fifths = [0f64; 5];
+        for (t, m) in samples.iter() {
+            let k = (((t - first.0) / span) * 5.0).min(4.0) as usize;
+            fifths[k] = fifths[k].max(*m / 1048576.0);
+        }
+        console_log!(
+            "diag: memory peaks by fifth of the {n} run (MB): {:.0?}",
+            fifths
+        );
+    }
+    let (heap, wasm) = memory_parts();
+    console_log!("memory_end_js_heap_mb_{n}={:.1}", heap / 1048576.0);
+    console_log!("memory_end_wasm_mb_{n}={:.1}", wasm / 1048576.0);
+    (peak.get() / (1024.0 * 1024.0), r.memory_cleanups)
+}
+
+#[wasm_bindgen_test]
+async fn bench_memory_100() {
+    let (mb, _) = memory_run(100).await;
+    console_log!("memory_peak_mb_100={mb:.1}");
+}
+
+#[wasm_bindgen_test]
+async fn bench_memory_500() {
+    let (mb, cleanups) = memory_run(500).await;
+    console_log!("memory_peak_mb_500={mb:.1}");
+    console_log!("memory_cleanups={cleanups}");
+}
