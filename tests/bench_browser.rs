@@ -119,7 +119,7 @@ async fn throughput(concurrency: Concurrency) -> (f64, u64) {
 
 #[wasm_bindgen_test]
 async fn bench_throughput_auto() {
-    let (ratio, violations) = throughput(Concurrency::default()).await;
+    let (ratio, violations) = throughput(Concurrency::auto_for(sim_url())).await;
     console_log!("throughput_ratio={ratio:.3}");
     console_log!("rate_violations={violations}");
 }

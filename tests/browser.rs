@@ -73,6 +73,50 @@ async fn fetch_round_trip_to_the_simulator_in_both_dialects() {
     }
 }
 
+#[allow(clippy::option_env_unwrap)]
+fn sim_tls_url() -> &'static str {
+    match option_env!("OCR_SIM_TLS_URL") {
+        Some(url) => url,
+        None => {
+            panic!("OCR_SIM_TLS_URL must be set at build time (run the tests with `make test`)")
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_tls_simulator_speaks_http2() {
+    let s = ProviderSettings {
+        endpoint: format!("{}/v1", sim_tls_url()),
+        ..ProviderSettings::default()
+    };
+    let req = provider::build_request(&s, "image/png", PNG, "read");
+    let resp = http::send(req, &http::FetchOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(resp.status, 200, "{}", resp.body);
+    assert!(provider::interpret(ApiKind::OpenAiCompatible, &resp).is_ok());
+    let perf = web_sys::window().unwrap().performance().unwrap();
+    let entries = perf.get_entries_by_type("resource");
+    let protocols: Vec<String> = entries
+        .iter()
+        .filter(|e| {
+            js_sys::Reflect::get(e, &"name".into())
+                .ok()
+                .and_then(|n| n.as_string())
+                .is_some_and(|n| n.starts_with(sim_tls_url()))
+        })
+        .filter_map(|e| {
+            js_sys::Reflect::get(&e, &"nextHopProtocol".into())
+                .ok()
+                .and_then(|p| p.as_string())
+        })
+        .collect();
+    assert!(
+        protocols.iter().any(|p| p == "h2"),
+        "protocols seen: {protocols:?}"
+    );
+}
+
 #[wasm_bindgen_test]
 async fn retry_after_header_is_visible_through_cors() {
     sim_post("/_sim/scenario", r#"{"latency_ms":[0,1],"script":[{"kind":"status","code":429,"retry_after":{"seconds":7}}]}"#).await;

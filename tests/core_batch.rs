@@ -585,6 +585,42 @@ fn unparseable_answers_are_asked_again_once() {
 }
 
 #[test]
+fn plain_http_endpoints_stay_within_the_browsers_six_connections() {
+    use tallyscan::core::batch::HTTP1_CONNECTIONS_PER_HOST;
+    assert_eq!(
+        Concurrency::auto_for("http://127.0.0.1:11434/v1"),
+        Concurrency::Auto {
+            max: HTTP1_CONNECTIONS_PER_HOST
+        }
+    );
+    assert_eq!(
+        Concurrency::auto_for("https://openrouter.ai/api/v1"),
+        Concurrency::Auto { max: 16 }
+    );
+    let h = Harness::new();
+    let client = ScriptedOcr::new(&h.time, fixed_latency(5.0));
+    let images = MemoryImages::new(30, 500);
+    let opts = BatchOptions {
+        concurrency: Concurrency::auto_for("http://localhost:8000/v1"),
+        ..BatchOptions::default()
+    };
+    h.run(&client, &images, &opts);
+    let sent = client.sent.borrow();
+    // At any moment at most 6 requests are unanswered.
+    for s in sent.iter() {
+        let open = sent
+            .iter()
+            .filter(|o| o.at <= s.at && o.at + secs(5.0) > s.at)
+            .count();
+        assert!(
+            open <= HTTP1_CONNECTIONS_PER_HOST,
+            "{open} in flight at {:?}",
+            s.at
+        );
+    }
+}
+
+#[test]
 fn sequential_mode_sends_one_at_a_time() {
     let h = Harness::new();
     let client = ScriptedOcr::new(&h.time, fixed_latency(3.0));

@@ -3,14 +3,16 @@
 //!
 //! ```text
 //! ocr-sim [--host 127.0.0.1] [--port 8787] [--scenario FILE.json]
-//!         [--latency MIN-MAX] [--rate R --burst B] [--seed N] [--addr-file FILE]
+//!         [--latency MIN-MAX] [--rate R --burst B] [--seed N] [--addr-file FILE] [--tls]
 //! ```
+//!
+//! `--tls` serves HTTPS with HTTP/2 (self-signed certificate) instead of plain HTTP/1.1.
 
 use std::process::ExitCode;
 use tallyscan::sim::{RateLimitSpec, Scenario};
 
 fn usage(msg: &str) -> ExitCode {
-    eprintln!("ocr-sim: {msg}\nusage: ocr-sim [--host H] [--port P] [--scenario FILE] [--latency MIN-MAX] [--rate R] [--burst B] [--seed N] [--addr-file FILE]");
+    eprintln!("ocr-sim: {msg}\nusage: ocr-sim [--host H] [--port P] [--scenario FILE] [--latency MIN-MAX] [--rate R] [--burst B] [--seed N] [--addr-file FILE] [--tls]");
     ExitCode::from(2)
 }
 
@@ -21,8 +23,13 @@ fn main() -> ExitCode {
     let mut rate: Option<f64> = None;
     let mut burst: u32 = 1;
     let mut addr_file: Option<String> = None;
+    let mut tls = false;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
+        if flag == "--tls" {
+            tls = true;
+            continue;
+        }
         let Some(value) = args.next() else {
             return usage(&format!("{flag} needs a value"));
         };
@@ -96,7 +103,7 @@ fn main() -> ExitCode {
             }
         }
         tokio::select! {
-            r = tallyscan::sim::run(listener, scenario) => {
+            r = async { if tls { tallyscan::sim::run_tls(listener, scenario).await } else { tallyscan::sim::run(listener, scenario).await } } => {
                 if let Err(e) = r { eprintln!("ocr-sim: {e}"); return ExitCode::from(1); }
                 ExitCode::SUCCESS
             }

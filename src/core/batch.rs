@@ -59,6 +59,31 @@ impl Default for Concurrency {
     }
 }
 
+/// Browsers open at most 6 HTTP/1.1 connections per host; requests beyond
+/// that wait inside the browser and then leave in bursts when a connection
+/// frees, which would break the rate limit on the wire. `https://` endpoints
+/// speak HTTP/2 (many requests on one connection), plain `http://` ones
+/// (local Ollama, vLLM) HTTP/1.1.
+pub const HTTP1_CONNECTIONS_PER_HOST: usize = 6;
+
+impl Concurrency {
+    /// Automatic concurrency for an endpoint: at most 16 in flight over
+    /// HTTP/2, at most [`HTTP1_CONNECTIONS_PER_HOST`] over plain HTTP/1.1.
+    pub fn auto_for(endpoint: &str) -> Self {
+        let https = endpoint
+            .trim_start()
+            .to_ascii_lowercase()
+            .starts_with("https://");
+        Concurrency::Auto {
+            max: if https {
+                16
+            } else {
+                HTTP1_CONNECTIONS_PER_HOST
+            },
+        }
+    }
+}
+
 /// Everything that tunes a batch.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BatchOptions {

@@ -142,6 +142,23 @@ pub async fn read_request(
     }))
 }
 
+/// CORS headers sent with every response (both listeners).
+pub const CORS: [(&str, &str); 7] = [
+    ("timing-allow-origin", "*"),
+    ("access-control-allow-origin", "*"),
+    ("access-control-allow-methods", "GET, POST, OPTIONS"),
+    (
+        "access-control-allow-headers",
+        "authorization, content-type, x-api-key, anthropic-version, anthropic-dangerous-direct-browser-access, http-referer, x-title",
+    ),
+    (
+        "access-control-expose-headers",
+        "retry-after, retry-after-ms, x-ratelimit-reset-requests, x-ratelimit-remaining-requests, anthropic-ratelimit-requests-reset",
+    ),
+    ("access-control-allow-private-network", "true"),
+    ("access-control-max-age", "600"),
+];
+
 /// Writes a response with CORS headers.
 pub async fn write_response(
     stream: &mut TcpStream,
@@ -152,14 +169,9 @@ pub async fn write_response(
     for (k, v) in &resp.headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
-    head.push_str(
-        "access-control-allow-origin: *\r\n\
-         access-control-allow-methods: GET, POST, OPTIONS\r\n\
-         access-control-allow-headers: authorization, content-type, x-api-key, anthropic-version, anthropic-dangerous-direct-browser-access, http-referer, x-title\r\n\
-         access-control-expose-headers: retry-after, retry-after-ms, x-ratelimit-reset-requests, x-ratelimit-remaining-requests, anthropic-ratelimit-requests-reset\r\n\
-         access-control-allow-private-network: true\r\n\
-         access-control-max-age: 600\r\n",
-    );
+    for (k, v) in CORS {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
     head.push_str(&format!(
         "content-length: {}\r\nconnection: {}\r\n\r\n",
         resp.body.len(),

@@ -15,6 +15,9 @@
 mod http;
 pub mod scenario;
 pub mod synth;
+mod tls;
+
+pub use tls::run_tls;
 
 use crate::core::hash::sha256_hex;
 use crate::core::rate_limit::{Quota, TokenBucket};
@@ -76,9 +79,13 @@ fn lock(s: &Shared) -> std::sync::MutexGuard<'_, State> {
     s.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Serves until the process ends. Each connection gets its own task.
+fn shared(scenario: Scenario) -> Shared {
+    Arc::new(Mutex::new(State::new(scenario)))
+}
+
+/// Serves plain HTTP/1.1 until the process ends. Each connection gets its own task.
 pub async fn run(listener: TcpListener, scenario: Scenario) -> std::io::Result<()> {
-    let state: Shared = Arc::new(Mutex::new(State::new(scenario)));
+    let state = shared(scenario);
     loop {
         let (stream, _) = listener.accept().await?;
         let _ = stream.set_nodelay(true);

@@ -37,12 +37,12 @@ impl Default for BatchSettings {
 }
 
 impl BatchSettings {
-    /// The engine options these settings mean.
-    pub fn options(&self) -> BatchOptions {
+    /// The engine options these settings mean for an endpoint.
+    pub fn options(&self, endpoint: &str) -> BatchOptions {
         BatchOptions {
             quota: Quota::new(self.per_minute / 60.0, self.burst),
             concurrency: if self.concurrency == 0 {
-                Concurrency::default()
+                Concurrency::auto_for(endpoint)
             } else {
                 Concurrency::Fixed(self.concurrency.min(64))
             },
@@ -187,7 +187,7 @@ impl AppState {
             progress: &progress,
             control: &control,
         };
-        let result = run_batch(&env, &batch.options()).await;
+        let result = run_batch(&env, &batch.options(&settings.endpoint)).await;
         self.progress.set_summary(&result);
         self.control.set_value(None);
         self.running.set(false);
