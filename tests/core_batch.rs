@@ -16,12 +16,7 @@ use tallyscan::core::registry::Registry;
 use tallyscan::core::rng::SplitMix64;
 use tallyscan::core::testing::{join, FakeTime, MemoryImages, Reply, ScriptedOcr};
 
-const FORM: &str = r#"{"form_type":"ส.ส. 5/18","province":"แพร่","constituency_number":1,"polling_unit":3,
-  "votes":{"1":{"numeric":108,"thai_text":"หนึ่งร้อยแปด"},"2":{"numeric":54,"thai_text":"ห้าสิบสี่"},
-           "3":{"numeric":15,"thai_text":"สิบห้า"},"4":{"numeric":424,"thai_text":"สี่ร้อยยี่สิบสี่"},
-           "5":{"numeric":8,"thai_text":"แปด"},"6":{"numeric":5,"thai_text":"ห้า"}},
-  "valid_votes":{"numeric":614,"thai_text":"หกร้อยสิบสี่"},"invalid_votes":{"numeric":7,"thai_text":"เจ็ด"},
-  "no_vote":{"numeric":36,"thai_text":"สามสิบหก"},"total_votes":657}"#;
+use tallyscan::core::testing::PHRAE_FORM as FORM;
 
 fn secs(s: f64) -> Duration {
     Duration::from_secs_f64(s)

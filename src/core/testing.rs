@@ -17,6 +17,17 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
+/// A model's reading of the real constituency form in `../shared`
+/// (ส.ส. ๕/๑๗, แพร่ เขต 1: six candidates, rows 7-10 blank on paper), in the
+/// shape the prompt asks for. Transcribed for tests; consistent throughout.
+pub const PHRAE_FORM: &str = r#"{"form_code":"5/17","form_label_as_printed":"ส.ส. ๕/๑๗","is_party_list":false,
+  "province":"แพร่","constituency_number":1,
+  "votes":{"1":{"numeric":108,"thai_text":"หนึ่งร้อยแปด"},"2":{"numeric":54,"thai_text":"ห้าสิบสี่"},
+           "3":{"numeric":15,"thai_text":"สิบห้า"},"4":{"numeric":424,"thai_text":"สี่ร้อยยี่สิบสี่"},
+           "5":{"numeric":8,"thai_text":"แปด"},"6":{"numeric":5,"thai_text":"ห้า"}},
+  "valid_votes":{"numeric":614,"thai_text":"หกร้อยสิบสี่"},"invalid_votes":{"numeric":7,"thai_text":"เจ็ด"},
+  "no_vote":{"numeric":36,"thai_text":"สามสิบหก"},"total_votes":657,"ballots_received":657}"#;
+
 #[derive(Default)]
 struct TimeState {
     now: Duration,

@@ -511,14 +511,7 @@ mod tests {
         r.issues.iter().map(|i| i.code).collect()
     }
 
-    /// The ground-truth form (5/17, แพร่ เขต 1): 6 candidates in the 2026
-    /// registry, 6 rows (rows 7-10 of the printed table are empty).
-    const PHRAE_FULL: &str = r#"{"form_code":"5/17","province":"แพร่","constituency_number":1,
-      "votes":{"1":{"numeric":108,"thai_text":"หนึ่งร้อยแปด"},"2":{"numeric":54,"thai_text":"ห้าสิบสี่"},
-               "3":{"numeric":15,"thai_text":"สิบห้า"},"4":{"numeric":424,"thai_text":"สี่ร้อยยี่สิบสี่"},
-               "5":{"numeric":8,"thai_text":"แปด"},"6":{"numeric":5,"thai_text":"ห้า"}},
-      "valid_votes":{"numeric":614,"thai_text":"หกร้อยสิบสี่"},"invalid_votes":{"numeric":7,"thai_text":"เจ็ด"},
-      "no_vote":{"numeric":36,"thai_text":"สามสิบหก"},"total_votes":657,"ballots_received":657}"#;
+    use crate::core::testing::PHRAE_FORM as PHRAE_FULL;
 
     #[test]
     fn clean_form_is_high_and_not_for_review() {

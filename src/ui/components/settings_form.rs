@@ -75,53 +75,15 @@ pub fn SettingsForm() -> impl IntoView {
             <p class="hint">{move || t(lang.get(), Text::KeyStaysHere)}</p>
             <details class="advanced">
                 <summary>{move || t(lang.get(), Text::Advanced)}</summary>
-                <label>
-                    <span>{move || t(lang.get(), Text::PerMinute)}</span>
-                    <input
-                        id="per-minute"
-                        type="number"
-                        min="0.1"
-                        step="any"
-                        prop:value=move || state.batch.with(|b| b.per_minute.to_string())
-                        on:change=move |ev| {
-                            if let Ok(v) = event_target_value(&ev).parse::<f64>() {
-                                if v > 0.0 && v.is_finite() {
-                                    state.batch.update(|b| b.per_minute = v);
-                                }
-                            }
-                        }
-                    />
-                </label>
-                <label>
-                    <span>{move || t(lang.get(), Text::Burst)}</span>
-                    <input
-                        id="burst"
-                        type="number"
-                        min="1"
-                        max="100"
-                        prop:value=move || state.batch.with(|b| b.burst.to_string())
-                        on:change=move |ev| {
-                            if let Ok(v) = event_target_value(&ev).parse::<u32>() {
-                                state.batch.update(|b| b.burst = v.clamp(1, 100));
-                            }
-                        }
-                    />
-                </label>
-                <label>
-                    <span>{move || t(lang.get(), Text::Concurrency)}</span>
-                    <input
-                        id="concurrency"
-                        type="number"
-                        min="0"
-                        max="64"
-                        prop:value=move || state.batch.with(|b| b.concurrency.to_string())
-                        on:change=move |ev| {
-                            if let Ok(v) = event_target_value(&ev).parse::<usize>() {
-                                state.batch.update(|b| b.concurrency = v.min(64));
-                            }
-                        }
-                    />
-                </label>
+                <NumberField id="per-minute" label=Text::PerMinute min="0.1"
+                    value=Signal::derive(move || state.batch.with(|b| b.per_minute))
+                    set=move |v: f64| { if v > 0.0 { state.batch.update(|b| b.per_minute = v) } }/>
+                <NumberField id="burst" label=Text::Burst min="1"
+                    value=Signal::derive(move || state.batch.with(|b| f64::from(b.burst)))
+                    set=move |v: f64| { state.batch.update(|b| b.burst = v.clamp(1.0, 100.0) as u32) }/>
+                <NumberField id="concurrency" label=Text::Concurrency min="0"
+                    value=Signal::derive(move || state.batch.with(|b| b.concurrency as f64))
+                    set=move |v: f64| { state.batch.update(|b| b.concurrency = v.clamp(0.0, 64.0) as usize) }/>
                 <label class="check">
                     <input
                         type="checkbox"
@@ -135,5 +97,36 @@ pub fn SettingsForm() -> impl IntoView {
                 <p class="notice" id="sim-notice">{move || t(lang.get(), Text::SimNotice)}</p>
             </Show>
         </section>
+    }
+}
+
+/// A labelled number input; `set` hears only finite numbers.
+#[component]
+fn NumberField(
+    id: &'static str,
+    label: Text,
+    min: &'static str,
+    #[prop(into)] value: Signal<f64>,
+    set: impl Fn(f64) + 'static,
+) -> impl IntoView {
+    let lang = expect_context::<AppState>().lang;
+    view! {
+        <label>
+            <span>{move || t(lang.get(), label)}</span>
+            <input
+                id=id
+                type="number"
+                min=min
+                step="any"
+                prop:value=move || value.get().to_string()
+                on:change=move |ev| {
+                    if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                        if v.is_finite() {
+                            set(v);
+                        }
+                    }
+                }
+            />
+        </label>
     }
 }
