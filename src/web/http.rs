@@ -124,10 +124,15 @@ pub async fn send(req: HttpRequest, opts: &FetchOptions) -> Result<HttpResponse,
         }
     };
 
+    // Our handles on the init and the Request keep the body (megabytes of
+    // base64) alive in the JS heap; the fetch holds what it still needs, so
+    // let them go before waiting for the answer.
+    let pending = window.fetch_with_request(&request);
+    drop(request);
+    drop(init);
+    drop(headers);
     let result = async {
-        let resp = JsFuture::from(window.fetch_with_request(&request))
-            .await
-            .map_err(classify)?;
+        let resp = JsFuture::from(pending).await.map_err(classify)?;
         let resp: web_sys::Response = resp
             .dyn_into()
             .map_err(|_| TransportError::Network("fetch did not return a Response".into()))?;
