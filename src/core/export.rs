@@ -306,6 +306,27 @@ mod tests {
     }
 
     #[test]
+    fn json_round_trips_generated_records_exactly() {
+        use crate::core::corpus::{sample, CORRUPTIONS};
+        let reg = Registry::builtin();
+        let mut rng = crate::core::rng::SplitMix64::new(77);
+        let records: Vec<BallotRecord> = (0..300)
+            .map(|i| {
+                let kind = if i % 2 == 0 {
+                    None
+                } else {
+                    Some(CORRUPTIONS[i % CORRUPTIONS.len()])
+                };
+                validate(
+                    extract(&sample(&reg, &mut rng, kind).text, Source::default()).unwrap(),
+                    &reg,
+                )
+            })
+            .collect();
+        assert_eq!(from_json(&to_json(&records)).unwrap(), records);
+    }
+
+    #[test]
     fn csv_has_bom_bilingual_headers_and_safe_cells() {
         let csv = records_csv(&sample());
         assert!(csv.starts_with("\u{feff}file / ไฟล์,sha256,"));

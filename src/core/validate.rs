@@ -468,19 +468,21 @@ pub fn validate(mut record: BallotRecord, registry: &Registry) -> BallotRecord {
             registry_score
         };
     }
+    // Three decimals: enough for people, and exact through JSON.
+    let r3 = |x: f64| (x * 1000.0).round() / 1000.0;
     let breakdown = Breakdown {
-        words: words_score,
-        sum: sum_score,
-        total: total_score,
-        registry: registry_score,
-        completeness,
+        words: r3(words_score),
+        sum: r3(sum_score),
+        total: r3(total_score),
+        registry: r3(registry_score),
+        completeness: r3(completeness),
     };
     let score = 0.35 * breakdown.words
         + 0.25 * breakdown.sum
         + 0.15 * breakdown.total
         + 0.15 * breakdown.registry
         + 0.10 * breakdown.completeness;
-    let score = (score * 1000.0).round() / 1000.0;
+    let score = r3(score);
 
     let new_issues: Vec<Issue> = ck.issues.split_off(already);
     record.issues.extend(new_issues);
