@@ -244,9 +244,12 @@ async fn a_run_ends_every_file_in_exactly_one_row() {
     ]);
     state.batch.update(|b| b.per_minute = 600.0);
     state.run().await;
-    let mut rows = state.progress.rows.get_untracked();
-    rows.sort_by_key(|r| r.index);
-    assert_eq!(rows.len(), 3);
+    let rows = state.progress.rows.get_untracked();
+    assert_eq!(
+        rows.iter().map(|r| r.index).collect::<Vec<_>>(),
+        vec![1, 2, 3],
+        "file order"
+    );
     assert_eq!(state.progress.done.get_untracked(), 3);
     assert_eq!(rows[0].status, RowStatus::Read, "{}", rows[0].text);
     assert!(rows[0].text.contains(" เขต "), "{}", rows[0].text);

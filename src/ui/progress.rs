@@ -131,7 +131,11 @@ impl SignalProgress {
     }
 
     fn finished(&self, current: usize, total: usize, row: Row) {
-        self.rows.update(|rows| rows.push(row));
+        // Keep the table in the order the files were picked, whatever order they finish in.
+        self.rows.update(|rows| {
+            let at = rows.partition_point(|r| r.index < row.index);
+            rows.insert(at, row);
+        });
         self.done.set(current);
         let elapsed_min = (now_ms() - self.started_ms.get_untracked()) / 60_000.0;
         if elapsed_min > 0.0 {
