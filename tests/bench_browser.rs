@@ -5,87 +5,24 @@
 #![cfg(target_arch = "wasm32")]
 
 use std::time::Duration;
-use tallyscan::core::batch::{run_batch, BatchOptions, BatchResult, Concurrency, Env};
+use tallyscan::core::batch::{BatchOptions, BatchResult, Concurrency};
 use tallyscan::core::control::Control;
-use tallyscan::core::progress::NullProgressCallback;
-use tallyscan::core::provider::{HttpRequest, ProviderSettings};
+use tallyscan::core::provider::ApiKind;
 use tallyscan::core::rate_limit::Quota;
-use tallyscan::core::registry::Registry;
 use tallyscan::core::rng::SplitMix64;
 use tallyscan::web::files::FileSource;
-use tallyscan::web::http::{self, FetchClient};
-use tallyscan::web::timer::{self, BrowserClock, GlooSleeper};
-use wasm_bindgen::{JsCast, JsValue};
+use tallyscan::web::timer;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-#[allow(clippy::option_env_unwrap)]
-fn sim_url() -> &'static str {
-    match option_env!("OCR_SIM_URL") {
-        Some(url) => url,
-        None => panic!("OCR_SIM_URL must be set at build time (run with `make bench`)"),
-    }
-}
-
-async fn sim_post(path: &str, body: &str) {
-    let req = HttpRequest {
-        url: format!("{}{path}", sim_url()),
-        headers: vec![],
-        body: body.into(),
-    };
-    let r = http::send(req, &http::FetchOptions::default())
-        .await
-        .expect("simulator reachable");
-    assert_eq!(r.status, 200, "{}", r.body);
-}
-
-async fn sim_log() -> serde_json::Value {
-    let window = web_sys::window().unwrap();
-    let resp: web_sys::Response = wasm_bindgen_futures::JsFuture::from(
-        window.fetch_with_str(&format!("{}/_sim/log", sim_url())),
-    )
-    .await
-    .unwrap()
-    .unchecked_into();
-    let text = wasm_bindgen_futures::JsFuture::from(resp.text().unwrap())
-        .await
-        .unwrap()
-        .as_string()
-        .unwrap();
-    serde_json::from_str(&text).unwrap()
-}
-
-fn settings() -> ProviderSettings {
-    ProviderSettings {
-        endpoint: format!("{}/v1", sim_url()),
-        ..ProviderSettings::default()
-    }
-}
+mod web_support;
+use web_support::*;
 
 async fn run(source: &FileSource, opts: &BatchOptions) -> BatchResult {
-    let client = FetchClient::default();
-    let registry = Registry::builtin();
-    let s = settings();
-    let control = Control::new();
-    let env = Env {
-        client: &client,
-        clock: &BrowserClock,
-        sleeper: &GlooSleeper,
-        images: source,
-        settings: &s,
-        registry: &registry,
-        progress: &NullProgressCallback,
-        control: &control,
-    };
-    run_batch(&env, opts).await
-}
-
-fn small_png(i: usize) -> web_sys::File {
-    let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
-    b.extend_from_slice(format!("throughput image {i}").as_bytes());
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(&b[..]));
-    web_sys::File::new_with_u8_array_sequence(&parts, &format!("ballot_{i:03}.png")).unwrap()
+    let settings = settings_for(sim_url(), ApiKind::OpenAiCompatible);
+    run_in_browser(source, &settings, opts, &Control::new()).await
 }
 
 /// 200 ballots at 2/s, burst 1, simulator latency uniform 2-6 s; the
@@ -96,7 +33,7 @@ async fn throughput(concurrency: Concurrency) -> (f64, u64) {
         r#"{"seed":7,"latency_ms":[2000,6000],"rate_limit":{"rate":2.0,"burst":2}}"#,
     )
     .await;
-    let source = FileSource::new((0..200).map(small_png).collect());
+    let source = FileSource::new((0..200).map(png_file).collect());
     let opts = BatchOptions {
         quota: Quota::new(2.0, 1),
         concurrency,
@@ -181,7 +118,10 @@ fn big_files(n: usize) -> Vec<web_sys::File> {
 }
 
 async fn memory_run(n: usize) -> (f64, u32) {
-    sim_post("/_sim/scenario", r#"{"seed":3,"latency_ms":[50,150]}"#).await;
+    assert_eq!(
+        200,
+        sim_post("/_sim/scenario", r#"{"seed":3,"latency_ms":[50,150]}"#).await
+    );
     let source = FileSource::new(big_files(n));
     let peak = std::rc::Rc::new(std::cell::Cell::new(memory_bytes()));
     let done = std::rc::Rc::new(std::cell::Cell::new(false));

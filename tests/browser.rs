@@ -8,7 +8,7 @@ use leptos::mount::mount_to;
 use leptos::prelude::*;
 use leptos::task::tick;
 use std::time::Duration;
-use tallyscan::core::provider::{self, ApiKind, HttpRequest, ProviderSettings, TransportError};
+use tallyscan::core::provider::{self, ApiKind, ProviderSettings, TransportError};
 use tallyscan::ui::{progress::RowStatus, state::AppState, App};
 use tallyscan::web::{http, timer};
 use wasm_bindgen::JsCast;
@@ -16,34 +16,18 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\nbrowser-test-image";
-
-// A missing URL is a set-up error this test should report loudly.
-#[allow(clippy::option_env_unwrap)]
-fn sim_url() -> &'static str {
-    option_env!("OCR_SIM_URL")
-        .expect("OCR_SIM_URL must be set at build time (run the tests with `make test`)")
-}
+mod web_support;
+use web_support::*;
 
 fn settings(kind: ApiKind) -> ProviderSettings {
-    ProviderSettings {
-        kind,
-        endpoint: format!("{}/v1", sim_url()),
-        ..ProviderSettings::default()
-    }
+    settings_for(sim_url(), kind)
 }
 
-async fn sim_post(path: &str, body: &str) -> u16 {
-    let req = HttpRequest {
-        url: format!("{}{path}", sim_url()),
-        headers: vec![],
-        body: body.into(),
-    };
-    http::send(req, &http::FetchOptions::default())
-        .await
-        .expect("simulator reachable")
-        .status
+fn png_files(n: usize) -> Vec<web_sys::File> {
+    (0..n).map(png_file).collect()
 }
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\nbrowser-test-image";
 
 #[wasm_bindgen_test]
 async fn gloo_sleep_waits_about_as_long_as_asked() {
@@ -70,16 +54,6 @@ async fn fetch_round_trip_to_the_simulator_in_both_dialects() {
         let form: serde_json::Value = serde_json::from_str(&answer.text).unwrap();
         assert!(form["_synthetic"].is_string());
         assert!(answer.usage.is_some());
-    }
-}
-
-#[allow(clippy::option_env_unwrap)]
-fn sim_tls_url() -> &'static str {
-    match option_env!("OCR_SIM_TLS_URL") {
-        Some(url) => url,
-        None => {
-            panic!("OCR_SIM_TLS_URL must be set at build time (run the tests with `make test`)")
-        }
     }
 }
 
@@ -219,11 +193,6 @@ async fn app_mounts_in_thai_and_switches_to_english() {
     );
 }
 
-fn file(name: &str, bytes: &[u8]) -> web_sys::File {
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    web_sys::File::new_with_u8_array_sequence(&parts, name).unwrap()
-}
-
 #[wasm_bindgen_test]
 async fn a_run_ends_every_file_in_exactly_one_row() {
     sim_post(
@@ -268,61 +237,12 @@ async fn a_run_ends_every_file_in_exactly_one_row() {
 
 mod engine {
     use super::*;
-    use tallyscan::core::batch::{run_batch, BatchOptions, BatchResult, Env, StopReason};
+    use tallyscan::core::batch::{BatchOptions, StopReason};
     use tallyscan::core::control::Control;
-    use tallyscan::core::progress::{FailureKind, NullProgressCallback};
+    use tallyscan::core::progress::FailureKind;
     use tallyscan::core::provider::ApiKey;
     use tallyscan::core::rate_limit::Quota;
-    use tallyscan::core::registry::Registry;
     use tallyscan::web::files::FileSource;
-    use tallyscan::web::timer::{BrowserClock, GlooSleeper};
-
-    fn png_files(n: usize) -> Vec<web_sys::File> {
-        (0..n)
-            .map(|i| {
-                let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
-                b.extend_from_slice(format!("image {i}").as_bytes());
-                file(&format!("ballot_{i:03}.png"), &b)
-            })
-            .collect()
-    }
-
-    async fn run(
-        source: &FileSource,
-        s: &ProviderSettings,
-        opts: &BatchOptions,
-        control: &Control,
-    ) -> BatchResult {
-        let client = http::FetchClient::default();
-        let registry = Registry::builtin();
-        let env = Env {
-            client: &client,
-            clock: &BrowserClock,
-            sleeper: &GlooSleeper,
-            images: source,
-            settings: s,
-            registry: &registry,
-            progress: &NullProgressCallback,
-            control,
-        };
-        run_batch(&env, opts).await
-    }
-
-    async fn sim_log() -> serde_json::Value {
-        let window = web_sys::window().unwrap();
-        let resp: web_sys::Response = wasm_bindgen_futures::JsFuture::from(
-            window.fetch_with_str(&format!("{}/_sim/log", sim_url())),
-        )
-        .await
-        .unwrap()
-        .unchecked_into();
-        let text = wasm_bindgen_futures::JsFuture::from(resp.text().unwrap())
-            .await
-            .unwrap()
-            .as_string()
-            .unwrap();
-        serde_json::from_str(&text).unwrap()
-    }
 
     #[wasm_bindgen_test]
     async fn real_timers_and_fetch_keep_the_simulator_free_of_rate_violations() {
@@ -336,7 +256,7 @@ mod engine {
             quota: Quota::new(8.0, 1),
             ..BatchOptions::default()
         };
-        let r = run(
+        let r = run_in_browser(
             &source,
             &settings(ApiKind::OpenAiCompatible),
             &opts,
@@ -370,7 +290,7 @@ mod engine {
             quota: Quota::new(20.0, 1),
             ..BatchOptions::default()
         };
-        let r = run(
+        let r = run_in_browser(
             &source,
             &settings(ApiKind::Anthropic),
             &opts,
@@ -413,7 +333,7 @@ mod engine {
             quota: Quota::new(5.0, 1),
             ..BatchOptions::default()
         };
-        let r = run(&source, &s, &opts, &Control::new()).await;
+        let r = run_in_browser(&source, &s, &opts, &Control::new()).await;
         assert!(
             matches!(&r.stopped, Some(StopReason::KeyRefused(m)) if m.contains("the API key was refused")),
             "{:?}",
@@ -442,7 +362,7 @@ mod engine {
             quota: Quota::new(20.0, 1),
             ..BatchOptions::default()
         };
-        let r = run(
+        let r = run_in_browser(
             &source,
             &settings(ApiKind::OpenAiCompatible),
             &opts,
@@ -467,7 +387,7 @@ mod engine {
             quota: Quota::new(200.0, 10),
             ..BatchOptions::default()
         };
-        let r = run(
+        let r = run_in_browser(
             &source,
             &settings(ApiKind::OpenAiCompatible),
             &opts,
