@@ -127,7 +127,6 @@ async fn timeout_and_network_failure_are_typed() {
     );
     let opts = http::FetchOptions {
         timeout: Duration::from_millis(300),
-        cancel: None,
     };
     assert_eq!(
         http::send(req, &opts).await,

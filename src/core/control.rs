@@ -14,7 +14,6 @@ struct State {
     paused: bool,
     version: u64,
     wakers: Vec<Waker>,
-    on_cancel: Vec<Box<dyn Fn()>>,
 }
 
 /// A batch's cancel/pause switch. Clones share the same switch.
@@ -38,20 +37,12 @@ impl Control {
     }
 
     fn changed(&self, f: impl FnOnce(&mut State)) {
-        let (wakers, listeners_to_run) = {
+        let wakers = {
             let mut s = self.0.borrow_mut();
-            let was_cancelled = s.cancelled;
             f(&mut s);
             s.version += 1;
-            let newly_cancelled = s.cancelled && !was_cancelled;
-            (std::mem::take(&mut s.wakers), newly_cancelled)
+            std::mem::take(&mut s.wakers)
         };
-        if listeners_to_run {
-            let listeners = std::mem::take(&mut self.0.borrow_mut().on_cancel);
-            for l in &listeners {
-                l();
-            }
-        }
         for w in wakers {
             w.wake();
         }
@@ -87,14 +78,6 @@ impl Control {
         let mut s = self.0.borrow_mut();
         if !s.wakers.iter().any(|w| w.will_wake(waker)) {
             s.wakers.push(waker.clone());
-        }
-    }
-    /// Runs `f` once when the batch is cancelled (the web client aborts its fetches).
-    pub fn on_cancel(&self, f: impl Fn() + 'static) {
-        if self.is_cancelled() {
-            f();
-        } else {
-            self.0.borrow_mut().on_cancel.push(Box::new(f));
         }
     }
     /// Resolves at the next change after this call.

@@ -12,7 +12,6 @@ use super::form::FormType;
 use super::registry::normalize_province;
 use super::thai::{parse_digits, parse_words, thai_to_ascii_digits, DigitsError};
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 
 /// Why an answer gave no record at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -706,11 +705,6 @@ pub fn extract(text: &str, source: Source) -> Result<BallotRecord, ExtractError>
         issues: r.issues,
     };
     Ok(record)
-}
-
-/// Rows by number, for lookups (the last one wins on duplicates).
-pub fn rows_by_number(record: &BallotRecord) -> BTreeMap<u32, &Count> {
-    record.rows.iter().map(|r| (r.number, &r.votes)).collect()
 }
 
 #[cfg(test)]

@@ -72,15 +72,6 @@ pub fn constituency_candidates(province_id: &str, number: u32) -> Option<u32> {
         .map(|c| c.candidates)
 }
 
-/// Looks a province up by any name a form or a model may give (see
-/// [`normalize_province`]) in the built-in table.
-pub fn province_by_name(name: &str) -> Option<&'static StaticProvince> {
-    let key = normalize_province(name);
-    provinces().iter().find(|p| {
-        p.name_th == key || p.abbr_th == key || p.name_en.eq_ignore_ascii_case(&key) || p.id == key
-    })
-}
-
 /// NFC, trimmed, without "จังหวัด"/"จ." and with Bangkok's common forms mapped.
 pub fn normalize_province(name: &str) -> String {
     let n: String = name.nfc().collect::<String>();
@@ -455,7 +446,10 @@ mod tests {
         for name in ["กรุงเทพฯ", "กทม", "กรุงเทพ", "Bangkok"] {
             assert_eq!(r.province(name).map(|p| p.code), Some(10), "{name}");
         }
-        assert_eq!(province_by_name("จังหวัดน่าน").map(|p| p.name_en), Some("Nan"));
+        assert_eq!(
+            r.province("จังหวัดน่าน").map(|p| p.name_en.as_str()),
+            Some("Nan")
+        );
         assert!(r.province("แพร").is_none());
         assert_eq!(r.suggest_province("แพร").map(|p| p.code), Some(54));
         assert_eq!(

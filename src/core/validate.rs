@@ -54,6 +54,8 @@ pub fn level(score: f64) -> Level {
 
 struct Checker<'a> {
     issues: Vec<Issue>,
+    /// What extraction already found (not repeated here).
+    reported: &'a [Issue],
     registry: &'a Registry,
 }
 
@@ -90,7 +92,7 @@ impl Checker<'_> {
             }
             (None, Some(Ok(_))) => {
                 // The extractor already reported why the digits are missing.
-                if !self.issues.iter().any(|i| i.field == field) {
+                if !self.reported.iter().any(|i| i.field == field) {
                     self.error(
                         IssueCode::Missing,
                         field,
@@ -118,21 +120,9 @@ impl Checker<'_> {
 pub fn validate(mut record: BallotRecord, registry: &Registry) -> BallotRecord {
     let mut ck = Checker {
         issues: Vec::new(),
+        reported: &record.issues,
         registry,
     };
-    let prior_errors = record.has_errors();
-    // Fields the extractor already reported on.
-    ck.issues.extend(
-        record
-            .issues
-            .iter()
-            .filter(|i| {
-                i.field.starts_with("row ")
-                    || ["valid", "invalid", "no-vote", "total"].contains(&i.field.as_str())
-            })
-            .cloned(),
-    );
-    let already = ck.issues.len();
 
     // Registry: province and constituency.
     let mut registry_score = 0.0;
@@ -484,14 +474,14 @@ pub fn validate(mut record: BallotRecord, registry: &Registry) -> BallotRecord {
         + 0.10 * breakdown.completeness;
     let score = r3(score);
 
-    let new_issues: Vec<Issue> = ck.issues.split_off(already);
-    record.issues.extend(new_issues);
+    let found = std::mem::take(&mut ck.issues);
+    record.issues.extend(found);
     let level = level(score);
     record.confidence = Confidence {
         score,
         level,
         breakdown,
-        needs_review: prior_errors || record.has_errors() || level < Level::Medium,
+        needs_review: record.has_errors() || level < Level::Medium,
     };
     record
 }

@@ -70,16 +70,17 @@ mod tests {
 
     #[test]
     fn consistent_and_deterministic() {
+        let reg = registry::Registry::builtin();
         for i in 0..200u32 {
             let img = i.to_le_bytes();
             let f = synthetic_form(&img);
             assert_eq!(f, synthetic_form(&img));
             let rows = f["votes"].as_object().unwrap();
-            let prov = registry::province_by_name(f["province"].as_str().unwrap()).unwrap();
+            let prov = reg.province(f["province"].as_str().unwrap()).unwrap();
             let c = f["constituency_number"].as_u64().unwrap() as u32;
             assert_eq!(
                 Some(rows.len() as u32),
-                registry::constituency_candidates(prov.id, c)
+                registry::constituency_candidates(&prov.id, c)
             );
             let sum: u64 = rows.values().map(|r| r["numeric"].as_u64().unwrap()).sum();
             assert_eq!(sum, f["valid_votes"]["numeric"].as_u64().unwrap());
@@ -94,7 +95,7 @@ mod tests {
                 .sum::<u64>();
             assert_eq!(total, parts);
             let p = f["province"].as_str().unwrap();
-            let prov = registry::province_by_name(p).unwrap();
+            let prov = reg.province(p).unwrap();
             let c = f["constituency_number"].as_u64().unwrap();
             assert!(c >= 1 && c <= prov.constituencies as u64);
         }

@@ -22,12 +22,11 @@ pub async fn read_bytes(file: &web_sys::Blob) -> Result<Vec<u8>, WebError> {
 
 /// A batch's images as browser `File`s. Each load reads the file afresh
 /// into a new buffer that the engine drops as soon as the request is built;
-/// `release` drops this source's handle on each finished file and revokes
-/// any object URL made for it.
+/// `release` drops this source's handle on each finished file. (It makes no
+/// object URLs; previews for the review screen will, and release them here.)
 pub struct FileSource {
     names: Vec<String>,
     files: RefCell<Vec<Option<web_sys::File>>>,
-    object_urls: RefCell<Vec<Option<String>>>,
 }
 
 impl FileSource {
@@ -49,25 +48,10 @@ impl FileSource {
                 }
             })
             .collect();
-        let n = files.len();
         FileSource {
             names,
             files: RefCell::new(files.into_iter().map(Some).collect()),
-            object_urls: RefCell::new(vec![None; n]),
         }
-    }
-
-    /// An object URL showing file `i` (made once, revoked on release).
-    pub fn object_url(&self, i: usize) -> Option<String> {
-        if let Some(Some(url)) = self.object_urls.borrow().get(i) {
-            return Some(url.clone());
-        }
-        let file = self.files.borrow().get(i).cloned().flatten()?;
-        let url = web_sys::Url::create_object_url_with_blob(&file).ok()?;
-        if let Some(slot) = self.object_urls.borrow_mut().get_mut(i) {
-            *slot = Some(url.clone());
-        }
-        Some(url)
     }
 
     /// Files still held.
@@ -91,18 +75,10 @@ impl ImageSource for FileSource {
         })
     }
     fn release(&self, finished: &[usize]) -> usize {
-        let mut freed = 0;
         let mut files = self.files.borrow_mut();
-        let mut urls = self.object_urls.borrow_mut();
-        for &i in finished {
-            if let Some(slot) = files.get_mut(i) {
-                freed += usize::from(slot.take().is_some());
-            }
-            if let Some(url) = urls.get_mut(i).and_then(Option::take) {
-                let _ = web_sys::Url::revoke_object_url(&url);
-                freed += 1;
-            }
-        }
-        freed
+        finished
+            .iter()
+            .filter(|&&i| files.get_mut(i).and_then(Option::take).is_some())
+            .count()
     }
 }

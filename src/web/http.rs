@@ -15,15 +15,12 @@ use wasm_bindgen_futures::JsFuture;
 pub struct FetchOptions {
     /// Abort when no complete answer arrived within this time.
     pub timeout: Duration,
-    /// An outside signal that cancels the request (the user's Cancel).
-    pub cancel: Option<web_sys::AbortSignal>,
 }
 
 impl Default for FetchOptions {
     fn default() -> Self {
         FetchOptions {
             timeout: Duration::from_secs(120),
-            cancel: None,
         }
     }
 }
@@ -46,7 +43,7 @@ impl Drop for AbortOnDrop {
 /// The engine's [`OcrClient`] over `fetch`.
 #[derive(Debug, Clone, Default)]
 pub struct FetchClient {
-    /// Timeout and outside cancel signal for every request.
+    /// Timeout for every request.
     pub options: FetchOptions,
 }
 
@@ -67,11 +64,6 @@ pub async fn send(req: HttpRequest, opts: &FetchOptions) -> Result<HttpResponse,
     let window = web_sys::window().ok_or_else(|| TransportError::Network("no window".into()))?;
     let controller =
         web_sys::AbortController::new().map_err(|e| TransportError::Network(js_message(&e)))?;
-    if let Some(outer) = &opts.cancel {
-        if outer.aborted() {
-            return Err(TransportError::Cancelled);
-        }
-    }
     let headers = web_sys::Headers::new().map_err(|e| TransportError::Network(js_message(&e)))?;
     for (k, v) in &req.headers {
         headers
@@ -97,7 +89,7 @@ pub async fn send(req: HttpRequest, opts: &FetchOptions) -> Result<HttpResponse,
         finished: false,
     };
 
-    // Abort on timeout, or when the outer signal fires.
+    // Abort on timeout. (The user's cancel drops this future: see AbortOnDrop.)
     let timed_out = Rc::new(Cell::new(false));
     let timer = {
         let controller = controller.clone();
@@ -108,12 +100,6 @@ pub async fn send(req: HttpRequest, opts: &FetchOptions) -> Result<HttpResponse,
             controller.abort();
         })
     };
-    let _forward = opts.cancel.as_ref().map(|outer| {
-        let controller = controller.clone();
-        let cb = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || controller.abort());
-        let _ = outer.add_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
-        (outer.clone(), cb)
-    });
     let classify = |e: JsValue| -> TransportError {
         if timed_out.get() {
             TransportError::Timeout(opts.timeout.as_millis() as u64)
@@ -156,8 +142,5 @@ pub async fn send(req: HttpRequest, opts: &FetchOptions) -> Result<HttpResponse,
     .await;
     guard.finished = true;
     timer.cancel();
-    if let Some((outer, cb)) = _forward {
-        let _ = outer.remove_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
-    }
     result
 }
