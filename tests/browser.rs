@@ -238,7 +238,6 @@ mod engine {
     use super::*;
     use tallyscan::core::batch::{BatchOptions, StopReason};
     use tallyscan::core::control::Control;
-    use tallyscan::core::progress::FailureKind;
     use tallyscan::core::provider::ApiKey;
     use tallyscan::core::rate_limit::Quota;
     use tallyscan::web::files::FileSource;
@@ -339,7 +338,7 @@ mod engine {
             r.stopped
         );
         assert_eq!(r.results.len(), 0);
-        assert!(r.errors.iter().all(|e| e.kind == FailureKind::NotStarted));
+        assert!(r.errors.iter().all(|e| e.kind.is_unfinished()));
         assert_eq!(r.errors.len(), 8);
         let sent = sim_log().await["requests"].as_array().unwrap().len();
         assert!(sent <= 2, "{sent} requests after a 401");
@@ -397,5 +396,257 @@ mod engine {
         assert_eq!(r.memory_cleanups, 1);
         assert_eq!(source.held(), 0, "every file handle released by the end");
         sim_post("/_sim/reset", "").await;
+    }
+}
+
+mod hardening {
+    use super::*;
+    use tallyscan::core::batch::{BatchOptions, StopReason, SystemicCause};
+    use tallyscan::core::control::Control;
+    use tallyscan::core::ports::ImageSource;
+    use tallyscan::core::progress::FailureKind;
+    use tallyscan::core::rate_limit::Quota;
+    use tallyscan::web::files::FileSource;
+    use tallyscan::web::{crash, visibility, wake_lock};
+
+    #[wasm_bindgen_test]
+    async fn an_endpoint_that_redirects_is_refused() {
+        sim_post("/_sim/reset", "").await;
+        let s = ProviderSettings {
+            endpoint: format!("{}/redirect/v1", sim_url()),
+            ..ProviderSettings::default()
+        };
+        let req = provider::build_request(&s, "image/png", PNG, "read");
+        let r = http::send(req, &http::FetchOptions::default()).await;
+        assert!(matches!(r, Err(TransportError::Network(_))), "{r:?}");
+        let log = sim_log().await;
+        assert!(
+            log["requests"].as_array().unwrap().is_empty(),
+            "the redirect was not followed"
+        );
+    }
+
+    #[wasm_bindgen_test]
+    async fn each_request_carries_its_own_timeout() {
+        sim_post(
+            "/_sim/scenario",
+            r#"{"latency_ms":[0,1],"script":[{"kind":"hang"}],"hang_cap_ms":5000}"#,
+        )
+        .await;
+        let mut req = provider::build_request(
+            &settings(ApiKind::OpenAiCompatible),
+            "image/png",
+            PNG,
+            "read",
+        );
+        req.timeout = Some(Duration::from_millis(250));
+        let t0 = timer::now_ms();
+        let r = http::send(req, &http::FetchOptions::default()).await;
+        assert_eq!(r, Err(TransportError::Timeout(250)));
+        assert!(timer::now_ms() - t0 < 2_000.0);
+        sim_post("/_sim/reset", "").await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_control_routes_refuse_a_page_without_the_token() {
+        let window = web_sys::window().unwrap();
+        let init = web_sys::RequestInit::new();
+        init.set_method("POST");
+        init.set_body(&"{}".into());
+        let resp: web_sys::Response = wasm_bindgen_futures::JsFuture::from(
+            window.fetch_with_str_and_init(&format!("{}/_sim/scenario", sim_url()), &init),
+        )
+        .await
+        .unwrap()
+        .unchecked_into();
+        assert_eq!(resp.status(), 403);
+    }
+
+    #[wasm_bindgen_test]
+    async fn probing_reads_only_the_start_of_a_file() {
+        let mut big = b"\x89PNG\r\n\x1a\n".to_vec();
+        big.resize(100_000, 7);
+        let source = FileSource::new(vec![file("big.png", &big), file("empty.png", b"")]);
+        let p = source.probe(0).await.unwrap();
+        assert_eq!((p.size, p.head.len()), (100_000, 4096));
+        assert_eq!(&p.head[..4], b"\x89PNG");
+        assert_eq!(source.probe(1).await.unwrap().size, 0);
+    }
+
+    #[wasm_bindgen_test]
+    async fn copies_are_sent_once_in_the_browser() {
+        sim_post("/_sim/scenario", r#"{"latency_ms":[0,5]}"#).await;
+        let same = b"\x89PNG\r\n\x1a\nthe same scan";
+        let source = FileSource::new(vec![
+            file("a.png", same),
+            file("b.png", b"\x89PNG\r\n\x1a\nanother scan!"),
+            file("a-again.png", same),
+        ]);
+        let opts = BatchOptions {
+            quota: Quota::new(20.0, 1),
+            ..BatchOptions::default()
+        };
+        let r = run_in_browser(
+            &source,
+            &settings(ApiKind::OpenAiCompatible),
+            &opts,
+            &Control::new(),
+        )
+        .await;
+        assert_eq!((r.results.len(), r.requests_sent), (3, 2));
+        let copy = r.results.iter().find(|x| x.index == 2).unwrap();
+        assert_eq!(copy.copy_of, Some(0));
+        assert_eq!(sim_log().await["requests"].as_array().unwrap().len(), 2);
+        sim_post("/_sim/reset", "").await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_dead_endpoint_stops_the_batch_early_with_advice() {
+        let s = ProviderSettings {
+            endpoint: "http://127.0.0.1:9/v1".into(),
+            ..ProviderSettings::default()
+        };
+        let source = FileSource::new(png_files(12));
+        let opts = BatchOptions {
+            quota: Quota::new(50.0, 5),
+            ..BatchOptions::default()
+        };
+        let r = run_in_browser(&source, &s, &opts, &Control::new()).await;
+        assert!(
+            matches!(
+                &r.stopped,
+                Some(StopReason::Systemic {
+                    cause: SystemicCause::Network,
+                    ..
+                })
+            ),
+            "{:?}",
+            r.stopped
+        );
+        assert_eq!(r.results.len() + r.errors.len(), 12);
+        assert!(r.requests_sent <= 10, "{} requests", r.requests_sent);
+        assert!(r
+            .errors
+            .iter()
+            .any(|e| e.kind == FailureKind::NotStarted && e.message.contains("CORS")));
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_page_refuses_an_unencrypted_public_endpoint_in_thai() {
+        let owner = Owner::new();
+        owner.set();
+        let state = AppState::new();
+        state.settings.update(|s| {
+            *s = settings(ApiKind::OpenAiCompatible);
+            s.endpoint = "http://api.openai.com/v1".into();
+        });
+        state.files.set(vec![file("a.png", PNG)]);
+        state.run().await;
+        let e = state.setup_error.get_untracked().expect("refused");
+        let th = tallyscan::ui::i18n::settings_error(tallyscan::ui::i18n::Lang::Th, &e);
+        assert!(
+            th.contains("https://") && th.contains("api.openai.com"),
+            "{th}"
+        );
+        assert_eq!(state.progress.done.get_untracked(), 0, "nothing was sent");
+        state.settings.update(|s| {
+            s.endpoint = sim_url().to_string() + "/v1";
+            s.api_key = provider::ApiKey::new("sk-ผิด");
+        });
+        state.run().await;
+        let e = state.setup_error.get_untracked().expect("key refused");
+        assert!(e.to_string().contains("cannot be sent"), "{e}");
+    }
+
+    #[wasm_bindgen_test]
+    async fn hidden_page_is_noticed() {
+        let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let s2 = seen.clone();
+        let listener =
+            visibility::VisibilityListener::new(move |h| s2.borrow_mut().push(h)).unwrap();
+        let document = document();
+        let set_hidden = |hidden: bool| {
+            let desc = js_sys::Object::new();
+            js_sys::Reflect::set(&desc, &"value".into(), &hidden.into()).unwrap();
+            js_sys::Reflect::set(&desc, &"configurable".into(), &true.into()).unwrap();
+            js_sys::Object::define_property(&document, &"hidden".into(), &desc);
+            document
+                .dispatch_event(&web_sys::Event::new("visibilitychange").unwrap())
+                .unwrap();
+        };
+        set_hidden(true);
+        set_hidden(false);
+        drop(listener);
+        set_hidden(true);
+        js_sys::Reflect::delete_property(&document, &"hidden".into()).unwrap();
+        assert_eq!(*seen.borrow(), vec![true, false], "and nothing after drop");
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_wake_lock_is_asked_for_where_the_browser_has_it() {
+        let lock = wake_lock::WakeLock::default();
+        if wake_lock::WakeLock::supported() {
+            match lock.request().await {
+                Ok(()) => {
+                    assert!(lock.held());
+                    lock.release();
+                    assert!(!lock.held());
+                }
+                // Headless browsers may refuse it: a typed error, no panic.
+                Err(e) => assert!(!e.to_string().is_empty()),
+            }
+        } else {
+            assert!(lock.request().await.is_err());
+        }
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_panic_shows_a_banner_with_what_was_kept() {
+        use tallyscan::core::progress::{BallotResult, ProgressCallback};
+        let keeper = crash::Keeper;
+        keeper.on_start(2);
+        let record = tallyscan::core::extract::extract(
+            tallyscan::core::testing::PHRAE_FORM,
+            Default::default(),
+        )
+        .unwrap();
+        keeper.on_progress(
+            1,
+            2,
+            "a.png",
+            &BallotResult {
+                index: 0,
+                file: "a.png".into(),
+                record,
+                attempts: 1,
+                copy_of: None,
+            },
+        );
+        document()
+            .document_element()
+            .unwrap()
+            .set_attribute("lang", "th")
+            .unwrap();
+        crash::report("panicked at 'boom'");
+        let banner = document()
+            .get_element_by_id(crash::BANNER_ID)
+            .expect("banner shown");
+        let text = banner.text_content().unwrap();
+        assert!(text.contains("ผลที่อ่านเสร็จแล้ว 1 ใบ"), "{text}");
+        assert!(text.contains("boom"));
+        let link: web_sys::HtmlAnchorElement = banner
+            .query_selector(".crash__download")
+            .unwrap()
+            .unwrap()
+            .unchecked_into();
+        assert!(link.href().starts_with("blob:"));
+        assert_eq!(link.download(), "tallyscan-recovered.json");
+        crash::report("a second panic");
+        let again = document().get_element_by_id(crash::BANNER_ID).unwrap();
+        assert!(
+            !again.text_content().unwrap().contains("second"),
+            "one banner, the first"
+        );
+        banner.remove();
     }
 }

@@ -179,7 +179,7 @@ fn assert_bucket_bound(times: &[Duration], q: Quota) {
             let window = (times[j] - times[i]).as_secs_f64();
             let count = (j - i + 1) as f64;
             assert!(
-                count <= q.burst as f64 + q.rate_per_sec * window + 1e-9,
+                count <= q.burst() as f64 + q.rate_per_sec() * window + 1e-9,
                 "{count} requests in {window} s"
             );
         }
@@ -215,11 +215,11 @@ fn bucket_bound_holds_and_auto_concurrency_keeps_it_busy() {
         assert_eq!(r.results.len(), 120);
         let times: Vec<Duration> = client.sent.borrow().iter().map(|s| s.at).collect();
         assert_bucket_bound(&times, quota);
-        let ratio = dispatch_ratio(&times, quota.rate_per_sec);
+        let ratio = dispatch_ratio(&times, quota.rate_per_sec());
         assert!(
             ratio >= 0.97,
             "rate {} latency {latency:?}: ratio {ratio}",
-            quota.rate_per_sec
+            quota.rate_per_sec()
         );
     }
 }
@@ -422,9 +422,18 @@ fn refused_key_stops_at_once_keeping_what_finished() {
         r.results.len()
     );
     assert!(
-        r.errors.iter().all(|e| e.kind == FailureKind::NotStarted),
-        "the rest is not started, not failed"
+        r.errors.iter().all(|e| e.kind.is_unfinished()),
+        "the rest is not finished, not failed: {:?}",
+        r.errors
     );
+    assert!(
+        r.errors
+            .iter()
+            .any(|e| e.kind == FailureKind::CancelledAfterSending
+                && e.message.starts_with("cancelled after sending")),
+        "requests in flight were sent, and may be billed"
+    );
+    assert!(r.errors.iter().any(|e| e.kind == FailureKind::NotStarted));
     assert_eq!(r.results.len() + r.errors.len(), 50);
     assert_eq!(r.processed, r.results.len());
     assert!(
@@ -454,7 +463,17 @@ fn cancel_stops_new_work_and_aborts_what_is_in_flight() {
     assert!(client.sent.borrow().iter().all(|s| s.at <= secs(10.0)));
     assert!(client.aborted.get() > 0);
     assert!(r.results.len() >= 10 && r.results.len() < 20);
-    assert!(r.errors.iter().all(|e| e.kind == FailureKind::NotStarted));
+    assert!(r.errors.iter().all(|e| e.kind.is_unfinished()));
+    let after_sending = r
+        .errors
+        .iter()
+        .filter(|e| e.kind == FailureKind::CancelledAfterSending)
+        .count();
+    assert_eq!(
+        after_sending,
+        client.aborted.get(),
+        "each aborted request is reported as cancelled after sending"
+    );
     h.progress.assert_exactly_once(40);
 }
 
@@ -665,7 +684,7 @@ proptest::proptest! {
         let r = h.run(&client, &images, &opts);
         h.progress.assert_exactly_once(n);
         proptest::prop_assert_eq!(r.results.len() + r.errors.len(), n);
-        let not_started = r.errors.iter().filter(|e| e.kind == FailureKind::NotStarted).count();
+        let not_started = r.errors.iter().filter(|e| e.kind.is_unfinished()).count();
         proptest::prop_assert_eq!(r.processed + not_started, n);
         proptest::prop_assert_eq!(r.requests_sent as usize, client.sent.borrow().len());
         let times: Vec<Duration> = client.sent.borrow().iter().map(|s| s.at).collect();
@@ -673,5 +692,354 @@ proptest::proptest! {
         if r.stopped.is_none() {
             proptest::prop_assert_eq!(not_started, 0);
         }
+    }
+}
+
+// ---- Hardening: the wire bound under late timers, early stops, throttling,
+// copies, timeouts.
+
+use tallyscan::core::batch::SystemicCause;
+use tallyscan::core::progress::RateChange;
+use tallyscan::core::testing::LateSleeper;
+
+#[test]
+fn late_timers_never_send_a_burst() {
+    // Timers that fire only at whole seconds, or whole minutes (a hidden
+    // tab): requests that wake together must not leave together.
+    for (granularity, quota, n) in [
+        (secs(1.0), Quota::new(4.0, 1), 40),
+        (secs(1.0), Quota::new(2.0, 3), 40),
+        (secs(60.0), Quota::new(2.0, 1), 12),
+        (secs(60.0), Quota::new(10.0, 2), 12),
+    ] {
+        let h = Harness::new();
+        let client = ScriptedOcr::new(&h.time, fixed_latency(0.7));
+        let images = MemoryImages::new(n, 300);
+        let late = LateSleeper {
+            time: h.time.clone(),
+            granularity,
+        };
+        let mut env = h.env(&client, &images);
+        env.sleeper = &late;
+        let opts = BatchOptions {
+            quota,
+            ..BatchOptions::default()
+        };
+        let r = h.time.run(run_batch(&env, &opts));
+        assert_eq!(r.results.len(), n, "{granularity:?}");
+        let times: Vec<Duration> = client.sent.borrow().iter().map(|s| s.at).collect();
+        assert_bucket_bound(&times, quota);
+        // With a burst of one, late wake-ups are refused on the wire and
+        // book again (a larger burst may absorb them).
+        if quota.burst() == 1 {
+            assert!(
+                h.progress
+                    .events()
+                    .iter()
+                    .any(|e| matches!(e, EngineEvent::Rebooked { .. })),
+                "late wake-ups book again ({granularity:?})"
+            );
+        }
+        h.progress.assert_exactly_once(n);
+    }
+}
+
+#[test]
+fn systemic_failures_stop_the_batch_early_with_the_cause() {
+    let cases: Vec<(Reply, SystemicCause)> = vec![
+        (
+            Reply::Fail(secs(0.2), TransportError::Network("Failed to fetch".into())),
+            SystemicCause::Network,
+        ),
+        (Reply::status(secs(0.2), 404, &[]), SystemicCause::NotFound),
+        (Reply::status(secs(0.2), 402, &[]), SystemicCause::NoCredit),
+        (Reply::status(secs(0.2), 400, &[]), SystemicCause::Refused),
+    ];
+    for (reply, want) in cases {
+        let h = Harness::new();
+        let client = ScriptedOcr::new(&h.time, move |_, _| reply.clone());
+        let images = MemoryImages::new(60, 300);
+        let r = h.run(&client, &images, &BatchOptions::default());
+        match &r.stopped {
+            Some(StopReason::Systemic {
+                cause, failures, ..
+            }) => {
+                assert_eq!((*cause, *failures), (want, 5))
+            }
+            other => panic!("{want:?}: {other:?}"),
+        }
+        assert!(
+            client.sent.borrow().len() <= 7,
+            "{want:?}: {} requests",
+            client.sent.borrow().len()
+        );
+        assert!(r.errors.iter().any(
+            |e| e.kind == FailureKind::NotStarted && e.message.contains(want_advice_word(want))
+        ));
+        h.progress.assert_exactly_once(60);
+    }
+}
+
+fn want_advice_word(c: SystemicCause) -> &'static str {
+    match c {
+        SystemicCause::Network => "CORS",
+        SystemicCause::NotFound => "model name",
+        SystemicCause::NoCredit => "credit",
+        SystemicCause::Refused => "reads images",
+    }
+}
+
+#[test]
+fn failures_after_a_success_are_not_systemic() {
+    let h = Harness::new();
+    let client = ScriptedOcr::new(&h.time, |n, _| {
+        if n == 0 {
+            Reply::ok(secs(0.2), FORM)
+        } else {
+            Reply::status(secs(0.2), 404, &[])
+        }
+    });
+    let images = MemoryImages::new(12, 300);
+    let r = h.run(&client, &images, &BatchOptions::default());
+    assert_eq!(r.stopped, None);
+    assert_eq!((r.results.len(), r.errors.len()), (1, 11));
+}
+
+#[test]
+fn throttling_without_a_wait_slows_the_whole_batch_then_recovers() {
+    let h = Harness::new();
+    let client = ScriptedOcr::new(&h.time, |n, _| {
+        if n == 10 {
+            Reply::status(secs(0.3), 429, &[])
+        } else {
+            Reply::ok(secs(0.3), FORM)
+        }
+    });
+    let images = MemoryImages::new(60, 300);
+    let opts = BatchOptions {
+        quota: Quota::new(4.0, 1),
+        ..BatchOptions::default()
+    };
+    let r = h.run(&client, &images, &opts);
+    assert_eq!(r.results.len(), 60);
+    let rates: Vec<(f64, RateChange)> = h
+        .progress
+        .events()
+        .iter()
+        .filter_map(|e| match e {
+            EngineEvent::Rate { per_minute, change } => Some((*per_minute, *change)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(rates.first(), Some(&(120.0, RateChange::Throttled)));
+    assert_eq!(rates.last(), Some(&(240.0, RateChange::Recovered)));
+    // Right after the 429 the requests are spaced at the halved rate.
+    let sent = client.sent.borrow();
+    let told = sent[10].at + secs(0.3);
+    let after: Vec<f64> = sent
+        .iter()
+        .filter(|s| s.at > told)
+        .map(|s| s.at.as_secs_f64())
+        .take(3)
+        .collect();
+    assert!(
+        after.windows(2).all(|w| w[1] - w[0] >= 0.5 - 1e-9),
+        "{after:?}"
+    );
+}
+
+#[test]
+fn a_stated_limit_lowers_the_rate() {
+    let h = Harness::new();
+    let client = ScriptedOcr::new(&h.time, |_, _| {
+        let Reply::Http(l, mut resp) = Reply::ok(secs(0.2), FORM) else {
+            unreachable!()
+        };
+        resp.headers
+            .push(("x-ratelimit-limit-requests".into(), "30".into()));
+        Reply::Http(l, resp)
+    });
+    let images = MemoryImages::new(8, 300);
+    let opts = BatchOptions {
+        quota: Quota::per_minute(120.0, 1),
+        ..BatchOptions::default()
+    };
+    let r = h.run(&client, &images, &opts);
+    assert_eq!(r.results.len(), 8);
+    assert!(h.progress.events().contains(&EngineEvent::Rate {
+        per_minute: 30.0,
+        change: RateChange::ServerLimit(30.0)
+    }));
+    let sent = client.sent.borrow();
+    let last = &sent[sent.len() - 3..];
+    assert!(
+        last.windows(2).all(|w| (w[1].at - w[0].at) >= secs(2.0)),
+        "30 a minute: 2 s apart"
+    );
+}
+
+#[test]
+fn absurd_wait_headers_are_survived() {
+    for value in [
+        "99999999999999999999999",
+        "1e400",
+        "inf",
+        "NaN",
+        "-5",
+        "๓",
+        "Fri, 31 Dec 9999 23:59:59 GMT",
+        "Thu, 01 Jan 1970 00:00:00 GMT",
+        "🙂",
+        "",
+    ] {
+        for header in [
+            "retry-after",
+            "retry-after-ms",
+            "x-ratelimit-reset-requests",
+            "anthropic-ratelimit-requests-reset",
+        ] {
+            let h = Harness::new();
+            let client = ScriptedOcr::new(&h.time, move |n, _| {
+                if n == 0 {
+                    Reply::status(secs(0.1), 503, &[(header, value)])
+                } else {
+                    Reply::ok(secs(0.1), FORM)
+                }
+            });
+            let images = MemoryImages::new(3, 300);
+            let r = h.run(&client, &images, &BatchOptions::default());
+            assert_eq!(r.results.len(), 3, "{header}: {value}");
+            assert!(
+                r.duration() < secs(130.0),
+                "{header}: {value}: {:?}",
+                r.duration()
+            );
+        }
+    }
+}
+
+#[test]
+fn copies_are_sent_once_and_each_gets_its_row() {
+    let h = Harness::new();
+    let client = ScriptedOcr::new(&h.time, fixed_latency(0.5));
+    let images = MemoryImages::new(6, 500).with_copies(&[(3, 1), (5, 1), (4, 0)]);
+    let r = h.run(&client, &images, &BatchOptions::default());
+    assert_eq!(r.requests_sent, 3, "images 0, 1 and 2 are sent");
+    assert_eq!(r.results.len(), 6);
+    let copy_of = |i: usize| {
+        r.results
+            .iter()
+            .find(|x| x.index == i)
+            .and_then(|x| x.copy_of)
+    };
+    assert_eq!(
+        (copy_of(0), copy_of(1), copy_of(3), copy_of(4), copy_of(5)),
+        (None, None, Some(1), Some(0), Some(1))
+    );
+    let copy = r.results.iter().find(|x| x.index == 5).unwrap();
+    assert_eq!(copy.record.source.file_name, "ballot_006.png");
+    assert_eq!(copy.attempts, 0);
+    h.progress.assert_exactly_once(6);
+    assert_eq!(images.released.borrow().len(), 6);
+}
+
+#[test]
+fn unsendable_files_fail_before_any_slot_or_read() {
+    let h = Harness::new();
+    let client = ScriptedOcr::new(&h.time, fixed_latency(1.0));
+    let images = MemoryImages::new(4, 500).with_bad(&[0, 2]);
+    let r = h.run(&client, &images, &BatchOptions::default());
+    assert_eq!(r.requests_sent, 2);
+    assert_eq!(images.loads.borrow().as_slice(), &[0, 1, 0, 1]);
+    // The good ones go in the first two slots: the bad ones took none.
+    let t: Vec<f64> = client
+        .sent
+        .borrow()
+        .iter()
+        .map(|s| s.at.as_secs_f64())
+        .collect();
+    assert_eq!(t, vec![0.0, 0.5]);
+}
+
+#[test]
+fn the_timeout_follows_the_observed_latency() {
+    let h = Harness::new();
+    // Answers in 1-2 s; request 15 hangs.
+    let client = ScriptedOcr::new(&h.time, |n, _| {
+        if n == 15 {
+            Reply::ok(secs(1000.0), FORM)
+        } else {
+            Reply::ok(secs(1.0 + (n % 3) as f64 * 0.5), FORM)
+        }
+    });
+    let images = MemoryImages::new(20, 300);
+    let r = h.run(&client, &images, &BatchOptions::default());
+    assert_eq!(r.results.len(), 20);
+    let sent = client.sent.borrow();
+    assert!(sent[..10].iter().all(|s| s.timeout == Some(secs(120.0))));
+    assert_eq!(
+        sent[15].timeout,
+        Some(secs(20.0)),
+        "max(20 s, 4 × p95 of 2 s)"
+    );
+    assert!(
+        r.duration() < secs(60.0),
+        "a hung request no longer holds the batch for two minutes: {:?}",
+        r.duration()
+    );
+    assert!(h
+        .progress
+        .events()
+        .contains(&EngineEvent::Timeout(secs(20.0))));
+}
+
+#[test]
+fn fixed_concurrency_over_plain_http_is_capped() {
+    assert_eq!(
+        Concurrency::for_endpoint(20, "http://192.168.1.5:11434/v1"),
+        Concurrency::Fixed(6)
+    );
+    assert_eq!(
+        Concurrency::for_endpoint(20, "https://openrouter.ai/api/v1"),
+        Concurrency::Fixed(20)
+    );
+    assert_eq!(
+        Concurrency::for_endpoint(500, "https://openrouter.ai/api/v1"),
+        Concurrency::Fixed(64)
+    );
+    assert_eq!(
+        Concurrency::for_endpoint(0, "http://127.0.0.1:8787/v1"),
+        Concurrency::auto_for("http://127.0.0.1:8787/v1")
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+    /// Any header text on any status: the batch ends, every ballot once.
+    #[test]
+    fn arbitrary_wait_headers_never_break_a_batch(
+        headers in proptest::collection::vec(("retry-after|retry-after-ms|x-ratelimit-reset-requests|anthropic-ratelimit-requests-reset|x-ratelimit-limit-requests", "\\PC{0,24}"), 0..4),
+        status in proptest::sample::select(vec![200u16, 429, 500, 503, 529]),
+    ) {
+        let h = Harness::new();
+        let hs = headers.clone();
+        let client = ScriptedOcr::new(&h.time, move |n, _| {
+            if n % 2 == 0 {
+                let pairs: Vec<(&str, &str)> = hs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                if status == 200 {
+                    let Reply::Http(l, mut r) = Reply::ok(secs(0.2), FORM) else { unreachable!() };
+                    r.headers = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+                    Reply::Http(l, r)
+                } else {
+                    Reply::status(secs(0.2), status, &pairs)
+                }
+            } else {
+                Reply::ok(secs(0.2), FORM)
+            }
+        });
+        let images = MemoryImages::new(6, 300);
+        let r = h.run(&client, &images, &BatchOptions::default());
+        h.progress.assert_exactly_once(6);
+        proptest::prop_assert!(r.duration() < secs(6.0 * 3.0 * 130.0));
     }
 }

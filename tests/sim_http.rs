@@ -129,14 +129,17 @@ fn scripted_faults_in_order() {
         Fault::Status {
             code: 429,
             retry_after: Some(RetryAfter::Seconds(7)),
+            headers: vec![],
         },
         Fault::Status {
             code: 503,
             retry_after: Some(RetryAfter::HttpDate(30)),
+            headers: vec![],
         },
         Fault::Status {
             code: 529,
             retry_after: None,
+            headers: vec![("retry-after".into(), "1e400".into())],
         },
         Fault::MalformedBody,
         Fault::NotJson,
@@ -322,4 +325,81 @@ fn known_images_get_their_exact_answer_and_log_records_requests() {
     .unwrap();
     assert_eq!(r.status, 400);
     assert!(r.body.contains("no base64 image"));
+}
+
+#[test]
+fn control_routes_refuse_browser_pages_without_the_token() {
+    let addr = support::start_sim_with(
+        quick(),
+        tallyscan::sim::SimOptions {
+            control_token: Some("t0ken".into()),
+        },
+    );
+    let page = [("origin", "http://127.0.0.1:8080")];
+    for (method, path) in [
+        ("POST", "/_sim/scenario"),
+        ("POST", "/_sim/reset"),
+        ("GET", "/_sim/log"),
+    ] {
+        let r = request(addr, method, path, &page, "{}", T).unwrap();
+        assert_eq!(r.status, 403, "{method} {path} from a page");
+        let with_token = [page[0], ("x-sim-control", "t0ken")];
+        let r = request(addr, method, path, &with_token, "{}", T).unwrap();
+        assert_eq!(r.status, 200, "{method} {path} with the token");
+        let wrong = [page[0], ("x-sim-control", "guess")];
+        assert_eq!(
+            request(addr, method, path, &wrong, "{}", T).unwrap().status,
+            403
+        );
+    }
+    // Tools without an Origin (curl, tests) may; the preflight is answered.
+    assert_eq!(
+        request(addr, "GET", "/_sim/log", &[], "", T)
+            .unwrap()
+            .status,
+        200
+    );
+    let pre = request(addr, "OPTIONS", "/_sim/scenario", &page, "", T).unwrap();
+    assert_eq!(pre.status, 204);
+    // Without a token set, no page may.
+    let addr = start_sim(quick());
+    let r = request(
+        addr,
+        "POST",
+        "/_sim/reset",
+        &[("origin", "http://evil.example")],
+        "",
+        T,
+    )
+    .unwrap();
+    assert_eq!(r.status, 403);
+}
+
+#[test]
+fn bad_scenarios_are_refused_not_obeyed() {
+    let addr = start_sim(quick());
+    for body in [
+        r#"{"latency_ms":[100,10]}"#,
+        r#"{"latency_ms":[0,18446744073709551615]}"#,
+        r#"{"rate_limit":{"rate":0.0,"burst":1}}"#,
+        r#"{"faults":[[7.0,{"kind":"hang"}]]}"#,
+        r#"{"script":[{"kind":"status","code":503,"retry_after":{"http_date":18446744073709551615}}]}"#,
+    ] {
+        let r = request(addr, "POST", "/_sim/scenario", &[], body, T).unwrap();
+        assert_eq!(r.status, 400, "{body}");
+        assert!(
+            r.body.contains("bad scenario")
+                || r.body.contains("must")
+                || r.body.contains("between"),
+            "{}",
+            r.body
+        );
+    }
+    // Still serving, with the old scenario.
+    assert_eq!(
+        ask(addr, ApiKind::OpenAiCompatible, "", PNG)
+            .unwrap()
+            .status,
+        200
+    );
 }

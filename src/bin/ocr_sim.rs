@@ -4,15 +4,18 @@
 //! ```text
 //! ocr-sim [--host 127.0.0.1] [--port 8787] [--scenario FILE.json]
 //!         [--latency MIN-MAX] [--rate R --burst B] [--seed N] [--addr-file FILE] [--tls]
+//!         [--control-token TOKEN]
 //! ```
 //!
 //! `--tls` serves HTTPS with HTTP/2 (self-signed certificate) instead of plain HTTP/1.1.
+//! `--control-token` lets browser pages that send it in `x-sim-control` use
+//! the `/_sim/*` routes (tests); without it no browser page can.
 
 use std::process::ExitCode;
-use tallyscan::sim::{RateLimitSpec, Scenario};
+use tallyscan::sim::{RateLimitSpec, Scenario, SimOptions};
 
 fn usage(msg: &str) -> ExitCode {
-    eprintln!("ocr-sim: {msg}\nusage: ocr-sim [--host H] [--port P] [--scenario FILE] [--latency MIN-MAX] [--rate R] [--burst B] [--seed N] [--addr-file FILE] [--tls]");
+    eprintln!("ocr-sim: {msg}\nusage: ocr-sim [--host H] [--port P] [--scenario FILE] [--latency MIN-MAX] [--rate R] [--burst B] [--seed N] [--addr-file FILE] [--tls] [--control-token TOKEN]");
     ExitCode::from(2)
 }
 
@@ -24,6 +27,7 @@ fn main() -> ExitCode {
     let mut burst: u32 = 1;
     let mut addr_file: Option<String> = None;
     let mut tls = false;
+    let mut options = SimOptions::default();
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         if flag == "--tls" {
@@ -71,11 +75,15 @@ fn main() -> ExitCode {
                 Err(_) => return usage("--seed takes a number"),
             },
             "--addr-file" => addr_file = Some(value),
+            "--control-token" => options.control_token = Some(value),
             other => return usage(&format!("unknown option {other}")),
         }
     }
     if let Some(rate) = rate {
         scenario.rate_limit = Some(RateLimitSpec { rate, burst });
+    }
+    if let Err(why) = scenario.validate() {
+        return usage(&format!("bad scenario: {why}"));
     }
     let rt = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
@@ -103,7 +111,13 @@ fn main() -> ExitCode {
             }
         }
         tokio::select! {
-            r = async { if tls { tallyscan::sim::run_tls(listener, scenario).await } else { tallyscan::sim::run(listener, scenario).await } } => {
+            r = async {
+                if tls {
+                    tallyscan::sim::run_tls(listener, scenario, options).await
+                } else {
+                    tallyscan::sim::run_with(listener, scenario, options).await
+                }
+            } => {
                 if let Err(e) = r { eprintln!("ocr-sim: {e}"); return ExitCode::from(1); }
                 ExitCode::SUCCESS
             }

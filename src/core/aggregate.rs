@@ -365,12 +365,15 @@ pub fn aggregate(records: &[BallotRecord], registry: &Registry) -> Aggregate {
         t.units += 1;
         t.units_needing_review += usize::from(r.confidence.needs_review);
         for row in &r.rows {
-            *t.votes.entry(row.number).or_default() += row.votes.digits.unwrap_or(0);
+            let v = t.votes.entry(row.number).or_default();
+            *v = v.saturating_add(row.votes.digits.unwrap_or(0));
         }
-        t.valid += digits(&r.totals.valid).unwrap_or(0);
-        t.invalid += digits(&r.totals.invalid).unwrap_or(0);
-        t.no_vote += digits(&r.totals.no_vote).unwrap_or(0);
-        t.total += digits(&r.totals.total).unwrap_or(0);
+        let add =
+            |sum: &mut u64, c: &Option<Count>| *sum = sum.saturating_add(digits(c).unwrap_or(0));
+        add(&mut t.valid, &r.totals.valid);
+        add(&mut t.invalid, &r.totals.invalid);
+        add(&mut t.no_vote, &r.totals.no_vote);
+        add(&mut t.total, &r.totals.total);
     }
     for t in tallies.values_mut() {
         t.turnout = (t.registered_voters > 0).then(|| t.total as f64 / t.registered_voters as f64);

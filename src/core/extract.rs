@@ -13,6 +13,17 @@ use super::registry::normalize_province;
 use super::thai::{parse_digits, parse_words, thai_to_ascii_digits, DigitsError};
 use serde_json::{Map, Value};
 
+/// The largest count read from an answer (twelve digits, as
+/// [`parse_digits`] reads): anything larger is no vote count, and keeping
+/// every count below it keeps sums far from overflow.
+pub const MAX_COUNT: u64 = 999_999_999_999;
+
+/// The largest candidate or party number a row may have.
+pub const MAX_ROW_NUMBER: u32 = 999;
+
+/// The largest page number (and page count) of a form.
+pub const MAX_PAGE: u32 = 99;
+
 /// Why an answer gave no record at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ExtractError {
@@ -193,6 +204,15 @@ impl Reader {
             Value::Null => None,
             Value::Number(n) => {
                 if let Some(u) = n.as_u64() {
+                    if u > MAX_COUNT {
+                        self.issue(
+                            IssueCode::AbsurdValue,
+                            Severity::Error,
+                            field,
+                            format!("{field}: {u} is too large for a vote count"),
+                        );
+                        return None;
+                    }
                     Some(u)
                 } else if n.as_i64().is_some_and(|i| i < 0) {
                     self.issue(
@@ -204,7 +224,9 @@ impl Reader {
                     None
                 } else {
                     match n.as_f64() {
-                        Some(f) if f.fract() == 0.0 && (0.0..1e12).contains(&f) => Some(f as u64),
+                        Some(f) if f.fract() == 0.0 && (0.0..=MAX_COUNT as f64).contains(&f) => {
+                            Some(f as u64)
+                        }
                         _ => {
                             self.issue(
                                 IssueCode::DigitsUnreadable,
@@ -288,6 +310,20 @@ impl Reader {
                 words: None,
             }),
         }
+    }
+
+    /// Whether a row number can be a candidate's or party's; if not, says so.
+    fn row_number_in_range(&mut self, n: u32) -> bool {
+        let ok = (1..=MAX_ROW_NUMBER).contains(&n);
+        if !ok {
+            self.issue(
+                IssueCode::NumberOutOfRange,
+                Severity::Error,
+                &format!("row {n}"),
+                format!("row {n}: no candidate or party has this number"),
+            );
+        }
+        ok
     }
 
     /// A small whole number (constituency, unit, page): 3, "3", "๓", "เขต 3".
@@ -414,6 +450,9 @@ fn read_rows(m: &Map<String, Value>, r: &mut Reader) -> Vec<VoteRow> {
                         );
                         continue;
                     };
+                    if !r.row_number_in_range(n) {
+                        continue;
+                    }
                     if let Some(c) = r.count(item, &format!("row {n}")) {
                         found.push((n, c));
                     }
@@ -438,6 +477,9 @@ fn read_rows(m: &Map<String, Value>, r: &mut Reader) -> Vec<VoteRow> {
                         );
                         continue;
                     };
+                    if !r.row_number_in_range(n) {
+                        continue;
+                    }
                     // The count is nested ("votes": {...}) or the entry itself
                     // minus its row-number key.
                     let mut rest = item.as_object().cloned().unwrap_or_default();
@@ -508,7 +550,29 @@ fn read_rows(m: &Map<String, Value>, r: &mut Reader) -> Vec<VoteRow> {
     rows
 }
 
+/// The page, if its numbers are believable (1 to [`MAX_PAGE`], and not
+/// beyond its own count).
 fn read_page(m: &Map<String, Value>, r: &mut Reader) -> Option<Page> {
+    let page = read_page_as_written(m, r)?;
+    let bad = page.number == 0
+        || page.number > MAX_PAGE
+        || page
+            .of
+            .is_some_and(|of| of == 0 || of > MAX_PAGE || page.number > of);
+    if bad {
+        let of = page.of.map(|o| format!(" of {o}")).unwrap_or_default();
+        r.issue(
+            IssueCode::Missing,
+            Severity::Error,
+            "page",
+            format!("page {}{of} is not a page of a count form", page.number),
+        );
+        return None;
+    }
+    Some(page)
+}
+
+fn read_page_as_written(m: &Map<String, Value>, r: &mut Reader) -> Option<Page> {
     let of_keys = ["of", "total", "total_pages", "pages", "page_count"];
     match get(m, &["page", "page_number", "page_no"])? {
         Value::Object(p) => {

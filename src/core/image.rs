@@ -28,13 +28,19 @@ pub enum ImageError {
 
 /// The media type to send `bytes` as, or why they cannot be sent.
 pub fn check_image(bytes: &[u8]) -> Result<&'static str, ImageError> {
-    if bytes.is_empty() {
+    check_start(bytes.len() as u64, bytes)
+}
+
+/// The same check from a file's size and its first bytes only, so a file
+/// that cannot be sent is refused before it is read or a slot is spent.
+pub fn check_start(size: u64, head: &[u8]) -> Result<&'static str, ImageError> {
+    if size == 0 {
         return Err(ImageError::Empty);
     }
-    let media = sniff_image_type(bytes).ok_or(ImageError::NotAnImage)?;
-    if bytes.len() > MAX_IMAGE_BYTES {
+    let media = sniff_image_type(head).ok_or(ImageError::NotAnImage)?;
+    if size > MAX_IMAGE_BYTES as u64 {
         return Err(ImageError::TooLarge {
-            mb: bytes.len() as f64 / (1024.0 * 1024.0),
+            mb: size as f64 / (1024.0 * 1024.0),
             limit_mb: MAX_IMAGE_BYTES / (1024 * 1024),
         });
     }

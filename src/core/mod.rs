@@ -10,6 +10,7 @@ pub mod ballot;
 pub mod batch;
 pub mod control;
 pub mod corpus;
+pub mod endpoint;
 pub mod export;
 pub mod extract;
 pub mod form;

@@ -30,10 +30,43 @@ pub trait Clock {
     fn unix_ms(&self) -> u64;
 }
 
+/// The longest delay `setTimeout` takes, in milliseconds (2^31 − 1); a
+/// longer one fires at once.
+pub const MAX_TIMER_MS: u32 = i32::MAX as u32;
+
+/// A wait as `setTimeout` delays: whole milliseconds, rounded up (a timer
+/// never fires before its slot), split in pieces `setTimeout` accepts.
+pub fn timer_chunks_ms(d: Duration) -> impl Iterator<Item = u32> {
+    let mut left = d.as_nanos().div_ceil(1_000_000);
+    let mut first = true;
+    std::iter::from_fn(move || {
+        if left == 0 && !first {
+            return None;
+        }
+        first = false;
+        let step = left.min(u128::from(MAX_TIMER_MS));
+        left -= step;
+        Some(step as u32)
+    })
+}
+
 /// Waiting without blocking.
 pub trait Sleeper {
     /// Resolves after `d`.
     fn sleep(&self, d: Duration) -> LocalBoxFuture<'static, ()>;
+}
+
+/// Bytes read from the start of a file by [`ImageSource::probe`]: enough to
+/// tell the type, and to tell apart files of equal size.
+pub const PROBE_HEAD_BYTES: usize = 4096;
+
+/// What can be learnt of an image without reading all of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Probe {
+    /// Size in bytes.
+    pub size: u64,
+    /// The first bytes (at most [`PROBE_HEAD_BYTES`]).
+    pub head: Vec<u8>,
 }
 
 /// The images of a batch, by index. Loading reads the bytes fresh each time
@@ -47,9 +80,29 @@ pub trait ImageSource {
     }
     /// The file name (or path) of image `i`.
     fn name(&self, i: usize) -> String;
+    /// The size and first bytes of image `i` (cheap: no full read), or why
+    /// they cannot be read.
+    fn probe(&self, i: usize) -> LocalBoxFuture<'_, Result<Probe, String>>;
     /// The bytes of image `i`, or why they cannot be read.
     fn load(&self, i: usize) -> LocalBoxFuture<'_, Result<Vec<u8>, String>>;
     /// Frees what is still held for these finished images (file handles,
     /// blobs, object URLs). Returns how many objects were freed.
     fn release(&self, finished: &[usize]) -> usize;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timer_waits_round_up_and_split() {
+        let ms = |d: Duration| timer_chunks_ms(d).collect::<Vec<_>>();
+        assert_eq!(ms(Duration::ZERO), vec![0]);
+        assert_eq!(ms(Duration::from_nanos(1)), vec![1]);
+        assert_eq!(ms(Duration::from_micros(1500)), vec![2]);
+        assert_eq!(ms(Duration::from_secs(2)), vec![2000]);
+        let long = Duration::from_millis(u64::from(MAX_TIMER_MS) * 2 + 5);
+        assert_eq!(ms(long), vec![MAX_TIMER_MS, MAX_TIMER_MS, 5]);
+        assert_eq!(timer_chunks_ms(Duration::MAX).next(), Some(MAX_TIMER_MS));
+    }
 }

@@ -18,8 +18,25 @@ pub enum FailureKind {
     RetriesExhausted,
     /// The model's answer had no usable form data.
     Unreadable,
-    /// Not started: the batch was cancelled or stopped before this ballot finished.
+    /// Not started: the batch was cancelled or stopped before any request
+    /// for this ballot was sent.
     NotStarted,
+    /// The batch stopped while this ballot's request was on its way: the API
+    /// may have read it (and may bill it), but no answer was kept.
+    CancelledAfterSending,
+    /// The batch stopped while this ballot waited to be tried again.
+    Interrupted,
+}
+
+impl FailureKind {
+    /// Whether the ballot never finished because the batch stopped (its row
+    /// says so; it is not a reading failure).
+    pub fn is_unfinished(&self) -> bool {
+        matches!(
+            self,
+            FailureKind::NotStarted | FailureKind::CancelledAfterSending | FailureKind::Interrupted
+        )
+    }
 }
 
 /// A ballot that ended without a record.
@@ -37,6 +54,9 @@ pub struct BallotError {
     pub attempts: u32,
     /// The last HTTP status seen, if any.
     pub last_status: Option<u16>,
+    /// When the file has the same content as an earlier one of the batch,
+    /// that one's index: it was sent once and this row shares its outcome.
+    pub copy_of: Option<usize>,
 }
 
 /// A ballot that ended with a record.
@@ -50,6 +70,85 @@ pub struct BallotResult {
     pub record: BallotRecord,
     /// Requests made for it.
     pub attempts: u32,
+    /// When the file has the same content as an earlier one of the batch,
+    /// that one's index: it was sent once and this row shares its record.
+    pub copy_of: Option<usize>,
+}
+
+/// Why attempts fail in the same way again and again when the endpoint or
+/// the account is wrong (not the image): the batch stops early on these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SystemicCause {
+    /// No answer at all: wrong address, server down, CORS refused, or a
+    /// plain-http endpoint blocked by the browser.
+    Network,
+    /// HTTP 404: the endpoint path or the model does not exist.
+    NotFound,
+    /// HTTP 402: no credit left.
+    NoCredit,
+    /// HTTP 400: the API refuses the request (often: the model takes no images).
+    Refused,
+}
+
+impl SystemicCause {
+    /// What the volunteer should check, in English.
+    pub fn advice(self) -> &'static str {
+        match self {
+            SystemicCause::Network => "no answer from the endpoint: check its address, that the server is running, and that it allows requests from this page (CORS; for Ollama set OLLAMA_ORIGINS)",
+            SystemicCause::NotFound => "the endpoint answers \"not found\" (HTTP 404): check the endpoint address and the model name",
+            SystemicCause::NoCredit => "the account has no credit left (HTTP 402): top it up or use another key",
+            SystemicCause::Refused => "the API refuses the requests (HTTP 400): check that the model reads images and that the API format is right",
+        }
+    }
+}
+
+/// Why a batch ended early.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StopReason {
+    /// The user cancelled.
+    Cancelled,
+    /// The API refused the key (401/403); the message says what it said.
+    KeyRefused(String),
+    /// The first attempts all failed the same way before any succeeded.
+    Systemic {
+        /// What kind of failure.
+        cause: SystemicCause,
+        /// How many attempts failed so.
+        failures: u32,
+        /// The last one's message.
+        last: String,
+    },
+}
+
+impl StopReason {
+    /// Why, in English, as the rows that did not finish say it.
+    pub fn describe(&self) -> String {
+        match self {
+            StopReason::Cancelled => "the batch was cancelled".into(),
+            StopReason::KeyRefused(m) => format!("the batch stopped because {m}"),
+            StopReason::Systemic {
+                cause,
+                failures,
+                last,
+            } => format!(
+                "the batch stopped after the first {failures} requests failed the same way ({last}): {}",
+                cause.advice()
+            ),
+        }
+    }
+}
+
+/// Why the engine changed the request rate it keeps to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RateChange {
+    /// The server answered 429 without saying how long to wait: the rate
+    /// is halved, and grows back with each answer.
+    Throttled,
+    /// Back to the full rate after a slow-down.
+    Recovered,
+    /// The server's headers state a lower limit (requests a minute) than
+    /// the one configured, which is lowered to it for this batch.
+    ServerLimit(f64),
 }
 
 /// What a verbose log shows besides results.
@@ -89,12 +188,69 @@ pub enum EngineEvent {
     },
     /// The number of requests in flight was resized.
     Concurrency(usize),
+    /// The rate the engine keeps to changed.
+    Rate {
+        /// Requests per minute from now on.
+        per_minute: f64,
+        /// Why.
+        change: RateChange,
+    },
+    /// A request woke later than its slot, or the rate was lowered after
+    /// it booked: admission was checked again right before sending and it
+    /// books a new slot instead of going out with others in a burst.
+    Rebooked {
+        /// The ballot.
+        index: usize,
+        /// How long it must still wait.
+        wait: Duration,
+    },
+    /// The request timeout in use changed (shortened from the observed
+    /// latency, never above the setting).
+    Timeout(Duration),
     /// Dispatch paused by the user.
     Paused,
     /// Dispatch resumed.
     Resumed,
-    /// The batch stops early (key refused, or cancelled).
-    Stopping(String),
+    /// The batch stops early.
+    Stopping(StopReason),
+}
+
+/// When the page was hidden during a batch, and for how long: browsers slow
+/// down the timers of hidden pages, so the progress view says so.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct HiddenSpans {
+    times: u32,
+    total: Duration,
+    since: Option<Duration>,
+}
+
+impl HiddenSpans {
+    /// The page was hidden at `now`.
+    pub fn hidden(&mut self, now: Duration) {
+        if self.since.is_none() {
+            self.since = Some(now);
+            self.times += 1;
+        }
+    }
+    /// The page was shown again at `now`.
+    pub fn shown(&mut self, now: Duration) {
+        if let Some(since) = self.since.take() {
+            self.total = self.total.saturating_add(now.saturating_sub(since));
+        }
+    }
+    /// How many times it was hidden.
+    pub fn times(&self) -> u32 {
+        self.times
+    }
+    /// How long it was hidden in all, up to `now`.
+    pub fn total(&self, now: Duration) -> Duration {
+        let open = self.since.map_or(Duration::ZERO, |s| now.saturating_sub(s));
+        self.total.saturating_add(open)
+    }
+    /// Whether it is hidden now.
+    pub fn is_hidden(&self) -> bool {
+        self.since.is_some()
+    }
 }
 
 /// Receives a batch's progress.
@@ -180,15 +336,46 @@ pub fn event_line(e: &EngineEvent) -> String {
             format!("memory cleanup #{count}: freed {released} image objects")
         }
         EngineEvent::Concurrency(n) => format!("concurrency: {n} requests in flight"),
+        EngineEvent::Rate { per_minute, change } => {
+            let why = match change {
+                RateChange::Throttled => "HTTP 429 without a wait: slowing down".to_string(),
+                RateChange::Recovered => "back to the full rate".to_string(),
+                RateChange::ServerLimit(l) => format!("the API states a limit of {l:.0} a minute"),
+            };
+            format!("rate: {per_minute:.1} requests a minute ({why})")
+        }
+        EngineEvent::Rebooked { index, wait } => format!(
+            "rate limit: ballot #{} woke late or the rate fell; books again ({} ms)",
+            index + 1,
+            wait.as_millis()
+        ),
+        EngineEvent::Timeout(d) => format!("request timeout now {:.0} s", d.as_secs_f64()),
         EngineEvent::Paused => "paused".into(),
         EngineEvent::Resumed => "resumed".into(),
-        EngineEvent::Stopping(why) => format!("stopping: {why}"),
+        EngineEvent::Stopping(why) => format!("stopping: {}", why.describe()),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hidden_spans_add_up() {
+        let s = Duration::from_secs;
+        let mut h = HiddenSpans::default();
+        h.hidden(s(10));
+        h.hidden(s(12)); // still the same span
+        h.shown(s(40));
+        h.shown(s(41));
+        h.hidden(s(100));
+        assert_eq!(
+            (h.times(), h.total(s(110)), h.is_hidden()),
+            (2, s(40), true)
+        );
+        h.shown(s(130));
+        assert_eq!((h.total(s(500)), h.is_hidden()), (s(60), false));
+    }
 
     #[test]
     fn lines() {

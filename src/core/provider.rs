@@ -5,9 +5,11 @@
 //! Pure: produces an [`HttpRequest`] description and reads response bodies;
 //! sending is the job of an adapter (`web::http` in the browser).
 
+use super::endpoint::{parse_endpoint, Endpoint, EndpointError};
 use base64::Engine as _;
 use serde_json::{json, Value};
 use std::fmt;
+use std::time::Duration;
 
 /// Which API dialect an endpoint speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -54,6 +56,47 @@ impl ApiKey {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// Whether a header can carry the key: printable ASCII, no spaces, at
+    /// most 1,000 characters. A key pasted with Thai text or a line break in
+    /// it is refused here, before any request.
+    pub fn check(&self) -> Result<(), KeyError> {
+        if self.0.chars().count() > 1000 {
+            return Err(KeyError::TooLong);
+        }
+        match self
+            .0
+            .chars()
+            .enumerate()
+            .find(|(_, c)| !c.is_ascii_graphic())
+        {
+            Some((at, c)) => Err(KeyError::BadCharacter {
+                position: at + 1,
+                found: if c.is_whitespace() || c.is_control() {
+                    format!("U+{:04X}", c as u32)
+                } else {
+                    c.to_string()
+                },
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Why a key cannot be sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    /// A character a header cannot carry.
+    #[error("the API key has a character that cannot be sent ({found} at position {position}): paste the key again")]
+    BadCharacter {
+        /// 1-based position in the key.
+        position: usize,
+        /// The character (or its code point, when invisible).
+        found: String,
+    },
+    /// Longer than any provider's keys.
+    #[error("the API key is longer than 1,000 characters: paste the key alone")]
+    TooLong,
 }
 
 impl fmt::Debug for ApiKey {
@@ -96,25 +139,35 @@ impl Default for ProviderSettings {
 /// Why settings cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SettingsError {
-    /// The endpoint is not an http(s) URL.
-    #[error("the endpoint must start with http:// or https:// (got \"{0}\")")]
-    BadEndpoint(String),
+    /// The endpoint cannot be used.
+    #[error(transparent)]
+    Endpoint(#[from] EndpointError),
     /// No model name.
     #[error("the model name is empty")]
     NoModel,
+    /// The key cannot be sent.
+    #[error(transparent)]
+    Key(#[from] KeyError),
 }
 
 impl ProviderSettings {
-    /// Checks the settings before any request is built.
-    pub fn validate(&self) -> Result<(), SettingsError> {
-        let e = self.endpoint.trim();
-        if !(e.starts_with("http://") || e.starts_with("https://")) || e.len() < 10 {
-            return Err(SettingsError::BadEndpoint(e.to_string()));
-        }
+    /// Checks the settings before any request is built, for a page served
+    /// over plain HTTP (see [`ProviderSettings::validate_for_page`]).
+    pub fn validate(&self) -> Result<Endpoint, SettingsError> {
+        self.validate_for_page(false)
+    }
+
+    /// Checks the settings before any request is built; `page_https` says
+    /// whether the page was served over HTTPS (the browser then blocks
+    /// plain `http://` endpoints other than this device). Returns the
+    /// endpoint as read, for the notice about unencrypted traffic.
+    pub fn validate_for_page(&self, page_https: bool) -> Result<Endpoint, SettingsError> {
+        let endpoint = parse_endpoint(&self.endpoint, page_https)?;
         if self.model.trim().is_empty() {
             return Err(SettingsError::NoModel);
         }
-        Ok(())
+        self.api_key.check()?;
+        Ok(endpoint)
     }
 
     /// The full URL requests go to.
@@ -138,6 +191,9 @@ pub struct HttpRequest {
     pub headers: Vec<(String, String)>,
     /// JSON body.
     pub body: String,
+    /// Give up when no complete answer came within this time (the
+    /// transport's default when `None`).
+    pub timeout: Option<Duration>,
 }
 
 impl fmt::Debug for HttpRequest {
@@ -155,6 +211,7 @@ impl fmt::Debug for HttpRequest {
             .field("url", &self.url)
             .field("headers", &headers)
             .field("body_bytes", &self.body.len())
+            .field("timeout", &self.timeout)
             .finish()
     }
 }
@@ -181,12 +238,14 @@ impl HttpResponse {
 }
 
 /// Headers a transport should copy into [`HttpResponse::headers`].
-pub const INTERESTING_HEADERS: [&str; 6] = [
+pub const INTERESTING_HEADERS: [&str; 8] = [
     "retry-after",
     "retry-after-ms",
     "x-ratelimit-reset-requests",
     "x-ratelimit-remaining-requests",
+    "x-ratelimit-limit-requests",
     "anthropic-ratelimit-requests-reset",
+    "anthropic-ratelimit-requests-limit",
     "content-type",
 ];
 
@@ -306,6 +365,7 @@ fn request_around_slot(
         url: settings.url(),
         headers,
         body: body.to_string(),
+        timeout: None,
     }
 }
 
@@ -336,12 +396,23 @@ pub enum AnswerError {
     /// JSON, but without the expected text field.
     #[error("the API's answer has no text ({0})")]
     NoText(String),
+    /// A 2xx whose body is an error object (some gateways answer errors so).
+    #[error("the API answered with an error{}: {message}", code.map(|c| format!(" (code {c})")).unwrap_or_default())]
+    InBody {
+        /// The error's HTTP-like code, when it gave one.
+        code: Option<u16>,
+        /// The provider's words.
+        message: String,
+    },
 }
 
 /// Reads the model's text out of a 2xx response body.
 pub fn parse_answer(kind: ApiKind, body: &str) -> Result<ModelAnswer, AnswerError> {
     let v: Value = serde_json::from_str(body)
         .map_err(|_| AnswerError::NotJson(body.chars().take(120).collect()))?;
+    if let Some(e) = error_in_body(kind, &v) {
+        return Err(e);
+    }
     let text = match kind {
         ApiKind::OpenAiCompatible => {
             let content = &v["choices"][0]["message"]["content"];
@@ -382,6 +453,31 @@ pub fn parse_answer(kind: ApiKind, body: &str) -> Result<ModelAnswer, AnswerErro
         }),
     };
     Ok(ModelAnswer { text, usage })
+}
+
+/// An error object where the answer should be: `{"error": {...}}` without
+/// choices (OpenAI-compatible gateways) or `{"type": "error"}` (Anthropic).
+fn error_in_body(kind: ApiKind, v: &Value) -> Option<AnswerError> {
+    let is_error = match kind {
+        ApiKind::OpenAiCompatible => !v["error"].is_null() && v["choices"].is_null(),
+        ApiKind::Anthropic => {
+            v["type"] == "error" || (!v["error"].is_null() && v["content"].is_null())
+        }
+    };
+    if !is_error {
+        return None;
+    }
+    let code = [&v["error"]["code"], &v["error"]["status"], &v["status"]]
+        .into_iter()
+        .find_map(|c| match c {
+            Value::Number(n) => n.as_u64(),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        })
+        .and_then(|c| u16::try_from(c).ok())
+        .filter(|c| (400..=599).contains(c));
+    let message = error_message(v).unwrap_or_else(|| "no details given".to_string());
+    Some(AnswerError::InBody { code, message })
 }
 
 fn error_message(v: &Value) -> Option<String> {
@@ -426,7 +522,13 @@ pub enum ApiError {
 /// Reads a response: the model's answer for a 2xx, a typed error otherwise.
 pub fn interpret(kind: ApiKind, resp: &HttpResponse) -> Result<ModelAnswer, ApiError> {
     if (200..300).contains(&resp.status) {
-        return Ok(parse_answer(kind, &resp.body)?);
+        return match parse_answer(kind, &resp.body) {
+            Err(AnswerError::InBody {
+                code: Some(status @ (401 | 403)),
+                message,
+            }) => Err(ApiError::KeyRefused { status, message }),
+            other => Ok(other?),
+        };
     }
     let message = error_body_message(&resp.body).unwrap_or_else(|| {
         let start: String = resp.body.chars().take(120).collect();
@@ -518,9 +620,9 @@ mod tests {
     #[test]
     fn settings_validation() {
         let mut s = settings(ApiKind::OpenAiCompatible);
-        assert_eq!(s.validate(), Ok(()));
+        assert!(s.validate().is_ok());
         s.endpoint = "ftp://x".into();
-        assert!(matches!(s.validate(), Err(SettingsError::BadEndpoint(_))));
+        assert!(matches!(s.validate(), Err(SettingsError::Endpoint(_))));
         s.endpoint = "http://127.0.0.1:8787/v1".into();
         s.model = " ".into();
         assert_eq!(s.validate(), Err(SettingsError::NoModel));
@@ -551,7 +653,10 @@ mod tests {
         let err = r#"{"error":{"message":"model overloaded"}}"#;
         assert_eq!(
             parse_answer(ApiKind::OpenAiCompatible, err),
-            Err(AnswerError::NoText("model overloaded".into()))
+            Err(AnswerError::InBody {
+                code: None,
+                message: "model overloaded".into()
+            })
         );
         assert_eq!(error_body_message(err).as_deref(), Some("model overloaded"));
     }

@@ -9,13 +9,13 @@
 
 use std::time::Duration;
 
-/// Rate and burst of a bucket.
+/// Rate and burst of a bucket. Its fields are private: every `Quota` that
+/// exists has a finite rate of at least one request a day and a burst of
+/// at least one, so no input can make a bucket divide by zero or stall.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Quota {
-    /// Requests per second, > 0.
-    pub rate_per_sec: f64,
-    /// Requests that may go at once after an idle spell, >= 1.
-    pub burst: u32,
+    rate_per_sec: f64,
+    burst: u32,
 }
 
 impl Default for Quota {
@@ -27,19 +27,52 @@ impl Default for Quota {
     }
 }
 
+/// The slowest rate a quota may have: one request a day.
+pub const MIN_RATE_PER_SEC: f64 = 1.0 / 86_400.0;
+/// The fastest: a thousand requests a second.
+pub const MAX_RATE_PER_SEC: f64 = 1_000.0;
+/// The largest burst.
+pub const MAX_BURST: u32 = 1_000;
+
 impl Quota {
-    /// A quota; `rate_per_sec` is clamped to at least one request a day and
-    /// `burst` to at least 1, so no input can make the bucket divide by zero.
+    /// A quota. A rate that is not a positive finite number gives the
+    /// default rate; the rate is clamped to
+    /// [`MIN_RATE_PER_SEC`]..=[`MAX_RATE_PER_SEC`] and `burst` to 1..=[`MAX_BURST`].
     pub fn new(rate_per_sec: f64, burst: u32) -> Self {
         let rate = if rate_per_sec.is_finite() && rate_per_sec > 0.0 {
-            rate_per_sec.max(1.0 / 86_400.0)
+            rate_per_sec.clamp(MIN_RATE_PER_SEC, MAX_RATE_PER_SEC)
         } else {
             Quota::default().rate_per_sec
         };
         Quota {
             rate_per_sec: rate,
-            burst: burst.max(1),
+            burst: burst.clamp(1, MAX_BURST),
         }
+    }
+
+    /// A quota of `per_minute` requests a minute (see [`Quota::new`]).
+    pub fn per_minute(per_minute: f64, burst: u32) -> Self {
+        Quota::new(per_minute / 60.0, burst)
+    }
+
+    /// Requests per second.
+    pub fn rate_per_sec(&self) -> f64 {
+        self.rate_per_sec
+    }
+
+    /// Requests per minute.
+    pub fn per_minute_rate(&self) -> f64 {
+        self.rate_per_sec * 60.0
+    }
+
+    /// Requests that may go at once after an idle spell.
+    pub fn burst(&self) -> u32 {
+        self.burst
+    }
+
+    /// The same burst at another rate (clamped as in [`Quota::new`]).
+    pub fn with_rate(&self, rate_per_sec: f64) -> Self {
+        Quota::new(rate_per_sec, self.burst)
     }
 
     /// Time between two requests at the steady rate, in nanoseconds
@@ -73,8 +106,13 @@ impl TokenBucket {
         self.quota
     }
 
+    /// Enforces `quota` from now on; what was admitted stays admitted.
+    pub fn set_quota(&mut self, quota: Quota) {
+        self.quota = quota;
+    }
+
     fn tolerance_ns(&self) -> u64 {
-        (self.quota.burst as u64 - 1) * self.quota.interval_ns()
+        u64::from(self.quota.burst - 1).saturating_mul(self.quota.interval_ns())
     }
 
     /// Admits a request at `now` if the bucket allows it; otherwise says how
@@ -85,7 +123,10 @@ impl TokenBucket {
         if now < earliest {
             return Err(Duration::from_nanos(earliest - now));
         }
-        self.tat_ns = self.tat_ns.max(now) + self.quota.interval_ns();
+        self.tat_ns = self
+            .tat_ns
+            .max(now)
+            .saturating_add(self.quota.interval_ns());
         Ok(())
     }
 
@@ -96,15 +137,103 @@ impl TokenBucket {
         let now = ns(now);
         let earliest = self.tat_ns.saturating_sub(self.tolerance_ns());
         let go_at = earliest.max(now);
-        self.tat_ns = self.tat_ns.max(now) + self.quota.interval_ns();
+        self.tat_ns = self
+            .tat_ns
+            .max(now)
+            .saturating_add(self.quota.interval_ns());
         Duration::from_nanos(go_at - now)
     }
 
     /// Pushes the bucket so nothing is admitted before `now + wait` (a server
     /// asked us to back off). Bookings already made keep their order.
     pub fn hold_until(&mut self, now: Duration, wait: Duration) {
-        let until = ns(now) + ns(wait) + self.tolerance_ns();
+        let until = ns(now)
+            .saturating_add(ns(wait))
+            .saturating_add(self.tolerance_ns());
         self.tat_ns = self.tat_ns.max(until);
+    }
+
+    /// Books nothing before `other` would admit: used when requests left
+    /// later than booked, so new bookings start after what really went.
+    pub fn catch_up(&mut self, other: &TokenBucket) {
+        self.tat_ns = self.tat_ns.max(other.tat_ns);
+    }
+}
+
+/// The rate a batch keeps to when the server pushes back: halved on each
+/// 429 that names no wait (multiplicative decrease), a tenth of the
+/// ceiling back with each answer (additive increase), never above the
+/// ceiling; the ceiling is the configured rate, lowered when the server
+/// states a smaller limit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdaptiveRate {
+    ceiling: Quota,
+    current: Quota,
+}
+
+impl AdaptiveRate {
+    /// Starts at the configured quota.
+    pub fn new(configured: Quota) -> Self {
+        AdaptiveRate {
+            ceiling: configured,
+            current: configured,
+        }
+    }
+
+    /// The quota to keep to now.
+    pub fn current(&self) -> Quota {
+        self.current
+    }
+
+    /// The highest rate this batch may reach.
+    pub fn ceiling(&self) -> Quota {
+        self.ceiling
+    }
+
+    /// Halves the rate (not below a sixteenth of the ceiling). Returns
+    /// whether it changed.
+    pub fn decrease(&mut self) -> bool {
+        let floor = self.ceiling.rate_per_sec / 16.0;
+        let next = (self.current.rate_per_sec / 2.0).max(floor);
+        self.set(next)
+    }
+
+    /// Adds a tenth of the ceiling. Returns whether this step brought the
+    /// rate back to the ceiling.
+    pub fn increase(&mut self) -> bool {
+        if self.current.rate_per_sec >= self.ceiling.rate_per_sec {
+            return false;
+        }
+        let ceiling = self.ceiling.rate_per_sec;
+        let next = self.current.rate_per_sec + ceiling / 10.0;
+        // Ten steps from zero reach the ceiling exactly, whatever rounding says.
+        self.set(if next >= ceiling * (1.0 - 1e-9) {
+            ceiling
+        } else {
+            next
+        });
+        self.current.rate_per_sec >= self.ceiling.rate_per_sec
+    }
+
+    /// Lowers the ceiling to `per_minute` when it is above it. Returns
+    /// whether it did.
+    pub fn lower_ceiling(&mut self, per_minute: f64) -> bool {
+        let limit = Quota::per_minute(per_minute, self.ceiling.burst);
+        if limit.rate_per_sec >= self.ceiling.rate_per_sec {
+            return false;
+        }
+        self.ceiling = limit;
+        if self.current.rate_per_sec > limit.rate_per_sec {
+            self.current = limit;
+        }
+        true
+    }
+
+    fn set(&mut self, rate_per_sec: f64) -> bool {
+        let next = self.current.with_rate(rate_per_sec);
+        let changed = next != self.current;
+        self.current = next;
+        changed
     }
 }
 

@@ -4,7 +4,9 @@
 //! (answers by script, with latency, and logs when each request was sent),
 //! [`MemoryImages`] (images in memory, counting loads and releases).
 
-use super::ports::{Clock, ImageSource, LocalBoxFuture, OcrClient, Sleeper};
+use super::ports::{
+    Clock, ImageSource, LocalBoxFuture, OcrClient, Probe, Sleeper, PROBE_HEAD_BYTES,
+};
 use super::provider::{HttpRequest, HttpResponse, TransportError};
 use std::cell::{Cell, RefCell};
 use std::cmp::Reverse;
@@ -169,6 +171,28 @@ impl Sleeper for FakeTime {
     }
 }
 
+/// A sleeper whose timers fire late: each wake-up is rounded up to the next
+/// multiple of `granularity` (a hidden tab whose timers run once a second,
+/// or once a minute).
+#[derive(Clone)]
+pub struct LateSleeper {
+    /// The time it sleeps in.
+    pub time: FakeTime,
+    /// Wake-ups happen only at multiples of this.
+    pub granularity: Duration,
+}
+
+impl Sleeper for LateSleeper {
+    fn sleep(&self, d: Duration) -> LocalBoxFuture<'static, ()> {
+        let now = self.time.now();
+        let g = self.granularity.as_nanos().max(1);
+        let due = (now + d).as_nanos();
+        let late = due.div_ceil(g) * g;
+        let wait = Duration::from_nanos((late - now.as_nanos()) as u64);
+        self.time.sleep(wait)
+    }
+}
+
 /// Polls two futures together until both are done.
 pub async fn join<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
     let mut a = pin!(a);
@@ -244,6 +268,8 @@ pub struct Sent {
     pub image: Option<usize>,
     /// Body size.
     pub body_bytes: usize,
+    /// The timeout the engine set.
+    pub timeout: Option<Duration>,
 }
 
 type ScriptFn = dyn Fn(usize, Option<usize>) -> Reply;
@@ -298,10 +324,12 @@ impl OcrClient for ScriptedOcr {
     ) -> LocalBoxFuture<'_, Result<HttpResponse, TransportError>> {
         let n = self.sent.borrow().len();
         let image = image_tag(&request.body);
+        let timeout = request.timeout;
         self.sent.borrow_mut().push(Sent {
             at: self.time.now(),
             image,
             body_bytes: request.body.len(),
+            timeout,
         });
         drop(request);
         let reply = (self.script)(n, image);
@@ -313,6 +341,11 @@ impl OcrClient for ScriptedOcr {
                 Reply::Http(l, r) => (l, Ok(r)),
                 Reply::Fail(l, e) => (l, Err(e)),
             };
+            // A transport gives up at the request's timeout, as fetch does.
+            let (latency, out) = match timeout {
+                Some(t) if latency > t => (t, Err(TransportError::Timeout(t.as_millis() as u64))),
+                _ => (latency, out),
+            };
             time.sleep(latency).await;
             guard.1 = true;
             out
@@ -321,11 +354,13 @@ impl OcrClient for ScriptedOcr {
 }
 
 /// Images in memory: image `i` is a PNG signature followed by "image#i;"
-/// and padding to `size` bytes. Entries listed in `bad` are not images.
+/// and padding to `size` bytes. Entries listed in `bad` are not images;
+/// a copy has the same bytes as the image it copies.
 pub struct MemoryImages {
     names: Vec<String>,
     size: usize,
     bad: Vec<usize>,
+    copies: Vec<(usize, usize)>,
     /// Loads per image.
     pub loads: RefCell<Vec<u32>>,
     /// Images released, in order.
@@ -339,6 +374,7 @@ impl MemoryImages {
             names: (1..=n).map(|i| format!("ballot_{i:03}.png")).collect(),
             size: size.max(32),
             bad: Vec::new(),
+            copies: Vec::new(),
             loads: RefCell::new(vec![0; n]),
             released: RefCell::new(Vec::new()),
         }
@@ -347,6 +383,27 @@ impl MemoryImages {
     pub fn with_bad(mut self, bad: &[usize]) -> Self {
         self.bad = bad.to_vec();
         self
+    }
+    /// Makes image `copy` the same bytes as image `of`, for each pair.
+    pub fn with_copies(mut self, pairs: &[(usize, usize)]) -> Self {
+        self.copies = pairs.to_vec();
+        self
+    }
+
+    fn bytes(&self, i: usize) -> Vec<u8> {
+        let i = self
+            .copies
+            .iter()
+            .find(|(copy, _)| *copy == i)
+            .map_or(i, |(_, of)| *of);
+        let mut bytes = if self.bad.contains(&i) {
+            b"%PDF-1.4".to_vec()
+        } else {
+            b"\x89PNG\r\n\x1a\n".to_vec()
+        };
+        bytes.extend_from_slice(format!("image#{i};").as_bytes());
+        bytes.resize(self.size, 0);
+        bytes
     }
 }
 
@@ -357,17 +414,17 @@ impl ImageSource for MemoryImages {
     fn name(&self, i: usize) -> String {
         self.names.get(i).cloned().unwrap_or_default()
     }
+    fn probe(&self, i: usize) -> LocalBoxFuture<'_, Result<Probe, String>> {
+        let mut head = self.bytes(i);
+        head.truncate(PROBE_HEAD_BYTES);
+        let size = self.size as u64;
+        Box::pin(async move { Ok(Probe { size, head }) })
+    }
     fn load(&self, i: usize) -> LocalBoxFuture<'_, Result<Vec<u8>, String>> {
         if let Some(l) = self.loads.borrow_mut().get_mut(i) {
             *l += 1;
         }
-        let mut bytes = if self.bad.contains(&i) {
-            b"%PDF-1.4".to_vec()
-        } else {
-            b"\x89PNG\r\n\x1a\n".to_vec()
-        };
-        bytes.extend_from_slice(format!("image#{i};").as_bytes());
-        bytes.resize(self.size, 0);
+        let bytes = self.bytes(i);
         Box::pin(async move { Ok(bytes) })
     }
     fn release(&self, finished: &[usize]) -> usize {
@@ -404,6 +461,7 @@ mod tests {
             }
         });
         let req = || HttpRequest {
+            timeout: None,
             url: "u".into(),
             headers: vec![],
             body: "{}".into(),

@@ -248,8 +248,15 @@ pub fn validate(mut record: BallotRecord, registry: &Registry) -> BallotRecord {
         }
         let page_range = match (category, record.page) {
             (Some(Category::PartyList), Some(p)) if p.of.is_none_or(|of| of > 1) => {
-                let lo = (p.number.saturating_sub(1)) * PARTY_ROWS_PER_PAGE + 1;
-                let hi = (p.number * PARTY_ROWS_PER_PAGE).min(max_number.unwrap_or(u32::MAX));
+                let lo = p
+                    .number
+                    .saturating_sub(1)
+                    .saturating_mul(PARTY_ROWS_PER_PAGE)
+                    .saturating_add(1);
+                let hi = p
+                    .number
+                    .saturating_mul(PARTY_ROWS_PER_PAGE)
+                    .min(max_number.unwrap_or(u32::MAX));
                 Some((lo, hi))
             }
             _ => None,
@@ -319,8 +326,9 @@ pub fn validate(mut record: BallotRecord, registry: &Registry) -> BallotRecord {
                 ));
             }
             (Some(v), Some(ds), true) if !ds.is_empty() => {
-                let sum: u64 = ds.iter().sum();
-                if sum == v {
+                // Wide enough that no count can wrap into a matching sum.
+                let sum: u128 = ds.iter().map(|d| u128::from(*d)).sum();
+                if sum == u128::from(v) {
                     sum_score = 1.0;
                 } else {
                     sum_score = 0.0;
@@ -329,7 +337,7 @@ pub fn validate(mut record: BallotRecord, registry: &Registry) -> BallotRecord {
                         "valid",
                         format!(
                             "rows add up to {sum} but valid ballots are {v} (off by {})",
-                            sum.abs_diff(v)
+                            sum.abs_diff(u128::from(v))
                         ),
                     );
                 }
@@ -352,7 +360,8 @@ pub fn validate(mut record: BallotRecord, registry: &Registry) -> BallotRecord {
         let d = |c: &Option<Count>| c.as_ref().and_then(|c| c.digits);
         match (d(&t.valid), d(&t.invalid), d(&t.no_vote), d(&t.total)) {
             (Some(v), Some(i), Some(n), Some(total)) => {
-                if v + i + n == total {
+                let used = u128::from(v) + u128::from(i) + u128::from(n);
+                if used == u128::from(total) {
                     total_score = 1.0;
                 } else {
                     total_score = 0.0;
@@ -360,8 +369,7 @@ pub fn validate(mut record: BallotRecord, registry: &Registry) -> BallotRecord {
                         IssueCode::TotalMismatch,
                         "total",
                         format!(
-                            "valid {v} + invalid {i} + no-vote {n} = {} but the total is {total}",
-                            v + i + n
+                            "valid {v} + invalid {i} + no-vote {n} = {used} but the total is {total}"
                         ),
                     );
                 }

@@ -6,7 +6,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 const MAX_HEAD: usize = 64 * 1024;
-const MAX_BODY: usize = 80 * 1024 * 1024;
+/// The largest request body either listener reads.
+pub const MAX_BODY: usize = 80 * 1024 * 1024;
 
 pub struct Request {
     pub method: String,
@@ -45,6 +46,7 @@ fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         204 => "No Content",
+        307 => "Temporary Redirect",
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",
@@ -149,11 +151,11 @@ pub const CORS: [(&str, &str); 7] = [
     ("access-control-allow-methods", "GET, POST, OPTIONS"),
     (
         "access-control-allow-headers",
-        "authorization, content-type, x-api-key, anthropic-version, anthropic-dangerous-direct-browser-access, http-referer, x-title",
+        "authorization, content-type, x-api-key, anthropic-version, anthropic-dangerous-direct-browser-access, http-referer, x-title, x-sim-control",
     ),
     (
         "access-control-expose-headers",
-        "retry-after, retry-after-ms, x-ratelimit-reset-requests, x-ratelimit-remaining-requests, anthropic-ratelimit-requests-reset",
+        "retry-after, retry-after-ms, x-ratelimit-reset-requests, x-ratelimit-remaining-requests, x-ratelimit-limit-requests, anthropic-ratelimit-requests-reset, anthropic-ratelimit-requests-limit",
     ),
     ("access-control-allow-private-network", "true"),
     ("access-control-max-age", "600"),

@@ -7,7 +7,8 @@
 //! that is not clean JSON. It enforces its own token bucket (the same
 //! [`TokenBucket`] the client uses) and counts every violation.
 //! `GET /_sim/log` returns the request log; `POST /_sim/reset` clears it;
-//! `POST /_sim/scenario` replaces the scenario.
+//! `POST /_sim/scenario` replaces the scenario (browser pages need the
+//! control token for these). `POST /redirect/…` answers 307 to `/…`.
 //!
 //! Built only with the `sim` feature, natively. Plain tokio + httparse, so it
 //! can misbehave at the socket level exactly as scripted.
@@ -47,7 +48,18 @@ pub struct LogEntry {
     pub outcome: String,
 }
 
+/// How the simulator is run (not changeable by a scenario).
+#[derive(Debug, Clone, Default)]
+pub struct SimOptions {
+    /// The token a browser page must send in `x-sim-control` to use the
+    /// `/_sim/*` routes. Requests that carry an `Origin` (browsers) without
+    /// it are refused, so a page open during `make run` cannot reprogram
+    /// the simulator; tools without an `Origin` (curl, tests) may.
+    pub control_token: Option<String>,
+}
+
 struct State {
+    options: SimOptions,
     scenario: Scenario,
     rng: SplitMix64,
     bucket: Option<TokenBucket>,
@@ -57,8 +69,9 @@ struct State {
 }
 
 impl State {
-    fn new(scenario: Scenario) -> Self {
+    fn new(scenario: Scenario, options: SimOptions) -> Self {
         State {
+            options,
             rng: SplitMix64::new(scenario.seed),
             bucket: scenario
                 .rate_limit
@@ -79,13 +92,23 @@ fn lock(s: &Shared) -> std::sync::MutexGuard<'_, State> {
     s.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn shared(scenario: Scenario) -> Shared {
-    Arc::new(Mutex::new(State::new(scenario)))
+fn shared(scenario: Scenario, options: SimOptions) -> Shared {
+    Arc::new(Mutex::new(State::new(scenario, options)))
 }
 
 /// Serves plain HTTP/1.1 until the process ends. Each connection gets its own task.
 pub async fn run(listener: TcpListener, scenario: Scenario) -> std::io::Result<()> {
-    let state = shared(scenario);
+    run_with(listener, scenario, SimOptions::default()).await
+}
+
+/// [`run`] with options.
+pub async fn run_with(
+    listener: TcpListener,
+    scenario: Scenario,
+    options: SimOptions,
+) -> std::io::Result<()> {
+    scenario.validate().map_err(std::io::Error::other)?;
+    let state = shared(scenario, options);
     loop {
         let (stream, _) = listener.accept().await?;
         let _ = stream.set_nodelay(true);
@@ -129,8 +152,24 @@ fn json_response(status: u16, v: &Value) -> http::Response {
     http::Response::new(status, "application/json", v.to_string().into_bytes())
 }
 
+/// Whether a `/_sim/*` request may use the control routes: tools without
+/// an `Origin` may; a browser page only with the control token.
+fn control_allowed(req: &http::Request, state: &Shared) -> bool {
+    if req.header("origin").is_none() {
+        return true;
+    }
+    let token = lock(state).options.control_token.clone();
+    matches!((token, req.header("x-sim-control")), (Some(t), Some(given)) if t == given)
+}
+
 async fn handle(req: &http::Request, state: &Shared) -> Reply {
     let path = req.path.split('?').next().unwrap_or("");
+    if path.starts_with("/_sim/") && req.method != "OPTIONS" && !control_allowed(req, state) {
+        return Reply::Send(json_response(
+            403,
+            &json!({"error": {"message": "the simulator's control routes refuse browser pages without the control token"}}),
+        ));
+    }
     match (req.method.as_str(), path) {
         ("OPTIONS", _) => Reply::Send(http::Response::new(204, "text/plain", Vec::new())),
         ("GET", "/") => Reply::Send(http::Response::new(
@@ -153,17 +192,29 @@ async fn handle(req: &http::Request, state: &Shared) -> Reply {
         }
         ("POST", "/_sim/reset") => {
             let mut s = lock(state);
-            let scenario = s.scenario.clone();
-            *s = State::new(scenario);
+            let (scenario, options) = (s.scenario.clone(), s.options.clone());
+            *s = State::new(scenario, options);
             Reply::Send(json_response(200, &json!({"reset": true})))
         }
-        ("POST", "/_sim/scenario") => match serde_json::from_slice::<Scenario>(&req.body) {
+        ("POST", "/_sim/scenario") => match serde_json::from_slice::<Scenario>(&req.body)
+            .map_err(|e| e.to_string())
+            .and_then(|s| s.validate().map(|()| s))
+        {
             Ok(scenario) => {
-                *lock(state) = State::new(scenario);
+                let mut s = lock(state);
+                let options = s.options.clone();
+                *s = State::new(scenario, options);
                 Reply::Send(json_response(200, &json!({"scenario": "set"})))
             }
             Err(e) => Reply::Send(json_response(400, &json!({"error": {"message": format!("bad scenario: {e}")}}))),
         },
+        // An endpoint that redirects (the app must refuse to follow it).
+        ("POST", p) if p.starts_with("/redirect/") => {
+            let mut r = json_response(307, &json!({"redirect": true}));
+            r.headers
+                .push(("location".into(), p.trim_start_matches("/redirect").to_string()));
+            Reply::Send(r)
+        }
         ("POST", "/v1/chat/completions") => model_request(req, state, Dialect::OpenAi).await,
         ("POST", "/v1/messages") => model_request(req, state, Dialect::Anthropic).await,
         _ => Reply::Send(json_response(
@@ -368,9 +419,14 @@ async fn model_request(req: &http::Request, state: &Shared, d: Dialect) -> Reply
         })
     };
     let text = match &fault {
-        Fault::Status { code, retry_after } => {
+        Fault::Status {
+            code,
+            retry_after,
+            headers,
+        } => {
             record(*code, "status");
             let mut r = json_response(*code, &error_body(d, *code, "simulated error"));
+            r.headers.extend(headers.iter().cloned());
             match retry_after {
                 Some(RetryAfter::Seconds(s)) => {
                     r.headers.push(("retry-after".into(), s.to_string()))
@@ -380,7 +436,8 @@ async fn model_request(req: &http::Request, state: &Shared, d: Dialect) -> Reply
                         .duration_since(SystemTime::UNIX_EPOCH)
                         .map(|d| d.as_secs())
                         .unwrap_or(0);
-                    r.headers.push(("retry-after".into(), http_date(now + s)));
+                    r.headers
+                        .push(("retry-after".into(), http_date(now.saturating_add(*s))));
                 }
                 None => {}
             }

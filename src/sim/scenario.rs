@@ -17,6 +17,9 @@ pub enum Fault {
         /// `Retry-After` to send, if any.
         #[serde(default)]
         retry_after: Option<RetryAfter>,
+        /// More headers, sent as written (for waits no server should send).
+        #[serde(default)]
+        headers: Vec<(String, String)>,
     },
     /// No answer until the client gives up (capped at `hang_cap_ms`).
     Hang,
@@ -85,5 +88,144 @@ impl Default for Scenario {
             answers: BTreeMap::new(),
             hang_cap_ms: 600_000,
         }
+    }
+}
+
+/// The longest latency or hang a scenario may ask for, ms (one hour).
+pub const MAX_SCENARIO_MS: u64 = 3_600_000;
+/// The longest `Retry-After` a scenario may ask for, seconds (~31 years):
+/// beyond it no date can be written.
+pub const MAX_RETRY_AFTER_S: u64 = 1_000_000_000;
+
+impl Scenario {
+    /// Checks every value before the simulator uses it, so no scenario can
+    /// make it panic or overflow; says what is wrong.
+    pub fn validate(&self) -> Result<(), String> {
+        let (lo, hi) = self.latency_ms;
+        if lo > hi || hi > MAX_SCENARIO_MS {
+            return Err(format!(
+                "latency_ms must be [min, max] with min <= max <= {MAX_SCENARIO_MS}"
+            ));
+        }
+        if self.hang_cap_ms > MAX_SCENARIO_MS {
+            return Err(format!("hang_cap_ms must be at most {MAX_SCENARIO_MS}"));
+        }
+        if let Some(r) = self.rate_limit {
+            if !(r.rate.is_finite() && r.rate > 0.0 && r.rate <= 10_000.0)
+                || r.burst == 0
+                || r.burst > 10_000
+            {
+                return Err("rate_limit needs 0 < rate <= 10000 and 1 <= burst <= 10000".into());
+            }
+        }
+        for (p, _) in &self.faults {
+            if !(p.is_finite() && (0.0..=1.0).contains(p)) {
+                return Err(format!("fault probability {p} is not between 0 and 1"));
+            }
+        }
+        for f in self.script.iter().chain(self.faults.iter().map(|(_, f)| f)) {
+            f.validate()?;
+        }
+        Ok(())
+    }
+}
+
+impl Fault {
+    fn validate(&self) -> Result<(), String> {
+        let Fault::Status {
+            code,
+            retry_after,
+            headers,
+        } = self
+        else {
+            return Ok(());
+        };
+        if !(100..=599).contains(code) {
+            return Err(format!("status {code} is not an HTTP status"));
+        }
+        if let Some(RetryAfter::Seconds(s) | RetryAfter::HttpDate(s)) = retry_after {
+            if *s > MAX_RETRY_AFTER_S {
+                return Err(format!(
+                    "retry_after {s} s is more than {MAX_RETRY_AFTER_S}"
+                ));
+            }
+        }
+        let bad_header = headers.iter().any(|(k, v)| {
+            k.is_empty()
+                || !k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                || v.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0)
+        });
+        if bad_header {
+            return Err(
+                "a header name must be letters, digits and '-', and a value one line".into(),
+            );
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(f: impl FnOnce(&mut Scenario)) -> Result<(), String> {
+        let mut s = Scenario::default();
+        f(&mut s);
+        s.validate()
+    }
+
+    #[test]
+    fn bad_scenarios_are_refused_with_a_reason() {
+        assert_eq!(Scenario::default().validate(), Ok(()));
+        assert!(with(|s| s.latency_ms = (10, 5)).is_err());
+        assert!(with(|s| s.latency_ms = (0, u64::MAX)).is_err());
+        assert!(with(|s| s.hang_cap_ms = u64::MAX).is_err());
+        assert!(with(|s| s.rate_limit = Some(RateLimitSpec {
+            rate: 0.0,
+            burst: 1
+        }))
+        .is_err());
+        assert!(with(|s| s.rate_limit = Some(RateLimitSpec {
+            rate: f64::NAN,
+            burst: 1
+        }))
+        .is_err());
+        assert!(with(|s| s.rate_limit = Some(RateLimitSpec {
+            rate: 1.0,
+            burst: 0
+        }))
+        .is_err());
+        assert!(with(|s| s.faults = vec![(1.5, Fault::Hang)]).is_err());
+        assert!(with(|s| s.faults = vec![(f64::NAN, Fault::Hang)]).is_err());
+        let status = |code, retry_after, headers| Fault::Status {
+            code,
+            retry_after,
+            headers,
+        };
+        assert!(with(|s| s.script.push_back(status(42, None, vec![]))).is_err());
+        assert!(with(|s| s.script.push_back(status(
+            503,
+            Some(RetryAfter::HttpDate(u64::MAX)),
+            vec![]
+        )))
+        .is_err());
+        assert!(with(|s| s
+            .script
+            .push_back(status(503, None, vec![("a b".into(), "1".into())])))
+        .is_err());
+        assert!(with(|s| s.script.push_back(status(
+            503,
+            None,
+            vec![("retry-after".into(), "1\r\nx: y".into())]
+        )))
+        .is_err());
+        assert_eq!(
+            with(|s| s.script.push_back(status(
+                503,
+                None,
+                vec![("retry-after".into(), "1e400".into())]
+            ))),
+            Ok(())
+        );
     }
 }

@@ -4,8 +4,8 @@
 //! certificate is self-signed and made at start; the benchmark's browser is
 //! told to accept it. Requests go through the same [`super::handle`].
 
-use super::http::{Request, CORS};
-use super::{handle, shared, Reply, Scenario};
+use super::http::{Request, CORS, MAX_BODY};
+use super::{handle, shared, Reply, Scenario, SimOptions};
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use std::sync::Arc;
@@ -34,9 +34,14 @@ fn tls_acceptor() -> std::io::Result<tokio_rustls::TlsAcceptor> {
 }
 
 /// Serves HTTPS (HTTP/2 or HTTP/1.1) until the process ends.
-pub async fn run_tls(listener: TcpListener, scenario: Scenario) -> std::io::Result<()> {
+pub async fn run_tls(
+    listener: TcpListener,
+    scenario: Scenario,
+    options: SimOptions,
+) -> std::io::Result<()> {
+    scenario.validate().map_err(std::io::Error::other)?;
     let acceptor = tls_acceptor()?;
-    let state = shared(scenario);
+    let state = shared(scenario, options);
     loop {
         let (tcp, _) = listener.accept().await?;
         let _ = tcp.set_nodelay(true);
@@ -63,12 +68,20 @@ async fn serve(
     state: super::Shared,
 ) -> Result<hyper::Response<Full<Bytes>>, std::io::Error> {
     let (parts, body) = req.into_parts();
-    let body = body
-        .collect()
-        .await
-        .map_err(|e| std::io::Error::other(e.to_string()))?
-        .to_bytes()
-        .to_vec();
+    let body = match http_body_util::Limited::new(body, MAX_BODY).collect().await {
+        Ok(b) => b.to_bytes().to_vec(),
+        Err(_) => {
+            let mut b = hyper::Response::builder().status(413);
+            for (k, v) in CORS {
+                b = b.header(k, v);
+            }
+            return b
+                .body(Full::new(Bytes::from_static(
+                    br#"{"error":{"message":"request body too large"}}"#,
+                )))
+                .map_err(|e| std::io::Error::other(e.to_string()));
+        }
+    };
     let request = Request {
         method: parts.method.to_string(),
         path: parts

@@ -74,6 +74,7 @@ pub enum Text {
     Export,
     ExportRows,
     ExportSummary,
+    Timeout,
 }
 
 /// The text in a language.
@@ -164,7 +165,196 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         (Lang::En, ExportRows) => "CSV, one line per row (opens in Excel)",
         (Lang::Th, ExportSummary) => "CSV สรุปรายเขต",
         (Lang::En, ExportSummary) => "CSV per constituency",
+        (Lang::Th, Timeout) => "รอคำตอบนานสุด (วินาที)",
+        (Lang::En, Timeout) => "Request timeout (seconds)",
         (Lang::Th, PausedNow) => "หยุดชั่วคราวอยู่: คำขอที่ส่งไปแล้วจะเสร็จ แต่จะไม่ส่งใหม่",
         (Lang::En, PausedNow) => "Paused: requests in flight finish, no new ones are sent",
+    }
+}
+
+// ---- Messages with values, Thai and English.
+
+use crate::core::endpoint::{EndpointError, HostKind};
+use crate::core::progress::{FailureKind, RateChange, StopReason, SystemicCause};
+use crate::core::provider::{KeyError, SettingsError};
+
+/// Why the settings cannot be used.
+pub fn settings_error(lang: Lang, e: &SettingsError) -> String {
+    match (lang, e) {
+        (Lang::En, e) => format!("Cannot start: {e}."),
+        (Lang::Th, SettingsError::NoModel) => "เริ่มไม่ได้: ยังไม่ได้ใส่ชื่อโมเดล".into(),
+        (Lang::Th, SettingsError::Key(KeyError::TooLong)) => {
+            "เริ่มไม่ได้: คีย์ API ยาวเกิน 1,000 ตัวอักษร วางเฉพาะคีย์อีกครั้ง".into()
+        }
+        (Lang::Th, SettingsError::Key(KeyError::BadCharacter { position, found })) => {
+            format!("เริ่มไม่ได้: คีย์ API มีอักขระที่ส่งไม่ได้ ({found} ที่ตำแหน่ง {position}) วางคีย์ใหม่อีกครั้ง")
+        }
+        (Lang::Th, SettingsError::Endpoint(e)) => format!("เริ่มไม่ได้: {}", endpoint_error_th(e)),
+    }
+}
+
+fn endpoint_error_th(e: &EndpointError) -> String {
+    match e {
+        EndpointError::Empty => "ยังไม่ได้ใส่ที่อยู่ API".into(),
+        EndpointError::NotHttp => "ที่อยู่ API ต้องขึ้นต้นด้วย https:// (หรือ http:// สำหรับเครื่องนี้หรือเครือข่ายภายใน)".into(),
+        EndpointError::Whitespace => "ที่อยู่ API มีช่องว่าง".into(),
+        EndpointError::UserInfo => "ที่อยู่ API มีชื่อผู้ใช้หรือรหัสผ่าน (user@host): ใส่คีย์ในช่องคีย์แทน".into(),
+        EndpointError::Query => "ที่อยู่ API มีส่วน ?… ใส่เฉพาะที่อยู่หลัก".into(),
+        EndpointError::Fragment => "ที่อยู่ API มีส่วน #… ใส่เฉพาะที่อยู่หลัก".into(),
+        EndpointError::NoHost => "ที่อยู่ API ไม่มีชื่อเครื่อง".into(),
+        EndpointError::BadPort => "พอร์ตของที่อยู่ API ต้องเป็นตัวเลข 1 ถึง 65535".into(),
+        EndpointError::BadHost(h) => format!("\"{h}\" ไม่ใช่ชื่อเครื่อง"),
+        EndpointError::PlainHttpPublic(h) => format!(
+            "{h} อยู่บนอินเทอร์เน็ต ต้องใช้ https:// (http:// ใช้ได้เฉพาะเครื่องนี้หรือเครือข่ายภายใน)"
+        ),
+        EndpointError::MixedContent(h) => format!(
+            "หน้านี้เปิดผ่าน https เบราว์เซอร์จึงไม่ยอมส่งไปที่ http://{h}: ใช้ที่อยู่แบบ https:// หรือเปิด TallyScan ผ่าน http ในเครือข่ายภายใน"
+        ),
+    }
+}
+
+/// The notice for an endpoint reached over plain `http://`.
+pub fn unencrypted_note(lang: Lang, host: &str, kind: HostKind) -> String {
+    match (lang, kind) {
+        (Lang::Th, HostKind::Loopback) => format!(
+            "ไม่เข้ารหัส (http://): ภาพและคีย์ส่งไปที่ {host} ในเครื่องนี้โดยไม่เข้ารหัส"
+        ),
+        (Lang::Th, _) => format!(
+            "ไม่เข้ารหัส (http://): ภาพและคีย์จะส่งผ่านเครือข่ายภายในไปที่ {host} โดยไม่เข้ารหัส ใช้เฉพาะเครือข่ายที่ไว้ใจได้"
+        ),
+        (Lang::En, HostKind::Loopback) => format!(
+            "Unencrypted (http://): images and the key go to {host} on this device without encryption."
+        ),
+        (Lang::En, _) => format!(
+            "Unencrypted (http://): images and the key travel over the local network to {host} without encryption. Use only a network you trust."
+        ),
+    }
+}
+
+fn advice(lang: Lang, c: SystemicCause) -> &'static str {
+    match (lang, c) {
+        (Lang::En, c) => c.advice(),
+        (Lang::Th, SystemicCause::Network) => "ไม่มีคำตอบจากที่อยู่ API: ตรวจที่อยู่ ตรวจว่าเซิร์ฟเวอร์ทำงานอยู่ และอนุญาตคำขอจากหน้านี้ (CORS; Ollama ให้ตั้ง OLLAMA_ORIGINS)",
+        (Lang::Th, SystemicCause::NotFound) => "ที่อยู่ API ตอบว่า \"ไม่พบ\" (HTTP 404): ตรวจที่อยู่และชื่อโมเดล",
+        (Lang::Th, SystemicCause::NoCredit) => "บัญชีไม่มีเครดิตเหลือ (HTTP 402): เติมเครดิตหรือใช้คีย์อื่น",
+        (Lang::Th, SystemicCause::Refused) => "API ปฏิเสธคำขอ (HTTP 400): ตรวจว่าโมเดลอ่านภาพได้และเลือกรูปแบบ API ถูกต้อง",
+    }
+}
+
+/// Why the batch stopped.
+pub fn stop_reason(lang: Lang, r: &StopReason) -> String {
+    match (lang, r) {
+        (Lang::Th, StopReason::Cancelled) => "ยกเลิกการอ่านแล้ว".into(),
+        (Lang::En, StopReason::Cancelled) => "The batch was cancelled.".into(),
+        (Lang::Th, StopReason::KeyRefused(m)) => {
+            format!("หยุดแล้ว: API ไม่รับคีย์นี้ ({m}) ตรวจคีย์แล้วเริ่มใหม่")
+        }
+        (Lang::En, StopReason::KeyRefused(m)) => {
+            format!("Stopped: {m}. Check the key and start again.")
+        }
+        (
+            Lang::Th,
+            StopReason::Systemic {
+                cause, failures, ..
+            },
+        ) => {
+            format!(
+                "หยุดแล้ว: คำขอ {failures} ครั้งแรกล้มเหลวแบบเดียวกัน — {}",
+                advice(lang, *cause)
+            )
+        }
+        (
+            Lang::En,
+            StopReason::Systemic {
+                cause, failures, ..
+            },
+        ) => format!(
+            "Stopped: the first {failures} requests all failed the same way — {}.",
+            advice(lang, *cause)
+        ),
+    }
+}
+
+/// The row of a ballot the batch did not finish.
+pub fn unfinished_row(
+    lang: Lang,
+    kind: &FailureKind,
+    attempts: u32,
+    why: Option<&StopReason>,
+) -> String {
+    let why = why.map(|r| stop_reason(lang, r)).unwrap_or_default();
+    match (lang, kind) {
+        (Lang::Th, FailureKind::CancelledAfterSending) => {
+            format!("ยกเลิกหลังส่งไปแล้ว: API อาจอ่านและคิดค่าบริการแล้ว. {why}")
+        }
+        (Lang::En, FailureKind::CancelledAfterSending) => {
+            format!("Cancelled after sending: the API may have read it and may bill it. {why}")
+        }
+        (Lang::Th, FailureKind::Interrupted) => format!("ยังไม่เสร็จ (ส่งไปแล้ว {attempts} ครั้ง). {why}"),
+        (Lang::En, FailureKind::Interrupted) => {
+            format!("Not finished after {attempts} attempt(s). {why}")
+        }
+        (Lang::Th, _) => format!("ยังไม่ได้เริ่ม. {why}"),
+        (Lang::En, _) => format!("Not started. {why}"),
+    }
+}
+
+/// A row that is a copy of an earlier file.
+pub fn copy_note(lang: Lang, of: &str) -> String {
+    match lang {
+        Lang::Th => format!("สำเนาของ {of} (เนื้อหาเหมือนกัน ส่งครั้งเดียว)"),
+        Lang::En => format!("copy of {of} (same content, sent once)"),
+    }
+}
+
+/// The server asked for a pause.
+pub fn server_pause(lang: Lang, wait_s: f64, status: u16) -> String {
+    match lang {
+        Lang::Th => format!("HTTP {status}: เซิร์ฟเวอร์ขอให้รอ {wait_s:.0} วินาที ทั้งชุดรออยู่"),
+        Lang::En => {
+            format!("HTTP {status}: the server asked to wait {wait_s:.0} s; the batch waits")
+        }
+    }
+}
+
+/// The rate changed.
+pub fn rate_note(lang: Lang, per_minute: f64, change: RateChange) -> String {
+    match (lang, change) {
+        (Lang::Th, RateChange::Throttled) => format!(
+            "เซิร์ฟเวอร์ตอบว่าส่งถี่เกินไป (HTTP 429): ลดอัตราเหลือ {per_minute:.0} คำขอต่อนาที แล้วค่อย ๆ เพิ่มกลับ"
+        ),
+        (Lang::En, RateChange::Throttled) => format!(
+            "The server said too many requests (HTTP 429): slowed to {per_minute:.0} a minute, rising back as answers come."
+        ),
+        (Lang::Th, RateChange::Recovered) => format!("กลับมาที่อัตราเต็ม {per_minute:.0} คำขอต่อนาที"),
+        (Lang::En, RateChange::Recovered) => format!("Back to the full rate, {per_minute:.0} a minute."),
+        (Lang::Th, RateChange::ServerLimit(l)) => format!(
+            "API แจ้งว่าจำกัด {l:.0} คำขอต่อนาที: TallyScan ลดอัตราลงเป็น {per_minute:.0} สำหรับชุดนี้ (แก้ค่าได้ในตั้งค่าขั้นสูง)"
+        ),
+        (Lang::En, RateChange::ServerLimit(l)) => format!(
+            "The API states a limit of {l:.0} requests a minute: TallyScan lowered the rate to {per_minute:.0} for this batch (see Advanced)."
+        ),
+    }
+}
+
+/// The page was hidden during the batch.
+pub fn hidden_note(lang: Lang, times: u32, total: &str, hidden_now: bool) -> String {
+    match (lang, hidden_now) {
+        (Lang::Th, _) => format!(
+            "หน้านี้ถูกซ่อน {times} ครั้ง รวม {total} ระหว่างที่ซ่อน เบราว์เซอร์อาจชะลอการส่ง (ไม่เกินอัตราที่ตั้งไว้)"
+        ),
+        (Lang::En, _) => format!(
+            "This page was hidden {times} time(s), {total} in all; while hidden the browser may slow the sending (never above the set rate)."
+        ),
+    }
+}
+
+/// Whether the screen is kept awake.
+pub fn wake_note(lang: Lang, held: bool) -> &'static str {
+    match (lang, held) {
+        (Lang::Th, true) => "หน้าจอจะไม่ดับระหว่างอ่าน",
+        (Lang::En, true) => "The screen stays on while the batch runs.",
+        (Lang::Th, false) => "เบราว์เซอร์นี้ไม่ยอมให้ล็อกหน้าจอไม่ให้ดับ: อย่าปล่อยให้เครื่องพักหน้าจอระหว่างอ่าน",
+        (Lang::En, false) => "This browser cannot keep the screen on: do not let the device sleep while the batch runs.",
     }
 }

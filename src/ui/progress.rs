@@ -4,10 +4,26 @@
 use crate::core::ballot::BallotRecord;
 use crate::core::batch::{BatchResult, StopReason};
 use crate::core::progress::{
-    BallotError, BallotResult, EngineEvent, FailureKind, ProgressCallback,
+    BallotError, BallotResult, EngineEvent, FailureKind, HiddenSpans, ProgressCallback, RateChange,
 };
 use crate::web::timer::now_ms;
 use leptos::prelude::*;
+use std::time::Duration;
+
+/// Something the progress view says above the table (shown in the
+/// current language).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    /// The server asked the whole batch to wait.
+    ServerPause {
+        /// Seconds.
+        wait_s: f64,
+        /// The status that asked.
+        status: u16,
+    },
+    /// The batch stopped early.
+    Stopped(StopReason),
+}
 
 /// How a file ended, as the table shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +51,10 @@ pub struct Row {
     pub text: String,
     /// Confidence level, for records.
     pub level: Option<String>,
+    /// The earlier file with the same content, when this is a copy.
+    pub copy_of: Option<String>,
+    /// For a ballot the batch did not finish: how, and requests made.
+    pub unfinished: Option<(FailureKind, u32)>,
 }
 
 /// One line saying what a record holds: "แพร่ เขต 1 · หน่วย 3 · ส.ส. 5/18 · valid 614 · total 657".
@@ -79,6 +99,13 @@ pub fn record_summary(r: &BallotRecord) -> String {
     s
 }
 
+/// The file name of ballot `of` (an index), from the rows already shown:
+/// a copy is always reported right after the file it copies.
+fn copy_name(of: &Option<usize>, rows: &RwSignal<Vec<Row>>) -> Option<String> {
+    let of = (*of)? + 1;
+    rows.with_untracked(|rows| rows.iter().find(|r| r.index == of).map(|r| r.file.clone()))
+}
+
 /// Progress of the current batch, as signals.
 #[derive(Clone, Copy)]
 pub struct SignalProgress {
@@ -101,7 +128,17 @@ pub struct SignalProgress {
     /// Dispatch paused.
     pub paused: RwSignal<bool>,
     /// The latest notice (server pause, stop reason).
-    pub notice: RwSignal<Option<String>>,
+    pub notice: RwSignal<Option<Notice>>,
+    /// Why the batch stopped, once it did.
+    pub stopped: RwSignal<Option<StopReason>>,
+    /// The last change of the rate kept to.
+    pub rate: RwSignal<Option<(f64, RateChange)>>,
+    /// The request timeout in use, once shortened.
+    pub timeout: RwSignal<Option<Duration>>,
+    /// When the page was hidden during the batch.
+    pub hidden: RwSignal<HiddenSpans>,
+    /// Whether the screen is kept awake (`None` before a batch asks).
+    pub wake_lock: RwSignal<Option<bool>>,
     /// One row per finished file.
     pub rows: RwSignal<Vec<Row>>,
     /// The statistics line after the batch.
@@ -124,6 +161,11 @@ impl SignalProgress {
             errors: RwSignal::new(0),
             paused: RwSignal::new(false),
             notice: RwSignal::new(None),
+            stopped: RwSignal::new(None),
+            rate: RwSignal::new(None),
+            timeout: RwSignal::new(None),
+            hidden: RwSignal::new(HiddenSpans::default()),
+            wake_lock: RwSignal::new(None),
             rows: RwSignal::new(Vec::new()),
             summary: RwSignal::new(None),
             records: RwSignal::new(Vec::new()),
@@ -171,8 +213,11 @@ impl SignalProgress {
                 r.tokens.input_tokens, r.tokens.output_tokens
             ));
         }
-        if let Some(StopReason::KeyRefused(m)) = &r.stopped {
-            self.notice.set(Some(format!("Stopped: {m}")));
+        if let Some(reason) = &r.stopped {
+            self.stopped.set(Some(reason.clone()));
+            if *reason != StopReason::Cancelled {
+                self.notice.set(Some(Notice::Stopped(reason.clone())));
+            }
         }
         self.summary.set(Some(s));
     }
@@ -197,6 +242,10 @@ impl ProgressCallback for SignalProgress {
         self.errors.set(0);
         self.paused.set(false);
         self.notice.set(None);
+        self.stopped.set(None);
+        self.rate.set(None);
+        self.timeout.set(None);
+        self.hidden.set(HiddenSpans::default());
         self.summary.set(None);
         self.records.set(Vec::new());
     }
@@ -218,11 +267,13 @@ impl ProgressCallback for SignalProgress {
                 status,
                 text: record_summary(r),
                 level,
+                copy_of: copy_name(&result.copy_of, &self.rows),
+                unfinished: None,
             },
         );
     }
     fn on_error(&self, current: usize, total: usize, path: &str, e: &BallotError) {
-        let status = if e.kind == FailureKind::NotStarted {
+        let status = if e.kind.is_unfinished() {
             RowStatus::NotStarted
         } else {
             RowStatus::Error
@@ -239,6 +290,8 @@ impl ProgressCallback for SignalProgress {
                 status,
                 text: e.message.clone(),
                 level: None,
+                copy_of: copy_name(&e.copy_of, &self.rows),
+                unfinished: e.kind.is_unfinished().then(|| (e.kind.clone(), e.attempts)),
             },
         );
     }
@@ -250,14 +303,25 @@ impl ProgressCallback for SignalProgress {
         match e {
             EngineEvent::Retry { .. } => self.retries.update(|n| *n += 1),
             EngineEvent::MemoryCleanup { count, .. } => self.cleanups.set(*count),
-            EngineEvent::ServerPause { wait, status } => self.notice.set(Some(format!(
-                "HTTP {status}: the server asked to wait {:.0} s; the batch waits",
-                wait.as_secs_f64()
-            ))),
+            EngineEvent::ServerPause { wait, status } => {
+                self.notice.set(Some(Notice::ServerPause {
+                    wait_s: wait.as_secs_f64(),
+                    status: *status,
+                }))
+            }
             EngineEvent::Paused => self.paused.set(true),
             EngineEvent::Resumed => self.paused.set(false),
-            EngineEvent::Stopping(why) => self.notice.set(Some(format!("Stopping: {why}"))),
-            EngineEvent::LimiterWait { .. } | EngineEvent::Concurrency(_) => {}
+            EngineEvent::Stopping(why) => {
+                self.stopped.set(Some(why.clone()));
+                if *why != StopReason::Cancelled {
+                    self.notice.set(Some(Notice::Stopped(why.clone())));
+                }
+            }
+            EngineEvent::Rate { per_minute, change } => self.rate.set(Some((*per_minute, *change))),
+            EngineEvent::Timeout(d) => self.timeout.set(Some(*d)),
+            EngineEvent::LimiterWait { .. }
+            | EngineEvent::Concurrency(_)
+            | EngineEvent::Rebooked { .. } => {}
         }
     }
 }

@@ -5,11 +5,13 @@
 use super::progress::SignalProgress;
 use crate::core::batch::{run_batch, BatchOptions, Concurrency, Env};
 use crate::core::control::Control;
-use crate::core::provider;
+use crate::core::provider::{self, SettingsError};
 use crate::core::rate_limit::Quota;
 use crate::core::registry::Registry;
 use crate::web;
 use leptos::prelude::*;
+use std::rc::Rc;
+use std::time::Duration;
 
 /// Batch settings the user can change.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -22,16 +24,22 @@ pub struct BatchSettings {
     pub concurrency: usize,
     /// Log retries, waits and cleanups to the console.
     pub verbose: bool,
+    /// The longest a request may take, in seconds.
+    pub timeout_s: f64,
 }
+
+/// The request timeout's bounds, in seconds.
+pub const TIMEOUT_RANGE_S: (f64, f64) = (10.0, 600.0);
 
 impl Default for BatchSettings {
     fn default() -> Self {
         let q = Quota::default();
         BatchSettings {
-            per_minute: q.rate_per_sec * 60.0,
-            burst: q.burst,
+            per_minute: q.per_minute_rate(),
+            burst: q.burst(),
             concurrency: 0,
             verbose: false,
+            timeout_s: 120.0,
         }
     }
 }
@@ -39,13 +47,16 @@ impl Default for BatchSettings {
 impl BatchSettings {
     /// The engine options these settings mean for an endpoint.
     pub fn options(&self, endpoint: &str) -> BatchOptions {
+        let (lo, hi) = TIMEOUT_RANGE_S;
+        let timeout_s = if self.timeout_s.is_finite() {
+            self.timeout_s.clamp(lo, hi)
+        } else {
+            120.0
+        };
         BatchOptions {
-            quota: Quota::new(self.per_minute / 60.0, self.burst),
-            concurrency: if self.concurrency == 0 {
-                Concurrency::auto_for(endpoint)
-            } else {
-                Concurrency::Fixed(self.concurrency.min(64))
-            },
+            quota: Quota::per_minute(self.per_minute, self.burst),
+            concurrency: Concurrency::for_endpoint(self.concurrency, endpoint),
+            request_timeout: Duration::from_secs_f64(timeout_s),
             ..BatchOptions::default()
         }
     }
@@ -71,7 +82,7 @@ pub struct AppState {
     /// Cancel/pause of the running batch.
     pub control: StoredValue<Option<Control>, LocalStorage>,
     /// A problem that kept the batch from starting.
-    pub setup_error: RwSignal<Option<String>>,
+    pub setup_error: RwSignal<Option<SettingsError>>,
 }
 
 const KEY_SETTINGS: &str = "tallyscan.settings";
@@ -100,6 +111,9 @@ impl AppState {
                 if let Some(c) = v["concurrency"].as_u64() {
                     batch.concurrency = c.min(64) as usize;
                 }
+                if let Some(t) = v["timeout_s"].as_f64().filter(|t| t.is_finite()) {
+                    batch.timeout_s = t.clamp(TIMEOUT_RANGE_S.0, TIMEOUT_RANGE_S.1);
+                }
             }
         }
         let saved_key = web::storage::get(KEY_API_KEY);
@@ -124,7 +138,7 @@ impl AppState {
         let s = self.settings.get_untracked();
         let b = self.batch.get_untracked();
         let v = serde_json::json!({"kind": s.kind.id(), "endpoint": s.endpoint, "model": s.model,
-            "per_minute": b.per_minute, "burst": b.burst, "concurrency": b.concurrency});
+            "per_minute": b.per_minute, "burst": b.burst, "concurrency": b.concurrency, "timeout_s": b.timeout_s});
         web::storage::set(KEY_SETTINGS, &v.to_string());
         if self.remember_key.get_untracked() && !s.api_key.is_empty() {
             web::storage::set(KEY_API_KEY, s.api_key.expose());
@@ -158,8 +172,8 @@ impl AppState {
             return;
         }
         let settings = self.settings.get_untracked();
-        if let Err(e) = settings.validate() {
-            self.setup_error.set(Some(e.to_string()));
+        if let Err(e) = settings.validate_for_page(web::page_is_https()) {
+            self.setup_error.set(Some(e));
             return;
         }
         self.setup_error.set(None);
@@ -169,14 +183,13 @@ impl AppState {
         let control = Control::new();
         self.control.set_value(Some(control.clone()));
         self.running.set(true);
+        let awake = self.keep_awake();
         let client = web::http::FetchClient::default();
         let registry = Registry::builtin();
-        let progress = (
-            self.progress,
-            web::console::ConsoleProgressCallback {
-                verbose: batch.verbose,
-            },
-        );
+        let console = web::console::ConsoleProgressCallback {
+            verbose: batch.verbose,
+        };
+        let progress = (self.progress, (console, web::crash::Keeper));
         let env = Env {
             client: &client,
             clock: &web::timer::BrowserClock,
@@ -188,9 +201,53 @@ impl AppState {
             control: &control,
         };
         let result = run_batch(&env, &batch.options(&settings.endpoint)).await;
+        drop(awake);
         self.progress.set_summary(&result);
         self.control.set_value(None);
         self.running.set(false);
+    }
+
+    /// While the returned guard lives: the screen wake lock (asked again
+    /// each time the page is shown), and the page's hidden spans recorded.
+    fn keep_awake(&self) -> impl Drop {
+        let progress = self.progress;
+        let lock = Rc::new(web::wake_lock::WakeLock::default());
+        let ask = {
+            let lock = lock.clone();
+            move || {
+                let lock = lock.clone();
+                leptos::task::spawn_local(async move {
+                    let held = lock.request().await.is_ok();
+                    progress.wake_lock.set(Some(held));
+                });
+            }
+        };
+        ask();
+        let now = || Duration::try_from_secs_f64(web::timer::now_ms() / 1000.0).unwrap_or_default();
+        if web::visibility::is_hidden() {
+            progress.hidden.update(|h| h.hidden(now()));
+        }
+        let listener = web::visibility::VisibilityListener::new(move |hidden| {
+            if hidden {
+                progress.hidden.update(|h| h.hidden(now()));
+            } else {
+                progress.hidden.update(|h| h.shown(now()));
+                ask();
+            }
+        });
+        struct Awake {
+            lock: Rc<web::wake_lock::WakeLock>,
+            _listener: Option<web::visibility::VisibilityListener>,
+        }
+        impl Drop for Awake {
+            fn drop(&mut self) {
+                self.lock.release();
+            }
+        }
+        Awake {
+            lock,
+            _listener: listener,
+        }
     }
 }
 

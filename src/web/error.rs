@@ -19,6 +19,9 @@ pub enum WebError {
     /// No `window` (not running in a page).
     #[error("not running in a browser window")]
     NoWindow,
+    /// This browser lacks the API.
+    #[error("this browser has no {0}")]
+    Unsupported(&'static str),
 }
 
 impl WebError {

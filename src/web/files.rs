@@ -2,7 +2,7 @@
 //! them.
 
 use super::error::WebError;
-use crate::core::ports::{ImageSource, LocalBoxFuture};
+use crate::core::ports::{ImageSource, LocalBoxFuture, Probe, PROBE_HEAD_BYTES};
 use std::cell::RefCell;
 use wasm_bindgen_futures::JsFuture;
 
@@ -66,6 +66,25 @@ impl ImageSource for FileSource {
     }
     fn name(&self, i: usize) -> String {
         self.names.get(i).cloned().unwrap_or_default()
+    }
+    /// `File.size` and the first bytes through `Blob.slice`: the file is
+    /// not read.
+    fn probe(&self, i: usize) -> LocalBoxFuture<'_, Result<Probe, String>> {
+        let file = self.files.borrow().get(i).cloned().flatten();
+        Box::pin(async move {
+            let file = file.ok_or_else(|| "the file was already released".to_string())?;
+            let size = file.size();
+            let head = file
+                .slice_with_f64_and_f64(0.0, PROBE_HEAD_BYTES as f64)
+                .map_err(|e| WebError::js("reading the start of the file", e).to_string())?;
+            let head = read_bytes(&head).await.map_err(|e| e.to_string())?;
+            let size = if size.is_finite() && size >= 0.0 {
+                size as u64
+            } else {
+                0
+            };
+            Ok(Probe { size, head })
+        })
     }
     fn load(&self, i: usize) -> LocalBoxFuture<'_, Result<Vec<u8>, String>> {
         let file = self.files.borrow().get(i).cloned().flatten();

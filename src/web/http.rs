@@ -1,5 +1,7 @@
 //! Sending a [`HttpRequest`] with `fetch`, with a timeout through an
-//! `AbortController`. Maps every failure to [`TransportError`].
+//! `AbortController`, and `redirect: "error"` (an API endpoint that
+//! redirects is refused, so a key never follows a redirect elsewhere).
+//! Maps every failure to [`TransportError`].
 
 use super::error::{js_message, js_name};
 use crate::core::ports::{LocalBoxFuture, OcrClient};
@@ -13,7 +15,8 @@ use wasm_bindgen_futures::JsFuture;
 /// Options for [`send`].
 #[derive(Debug, Clone)]
 pub struct FetchOptions {
-    /// Abort when no complete answer arrived within this time.
+    /// Abort when no complete answer arrived within this time, unless the
+    /// request sets its own.
     pub timeout: Duration,
 }
 
@@ -73,6 +76,7 @@ pub async fn send(req: HttpRequest, opts: &FetchOptions) -> Result<HttpResponse,
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
     init.set_mode(web_sys::RequestMode::Cors);
+    init.set_redirect(web_sys::RequestRedirect::Error);
     init.set_headers(&headers);
     init.set_body(&JsValue::from_str(&req.body));
     init.set_signal(Some(&controller.signal()));
@@ -83,6 +87,7 @@ pub async fn send(req: HttpRequest, opts: &FetchOptions) -> Result<HttpResponse,
             js_message(&e)
         ))
     })?;
+    let timeout = req.timeout.unwrap_or(opts.timeout);
     drop(req);
     let mut guard = AbortOnDrop {
         controller: controller.clone(),
@@ -94,7 +99,9 @@ pub async fn send(req: HttpRequest, opts: &FetchOptions) -> Result<HttpResponse,
     let timer = {
         let controller = controller.clone();
         let timed_out = timed_out.clone();
-        let ms = opts.timeout.as_millis().min(u32::MAX as u128) as u32;
+        let ms = timeout
+            .as_millis()
+            .clamp(1, u128::from(crate::core::ports::MAX_TIMER_MS)) as u32;
         gloo_timers::callback::Timeout::new(ms, move || {
             timed_out.set(true);
             controller.abort();
@@ -102,7 +109,7 @@ pub async fn send(req: HttpRequest, opts: &FetchOptions) -> Result<HttpResponse,
     };
     let classify = |e: JsValue| -> TransportError {
         if timed_out.get() {
-            TransportError::Timeout(opts.timeout.as_millis() as u64)
+            TransportError::Timeout(timeout.as_millis() as u64)
         } else if js_name(&e).as_deref() == Some("AbortError") {
             TransportError::Cancelled
         } else {

@@ -3,11 +3,22 @@
 //! this edge. Never imports leptos (the UI depends on this, not the reverse).
 
 pub mod console;
+pub mod crash;
 pub mod download;
 pub mod error;
 pub mod files;
 pub mod http;
 pub mod storage;
 pub mod timer;
+pub mod visibility;
+pub mod wake_lock;
 
 pub use error::WebError;
+
+/// Whether the page itself was served over HTTPS (the browser then blocks
+/// plain `http://` requests except to this device).
+pub fn page_is_https() -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().protocol().ok())
+        .is_some_and(|p| p == "https:")
+}

@@ -1,7 +1,7 @@
 //! Time in the browser: a monotonic clock (`performance.now()`) and sleeping
 //! on gloo-timers (`setTimeout`), without blocking the page.
 
-use crate::core::ports::{Clock, LocalBoxFuture, Sleeper};
+use crate::core::ports::{timer_chunks_ms, Clock, LocalBoxFuture, Sleeper};
 use std::time::Duration;
 
 /// Milliseconds since the page started, monotonic (`performance.now()`);
@@ -18,10 +18,13 @@ pub fn unix_ms() -> f64 {
     js_sys::Date::now()
 }
 
-/// Waits `d` without blocking the event loop.
+/// Waits `d` without blocking the event loop: whole milliseconds rounded
+/// up (never early), and waits longer than `setTimeout` takes (2^31 − 1 ms)
+/// in pieces.
 pub async fn sleep(d: Duration) {
-    let ms = d.as_millis().min(u32::MAX as u128) as u32;
-    gloo_timers::future::TimeoutFuture::new(ms).await;
+    for ms in timer_chunks_ms(d) {
+        gloo_timers::future::TimeoutFuture::new(ms).await;
+    }
 }
 
 /// The engine's [`Clock`]: `performance.now()` and `Date.now()`.
@@ -30,10 +33,15 @@ pub struct BrowserClock;
 
 impl Clock for BrowserClock {
     fn now(&self) -> Duration {
-        Duration::from_secs_f64(now_ms().max(0.0) / 1000.0)
+        Duration::try_from_secs_f64(now_ms() / 1000.0).unwrap_or_default()
     }
     fn unix_ms(&self) -> u64 {
-        unix_ms().max(0.0) as u64
+        let ms = unix_ms();
+        if ms.is_finite() && ms > 0.0 {
+            ms as u64
+        } else {
+            0
+        }
     }
 }
 

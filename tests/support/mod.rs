@@ -77,6 +77,15 @@ pub fn request(
 /// Starts the simulator on 127.0.0.1:0 in a background runtime thread.
 #[cfg(feature = "sim")]
 pub fn start_sim(scenario: tallyscan::sim::Scenario) -> SocketAddr {
+    start_sim_with(scenario, tallyscan::sim::SimOptions::default())
+}
+
+/// [`start_sim`] with options.
+#[cfg(feature = "sim")]
+pub fn start_sim_with(
+    scenario: tallyscan::sim::Scenario,
+    options: tallyscan::sim::SimOptions,
+) -> SocketAddr {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread()
@@ -87,7 +96,9 @@ pub fn start_sim(scenario: tallyscan::sim::Scenario) -> SocketAddr {
         rt.block_on(async move {
             let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             tx.send(l.local_addr().unwrap()).unwrap();
-            tallyscan::sim::run(l, scenario).await.unwrap();
+            tallyscan::sim::run_with(l, scenario, options)
+                .await
+                .unwrap();
         });
     });
     rx.recv().unwrap()

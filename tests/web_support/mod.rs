@@ -35,6 +35,16 @@ pub fn sim_tls_url() -> &'static str {
     }
 }
 
+/// The token the simulators were started with (`x-sim-control`): their
+/// control routes refuse browser pages without it.
+#[allow(clippy::option_env_unwrap)]
+pub fn sim_token() -> &'static str {
+    match option_env!("OCR_SIM_TOKEN") {
+        Some(t) => t,
+        None => panic!("OCR_SIM_TOKEN must be set at build time (run the tests with `make test`)"),
+    }
+}
+
 /// Settings for the simulator at `base` in the `kind` dialect.
 pub fn settings_for(base: &str, kind: ApiKind) -> ProviderSettings {
     ProviderSettings {
@@ -48,8 +58,9 @@ pub fn settings_for(base: &str, kind: ApiKind) -> ProviderSettings {
 pub async fn sim_post(path: &str, body: &str) -> u16 {
     let req = HttpRequest {
         url: format!("{}{path}", sim_url()),
-        headers: vec![],
+        headers: vec![("x-sim-control".into(), sim_token().into())],
         body: body.into(),
+        timeout: None,
     };
     http::send(req, &http::FetchOptions::default())
         .await
@@ -60,8 +71,12 @@ pub async fn sim_post(path: &str, body: &str) -> u16 {
 /// The simulator's request log.
 pub async fn sim_log() -> serde_json::Value {
     let window = web_sys::window().expect("window");
+    let init = web_sys::RequestInit::new();
+    let headers = web_sys::Headers::new().expect("headers");
+    headers.set("x-sim-control", sim_token()).expect("header");
+    init.set_headers(&headers);
     let resp: web_sys::Response = wasm_bindgen_futures::JsFuture::from(
-        window.fetch_with_str(&format!("{}/_sim/log", sim_url())),
+        window.fetch_with_str_and_init(&format!("{}/_sim/log", sim_url()), &init),
     )
     .await
     .expect("log fetched")

@@ -1,9 +1,12 @@
 //! "X / Y", a bar, rate, ETA, errors, retries, memory cleanups; pause and
 //! cancel while a batch runs. Reads only the `SignalProgress` signals.
 
-use crate::ui::i18n::{t, Lang, Text};
+use crate::ui::i18n::{self, t, Lang, Text};
+use crate::ui::progress::Notice;
 use crate::ui::state::AppState;
+use crate::web::timer::now_ms;
 use leptos::prelude::*;
+use std::time::Duration;
 
 /// "m:ss" or "h:mm:ss".
 pub fn clock_text(secs: f64) -> String {
@@ -34,6 +37,9 @@ pub fn ProgressPanel() -> impl IntoView {
         parts.push(format!("{} {}", p.errors.get(), t(l, Text::Errors)));
         parts.push(format!("{} {}", p.retries.get(), t(l, Text::Retries)));
         parts.push(format!("{} {}", p.cleanups.get(), t(l, Text::Cleanups)));
+        if let Some(d) = p.timeout.get() {
+            parts.push(format!("{} {:.0} s", t(l, Text::Timeout), d.as_secs_f64()));
+        }
         parts.join(" · ")
     };
     view! {
@@ -60,8 +66,37 @@ pub fn ProgressPanel() -> impl IntoView {
             <Show when=move || p.paused.get()>
                 <p class="notice">{move || t(lang.get(), Text::PausedNow)}</p>
             </Show>
-            {move || p.notice.get().map(|n| view! { <p class="notice" id="progress-notice">{n}</p> })}
-            {move || state.setup_error.get().map(|e| view! { <p class="notice notice--error" id="setup-error">{e}</p> })}
+            {move || p.notice.get().map(|n| {
+                let l = lang.get();
+                let text = match &n {
+                    Notice::ServerPause { wait_s, status } => i18n::server_pause(l, *wait_s, *status),
+                    Notice::Stopped(reason) => i18n::stop_reason(l, reason),
+                };
+                let class = match n {
+                    Notice::Stopped(_) => "notice notice--error",
+                    Notice::ServerPause { .. } => "notice",
+                };
+                view! { <p class=class id="progress-notice">{text}</p> }
+            })}
+            {move || p.rate.get().map(|(per_minute, change)| view! {
+                <p class="notice" id="rate-notice">{i18n::rate_note(lang.get(), per_minute, change)}</p>
+            })}
+            {move || {
+                let h = p.hidden.get();
+                (h.times() > 0).then(|| {
+                    let now = Duration::try_from_secs_f64(now_ms() / 1000.0).unwrap_or_default();
+                    let total = clock_text(h.total(now).as_secs_f64());
+                    view! { <p class="notice" id="hidden-notice">{i18n::hidden_note(lang.get(), h.times(), &total, h.is_hidden())}</p> }
+                })
+            }}
+            <Show when=move || state.running.get()>
+                {move || p.wake_lock.get().map(|held| view! {
+                    <p class="hint" id="wake-notice">{i18n::wake_note(lang.get(), held)}</p>
+                })}
+            </Show>
+            {move || state.setup_error.get().map(|e| view! {
+                <p class="notice notice--error" id="setup-error">{i18n::settings_error(lang.get(), &e)}</p>
+            })}
             {move || p.summary.get().map(|s| view! { <p class="summary" id="batch-summary">{s}</p> })}
         </section>
     }

@@ -1,7 +1,7 @@
 //! One row per finished file: name, status, what was read or the error,
 //! confidence. Model output is shown as text, never as HTML.
 
-use crate::ui::i18n::{t, Text};
+use crate::ui::i18n::{self, t, Text};
 use crate::ui::progress::RowStatus;
 use crate::ui::state::AppState;
 use leptos::prelude::*;
@@ -45,7 +45,27 @@ pub fn ResultsTable() -> impl IntoView {
                                     },
                                 )}
                             </td>
-                            <td class="answer">{row.text.clone()}</td>
+                            <td class="answer">
+                                {
+                                    let row = row.clone();
+                                    move || {
+                                        let l = lang.get();
+                                        let text = match &row.unfinished {
+                                            Some((kind, attempts)) => i18n::unfinished_row(
+                                                l,
+                                                kind,
+                                                *attempts,
+                                                state.progress.stopped.get().as_ref(),
+                                            ),
+                                            None => row.text.clone(),
+                                        };
+                                        match &row.copy_of {
+                                            Some(of) => format!("{} — {text}", i18n::copy_note(l, of)),
+                                            None => text,
+                                        }
+                                    }
+                                }
+                            </td>
                             <td class="level">{row.level.clone().unwrap_or_default()}</td>
                         </tr>
                     </For>

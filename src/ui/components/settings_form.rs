@@ -1,7 +1,8 @@
 //! Endpoint, model, API key.
 
+use crate::core::endpoint::parse_endpoint;
 use crate::core::provider::{ApiKey, ApiKind};
-use crate::ui::i18n::{t, Text};
+use crate::ui::i18n::{self, t, Text};
 use crate::ui::state::AppState;
 use leptos::prelude::*;
 
@@ -81,6 +82,9 @@ pub fn SettingsForm() -> impl IntoView {
                 <NumberField id="burst" label=Text::Burst min="1"
                     value=Signal::derive(move || state.batch.with(|b| f64::from(b.burst)))
                     set=move |v: f64| { state.batch.update(|b| b.burst = v.clamp(1.0, 100.0) as u32) }/>
+                <NumberField id="timeout" label=Text::Timeout min="10"
+                    value=Signal::derive(move || state.batch.with(|b| b.timeout_s))
+                    set=move |v: f64| { state.batch.update(|b| b.timeout_s = v.clamp(crate::ui::state::TIMEOUT_RANGE_S.0, crate::ui::state::TIMEOUT_RANGE_S.1)) }/>
                 <NumberField id="concurrency" label=Text::Concurrency min="0"
                     value=Signal::derive(move || state.batch.with(|b| b.concurrency as f64))
                     set=move |v: f64| { state.batch.update(|b| b.concurrency = v.clamp(0.0, 64.0) as usize) }/>
@@ -93,6 +97,15 @@ pub fn SettingsForm() -> impl IntoView {
                     <span>{move || t(lang.get(), Text::Verbose)}</span>
                 </label>
             </details>
+            {move || {
+                let endpoint = settings.with(|s| parse_endpoint(&s.endpoint, crate::web::page_is_https()));
+                match endpoint {
+                    Ok(e) if e.unencrypted() => Some(view! {
+                        <p class="notice" id="unencrypted-notice">{i18n::unencrypted_note(lang.get(), &e.host, e.kind)}</p>
+                    }),
+                    _ => None,
+                }
+            }}
             <Show when=is_sim>
                 <p class="notice" id="sim-notice">{move || t(lang.get(), Text::SimNotice)}</p>
             </Show>

@@ -1,0 +1,713 @@
+//! The batch engine: every image of a batch through the model, at the API's
+//! allowed rate and never over it, with bounded concurrency, retries that
+//! honour the server, cancel and pause, and memory cleanup every 50 ballots.
+//!
+//! Runs on one thread (the browser's) over the traits in [`super::ports`];
+//! its own loop polls the requests in flight, so it needs no executor
+//! features beyond waking.
+//!
+//! 1. The survey ([`survey`]) checks every file's size and first bytes
+//!    before any slot is spent, and finds copies (sent once).
+//! 2. Each ballot, per attempt: waits for admission ([`gate`]: its booked
+//!    slot, checked again on the wire right before sending; no pause, no
+//!    server hold), reads the image, builds the request and drops the
+//!    bytes, sends, and lets [`classify`] decide: a record, a failure, a
+//!    retry (backoff, a re-ask, or the server's wait, which holds the
+//!    whole batch) or a stop.
+//! 3. The [`ledger`] reports every ballot exactly once, its copies with it.
+//!
+//! The batch stops early when the key is refused (401/403), or when the
+//! first attempts all fail the same way before any succeeds (no network
+//! answer, 404, 402, 400): what finished is kept, the rest is reported as
+//! not started, interrupted, or cancelled after sending.
+
+mod classify;
+mod gate;
+mod ledger;
+mod survey;
+
+pub use super::progress::{StopReason, SystemicCause};
+pub use classify::{classify, Context, Observed, Outcome, RetryWait, Step};
+
+use super::ballot::Source;
+use super::control::Control;
+use super::hash::sha256_hex;
+use super::image::check_image;
+use super::ports::{Clock, ImageSource, LocalBoxFuture, OcrClient, Sleeper};
+use super::progress::{EngineEvent, FailureKind, ProgressCallback};
+use super::prompt::{PROMPT, PROMPT_VERSION};
+use super::provider::{
+    build_request, HttpRequest, HttpResponse, ProviderSettings, TransportError, Usage,
+};
+use super::rate_limit::Quota;
+use super::registry::Registry;
+use super::retry::RetryPolicy;
+use super::rng::SplitMix64;
+use gate::Gate;
+use ledger::{Ledger, Tries};
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::task::Poll;
+use std::time::Duration;
+
+/// Finished ballots between two memory cleanups (the Python tool's interval).
+pub const MEMORY_CLEANUP_INTERVAL: usize = 50;
+
+/// How many requests may be in flight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Concurrency {
+    /// Sized from the rate and the observed latency so the bucket never
+    /// idles: ⌈rate × slowest recent latency⌉ + 1, at most `max`.
+    Auto {
+        /// Upper bound.
+        max: usize,
+    },
+    /// Exactly this many (1 = sequential).
+    Fixed(usize),
+}
+
+impl Default for Concurrency {
+    fn default() -> Self {
+        Concurrency::Auto { max: 16 }
+    }
+}
+
+/// Browsers open at most 6 HTTP/1.1 connections per host; requests beyond
+/// that wait inside the browser and then leave in bursts when a connection
+/// frees, which would break the rate limit on the wire. `https://` endpoints
+/// speak HTTP/2 (many requests on one connection), plain `http://` ones
+/// (local Ollama, vLLM) HTTP/1.1.
+pub const HTTP1_CONNECTIONS_PER_HOST: usize = 6;
+
+/// The most requests in flight a user may ask for.
+pub const MAX_FIXED_CONCURRENCY: usize = 64;
+
+fn is_https(endpoint: &str) -> bool {
+    endpoint
+        .trim_start()
+        .to_ascii_lowercase()
+        .starts_with("https://")
+}
+
+impl Concurrency {
+    /// Automatic concurrency for an endpoint: at most 16 in flight over
+    /// HTTP/2, at most [`HTTP1_CONNECTIONS_PER_HOST`] over plain HTTP/1.1.
+    pub fn auto_for(endpoint: &str) -> Self {
+        Concurrency::Auto {
+            max: if is_https(endpoint) {
+                16
+            } else {
+                HTTP1_CONNECTIONS_PER_HOST
+            },
+        }
+    }
+
+    /// What a user's setting means for an endpoint: 0 is automatic; a fixed
+    /// number is capped like automatic concurrency over plain HTTP/1.1.
+    pub fn for_endpoint(requested: usize, endpoint: &str) -> Self {
+        if requested == 0 {
+            return Concurrency::auto_for(endpoint);
+        }
+        let cap = if is_https(endpoint) {
+            MAX_FIXED_CONCURRENCY
+        } else {
+            HTTP1_CONNECTIONS_PER_HOST
+        };
+        Concurrency::Fixed(requested.min(cap))
+    }
+}
+
+/// Everything that tunes a batch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchOptions {
+    /// Rate limit (default 2 requests/s, burst 1).
+    pub quota: Quota,
+    /// Requests in flight.
+    pub concurrency: Concurrency,
+    /// Retries and backoff.
+    pub retry: RetryPolicy,
+    /// Free image data of finished ballots every `memory_cleanup_interval`.
+    pub enable_memory_cleanup: bool,
+    /// Finished ballots between cleanups.
+    pub memory_cleanup_interval: usize,
+    /// Latency assumed before any is observed (sizes `Auto` at the start).
+    pub initial_latency: Duration,
+    /// Seed for backoff jitter.
+    pub seed: u64,
+    /// The longest a request may take (the user's setting).
+    pub request_timeout: Duration,
+    /// The shortest the timeout becomes once latencies are known.
+    pub min_request_timeout: Duration,
+    /// Attempts failing the same systemic way, before any success, that
+    /// stop the batch.
+    pub systemic_after: u32,
+}
+
+impl Default for BatchOptions {
+    fn default() -> Self {
+        BatchOptions {
+            quota: Quota::default(),
+            concurrency: Concurrency::default(),
+            retry: RetryPolicy::default(),
+            enable_memory_cleanup: true,
+            memory_cleanup_interval: MEMORY_CLEANUP_INTERVAL,
+            initial_latency: Duration::from_secs(6),
+            seed: 0x7a11_5ca9,
+            request_timeout: Duration::from_secs(120),
+            min_request_timeout: Duration::from_secs(20),
+            systemic_after: 5,
+        }
+    }
+}
+
+/// Answers needed before the timeout follows the observed latency.
+const TIMEOUT_SAMPLES: usize = 10;
+
+/// The timeout for the next request: the setting until enough answers came,
+/// then `max(min, 4 × p95 latency)`, never above the setting.
+pub fn adaptive_timeout(setting: Duration, min: Duration, ok_latencies_ms: &[f64]) -> Duration {
+    if ok_latencies_ms.len() < TIMEOUT_SAMPLES {
+        return setting;
+    }
+    let mut sorted = ok_latencies_ms.to_vec();
+    sorted.sort_by(|a, b| a.total_cmp(b));
+    let p95 = percentile(&sorted, 0.95);
+    let four = Duration::try_from_secs_f64(4.0 * p95 / 1000.0).unwrap_or(setting);
+    four.max(min).min(setting)
+}
+
+/// What the engine runs over.
+pub struct Env<'a> {
+    /// Sends requests.
+    pub client: &'a dyn OcrClient,
+    /// Monotonic and wall time.
+    pub clock: &'a dyn Clock,
+    /// Waiting.
+    pub sleeper: &'a dyn Sleeper,
+    /// The images.
+    pub images: &'a dyn ImageSource,
+    /// Where and how to ask.
+    pub settings: &'a ProviderSettings,
+    /// Provinces and parties for validation.
+    pub registry: &'a Registry,
+    /// Who hears about progress.
+    pub progress: &'a dyn ProgressCallback,
+    /// Cancel and pause.
+    pub control: &'a Control,
+}
+
+/// The outcome of a batch, with its statistics.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BatchResult {
+    /// Ballots with a record, in the order they finished.
+    pub results: Vec<super::progress::BallotResult>,
+    /// Ballots without one (including those not finished).
+    pub errors: Vec<super::progress::BallotError>,
+    /// Ballots in the batch.
+    pub total: usize,
+    /// Ballots that finished (with a result or a failure), not counting those the batch did not finish.
+    pub processed: usize,
+    /// Why it ended early, if it did.
+    pub stopped: Option<StopReason>,
+    /// Engine clock at the start.
+    pub start: Duration,
+    /// Engine clock at the end.
+    pub end: Duration,
+    /// Requests sent, retries included.
+    pub requests_sent: u64,
+    /// Retries (requests beyond each ballot's first), counted.
+    pub retries: u64,
+    /// Memory cleanups made.
+    pub memory_cleanups: u32,
+    /// Median latency of answered requests, ms.
+    pub latency_p50_ms: f64,
+    /// 95th percentile latency, ms.
+    pub latency_p95_ms: f64,
+    /// Token usage, when the API reported it.
+    pub tokens: Usage,
+}
+
+impl BatchResult {
+    /// Wall duration of the batch.
+    pub fn duration(&self) -> Duration {
+        self.end.saturating_sub(self.start)
+    }
+    /// Requests per second achieved over the whole batch.
+    pub fn requests_per_second(&self) -> f64 {
+        let s = self.duration().as_secs_f64();
+        if s > 0.0 {
+            self.requests_sent as f64 / s
+        } else {
+            0.0
+        }
+    }
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
+}
+
+/// Consecutive attempts that failed the same systemic way before the
+/// first success.
+#[derive(Default)]
+struct Streak {
+    cause: Option<SystemicCause>,
+    count: u32,
+    any_success: bool,
+}
+
+impl Streak {
+    /// Counts an attempt; returns the cause once `limit` in a row failed so.
+    fn count(&mut self, seen: &Observed, limit: u32) -> Option<(SystemicCause, u32)> {
+        if self.any_success || seen.success {
+            self.any_success = true;
+            return None;
+        }
+        match seen.systemic {
+            Some(c) if self.cause == Some(c) => self.count += 1,
+            Some(c) => (self.cause, self.count) = (Some(c), 1),
+            None => (self.cause, self.count) = (None, 0),
+        }
+        self.cause
+            .filter(|_| self.count >= limit.max(1))
+            .map(|c| (c, self.count))
+    }
+}
+
+struct Shared {
+    gate: Gate,
+    rng: SplitMix64,
+    recent_latency: VecDeque<Duration>,
+    latencies_ms: Vec<f64>,
+    ok_latencies_ms: Vec<f64>,
+    requests: u64,
+    retries: u64,
+    tokens: Usage,
+    tries: Vec<Tries>,
+    streak: Streak,
+    stop: Option<StopReason>,
+    timeout_shown: Duration,
+}
+
+/// How a ballot's processing ended: `None` when the batch stopped before
+/// it finished.
+struct Finished {
+    index: usize,
+    outcome: Option<Outcome>,
+}
+
+struct Engine<'e, 'a> {
+    env: &'e Env<'a>,
+    opts: &'e BatchOptions,
+    shared: RefCell<Shared>,
+}
+
+impl<'e, 'a> Engine<'e, 'a> {
+    fn new(env: &'e Env<'a>, opts: &'e BatchOptions) -> Self {
+        Engine {
+            env,
+            opts,
+            shared: RefCell::new(Shared {
+                gate: Gate::new(opts.quota),
+                rng: SplitMix64::new(opts.seed),
+                recent_latency: VecDeque::new(),
+                latencies_ms: Vec::new(),
+                ok_latencies_ms: Vec::new(),
+                requests: 0,
+                retries: 0,
+                tokens: Usage::default(),
+                tries: vec![Tries::default(); env.images.len()],
+                streak: Streak::default(),
+                stop: None,
+                timeout_shown: opts.request_timeout,
+            }),
+        }
+    }
+
+    fn event(&self, e: EngineEvent) {
+        self.env.progress.on_event(&e);
+    }
+
+    fn now(&self) -> Duration {
+        self.env.clock.now()
+    }
+
+    fn tries(&self, index: usize) -> Tries {
+        self.shared
+            .borrow()
+            .tries
+            .get(index)
+            .copied()
+            .unwrap_or_default()
+    }
+
+    fn request_stop(&self, reason: StopReason) {
+        let mut s = self.shared.borrow_mut();
+        if s.stop.is_none() {
+            s.stop = Some(reason);
+        }
+    }
+
+    fn stopping(&self) -> bool {
+        self.shared.borrow().stop.is_some() || self.env.control.is_cancelled()
+    }
+
+    fn concurrency_limit(&self) -> usize {
+        match self.opts.concurrency {
+            Concurrency::Fixed(n) => n.max(1),
+            Concurrency::Auto { max } => {
+                let s = self.shared.borrow();
+                let slowest = s
+                    .recent_latency
+                    .iter()
+                    .max()
+                    .copied()
+                    .unwrap_or(self.opts.initial_latency);
+                let need = (s.gate.quota().rate_per_sec() * slowest.as_secs_f64()).ceil();
+                (need.min(1e6) as usize + 1).clamp(1, max.max(1))
+            }
+        }
+    }
+
+    /// Waits until this ballot may send: its booked slot, admitted on the
+    /// wire, no pause, no server hold. `false` when the batch stops.
+    async fn acquire(&self, index: usize) -> bool {
+        let control = self.env.control;
+        loop {
+            while control.is_paused() && !self.stopping() {
+                control.changed_future().await;
+            }
+            if self.stopping() {
+                return false;
+            }
+            let wait = self.shared.borrow_mut().gate.book(self.now());
+            if !wait.is_zero() {
+                self.event(EngineEvent::LimiterWait { index, wait });
+                self.env.sleeper.sleep(wait).await;
+            }
+            let now = self.now();
+            if self.shared.borrow().gate.held(now) || control.is_paused() || self.stopping() {
+                continue;
+            }
+            let admitted = self.shared.borrow_mut().gate.admit(now);
+            match admitted {
+                Ok(()) => return true,
+                Err(wait) => self.event(EngineEvent::Rebooked { index, wait }),
+            }
+        }
+    }
+
+    /// Reads the image and builds its request; the bytes are dropped here.
+    async fn prepare(&self, index: usize, sha256: &mut String) -> Result<HttpRequest, Outcome> {
+        let failed = |m: String| Outcome::Failed(FailureKind::Image, m);
+        let bytes = self
+            .env
+            .images
+            .load(index)
+            .await
+            .map_err(|why| failed(format!("cannot read the file: {why}")))?;
+        let media = check_image(&bytes).map_err(|e| failed(e.to_string()))?;
+        if sha256.is_empty() {
+            *sha256 = sha256_hex(&bytes);
+        }
+        let mut request = build_request(self.env.settings, media, &bytes, PROMPT);
+        request.timeout = Some(self.request_timeout());
+        Ok(request)
+    }
+
+    fn request_timeout(&self) -> Duration {
+        let mut s = self.shared.borrow_mut();
+        let t = adaptive_timeout(
+            self.opts.request_timeout,
+            self.opts.min_request_timeout,
+            &s.ok_latencies_ms,
+        );
+        if t.abs_diff(s.timeout_shown) >= Duration::from_secs(1) {
+            s.timeout_shown = t;
+            drop(s);
+            self.event(EngineEvent::Timeout(t));
+        }
+        t
+    }
+
+    /// Sends, keeping the books: attempts, the request awaiting its answer,
+    /// latency.
+    async fn send(
+        &self,
+        index: usize,
+        request: HttpRequest,
+    ) -> Result<HttpResponse, TransportError> {
+        {
+            let mut s = self.shared.borrow_mut();
+            s.requests += 1;
+            if let Some(t) = s.tries.get_mut(index) {
+                t.attempts += 1;
+                t.awaiting = true;
+            }
+        }
+        let sent_at = self.now();
+        let response = self.env.client.send(request).await;
+        let latency = self.now().saturating_sub(sent_at);
+        let mut s = self.shared.borrow_mut();
+        if let Some(t) = s.tries.get_mut(index) {
+            t.awaiting = false;
+        }
+        if let Ok(resp) = &response {
+            if let Some(t) = s.tries.get_mut(index) {
+                t.last_status = Some(resp.status);
+            }
+            let ms = latency.as_secs_f64() * 1000.0;
+            s.latencies_ms.push(ms);
+            if (200..300).contains(&resp.status) {
+                s.ok_latencies_ms.push(ms);
+                s.recent_latency.push_back(latency);
+                if s.recent_latency.len() > 20 {
+                    s.recent_latency.pop_front();
+                }
+            }
+        }
+        response
+    }
+
+    /// Applies what an attempt taught: tokens, the systemic streak, the
+    /// server's hold, throttling and stated limits.
+    fn observe(&self, seen: &Observed, reason: Option<&str>) {
+        let mut events = Vec::new();
+        {
+            let mut s = self.shared.borrow_mut();
+            if let Some(u) = seen.usage {
+                s.tokens.input_tokens = s.tokens.input_tokens.saturating_add(u.input_tokens);
+                s.tokens.output_tokens = s.tokens.output_tokens.saturating_add(u.output_tokens);
+            }
+            if let Some((cause, failures)) = s.streak.count(seen, self.opts.systemic_after) {
+                let last = reason.unwrap_or("").to_string();
+                if s.stop.is_none() {
+                    s.stop = Some(StopReason::Systemic {
+                        cause,
+                        failures,
+                        last,
+                    });
+                }
+            }
+            let changes = [
+                seen.success.then(|| s.gate.answered()).flatten(),
+                seen.throttled.then(|| s.gate.throttled()).flatten(),
+                seen.stated_limit.and_then(|l| s.gate.limit_stated(l)),
+            ];
+            for (per_minute, change) in changes.into_iter().flatten() {
+                events.push(EngineEvent::Rate { per_minute, change });
+            }
+            if let (Some(wait), Some(status)) = (seen.server_wait, seen.status) {
+                let wait = wait.min(self.opts.retry.max_server_wait);
+                let now = self.env.clock.now();
+                s.gate.hold(now, wait);
+                events.push(EngineEvent::ServerPause { wait, status });
+            }
+        }
+        for e in events {
+            self.event(e);
+        }
+    }
+
+    async fn wait_before_retry(&self, index: usize, wait: RetryWait, reason: String) {
+        let attempt = self.tries(index).attempts;
+        let delay = {
+            let mut s = self.shared.borrow_mut();
+            s.retries += 1;
+            let held = s.gate.held(self.env.clock.now());
+            match wait {
+                RetryWait::Backoff if !held => self.opts.retry.backoff(attempt, &mut s.rng),
+                _ => Duration::ZERO,
+            }
+        };
+        self.event(EngineEvent::Retry {
+            index,
+            attempt,
+            delay,
+            reason,
+        });
+        if !delay.is_zero() {
+            self.env.sleeper.sleep(delay).await;
+        }
+    }
+
+    async fn process(&self, index: usize) -> Finished {
+        let unfinished = Finished {
+            index,
+            outcome: None,
+        };
+        let mut reasks = 0u32;
+        let mut sha256 = String::new();
+        loop {
+            if !self.acquire(index).await {
+                return unfinished;
+            }
+            let request = match self.prepare(index, &mut sha256).await {
+                Ok(r) => r,
+                Err(o) => {
+                    return Finished {
+                        index,
+                        outcome: Some(o),
+                    }
+                }
+            };
+            let response = self.send(index, request).await;
+            let source = Source {
+                file_name: self.env.images.name(index),
+                sha256: sha256.clone(),
+                model: self.env.settings.model.clone(),
+                prompt_version: PROMPT_VERSION.into(),
+            };
+            let ctx = Context {
+                kind: self.env.settings.kind,
+                source: &source,
+                registry: self.env.registry,
+                now_unix_ms: self.env.clock.unix_ms(),
+                attempts: self.tries(index).attempts,
+                reasks,
+                policy: &self.opts.retry,
+            };
+            let (step, seen) = classify(response.as_ref(), &ctx);
+            let reason = match &step {
+                Step::Retry { reason, .. } => Some(reason.as_str()),
+                Step::Done(Outcome::Failed(_, m)) => Some(m.as_str()),
+                _ => None,
+            };
+            self.observe(&seen, reason);
+            match step {
+                Step::Done(outcome) => {
+                    return Finished {
+                        index,
+                        outcome: Some(outcome),
+                    }
+                }
+                Step::StopBatch(message) => {
+                    self.request_stop(StopReason::KeyRefused(message));
+                    return unfinished;
+                }
+                Step::Retry { .. } if self.stopping() => return unfinished,
+                Step::Retry { wait, reason } => {
+                    reasks += u32::from(wait == RetryWait::Now);
+                    self.wait_before_retry(index, wait, reason).await;
+                }
+            }
+        }
+    }
+
+    /// Runs the queue with bounded concurrency until it is done or the
+    /// batch stops; returns what did not finish.
+    async fn dispatch(&self, queue: &[usize], ledger: &mut Ledger<'_>) -> Vec<(usize, Tries)> {
+        let control = self.env.control;
+        let mut next = 0usize;
+        let mut in_flight: Vec<(usize, LocalBoxFuture<'_, Finished>)> = Vec::new();
+        let mut unfinished: Vec<usize> = Vec::new();
+        let (mut last_limit, mut was_paused) = (0usize, false);
+        loop {
+            if control.is_cancelled() {
+                ledger.stop(StopReason::Cancelled);
+            }
+            if let Some(reason) = self.shared.borrow_mut().stop.take() {
+                ledger.stop(reason);
+            }
+            if ledger.stopped() {
+                break;
+            }
+            let paused = control.is_paused();
+            if paused != was_paused {
+                self.event(if paused {
+                    EngineEvent::Paused
+                } else {
+                    EngineEvent::Resumed
+                });
+                was_paused = paused;
+            }
+            let limit = self.concurrency_limit();
+            if limit != last_limit {
+                self.event(EngineEvent::Concurrency(limit));
+                last_limit = limit;
+            }
+            while !paused && in_flight.len() < limit && next < queue.len() {
+                let i = queue[next];
+                in_flight.push((i, Box::pin(self.process(i))));
+                next += 1;
+            }
+            if in_flight.is_empty() {
+                if next >= queue.len() {
+                    break;
+                }
+                control.changed_future().await; // paused with nothing in flight
+                continue;
+            }
+            let Some(f) = poll_any(&mut in_flight, control).await else {
+                continue;
+            };
+            match f.outcome {
+                Some(outcome) => ledger.record(f.index, outcome, self.tries(f.index)),
+                None => unfinished.push(f.index),
+            }
+        }
+        unfinished.extend(in_flight.iter().map(|(i, _)| *i));
+        drop(in_flight); // aborts requests still in flight
+        unfinished.extend_from_slice(&queue[next.min(queue.len())..]);
+        unfinished.into_iter().map(|i| (i, self.tries(i))).collect()
+    }
+
+    /// Latency percentiles, requests, retries and tokens, into the result.
+    fn statistics(self, result: &mut BatchResult) {
+        let s = self.shared.into_inner();
+        let mut lat = s.latencies_ms;
+        lat.sort_by(|a, b| a.total_cmp(b));
+        result.latency_p50_ms = percentile(&lat, 0.5);
+        result.latency_p95_ms = percentile(&lat, 0.95);
+        result.requests_sent = s.requests;
+        result.retries = s.retries;
+        result.tokens = s.tokens;
+    }
+}
+
+/// Polls the futures in flight until one finishes (`Some`) or the
+/// control changes (`None`).
+async fn poll_any<T>(
+    in_flight: &mut Vec<(usize, LocalBoxFuture<'_, T>)>,
+    control: &Control,
+) -> Option<T> {
+    let version = control.version();
+    std::future::poll_fn(|cx| {
+        for k in 0..in_flight.len() {
+            if let Poll::Ready(d) = in_flight[k].1.as_mut().poll(cx) {
+                drop(in_flight.swap_remove(k));
+                return Poll::Ready(Some(d));
+            }
+        }
+        if control.version() != version {
+            return Poll::Ready(None);
+        }
+        control.register(cx.waker());
+        Poll::Pending
+    })
+    .await
+}
+
+/// Runs a batch to the end (or until cancelled or stopped early).
+pub async fn run_batch(env: &Env<'_>, opts: &BatchOptions) -> BatchResult {
+    let engine = Engine::new(env, opts);
+    let mut ledger = Ledger::new(env.images, env.progress, opts);
+    let start = env.clock.now();
+    env.progress.on_start(env.images.len());
+    let found = survey::survey(env.images, env.control).await;
+    for (index, message) in found.failed {
+        ledger.refused(index, message);
+    }
+    ledger.set_copies(found.copies);
+    let unfinished = engine.dispatch(&found.queue, &mut ledger).await;
+    let mut result = ledger.finish(unfinished);
+    engine.statistics(&mut result);
+    result.start = start;
+    result.end = env.clock.now();
+    env.progress.on_complete(&result.results, &result.errors);
+    result
+}

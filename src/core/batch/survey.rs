@@ -1,0 +1,74 @@
+//! Before any slot is spent: each file's size and first bytes are checked
+//! ([`ImageSource::probe`]), so empty, oversized or non-image files fail at
+//! once without a request; files of equal size and equal start are read and
+//! hashed to find copies, which are sent once (each copy still gets its row).
+
+use super::super::control::Control;
+use super::super::hash::sha256_hex;
+use super::super::image::check_start;
+use super::super::ports::ImageSource;
+use std::collections::BTreeMap;
+
+/// What the survey found.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(super) struct Survey {
+    /// Ballots to send, in order (copies left out).
+    pub queue: Vec<usize>,
+    /// Ballots that cannot be sent, with why.
+    pub failed: Vec<(usize, String)>,
+    /// For each ballot sent, the later files with the same content.
+    pub copies: BTreeMap<usize, Vec<usize>>,
+}
+
+pub(super) async fn survey(images: &dyn ImageSource, control: &Control) -> Survey {
+    let mut out = Survey::default();
+    let mut by_start: BTreeMap<(u64, Vec<u8>), Vec<usize>> = BTreeMap::new();
+    for i in 0..images.len() {
+        if control.is_cancelled() {
+            out.queue.push(i); // reported as not started
+            continue;
+        }
+        match images.probe(i).await {
+            Err(why) => out.failed.push((i, format!("cannot read the file: {why}"))),
+            Ok(p) => match check_start(p.size, &p.head) {
+                Err(e) => out.failed.push((i, e.to_string())),
+                Ok(_) => {
+                    out.queue.push(i);
+                    by_start.entry((p.size, p.head)).or_default().push(i);
+                }
+            },
+        }
+    }
+    for group in by_start.into_values().filter(|g| g.len() > 1) {
+        for (first, rest) in same_content(images, &group, control).await {
+            out.copies.insert(first, rest);
+        }
+    }
+    let copies: Vec<usize> = out.copies.values().flatten().copied().collect();
+    out.queue.retain(|i| !copies.contains(i));
+    out
+}
+
+/// Within files of equal size and start, those with the same SHA-256:
+/// (first, the others), in file order.
+async fn same_content(
+    images: &dyn ImageSource,
+    group: &[usize],
+    control: &Control,
+) -> Vec<(usize, Vec<usize>)> {
+    let mut by_hash: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for &i in group {
+        if control.is_cancelled() {
+            break;
+        }
+        // A file that cannot be read here fails with its reason when sent.
+        if let Ok(bytes) = images.load(i).await {
+            by_hash.entry(sha256_hex(&bytes)).or_default().push(i);
+        }
+    }
+    by_hash
+        .into_values()
+        .filter(|g| g.len() > 1)
+        .map(|g| (g[0], g[1..].to_vec()))
+        .collect()
+}
