@@ -14,6 +14,9 @@ import { chromium } from 'playwright-core';
 const here = path.dirname(new URL(import.meta.url).pathname);
 const DIST = process.env.DIST || path.join(here, '..', 'dist');
 const SIM = process.env.OCR_SIM_URL;
+// The simulator's control routes need its token from browser pages; sent
+// from here too so the test works whichever way it is started.
+const CONTROL = { 'x-sim-control': process.env.OCR_SIM_TOKEN || '' };
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const ARGS = ['--headless=new', '--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -55,7 +58,7 @@ function serve(dir) {
 test('pick 3 images, start, see 3 / 3 and 3 rows', async () => {
   assert.ok(SIM, 'OCR_SIM_URL must point at a running ocr-sim (make test starts one)');
   assert.ok(fs.existsSync(path.join(DIST, 'index.html')), `no built app in ${DIST} (run trunk build first)`);
-  await fetch(`${SIM}/_sim/scenario`, { method: 'POST', body: JSON.stringify({ latency_ms: [20, 120] }) });
+  await fetch(`${SIM}/_sim/scenario`, { method: 'POST', headers: CONTROL, body: JSON.stringify({ latency_ms: [20, 120] }) });
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-e2e-'));
   const files = [1, 2, 3].map((i) => {
@@ -71,6 +74,13 @@ test('pick 3 images, start, see 3 / 3 and 3 rows', async () => {
   try {
     const page = await browser.newPage({ acceptDownloads: true });
     page.on('pageerror', (e) => errors.push(String(e)));
+    // Content-Security-Policy: the page must run without a single violation.
+    const violations = [];
+    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
+    await page.addInitScript(() => {
+      window.__csp = [];
+      document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
     await page.goto(url);
     await page.waitForSelector('#start');
     assert.match(await page.textContent('#start'), /เริ่มอ่าน/, 'UI speaks Thai first');
@@ -103,7 +113,13 @@ test('pick 3 images, start, see 3 / 3 and 3 rows', async () => {
     fs.mkdirSync(path.join(here, 'out'), { recursive: true });
     await page.screenshot({ path: path.join(here, 'out', 'e2e-3-of-3.png'), fullPage: true });
 
-    const log = await (await fetch(`${SIM}/_sim/log`)).json();
+    const csp = await page.$eval('meta[http-equiv="Content-Security-Policy"]', (m) => m.content);
+    assert.doesNotMatch(csp, /unsafe-inline/, 'no inline scripts or styles allowed');
+    assert.match(csp, /base-uri 'none'/);
+    assert.match(csp, /form-action 'none'/);
+    assert.deepEqual(violations.concat(await page.evaluate(() => window.__csp)), [], 'no CSP violations');
+
+    const log = await (await fetch(`${SIM}/_sim/log`, { headers: CONTROL })).json();
     const model = log.requests.filter((r) => r.path.includes('/v1/'));
     assert.equal(model.length, 3, 'one request per image');
     assert.equal(log.violations, 0);
