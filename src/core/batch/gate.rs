@@ -28,9 +28,10 @@ impl Gate {
         }
     }
 
-    /// The quota kept to now.
-    pub(super) fn quota(&self) -> Quota {
-        self.rate.current()
+    /// The highest quota this batch may reach (the configured one, or the
+    /// server's stated limit).
+    pub(super) fn ceiling(&self) -> Quota {
+        self.rate.ceiling()
     }
 
     /// Books the next slot; how long until it comes.
@@ -122,7 +123,7 @@ mod tests {
     fn throttling_halves_and_answers_restore() {
         let mut g = Gate::new(Quota::new(4.0, 1));
         assert_eq!(g.throttled(), Some((120.0, RateChange::Throttled)));
-        assert_eq!(g.quota().rate_per_sec(), 2.0);
+        assert_eq!(g.rate.current().rate_per_sec(), 2.0);
         let mut recovered = None;
         for k in 0..10 {
             if let Some(c) = g.answered() {
@@ -136,6 +137,6 @@ mod tests {
             Some((60.0, RateChange::ServerLimit(60.0)))
         );
         assert_eq!(g.limit_stated(600.0), None, "never raised by a header");
-        assert_eq!(g.quota().per_minute_rate(), 60.0);
+        assert_eq!(g.rate.current().per_minute_rate(), 60.0);
     }
 }

@@ -57,7 +57,7 @@ pub const MEMORY_CLEANUP_INTERVAL: usize = 50;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Concurrency {
     /// Sized from the rate and the observed latency so the bucket never
-    /// idles: ⌈rate × slowest recent latency⌉ + 1, at most `max`.
+    /// idles: ⌈1.5 × rate × slowest recent latency⌉ + 1, at most `max`.
     Auto {
         /// Upper bound.
         max: usize,
@@ -159,6 +159,9 @@ impl Default for BatchOptions {
         }
     }
 }
+
+/// A request that wakes later than this after its slot woke late.
+const LATE: Duration = Duration::from_millis(50);
 
 /// Answers needed before the timeout follows the observed latency.
 const TIMEOUT_SAMPLES: usize = 10;
@@ -291,6 +294,9 @@ struct Shared {
     streak: Streak,
     stop: Option<StopReason>,
     timeout_shown: Duration,
+    /// Ballots sleeping before their next attempt: they hold no request,
+    /// so they do not count against the concurrency limit.
+    backing_off: usize,
 }
 
 /// How a ballot's processing ended: `None` when the batch stopped before
@@ -324,6 +330,7 @@ impl<'e, 'a> Engine<'e, 'a> {
                 streak: Streak::default(),
                 stop: None,
                 timeout_shown: opts.request_timeout,
+                backing_off: 0,
             }),
         }
     }
@@ -367,7 +374,10 @@ impl<'e, 'a> Engine<'e, 'a> {
                     .max()
                     .copied()
                     .unwrap_or(self.opts.initial_latency);
-                let need = (s.gate.quota().rate_per_sec() * slowest.as_secs_f64()).ceil();
+                // Half again as many as the mean would need: latencies vary,
+                // and a slot with no request ready is lost for good.
+                let rate = s.gate.ceiling().rate_per_sec();
+                let need = (1.5 * rate * slowest.as_secs_f64()).ceil();
                 (need.min(1e6) as usize + 1).clamp(1, max.max(1))
             }
         }
@@ -384,7 +394,9 @@ impl<'e, 'a> Engine<'e, 'a> {
             if self.stopping() {
                 return false;
             }
-            let wait = self.shared.borrow_mut().gate.book(self.now());
+            let booked_at = self.now();
+            let wait = self.shared.borrow_mut().gate.book(booked_at);
+            let due = booked_at.saturating_add(wait);
             if !wait.is_zero() {
                 self.event(EngineEvent::LimiterWait { index, wait });
                 self.env.sleeper.sleep(wait).await;
@@ -393,10 +405,34 @@ impl<'e, 'a> Engine<'e, 'a> {
             if self.shared.borrow().gate.held(now) || control.is_paused() || self.stopping() {
                 continue;
             }
+            if self.admit_on_the_wire(index, due).await {
+                return true;
+            }
+        }
+    }
+
+    /// The wire's last word before sending. A request that woke late
+    /// (more than [`LATE`] after its slot: a hidden tab, a busy tablet)
+    /// and is refused books again (`false`), so late wake-ups never leave
+    /// together. One on time that is refused (its timer fired a hair early,
+    /// or the request before it left late) waits what the wire says and
+    /// asks again: booking again would lose its slot for nothing.
+    async fn admit_on_the_wire(&self, index: usize, due: Duration) -> bool {
+        loop {
+            let now = self.now();
             let admitted = self.shared.borrow_mut().gate.admit(now);
             match admitted {
                 Ok(()) => return true,
-                Err(wait) => self.event(EngineEvent::Rebooked { index, wait }),
+                Err(wait) if now.saturating_sub(due) <= LATE => {
+                    self.env.sleeper.sleep(wait).await;
+                }
+                Err(wait) => {
+                    self.event(EngineEvent::Rebooked { index, wait });
+                    return false;
+                }
+            }
+            if self.stopping() || self.env.control.is_paused() {
+                return false;
             }
         }
     }
@@ -531,8 +567,15 @@ impl<'e, 'a> Engine<'e, 'a> {
             reason,
         });
         if !delay.is_zero() {
+            self.shared.borrow_mut().backing_off += 1;
+            let _awake = OnDrop(|| self.shared.borrow_mut().backing_off -= 1);
             self.env.sleeper.sleep(delay).await;
         }
+    }
+
+    /// Ballots sleeping before a retry (they hold no request).
+    fn backing_off(&self) -> usize {
+        self.shared.borrow().backing_off
     }
 
     async fn process(&self, index: usize) -> Finished {
@@ -630,7 +673,10 @@ impl<'e, 'a> Engine<'e, 'a> {
                 self.event(EngineEvent::Concurrency(limit));
                 last_limit = limit;
             }
-            while !paused && in_flight.len() < limit && next < queue.len() {
+            while !paused
+                && in_flight.len().saturating_sub(self.backing_off()) < limit
+                && next < queue.len()
+            {
                 let i = queue[next];
                 in_flight.push((i, Box::pin(self.process(i))));
                 next += 1;
@@ -642,7 +688,7 @@ impl<'e, 'a> Engine<'e, 'a> {
                 control.changed_future().await; // paused with nothing in flight
                 continue;
             }
-            let Some(f) = poll_any(&mut in_flight, control).await else {
+            let Some(f) = poll_any(&mut in_flight, control, || self.backing_off()).await else {
                 continue;
             };
             match f.outcome {
@@ -669,13 +715,25 @@ impl<'e, 'a> Engine<'e, 'a> {
     }
 }
 
-/// Polls the futures in flight until one finishes (`Some`) or the
-/// control changes (`None`).
+/// Runs a closure when dropped (also when the future holding it is
+/// dropped mid-await).
+struct OnDrop<F: FnMut()>(F);
+
+impl<F: FnMut()> Drop for OnDrop<F> {
+    fn drop(&mut self) {
+        (self.0)()
+    }
+}
+
+/// Polls the futures in flight until one finishes (`Some`), or the control
+/// changes or a ballot started backing off (`None`: the caller looks again).
 async fn poll_any<T>(
     in_flight: &mut Vec<(usize, LocalBoxFuture<'_, T>)>,
     control: &Control,
+    backing_off: impl Fn() -> usize,
 ) -> Option<T> {
     let version = control.version();
+    let sleeping = backing_off();
     std::future::poll_fn(|cx| {
         for k in 0..in_flight.len() {
             if let Poll::Ready(d) = in_flight[k].1.as_mut().poll(cx) {
@@ -683,7 +741,7 @@ async fn poll_any<T>(
                 return Poll::Ready(Some(d));
             }
         }
-        if control.version() != version {
+        if control.version() != version || backing_off() > sleeping {
             return Poll::Ready(None);
         }
         control.register(cx.waker());
