@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine: `make run` and `make test`.
-.PHONY: run test bench setup lint fmt registry
+.PHONY: run test check bench setup lint fmt registry
 
 setup:
 	@scripts/setup
@@ -12,6 +12,14 @@ test: setup
 
 bench: setup
 	@scripts/bench
+
+# The fast loop while developing: lint + native tests (needs `make setup` once).
+check:
+	@scripts/check
+
+# Formatting, clippy on both targets, the layer rules.
+lint:
+	@scripts/lint
 
 fmt:
 	cargo fmt

@@ -605,11 +605,9 @@ mod hardening {
         use tallyscan::core::progress::{BallotResult, ProgressCallback};
         let keeper = crash::Keeper;
         keeper.on_start(2);
-        let record = tallyscan::core::extract::extract(
-            tallyscan::core::testing::PHRAE_FORM,
-            Default::default(),
-        )
-        .unwrap();
+        let form =
+            r#"{"form_code":"5/18","province":"แพร่","constituency_number":1,"votes":{"1":3}}"#;
+        let record = tallyscan::core::extract::extract(form, Default::default()).unwrap();
         keeper.on_progress(
             1,
             2,

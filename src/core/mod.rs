@@ -1,5 +1,7 @@
 //! The pure core: domain types, Thai numbers, the provider wire format, the
-//! rate limiter and (later) validation and the batch engine.
+//! registry, validation, aggregation and export, the rate limiter and the
+//! batch engine. `testing` and `corpus` (test doubles and the generated
+//! answer corpus) exist only for tests and benchmarks (feature `testing`).
 //!
 //! Invariant: nothing under `core` touches `web_sys`, `js_sys`, `gloo`,
 //! `leptos`, `JsValue` or a wall clock. Time comes in as arguments, I/O goes
@@ -9,6 +11,7 @@ pub mod aggregate;
 pub mod ballot;
 pub mod batch;
 pub mod control;
+#[cfg(any(test, feature = "testing"))]
 pub mod corpus;
 pub mod endpoint;
 pub mod export;
@@ -25,6 +28,7 @@ pub mod registry;
 mod registry_data;
 pub mod retry;
 pub mod rng;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod thai;
 pub mod validate;
