@@ -4,9 +4,9 @@
 //! `scripts/gen_registry.py` from the ECT's public reference files); a newer
 //! election's files can be loaded at run time with [`Registry::from_ect_json`].
 
+use super::thai::nfc_thai;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use unicode_normalization::UnicodeNormalization;
 
 use super::registry_data;
 
@@ -74,7 +74,7 @@ pub fn constituency_candidates(province_id: &str, number: u32) -> Option<u32> {
 
 /// NFC, trimmed, without "จังหวัด"/"จ." and with Bangkok's common forms mapped.
 pub fn normalize_province(name: &str) -> String {
-    let n: String = name.nfc().collect::<String>();
+    let n = nfc_thai(name);
     let mut s = n.trim().trim_end_matches('ฯ').trim();
     for prefix in ["จังหวัด", "จ.", "จ "] {
         if let Some(rest) = s.strip_prefix(prefix) {
@@ -281,7 +281,7 @@ impl Registry {
             provinces.push(Province {
                 code: code as u16,
                 id: id.to_string(),
-                name_th: name.nfc().collect(),
+                name_th: nfc_thai(name),
                 name_en: builtin
                     .iter()
                     .find(|b| b.code as u64 == code)
@@ -307,7 +307,7 @@ impl Registry {
             };
             parties.push(Party {
                 number: number as u32,
-                name_th: name.nfc().collect(),
+                name_th: nfc_thai(name),
                 abbr_th: p["abbr"].as_str().unwrap_or("").to_string(),
                 color: p["color"].as_str().unwrap_or("").to_string(),
             });
@@ -332,7 +332,7 @@ impl Registry {
                     continue;
                 };
                 if let Some(entry) = constituencies.get_mut(&(prov.to_string(), cons)) {
-                    let name = c["mp_app_name"].as_str().unwrap_or("").nfc().collect();
+                    let name = nfc_thai(c["mp_app_name"].as_str().unwrap_or(""));
                     entry.candidates.push((no, name));
                 }
             }
