@@ -32,3 +32,4 @@ pub mod rng;
 pub mod testing;
 pub mod thai;
 pub mod validate;
+pub mod wire;

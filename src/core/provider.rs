@@ -6,8 +6,8 @@
 //! sending is the job of an adapter (`web::http` in the browser).
 
 use super::endpoint::{parse_endpoint, Endpoint, EndpointError};
+use super::wire;
 use base64::Engine as _;
-use serde_json::{json, Value};
 use std::fmt;
 use std::time::Duration;
 
@@ -315,56 +315,69 @@ fn request_around_slot(
     prompt: &str,
     slot: &str,
 ) -> HttpRequest {
-    let data_b64 = slot;
     let mut headers = vec![("content-type".to_string(), "application/json".to_string())];
+    let key = settings.api_key.expose();
+    let model = settings.model.trim().to_string();
     let body = match settings.kind {
         ApiKind::OpenAiCompatible => {
-            if !settings.api_key.is_empty() {
-                headers.push((
-                    "authorization".into(),
-                    format!("Bearer {}", settings.api_key.expose()),
-                ));
+            if !key.is_empty() {
+                headers.push(("authorization".into(), format!("Bearer {key}")));
             }
-            json!({
-                "model": settings.model.trim(),
-                "temperature": 0,
-                "max_tokens": settings.max_tokens,
-                "messages": [{
-                    "role": "user",
-                    "content": [
-                        {"type": "text", "text": prompt},
-                        {"type": "image_url", "image_url": {"url": format!("data:{media_type};base64,{data_b64}")}}
-                    ]
-                }]
+            serde_json::to_string(&wire::ChatRequest {
+                model,
+                temperature: 0.0,
+                max_tokens: settings.max_tokens,
+                messages: vec![wire::ChatMessage {
+                    role: "user".into(),
+                    content: vec![
+                        wire::ChatPart::Text {
+                            text: prompt.into(),
+                        },
+                        wire::ChatPart::ImageUrl {
+                            image_url: wire::ImageUrl {
+                                url: format!("data:{media_type};base64,{slot}"),
+                            },
+                        },
+                    ],
+                }],
             })
         }
         ApiKind::Anthropic => {
-            if !settings.api_key.is_empty() {
-                headers.push(("x-api-key".into(), settings.api_key.expose().to_string()));
+            if !key.is_empty() {
+                headers.push(("x-api-key".into(), key.to_string()));
             }
             headers.push(("anthropic-version".into(), "2023-06-01".into()));
             headers.push((
                 "anthropic-dangerous-direct-browser-access".into(),
                 "true".into(),
             ));
-            json!({
-                "model": settings.model.trim(),
-                "max_tokens": settings.max_tokens,
-                "temperature": 0,
-                "messages": [{
-                    "role": "user",
-                    "content": [
-                        {"type": "image", "source": {"type": "base64", "media_type": media_type, "data": data_b64}},
-                        {"type": "text", "text": prompt}
-                    ]
-                }]
+            serde_json::to_string(&wire::MessagesRequest {
+                model,
+                max_tokens: settings.max_tokens,
+                temperature: 0.0,
+                messages: vec![wire::AnthropicMessage {
+                    role: "user".into(),
+                    content: vec![
+                        wire::AnthropicPart::Image {
+                            source: wire::ImageSource {
+                                kind: "base64".into(),
+                                media_type: media_type.into(),
+                                data: slot.into(),
+                            },
+                        },
+                        wire::AnthropicPart::Text {
+                            text: prompt.into(),
+                        },
+                    ],
+                }],
             })
         }
     };
     HttpRequest {
         url: settings.url(),
         headers,
-        body: body.to_string(),
+        // Plain structs of strings and numbers always serialize.
+        body: body.unwrap_or_default(),
         timeout: None,
     }
 }
@@ -406,93 +419,64 @@ pub enum AnswerError {
     },
 }
 
+/// Reads a body as `T`: JSON of another shape gives `T::default()` (no
+/// text, no usage), text that is not JSON at all is `NotJson`.
+fn read<T: serde::de::DeserializeOwned + Default>(body: &str) -> Result<T, AnswerError> {
+    serde_json::from_str::<T>(body).or_else(|_| {
+        serde_json::from_str::<serde::de::IgnoredAny>(body)
+            .map(|_| T::default())
+            .map_err(|_| AnswerError::NotJson(body.chars().take(120).collect()))
+    })
+}
+
 /// Reads the model's text out of a 2xx response body.
 pub fn parse_answer(kind: ApiKind, body: &str) -> Result<ModelAnswer, AnswerError> {
-    let v: Value = serde_json::from_str(body)
-        .map_err(|_| AnswerError::NotJson(body.chars().take(120).collect()))?;
-    if let Some(e) = error_in_body(kind, &v) {
-        return Err(e);
-    }
-    let text = match kind {
+    let (text, usage, is_error) = match kind {
         ApiKind::OpenAiCompatible => {
-            let content = &v["choices"][0]["message"]["content"];
-            match content {
-                Value::String(s) => Some(s.clone()),
-                Value::Array(parts) => Some(
-                    parts
-                        .iter()
-                        .filter_map(|p| p["text"].as_str())
-                        .collect::<Vec<_>>()
-                        .join(""),
-                ),
-                _ => None,
-            }
+            let r: wire::ChatResponse = read(body)?;
+            let usage = r.usage.and_then(|u| {
+                u.prompt_tokens.map(|i| Usage {
+                    input_tokens: i,
+                    output_tokens: u.completion_tokens.unwrap_or(0),
+                })
+            });
+            (r.text(), usage, r.error.is_some() && r.choices.is_empty())
         }
-        ApiKind::Anthropic => v["content"].as_array().map(|parts| {
-            parts
-                .iter()
-                .filter(|p| p["type"] == "text")
-                .filter_map(|p| p["text"].as_str())
-                .collect::<Vec<_>>()
-                .join("")
-        }),
-    };
-    let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
-        let why = error_message(&v).unwrap_or_else(|| "empty or missing content".to_string());
-        return Err(AnswerError::NoText(why));
-    };
-    let u = &v["usage"];
-    let usage = match kind {
-        ApiKind::OpenAiCompatible => u["prompt_tokens"].as_u64().map(|i| Usage {
-            input_tokens: i,
-            output_tokens: u["completion_tokens"].as_u64().unwrap_or(0),
-        }),
-        ApiKind::Anthropic => u["input_tokens"].as_u64().map(|i| Usage {
-            input_tokens: i,
-            output_tokens: u["output_tokens"].as_u64().unwrap_or(0),
-        }),
-    };
-    Ok(ModelAnswer { text, usage })
-}
-
-/// An error object where the answer should be: `{"error": {...}}` without
-/// choices (OpenAI-compatible gateways) or `{"type": "error"}` (Anthropic).
-fn error_in_body(kind: ApiKind, v: &Value) -> Option<AnswerError> {
-    let is_error = match kind {
-        ApiKind::OpenAiCompatible => !v["error"].is_null() && v["choices"].is_null(),
         ApiKind::Anthropic => {
-            v["type"] == "error" || (!v["error"].is_null() && v["content"].is_null())
+            let r: wire::MessagesResponse = read(body)?;
+            let usage = r.usage.and_then(|u| {
+                u.input_tokens.map(|i| Usage {
+                    input_tokens: i,
+                    output_tokens: u.output_tokens.unwrap_or(0),
+                })
+            });
+            let is_error =
+                r.kind.as_deref() == Some("error") || (r.error.is_some() && r.content.is_empty());
+            (r.text(), usage, is_error)
         }
     };
-    if !is_error {
-        return None;
+    if is_error {
+        let e: wire::ErrorBody = read(body)?;
+        return Err(AnswerError::InBody {
+            code: e.code(),
+            message: short(e.message()).unwrap_or_else(|| "no details given".into()),
+        });
     }
-    let code = [&v["error"]["code"], &v["error"]["status"], &v["status"]]
-        .into_iter()
-        .find_map(|c| match c {
-            Value::Number(n) => n.as_u64(),
-            Value::String(s) => s.trim().parse().ok(),
-            _ => None,
-        })
-        .and_then(|c| u16::try_from(c).ok())
-        .filter(|c| (400..=599).contains(c));
-    let message = error_message(v).unwrap_or_else(|| "no details given".to_string());
-    Some(AnswerError::InBody { code, message })
+    match text.filter(|t| !t.trim().is_empty()) {
+        Some(text) => Ok(ModelAnswer { text, usage }),
+        None => Err(AnswerError::NoText(
+            error_body_message(body).unwrap_or_else(|| "empty or missing content".to_string()),
+        )),
+    }
 }
 
-fn error_message(v: &Value) -> Option<String> {
-    v["error"]["message"]
-        .as_str()
-        .or_else(|| v["error"].as_str())
-        .or_else(|| v["message"].as_str())
-        .map(|s| s.chars().take(300).collect())
+fn short(message: Option<&str>) -> Option<String> {
+    message.map(|s| s.chars().take(300).collect())
 }
 
 /// The provider's own explanation in an error body, if it gave one.
 pub fn error_body_message(body: &str) -> Option<String> {
-    serde_json::from_str::<Value>(body)
-        .ok()
-        .and_then(|v| error_message(&v))
+    short(read::<wire::ErrorBody>(body).ok()?.message())
 }
 
 /// Why a request got no usable answer, read from the HTTP response.
@@ -550,6 +534,7 @@ pub fn interpret(kind: ApiKind, resp: &HttpResponse) -> Result<ModelAnswer, ApiE
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     fn settings(kind: ApiKind) -> ProviderSettings {
         ProviderSettings {

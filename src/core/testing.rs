@@ -233,13 +233,13 @@ pub enum Reply {
 impl Reply {
     /// A 200 with an OpenAI-style body carrying `text`.
     pub fn ok(latency: Duration, text: &str) -> Reply {
-        let body = serde_json::json!({"choices": [{"message": {"content": text}}], "usage": {"prompt_tokens": 1000, "completion_tokens": 100}});
+        let body = super::wire::ChatResponse::answer(text, 1000, 100);
         Reply::Http(
             latency,
             HttpResponse {
                 status: 200,
                 headers: vec![],
-                body: body.to_string(),
+                body: serde_json::to_string(&body).unwrap_or_default(),
             },
         )
     }
@@ -253,7 +253,12 @@ impl Reply {
                     .iter()
                     .map(|(k, v)| (k.to_string(), v.to_string()))
                     .collect(),
-                body: format!("{{\"error\":{{\"message\":\"scripted {status}\"}}}}"),
+                body: serde_json::to_string(&super::wire::ErrorBody::openai(
+                    status,
+                    "api_error",
+                    &format!("scripted {status}"),
+                ))
+                .unwrap_or_default(),
             },
         )
     }
@@ -299,10 +304,9 @@ impl ScriptedOcr {
 /// Recovers the image index [`MemoryImages`] wrote into the image bytes.
 fn image_tag(body: &str) -> Option<usize> {
     use base64::Engine as _;
-    let v: serde_json::Value = serde_json::from_str(body).ok()?;
-    let url = v["messages"][0]["content"][1]["image_url"]["url"].as_str()?;
+    let request: super::wire::AnyRequest = serde_json::from_str(body).ok()?;
     let data = base64::engine::general_purpose::STANDARD
-        .decode(url.split_once(";base64,")?.1)
+        .decode(request.image_base64()?)
         .ok()?;
     let text = String::from_utf8_lossy(&data[8..]).to_string();
     text.strip_prefix("image#")?.split(';').next()?.parse().ok()

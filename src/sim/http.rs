@@ -1,20 +1,25 @@
-//! Just enough HTTP/1.1 for the simulator: requests with Content-Length
-//! bodies, keep-alive, and CORS on every response.
+//! The simulator's HTTP: one hyper service for both listeners (plain
+//! HTTP/1.1 and h2c, and TLS with HTTP/2 or HTTP/1.1), a cap on request
+//! bodies, and CORS on every response. A scripted drop makes the service
+//! fail (hyper closes the connection, or resets the HTTP/2 stream, without
+//! an answer); a hang answers nothing until its cap.
 
+use super::{routes, Shared};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper_util::rt::{TokioExecutor, TokioIo};
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::io::{AsyncRead, AsyncWrite};
 
-const MAX_HEAD: usize = 64 * 1024;
 /// The largest request body either listener reads.
 pub const MAX_BODY: usize = 80 * 1024 * 1024;
 
+/// A request as the routes see it.
 pub struct Request {
     pub method: String,
     pub path: String,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
-    pub keep_alive: bool,
 }
 
 impl Request {
@@ -26,6 +31,7 @@ impl Request {
     }
 }
 
+/// A response before CORS is added.
 pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
@@ -40,108 +46,25 @@ impl Response {
             body,
         }
     }
-}
 
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        204 => "No Content",
-        307 => "Temporary Redirect",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        408 => "Request Timeout",
-        413 => "Payload Too Large",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        529 => "Overloaded",
-        _ => "Status",
-    }
-}
-
-/// Reads one request; `None` when the peer closed the connection cleanly.
-/// `buf` carries bytes of a pipelined next request between calls.
-pub async fn read_request(
-    stream: &mut TcpStream,
-    buf: &mut Vec<u8>,
-) -> std::io::Result<Option<Request>> {
-    let mut chunk = [0u8; 16 * 1024];
-    let (head_len, method, path, headers) = loop {
-        let mut hdrs = [httparse::EMPTY_HEADER; 64];
-        let mut req = httparse::Request::new(&mut hdrs);
-        match req.parse(buf) {
-            Ok(httparse::Status::Complete(n)) => {
-                let headers: Vec<(String, String)> = req
-                    .headers
-                    .iter()
-                    .map(|h| {
-                        (
-                            h.name.to_string(),
-                            String::from_utf8_lossy(h.value).into_owned(),
-                        )
-                    })
-                    .collect();
-                break (
-                    n,
-                    req.method.unwrap_or("").to_string(),
-                    req.path.unwrap_or("").to_string(),
-                    headers,
-                );
-            }
-            Ok(httparse::Status::Partial) => {}
-            Err(e) => return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, e)),
-        }
-        if buf.len() > MAX_HEAD {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                "header too large",
-            ));
-        }
-        let n = stream.read(&mut chunk).await?;
-        if n == 0 {
-            return Ok(None);
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    };
-    let find = |name: &str| {
-        headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.clone())
-    };
-    let len: usize = find("content-length")
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(0);
-    if len > MAX_BODY {
-        let resp = Response::new(
-            413,
+    /// A JSON response.
+    pub fn json(status: u16, body: &impl serde::Serialize) -> Self {
+        Response::new(
+            status,
             "application/json",
-            br#"{"error":{"message":"request body too large"}}"#.to_vec(),
-        );
-        write_response(stream, &resp, false).await?;
-        return Ok(None);
+            serde_json::to_vec(body).unwrap_or_default(),
+        )
     }
-    while buf.len() < head_len + len {
-        let n = stream.read(&mut chunk).await?;
-        if n == 0 {
-            return Ok(None);
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    }
-    let body = buf[head_len..head_len + len].to_vec();
-    buf.drain(..head_len + len);
-    let keep_alive = !find("connection").is_some_and(|v| v.eq_ignore_ascii_case("close"));
-    Ok(Some(Request {
-        method,
-        path,
-        headers,
-        body,
-        keep_alive,
-    }))
+}
+
+/// What the routes decide to do.
+pub enum Reply {
+    /// Answer.
+    Send(Response),
+    /// Close without answering.
+    Drop,
+    /// Answer nothing for this long, then close.
+    Hang(Duration),
 }
 
 /// CORS headers sent with every response (both listeners).
@@ -161,40 +84,68 @@ pub const CORS: [(&str, &str); 7] = [
     ("access-control-max-age", "600"),
 ];
 
-/// Writes a response with CORS headers.
-pub async fn write_response(
-    stream: &mut TcpStream,
-    resp: &Response,
-    keep_alive: bool,
-) -> std::io::Result<()> {
-    let mut head = format!("HTTP/1.1 {} {}\r\n", resp.status, reason(resp.status));
-    for (k, v) in &resp.headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    for (k, v) in CORS {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str(&format!(
-        "content-length: {}\r\nconnection: {}\r\n\r\n",
-        resp.body.len(),
-        if keep_alive { "keep-alive" } else { "close" }
-    ));
-    stream.write_all(head.as_bytes()).await?;
-    stream.write_all(&resp.body).await?;
-    stream.flush().await
+/// Serves one connection (any transport) until it closes.
+pub async fn serve<IO>(io: IO, state: Shared)
+where
+    IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
+        let state = state.clone();
+        async move { answer(req, state).await }
+    });
+    let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
+        .serve_connection(TokioIo::new(io), service)
+        .await;
 }
 
-/// Holds the connection open, answering nothing, until the peer closes it
-/// or `cap` passes.
-pub async fn wait_for_close(stream: &mut TcpStream, cap: Duration) {
-    let mut sink = [0u8; 1024];
-    let _ = tokio::time::timeout(cap, async {
-        loop {
-            match stream.read(&mut sink).await {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {}
-            }
+async fn answer(
+    req: hyper::Request<Incoming>,
+    state: Shared,
+) -> Result<hyper::Response<Full<Bytes>>, std::io::Error> {
+    let (parts, body) = req.into_parts();
+    let Ok(body) = Limited::new(body, MAX_BODY).collect().await else {
+        let too_large = serde_json::json!({"error": {"message": "request body too large"}});
+        return build(Response::json(413, &too_large));
+    };
+    let request = Request {
+        method: parts.method.to_string(),
+        path: parts
+            .uri
+            .path_and_query()
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| "/".into()),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body: body.to_bytes().to_vec(),
+    };
+    match routes::handle(&request, &state).await {
+        Reply::Send(resp) => build(resp),
+        Reply::Drop => Err(std::io::Error::other("scripted drop")),
+        Reply::Hang(cap) => {
+            tokio::time::sleep(cap).await;
+            Err(std::io::Error::other("scripted hang"))
         }
-    })
-    .await;
+    }
+}
+
+fn build(resp: Response) -> Result<hyper::Response<Full<Bytes>>, std::io::Error> {
+    let mut b = hyper::Response::builder().status(resp.status);
+    for (k, v) in resp
+        .headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .chain(CORS)
+    {
+        b = b.header(k, v);
+    }
+    b.body(Full::new(Bytes::from(resp.body)))
+        .map_err(|e| std::io::Error::other(e.to_string()))
 }

@@ -2,12 +2,9 @@
 //! providers serve: browsers multiplex many requests on one HTTP/2
 //! connection, where HTTP/1.1 would cap them at six per host. The
 //! certificate is self-signed and made at start; the benchmark's browser is
-//! told to accept it. Requests go through the same [`super::handle`].
+//! told to accept it. Requests go through the same service as plain HTTP.
 
-use super::http::{Request, CORS, MAX_BODY};
-use super::{handle, shared, Reply, Scenario, SimOptions};
-use http_body_util::{BodyExt, Full};
-use hyper::body::{Bytes, Incoming};
+use super::{http, shared, Scenario, SimOptions};
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio_rustls::rustls;
@@ -47,80 +44,9 @@ pub async fn run_tls(
         let _ = tcp.set_nodelay(true);
         let (acceptor, state) = (acceptor.clone(), state.clone());
         tokio::spawn(async move {
-            let Ok(tls) = acceptor.accept(tcp).await else {
-                return;
-            };
-            let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
-                let state = state.clone();
-                async move { serve(req, state).await }
-            });
-            let builder =
-                hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
-            let _ = builder
-                .serve_connection(hyper_util::rt::TokioIo::new(tls), service)
-                .await;
+            if let Ok(tls) = acceptor.accept(tcp).await {
+                http::serve(tls, state).await;
+            }
         });
-    }
-}
-
-async fn serve(
-    req: hyper::Request<Incoming>,
-    state: super::Shared,
-) -> Result<hyper::Response<Full<Bytes>>, std::io::Error> {
-    let (parts, body) = req.into_parts();
-    let body = match http_body_util::Limited::new(body, MAX_BODY).collect().await {
-        Ok(b) => b.to_bytes().to_vec(),
-        Err(_) => {
-            let mut b = hyper::Response::builder().status(413);
-            for (k, v) in CORS {
-                b = b.header(k, v);
-            }
-            return b
-                .body(Full::new(Bytes::from_static(
-                    br#"{"error":{"message":"request body too large"}}"#,
-                )))
-                .map_err(|e| std::io::Error::other(e.to_string()));
-        }
-    };
-    let request = Request {
-        method: parts.method.to_string(),
-        path: parts
-            .uri
-            .path_and_query()
-            .map(|p| p.to_string())
-            .unwrap_or_else(|| "/".into()),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
-        body,
-        keep_alive: true,
-    };
-    match handle(&request, &state).await {
-        Reply::Send(resp) => {
-            let mut b = hyper::Response::builder().status(resp.status);
-            for (k, v) in resp
-                .headers
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .chain(CORS)
-            {
-                b = b.header(k, v);
-            }
-            b.body(Full::new(Bytes::from(resp.body)))
-                .map_err(|e| std::io::Error::other(e.to_string()))
-        }
-        // An error resets the stream (HTTP/2) or closes the connection (HTTP/1.1).
-        Reply::Drop => Err(std::io::Error::other("scripted drop")),
-        Reply::Hang(cap) => {
-            tokio::time::sleep(cap).await;
-            Err(std::io::Error::other("scripted hang"))
-        }
     }
 }
