@@ -29,9 +29,23 @@ use super::ballot::{
     BallotRecord, Breakdown, Confidence, Count, Issue, IssueCode, Level, Severity,
 };
 use super::form::{Category, FormKind};
-use super::registry::Registry;
+use super::registry::{Constituency, Province, Registry};
 use super::thai::to_words;
 use std::collections::BTreeSet;
+
+/// Weight of digits vs words in the confidence score.
+pub const W_WORDS: f64 = 0.35;
+/// Weight of the row sum.
+pub const W_SUM: f64 = 0.25;
+/// Weight of the totals block.
+pub const W_TOTAL: f64 = 0.15;
+/// Weight of the registry (province, constituency).
+pub const W_REGISTRY: f64 = 0.15;
+/// Weight of completeness.
+pub const W_COMPLETENESS: f64 = 0.10;
+
+/// A check that applies but cannot be made yet scores this.
+const UNDECIDED: f64 = 0.5;
 
 /// Party-list rows per page of a printed party-list form (1-20, 21-40, 41-57).
 pub const PARTY_ROWS_PER_PAGE: u32 = 20;
@@ -52,14 +66,34 @@ pub fn level(score: f64) -> Level {
     }
 }
 
+/// Where a record is, as far as the registry knows.
+struct Place<'r> {
+    province: Option<Province>,
+    constituency: Option<&'r Constituency>,
+    score: f64,
+}
+
+/// What the row numbers say about the table.
+struct Table {
+    category: Option<Category>,
+    /// The highest candidate or party number, when known.
+    max_number: Option<u32>,
+    /// Whether the rows are a whole table (not one page of a party list).
+    complete: bool,
+}
+
 struct Checker<'a> {
     issues: Vec<Issue>,
-    /// What extraction already found (not repeated here).
-    reported: &'a [Issue],
+    /// Fields extraction already reported on (not repeated here).
+    reported: Vec<String>,
     registry: &'a Registry,
 }
 
-impl Checker<'_> {
+fn digits(c: &Option<Count>) -> Option<u64> {
+    c.as_ref().and_then(|c| c.digits)
+}
+
+impl<'a> Checker<'a> {
     fn error(&mut self, code: IssueCode, field: &str, message: String) {
         self.issues
             .push(Issue::new(code, Severity::Error, field, message));
@@ -69,7 +103,7 @@ impl Checker<'_> {
             .push(Issue::new(code, Severity::Warning, field, message));
     }
 
-    /// Digits vs words for one count. Returns (checkable, agrees).
+    /// Digits vs words for one count: `Some(agrees)` when it can be checked.
     fn words(&mut self, c: &Count, field: &str, words_expected: bool) -> Option<bool> {
         match (c.digits, c.words_value()) {
             (Some(d), Some(Ok(w))) if d == w => Some(true),
@@ -92,7 +126,7 @@ impl Checker<'_> {
             }
             (None, Some(Ok(_))) => {
                 // The extractor already reported why the digits are missing.
-                if !self.reported.iter().any(|i| i.field == field) {
+                if !self.reported.iter().any(|f| f == field) {
                     self.error(
                         IssueCode::Missing,
                         field,
@@ -114,56 +148,64 @@ impl Checker<'_> {
             (None, None) => None,
         }
     }
-}
 
-/// Checks `record`, appends its issues and sets its confidence.
-pub fn validate(mut record: BallotRecord, registry: &Registry) -> BallotRecord {
-    let mut ck = Checker {
-        issues: Vec::new(),
-        reported: &record.issues,
-        registry,
-    };
-
-    // Registry: province and constituency.
-    let mut registry_score = 0.0;
-    let province = record
-        .province
-        .as_deref()
-        .and_then(|p| ck.registry.province(p))
-        .cloned();
-    match (&record.province, &province) {
-        (_, Some(p)) => {
-            registry_score += 0.5;
-            record.province_code = Some(p.code);
-            record.province = Some(p.name_th.clone());
+    /// Province and constituency in the registry; the matched province's
+    /// official code and name are recorded.
+    fn place(&mut self, record: &mut BallotRecord) -> Place<'a> {
+        let registry = self.registry;
+        let province = record
+            .province
+            .as_deref()
+            .and_then(|p| registry.province(p))
+            .cloned();
+        let mut score = 0.0;
+        match (&record.province, &province) {
+            (_, Some(p)) => {
+                score += 0.5;
+                record.province_code = Some(p.code);
+                record.province = Some(p.name_th.clone());
+            }
+            (Some(name), None) => {
+                let hint = registry
+                    .suggest_province(name)
+                    .map(|p| format!("; did you mean {} ({})?", p.name_th, p.name_en))
+                    .unwrap_or_default();
+                self.error(
+                    IssueCode::UnknownProvince,
+                    "province",
+                    format!(
+                        "\"{name}\" is not one of the {} provinces{hint}",
+                        registry.provinces.len()
+                    ),
+                );
+            }
+            (None, None) if record.has_vote_table => {
+                self.warn(IssueCode::Missing, "province", "no province given".into())
+            }
+            (None, None) => {}
         }
-        (Some(name), None) => {
-            let hint = ck
-                .registry
-                .suggest_province(name)
-                .map(|p| format!("; did you mean {} ({})?", p.name_th, p.name_en))
-                .unwrap_or_default();
-            ck.error(
-                IssueCode::UnknownProvince,
-                "province",
-                format!(
-                    "\"{name}\" is not one of the {} provinces{hint}",
-                    ck.registry.provinces.len()
-                ),
-            );
+        let constituency = self.constituency(record, province.as_ref(), &mut score);
+        Place {
+            province,
+            constituency,
+            score,
         }
-        (None, None) if record.has_vote_table => {
-            ck.warn(IssueCode::Missing, "province", "no province given".into())
-        }
-        (None, None) => {}
     }
-    let constituency = match (record.constituency, &province) {
-        (Some(n), Some(p)) => {
-            if n >= 1 && n <= p.constituencies {
-                registry_score += 0.5;
-                ck.registry.constituency(&p.id, n)
-            } else {
-                ck.error(
+
+    fn constituency(
+        &mut self,
+        record: &BallotRecord,
+        province: Option<&Province>,
+        score: &mut f64,
+    ) -> Option<&'a Constituency> {
+        let registry = self.registry;
+        match (record.constituency, province) {
+            (Some(n), Some(p)) if n >= 1 && n <= p.constituencies => {
+                *score += 0.5;
+                registry.constituency(&p.id, n)
+            }
+            (Some(n), Some(p)) => {
+                self.error(
                     IssueCode::ConstituencyOutOfRange,
                     "constituency",
                     format!(
@@ -173,49 +215,53 @@ pub fn validate(mut record: BallotRecord, registry: &Registry) -> BallotRecord {
                 );
                 None
             }
+            (None, _) if record.has_vote_table => {
+                self.warn(
+                    IssueCode::Missing,
+                    "constituency",
+                    "no constituency number given".into(),
+                );
+                None
+            }
+            _ => None,
         }
-        (None, _) if record.has_vote_table => {
-            ck.warn(
-                IssueCode::Missing,
-                "constituency",
-                "no constituency number given".into(),
-            );
-            None
-        }
-        _ => None,
-    };
+    }
 
-    let mut words_checked = 0usize;
-    let mut words_agree = 0usize;
-    let (mut sum_score, mut total_score) = (1.0, 1.0);
-    if record.has_vote_table {
-        // Digits vs words.
-        for row in &record.rows {
-            let field = format!("row {}", row.number);
-            if let Some(ok) = ck.words(&row.votes, &field, true) {
-                words_checked += 1;
-                words_agree += usize::from(ok);
+    /// Digits vs words for every row and total: the share that agree.
+    fn all_words(&mut self, record: &BallotRecord) -> f64 {
+        let t = &record.totals;
+        let rows = record
+            .rows
+            .iter()
+            .map(|r| (&r.votes, format!("row {}", r.number), true));
+        let totals = [
+            (&t.valid, "valid", true),
+            (&t.invalid, "invalid", true),
+            (&t.no_vote, "no-vote", true),
+            (&t.total, "total", false),
+        ]
+        .into_iter()
+        .filter_map(|(c, f, e)| c.as_ref().map(|c| (c, f.to_string(), e)));
+        let (mut checked, mut agree) = (0usize, 0usize);
+        for (count, field, expected) in rows.chain(totals).collect::<Vec<_>>() {
+            if let Some(ok) = self.words(count, &field, expected) {
+                checked += 1;
+                agree += usize::from(ok);
             }
         }
-        for (c, field, expected) in [
-            (&record.totals.valid, "valid", true),
-            (&record.totals.invalid, "invalid", true),
-            (&record.totals.no_vote, "no-vote", true),
-            (&record.totals.total, "total", false),
-        ] {
-            if let Some(c) = c {
-                if let Some(ok) = ck.words(c, field, expected) {
-                    words_checked += 1;
-                    words_agree += usize::from(ok);
-                }
-            }
+        if checked == 0 {
+            0.0
+        } else {
+            agree as f64 / checked as f64
         }
+    }
 
-        // Row numbers: duplicates, range, missing rows, page range.
+    /// Row numbers: duplicates, range, page range, missing rows.
+    fn rows(&mut self, record: &BallotRecord, place: &Place<'_>) -> Table {
         let mut seen = BTreeSet::new();
         for row in &record.rows {
             if !seen.insert(row.number) {
-                ck.error(
+                self.error(
                     IssueCode::DuplicateRow,
                     &format!("row {}", row.number),
                     format!("row {} appears twice", row.number),
@@ -224,206 +270,236 @@ pub fn validate(mut record: BallotRecord, registry: &Registry) -> BallotRecord {
         }
         let category = record.category();
         let max_number = match category {
-            Some(Category::PartyList) => Some(ck.registry.max_party_number()),
-            Some(Category::Constituency) => constituency
+            Some(Category::PartyList) => Some(self.registry.max_party_number()),
+            Some(Category::Constituency) => place
+                .constituency
                 .map(|c| c.candidates.len() as u32)
                 .filter(|n| *n > 0),
             None => None,
         };
         if let Some(max) = max_number {
-            let what = if category == Some(Category::PartyList) {
-                "parties"
-            } else {
-                "candidates"
-            };
-            for n in &seen {
-                if *n == 0 || *n > max {
-                    ck.error(
-                        IssueCode::NumberOutOfRange,
-                        &format!("row {n}"),
-                        format!("row {n}: there are {max} {what}, numbered 1 to {max}"),
-                    );
-                }
-            }
+            self.numbers_in_range(&seen, max, category);
         }
-        let page_range = match (category, record.page) {
-            (Some(Category::PartyList), Some(p)) if p.of.is_none_or(|of| of > 1) => {
-                let lo = p
-                    .number
-                    .saturating_sub(1)
-                    .saturating_mul(PARTY_ROWS_PER_PAGE)
-                    .saturating_add(1);
-                let hi = p
-                    .number
-                    .saturating_mul(PARTY_ROWS_PER_PAGE)
-                    .min(max_number.unwrap_or(u32::MAX));
-                Some((lo, hi))
-            }
-            _ => None,
-        };
-        if let (Some((lo, hi)), Some(p)) = (page_range, record.page) {
-            let outside: Vec<String> = seen
-                .iter()
-                .filter(|n| **n < lo || **n > hi)
-                .map(|n| n.to_string())
-                .collect();
-            if !outside.is_empty() && lo <= hi {
-                ck.error(
-                    IssueCode::PageRangeMismatch,
-                    "page",
-                    format!(
-                        "page {} should hold rows {lo} to {hi}, but has row(s) {}",
-                        p.number,
-                        outside.join(", ")
-                    ),
-                );
-            }
-        }
-        // A party-list record is a whole form (not one page) when no page
-        // says otherwise and its rows span more than one printed page.
-        let spans_pages = match (seen.first(), seen.last()) {
-            (Some(a), Some(b)) => {
-                (a.max(&1) - 1) / PARTY_ROWS_PER_PAGE != (b.max(&1) - 1) / PARTY_ROWS_PER_PAGE
-            }
-            _ => false,
-        };
+        self.page_range(record, &seen, category, max_number);
         let whole_party_form = category == Some(Category::PartyList)
             && record.page.is_none_or(|p| p.of == Some(1))
-            && spans_pages;
-        let complete_table = match category {
+            && spans_pages(&seen);
+        let complete = match category {
             Some(Category::PartyList) => {
                 whole_party_form || max_number.is_some_and(|m| (1..=m).all(|n| seen.contains(&n)))
             }
             _ => true,
         };
         if category == Some(Category::Constituency) || whole_party_form {
-            if let Some(max) = max_number {
-                let missing: Vec<String> = (1..=max)
-                    .filter(|n| !seen.contains(n))
-                    .map(|n| n.to_string())
-                    .collect();
-                if !missing.is_empty() && !record.rows.is_empty() {
-                    ck.error(
-                        IssueCode::MissingRows,
-                        "rows",
-                        format!("no row for number(s) {} of {max}", missing.join(", ")),
-                    );
-                }
+            self.missing_rows(record, &seen, max_number);
+        }
+        Table {
+            category,
+            max_number,
+            complete,
+        }
+    }
+
+    fn numbers_in_range(&mut self, seen: &BTreeSet<u32>, max: u32, category: Option<Category>) {
+        let what = if category == Some(Category::PartyList) {
+            "parties"
+        } else {
+            "candidates"
+        };
+        for n in seen {
+            if *n == 0 || *n > max {
+                self.error(
+                    IssueCode::NumberOutOfRange,
+                    &format!("row {n}"),
+                    format!("row {n}: there are {max} {what}, numbered 1 to {max}"),
+                );
             }
         }
+    }
 
-        // Sum of rows = valid.
-        let valid = record.totals.valid.as_ref().and_then(|c| c.digits);
+    fn page_range(
+        &mut self,
+        record: &BallotRecord,
+        seen: &BTreeSet<u32>,
+        category: Option<Category>,
+        max_number: Option<u32>,
+    ) {
+        let Some(p) = record.page else { return };
+        if category != Some(Category::PartyList) || p.of.is_some_and(|of| of <= 1) {
+            return;
+        }
+        let lo = p
+            .number
+            .saturating_sub(1)
+            .saturating_mul(PARTY_ROWS_PER_PAGE)
+            .saturating_add(1);
+        let hi = p
+            .number
+            .saturating_mul(PARTY_ROWS_PER_PAGE)
+            .min(max_number.unwrap_or(u32::MAX));
+        let outside: Vec<String> = seen
+            .iter()
+            .filter(|n| **n < lo || **n > hi)
+            .map(|n| n.to_string())
+            .collect();
+        if !outside.is_empty() && lo <= hi {
+            self.error(
+                IssueCode::PageRangeMismatch,
+                "page",
+                format!(
+                    "page {} should hold rows {lo} to {hi}, but has row(s) {}",
+                    p.number,
+                    outside.join(", ")
+                ),
+            );
+        }
+    }
+
+    fn missing_rows(
+        &mut self,
+        record: &BallotRecord,
+        seen: &BTreeSet<u32>,
+        max_number: Option<u32>,
+    ) {
+        let Some(max) = max_number else { return };
+        let missing: Vec<String> = (1..=max)
+            .filter(|n| !seen.contains(n))
+            .map(|n| n.to_string())
+            .collect();
+        if !missing.is_empty() && !record.rows.is_empty() {
+            self.error(
+                IssueCode::MissingRows,
+                "rows",
+                format!("no row for number(s) {} of {max}", missing.join(", ")),
+            );
+        }
+    }
+
+    /// Sum of the rows against the valid ballots: its score.
+    fn sum(&mut self, record: &BallotRecord, table: &Table) -> f64 {
+        let valid = digits(&record.totals.valid);
         let row_digits: Option<Vec<u64>> = record.rows.iter().map(|r| r.votes.digits).collect();
-        match (valid, row_digits, complete_table) {
+        match (valid, row_digits, table.complete) {
             (Some(_), Some(_), false) => {
-                sum_score = 0.5;
-                ck.issues.push(Issue::new(
+                self.issues.push(Issue::new(
                     IssueCode::PartialPage,
                     Severity::Info,
                     "rows",
                     "one page of a party-list form: the sum is checked once its pages are merged",
                 ));
+                UNDECIDED
             }
             (Some(v), Some(ds), true) if !ds.is_empty() => {
                 // Wide enough that no count can wrap into a matching sum.
                 let sum: u128 = ds.iter().map(|d| u128::from(*d)).sum();
                 if sum == u128::from(v) {
-                    sum_score = 1.0;
-                } else {
-                    sum_score = 0.0;
-                    ck.error(
-                        IssueCode::SumMismatch,
-                        "valid",
-                        format!(
-                            "rows add up to {sum} but valid ballots are {v} (off by {})",
-                            sum.abs_diff(u128::from(v))
-                        ),
-                    );
+                    return 1.0;
                 }
+                self.error(
+                    IssueCode::SumMismatch,
+                    "valid",
+                    format!(
+                        "rows add up to {sum} but valid ballots are {v} (off by {})",
+                        sum.abs_diff(u128::from(v))
+                    ),
+                );
+                0.0
             }
             (None, _, _) if !record.rows.is_empty() => {
-                sum_score = 0.5;
-                if category != Some(Category::PartyList) || complete_table {
-                    ck.warn(
+                if table.category != Some(Category::PartyList) || table.complete {
+                    self.warn(
                         IssueCode::Missing,
                         "valid",
                         "no valid-ballot count to check the rows against".into(),
                     );
                 }
+                UNDECIDED
             }
-            _ => sum_score = 0.5,
+            _ => UNDECIDED,
         }
+    }
 
-        // valid + invalid + no-vote = total.
+    /// valid + invalid + no-vote = total, and no more used than received:
+    /// the score of the first.
+    fn totals(&mut self, record: &BallotRecord) -> f64 {
+        let score = self.totals_add_up(record);
         let t = &record.totals;
-        let d = |c: &Option<Count>| c.as_ref().and_then(|c| c.digits);
-        match (d(&t.valid), d(&t.invalid), d(&t.no_vote), d(&t.total)) {
-            (Some(v), Some(i), Some(n), Some(total)) => {
-                let used = u128::from(v) + u128::from(i) + u128::from(n);
-                if used == u128::from(total) {
-                    total_score = 1.0;
-                } else {
-                    total_score = 0.0;
-                    ck.error(
-                        IssueCode::TotalMismatch,
-                        "total",
-                        format!(
-                            "valid {v} + invalid {i} + no-vote {n} = {used} but the total is {total}"
-                        ),
-                    );
-                }
-            }
-            (.., Some(_)) => {
-                total_score = 0.5;
-                ck.warn(
-                    IssueCode::Missing,
-                    "total",
-                    "a total is given but not all of valid, invalid and no-vote".into(),
-                );
-            }
-            _ => total_score = 0.5,
-        }
-        if let (Some(total), Some(received)) = (d(&t.total), record.ballots_received) {
+        if let (Some(total), Some(received)) = (digits(&t.total), record.ballots_received) {
             if total > received {
-                ck.error(
+                self.error(
                     IssueCode::ExceedsReceived,
                     "total",
                     format!("{total} ballots used but only {received} received"),
                 );
             }
         }
+        score
+    }
 
-        // Absurd values.
-        let unit_cap = match record.form.map(|f| f.kind) {
-            Some(FormKind::PollingUnit) => Some(MAX_UNIT_BALLOTS),
-            _ => None,
-        };
-        let voters_cap = constituency.map(|c| c.registered_voters).filter(|v| *v > 0);
-        let mut values: Vec<(String, u64)> = record
+    fn totals_add_up(&mut self, record: &BallotRecord) -> f64 {
+        let t = &record.totals;
+        match (
+            digits(&t.valid),
+            digits(&t.invalid),
+            digits(&t.no_vote),
+            digits(&t.total),
+        ) {
+            (Some(v), Some(i), Some(n), Some(total)) => {
+                let used = u128::from(v) + u128::from(i) + u128::from(n);
+                if used == u128::from(total) {
+                    return 1.0;
+                }
+                self.error(
+                    IssueCode::TotalMismatch,
+                    "total",
+                    format!(
+                        "valid {v} + invalid {i} + no-vote {n} = {used} but the total is {total}"
+                    ),
+                );
+                0.0
+            }
+            (.., Some(_)) => {
+                self.warn(
+                    IssueCode::Missing,
+                    "total",
+                    "a total is given but not all of valid, invalid and no-vote".into(),
+                );
+                UNDECIDED
+            }
+            _ => UNDECIDED,
+        }
+    }
+
+    /// Values no polling unit or constituency can have.
+    fn implausible(&mut self, record: &BallotRecord, place: &Place<'_>) {
+        let unit_cap = (record.form.map(|f| f.kind) == Some(FormKind::PollingUnit))
+            .then_some(MAX_UNIT_BALLOTS);
+        let voters_cap = place
+            .constituency
+            .map(|c| c.registered_voters)
+            .filter(|v| *v > 0);
+        let t = &record.totals;
+        let rows = record
             .rows
             .iter()
-            .filter_map(|r| r.votes.digits.map(|d| (format!("row {}", r.number), d)))
-            .collect();
-        for (c, f) in [
+            .filter_map(|r| r.votes.digits.map(|d| (format!("row {}", r.number), d)));
+        let totals = [
             (&t.valid, "valid"),
             (&t.invalid, "invalid"),
             (&t.no_vote, "no-vote"),
             (&t.total, "total"),
-        ] {
-            if let Some(v) = d(c) {
-                values.push((f.to_string(), v));
-            }
-        }
-        for (field, v) in values {
+        ]
+        .into_iter()
+        .filter_map(|(c, f)| digits(c).map(|v| (f.to_string(), v)));
+        for (field, v) in rows.chain(totals).collect::<Vec<_>>() {
             if let Some(cap) = unit_cap.filter(|cap| v > *cap) {
-                ck.error(
+                self.error(
                     IssueCode::AbsurdValue,
                     &field,
                     format!("{field}: {v} is more than one polling unit can have (at most {cap})"),
                 );
             } else if let Some(cap) = voters_cap.filter(|cap| v > *cap) {
-                ck.error(
+                self.error(
                     IssueCode::AbsurdValue,
                     &field,
                     format!("{field}: {v} is more than the constituency's {cap} registered voters"),
@@ -431,66 +507,97 @@ pub fn validate(mut record: BallotRecord, registry: &Registry) -> BallotRecord {
             }
         }
     }
+}
 
-    // Completeness.
-    let completeness = if record.has_vote_table {
-        let t = &record.totals;
-        let present = [
-            record.form.is_some(),
-            record.province.is_some(),
-            record.constituency.is_some(),
-            !record.rows.is_empty(),
-            t.valid.is_some(),
-            t.invalid.is_some(),
-            t.no_vote.is_some(),
-            t.total.is_some(),
-        ];
-        present.iter().filter(|p| **p).count() as f64 / present.len() as f64
-    } else if record.form.is_some() {
-        1.0
-    } else {
-        0.5
-    };
-    let words_score = if !record.has_vote_table {
-        1.0
-    } else if words_checked == 0 {
-        0.0
-    } else {
-        words_agree as f64 / words_checked as f64
-    };
+/// Whether the rows span more than one printed party-list page.
+fn spans_pages(seen: &BTreeSet<u32>) -> bool {
+    match (seen.first(), seen.last()) {
+        (Some(a), Some(b)) => {
+            (a.max(&1) - 1) / PARTY_ROWS_PER_PAGE != (b.max(&1) - 1) / PARTY_ROWS_PER_PAGE
+        }
+        _ => false,
+    }
+}
+
+/// Share of the expected fields present.
+fn completeness(record: &BallotRecord) -> f64 {
     if !record.has_vote_table {
-        // Nothing to count on this page: the registry part is not needed either.
-        registry_score = if record.province.is_none() || province.is_some() {
+        return if record.form.is_some() {
             1.0
         } else {
-            registry_score
+            UNDECIDED
         };
     }
-    // Three decimals: enough for people, and exact through JSON.
-    let r3 = |x: f64| (x * 1000.0).round() / 1000.0;
-    let breakdown = Breakdown {
-        words: r3(words_score),
-        sum: r3(sum_score),
-        total: r3(total_score),
-        registry: r3(registry_score),
-        completeness: r3(completeness),
-    };
-    let score = 0.35 * breakdown.words
-        + 0.25 * breakdown.sum
-        + 0.15 * breakdown.total
-        + 0.15 * breakdown.registry
-        + 0.10 * breakdown.completeness;
-    let score = r3(score);
+    let t = &record.totals;
+    let present = [
+        record.form.is_some(),
+        record.province.is_some(),
+        record.constituency.is_some(),
+        !record.rows.is_empty(),
+        t.valid.is_some(),
+        t.invalid.is_some(),
+        t.no_vote.is_some(),
+        t.total.is_some(),
+    ];
+    present.iter().filter(|p| **p).count() as f64 / present.len() as f64
+}
 
-    let found = std::mem::take(&mut ck.issues);
-    record.issues.extend(found);
+/// Three decimals: enough for people, and exact through JSON.
+fn r3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// The confidence of a record from its parts (weights as in the module
+/// docs); any `Error` issue sends it to review, as does a level below MEDIUM.
+pub fn confidence(parts: Breakdown, has_errors: bool) -> Confidence {
+    let breakdown = Breakdown {
+        words: r3(parts.words),
+        sum: r3(parts.sum),
+        total: r3(parts.total),
+        registry: r3(parts.registry),
+        completeness: r3(parts.completeness),
+    };
+    let score = r3(W_WORDS * breakdown.words
+        + W_SUM * breakdown.sum
+        + W_TOTAL * breakdown.total
+        + W_REGISTRY * breakdown.registry
+        + W_COMPLETENESS * breakdown.completeness);
     let level = level(score);
-    record.confidence = Confidence {
+    Confidence {
         score,
         level,
         breakdown,
-        needs_review: record.has_errors() || level < Level::Medium,
+        needs_review: has_errors || level < Level::Medium,
+    }
+}
+
+/// Checks `record`, appends its issues and sets its confidence.
+pub fn validate(mut record: BallotRecord, registry: &Registry) -> BallotRecord {
+    let mut ck = Checker {
+        issues: Vec::new(),
+        reported: record.issues.iter().map(|i| i.field.clone()).collect(),
+        registry,
     };
+    let place = ck.place(&mut record);
+    let mut parts = Breakdown {
+        words: 1.0,
+        sum: 1.0,
+        total: 1.0,
+        registry: place.score,
+        completeness: completeness(&record),
+    };
+    if record.has_vote_table {
+        parts.words = ck.all_words(&record);
+        let table = ck.rows(&record, &place);
+        parts.sum = ck.sum(&record, &table);
+        parts.total = ck.totals(&record);
+        ck.implausible(&record, &place);
+    } else if record.province.is_none() || place.province.is_some() {
+        // Nothing to count on this page: the registry part is not needed either.
+        parts.registry = 1.0;
+    }
+    record.issues.extend(ck.issues);
+    record.confidence = confidence(parts, record.has_errors());
     record
 }
 
