@@ -153,6 +153,8 @@ pub enum IssueCode {
     Duplicate,
     /// Two copies of one unit disagree.
     Conflict,
+    /// The page of a party-list form, inferred from its party numbers.
+    PageInferred,
 }
 
 /// A problem found in a record, with a specific message.

@@ -26,7 +26,7 @@
 //! whatever its score, and so does a level below MEDIUM.
 
 use super::ballot::{
-    BallotRecord, Breakdown, Confidence, Count, Issue, IssueCode, Level, Severity,
+    BallotRecord, Breakdown, Confidence, Count, Issue, IssueCode, Level, Page, Severity,
 };
 use super::form::{Category, FormKind};
 use super::registry::{Constituency, Province, Registry};
@@ -76,8 +76,6 @@ struct Place<'r> {
 /// What the row numbers say about the table.
 struct Table {
     category: Option<Category>,
-    /// The highest candidate or party number, when known.
-    max_number: Option<u32>,
     /// Whether the rows are a whole table (not one page of a party list).
     complete: bool,
 }
@@ -293,11 +291,7 @@ impl<'a> Checker<'a> {
         if category == Some(Category::Constituency) || whole_party_form {
             self.missing_rows(record, &seen, max_number);
         }
-        Table {
-            category,
-            max_number,
-            complete,
-        }
+        Table { category, complete }
     }
 
     fn numbers_in_range(&mut self, seen: &BTreeSet<u32>, max: u32, category: Option<Category>) {
@@ -405,23 +399,14 @@ impl<'a> Checker<'a> {
                 );
                 0.0
             }
-            (None, _, _) if !record.rows.is_empty() => {
-                if table.category != Some(Category::PartyList) || table.complete {
-                    self.warn(
-                        IssueCode::Missing,
-                        "valid",
-                        "no valid-ballot count to check the rows against".into(),
-                    );
-                }
-                UNDECIDED
-            }
             _ => UNDECIDED,
         }
     }
 
     /// valid + invalid + no-vote = total, and no more used than received:
     /// the score of the first.
-    fn totals(&mut self, record: &BallotRecord) -> f64 {
+    fn totals(&mut self, record: &BallotRecord, table: &Table) -> f64 {
+        self.missing_totals(record, table);
         let score = self.totals_add_up(record);
         let t = &record.totals;
         if let (Some(total), Some(received)) = (digits(&t.total), record.ballots_received) {
@@ -434,6 +419,54 @@ impl<'a> Checker<'a> {
             }
         }
         score
+    }
+
+    /// Every form carries the four totals (a party-list form on one of its
+    /// pages): on a whole form, each one not read is an error that says
+    /// which check it stops, so no check is skipped in silence.
+    fn missing_totals(&mut self, record: &BallotRecord, table: &Table) {
+        if !table.complete || record.rows.is_empty() && record.totals.is_empty() {
+            return;
+        }
+        let t = &record.totals;
+        let stops = [
+            (&t.valid, "valid", "valid-ballot count not read: the rows cannot be checked against it"),
+            (&t.invalid, "invalid", "invalid-ballot count not read: valid + invalid + no-vote = total cannot be checked"),
+            (&t.no_vote, "no-vote", "no-vote count not read: the total cannot be checked"),
+            (&t.total, "total", "total not read: valid + invalid + no-vote = total cannot be checked"),
+        ];
+        for (count, field, why) in stops {
+            match (count, table.category) {
+                (Some(_), _) => {}
+                (None, Some(_)) => self.error(IssueCode::Missing, field, why.into()),
+                (None, None) => self.warn(IssueCode::Missing, field, why.into()),
+            }
+        }
+    }
+
+    /// The page of a party-list reading that names none, from its party
+    /// numbers when they all sit on one printed page (1-20, 21-40, 41-57).
+    /// Rows over several pages stay unplaced (the row checks flag them).
+    fn infer_page(&mut self, record: &mut BallotRecord) {
+        if record.category() != Some(Category::PartyList) || record.page.is_some() {
+            return;
+        }
+        let numbers: BTreeSet<u32> = record.rows.iter().map(|r| r.number).collect();
+        let (Some(&first), Some(&last)) = (numbers.first(), numbers.last()) else {
+            return;
+        };
+        let max = self.registry.max_party_number();
+        if spans_pages(&numbers) || (1..=max).all(|n| numbers.contains(&n)) {
+            return;
+        }
+        let number = (first.max(1) - 1) / PARTY_ROWS_PER_PAGE + 1;
+        record.page = Some(Page { number, of: None });
+        self.issues.push(Issue::new(
+            IssueCode::PageInferred,
+            Severity::Info,
+            "page",
+            format!("page {number} of the party list, from its party numbers ({first} to {last})"),
+        ));
     }
 
     fn totals_add_up(&mut self, record: &BallotRecord) -> f64 {
@@ -457,14 +490,6 @@ impl<'a> Checker<'a> {
                     ),
                 );
                 0.0
-            }
-            (.., Some(_)) => {
-                self.warn(
-                    IssueCode::Missing,
-                    "total",
-                    "a total is given but not all of valid, invalid and no-vote".into(),
-                );
-                UNDECIDED
             }
             _ => UNDECIDED,
         }
@@ -587,10 +612,11 @@ pub fn validate(mut record: BallotRecord, registry: &Registry) -> BallotRecord {
         completeness: completeness(&record),
     };
     if record.has_vote_table {
+        ck.infer_page(&mut record);
         parts.words = ck.all_words(&record);
         let table = ck.rows(&record, &place);
         parts.sum = ck.sum(&record, &table);
-        parts.total = ck.totals(&record);
+        parts.total = ck.totals(&record, &table);
         ck.implausible(&record, &place);
     } else if record.province.is_none() || place.province.is_some() {
         // Nothing to count on this page: the registry part is not needed either.
@@ -776,6 +802,107 @@ mod tests {
         // 0.25 + 0.15 + 0.15 + 0.10 = 0.65: LOW, as in the Python tool (0.6).
         assert_eq!(r.confidence.score, 0.65);
         assert_eq!(r.confidence.level, Level::Low);
+        assert!(r.confidence.needs_review);
+    }
+
+    /// The real แพร่ form in the Python tool's field names.
+    fn python_shape(totals: &str) -> String {
+        format!(
+            r#"{{"form_type":"ส.ส. 5/17","form_category":"constituency","province":"แพร่","constituency_number":1,
+            "vote_counts":{{"1":108,"2":54,"3":15,"4":424,"5":8,"6":5}},
+            "vote_details":{{"1":{{"numeric":108,"thai_text":"หนึ่งร้อยแปด"}},"2":{{"numeric":54,"thai_text":"ห้าสิบสี่"}},
+              "3":{{"numeric":15,"thai_text":"สิบห้า"}},"4":{{"numeric":424,"thai_text":"สี่ร้อยยี่สิบสี่"}},
+              "5":{{"numeric":8,"thai_text":"แปด"}},"6":{{"numeric":5,"thai_text":"ห้า"}}}},{totals}}}"#
+        )
+    }
+
+    #[test]
+    fn python_tool_blank_votes_are_the_no_vote_count() {
+        let ok = check(&python_shape(
+            r#""valid_votes":614,"invalid_votes":7,"blank_votes":36,"total_votes":657"#,
+        ));
+        assert!(!ok.confidence.needs_review, "{:?}", ok.issues);
+        let misread = check(&python_shape(
+            r#""valid_votes":614,"invalid_votes":7,"blank_votes":36,"total_votes":667"#,
+        ));
+        assert!(
+            codes(&misread).contains(&IssueCode::TotalMismatch),
+            "{:?}",
+            misread.issues
+        );
+        assert!(misread.confidence.needs_review);
+    }
+
+    #[test]
+    fn a_whole_form_missing_a_total_goes_to_review_saying_which_check_stops() {
+        let r = check(&python_shape(
+            r#""valid_votes":614,"invalid_votes":7,"total_votes":657"#,
+        ));
+        assert!(r.confidence.needs_review);
+        let i = r
+            .issues
+            .iter()
+            .find(|i| i.field == "no-vote")
+            .expect("no-vote issue");
+        assert_eq!((i.code, i.severity), (IssueCode::Missing, Severity::Error));
+        assert_eq!(
+            i.message,
+            "no-vote count not read: the total cannot be checked"
+        );
+        for (totals, field) in [
+            (
+                r#""invalid_votes":7,"blank_votes":36,"total_votes":657"#,
+                "valid",
+            ),
+            (
+                r#""valid_votes":614,"blank_votes":36,"total_votes":657"#,
+                "invalid",
+            ),
+            (
+                r#""valid_votes":614,"invalid_votes":7,"blank_votes":36"#,
+                "total",
+            ),
+        ] {
+            let r = check(&python_shape(totals));
+            assert!(
+                r.issues
+                    .iter()
+                    .any(|i| i.field == field && i.severity == Severity::Error),
+                "{field}: {:?}",
+                r.issues
+            );
+        }
+    }
+
+    #[test]
+    fn party_list_pages_are_placed_by_their_party_numbers() {
+        let rows = |range: std::ops::RangeInclusive<u32>| {
+            range
+                .map(|n| format!("\"{n}\":{{\"numeric\":1,\"thai_text\":\"หนึ่ง\"}}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let page = |range| {
+            check(&format!(
+                r#"{{"form_type":"ส.ส. 5/18 (บช)","province":"น่าน","constituency_number":1,"polling_unit":3,"party_votes":{{{}}}}}"#,
+                rows(range)
+            ))
+        };
+        let r = page(21..=40);
+        assert_eq!(
+            r.page,
+            Some(Page {
+                number: 2,
+                of: None
+            })
+        );
+        assert!(codes(&r).contains(&IssueCode::PageInferred));
+        assert!(!r.confidence.needs_review, "{:?}", r.issues);
+        assert_eq!(page(41..=57).page.map(|p| p.number), Some(3));
+        // Rows across two printed pages, and not the whole list: not placed, reviewed.
+        let r = page(15..=25);
+        assert_eq!(r.page, None);
+        assert!(codes(&r).contains(&IssueCode::MissingRows));
         assert!(r.confidence.needs_review);
     }
 
