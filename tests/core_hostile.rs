@@ -98,8 +98,9 @@ proptest! {
                 let record = validate(record, &registry);
                 let records = vec![record.clone(), record];
                 let agg = aggregate(&records, &registry);
-                let _ = export::records_csv(&records);
-                let _ = export::summary_csv(&agg, &registry);
+                let _ = export::records_csv(&records, &agg);
+                let _ = export::summary_csv(&agg, &registry, &records);
+                proptest::prop_assert!(agg.silently_dropped(records.len()).is_empty());
             }
         }
     }

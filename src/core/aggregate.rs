@@ -11,8 +11,13 @@
 //!    signatures) are merged into one form, which is checked again as a whole
 //!    (now the sum of rows can be compared with the valid count).
 //! 4. Units are summed per (province, constituency, category). Records that
-//!    need review are counted and their share reported; records that cannot
-//!    be placed (no province, constituency or form) are listed, not summed.
+//!    need review are counted and their share reported.
+//!
+//! No record is dropped in silence: each one either counts in a
+//! constituency (alone, or as a page of its unit's form) or is listed in
+//! [`Aggregate::not_placed`] with the reason (no form type, no or unknown
+//! province, no constituency, a duplicate counted once, a signature page
+//! whose vote pages are not in the batch).
 
 use super::ballot::{BallotRecord, Count, Issue, IssueCode, Severity, Totals, VoteRow};
 use super::form::{Category, FormKind};
@@ -33,24 +38,92 @@ pub struct UnitKey {
     pub kind: FormKind,
     /// Polling unit number (5/18).
     pub polling_unit: Option<u32>,
-    /// District, as read.
+    /// District (normalized), only for forms without a unit number (5/16,
+    /// 5/17), where it tells their counts apart.
     pub district: Option<String>,
-    /// Subdistrict, as read.
-    pub subdistrict: Option<String>,
+}
+
+/// Why a record counts in no constituency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unplaced {
+    /// The form type was not read.
+    NoForm,
+    /// No province was read.
+    NoProvince,
+    /// The province read is not in the registry.
+    UnknownProvince(String),
+    /// No constituency number was read.
+    NoConstituency,
+    /// The same unit and page again: counted once, as record `kept`.
+    Duplicate {
+        /// The record counted instead.
+        kept: usize,
+    },
+    /// A page without votes (signatures) whose unit has no vote page here.
+    SignaturesOnly,
+}
+
+impl Unplaced {
+    /// Why, in English (exports and logs).
+    pub fn describe(&self, records: &[BallotRecord]) -> String {
+        match self {
+            Unplaced::NoForm => "not placed: the form type was not read".into(),
+            Unplaced::NoProvince => "not placed: no province was read".into(),
+            Unplaced::UnknownProvince(p) => format!("not placed: \"{p}\" is not a province"),
+            Unplaced::NoConstituency => "not placed: no constituency number was read".into(),
+            Unplaced::Duplicate { kept } => format!(
+                "counted once, as {}",
+                records
+                    .get(*kept)
+                    .map(|r| r.source.file_name.as_str())
+                    .unwrap_or("another record")
+            ),
+            Unplaced::SignaturesOnly => {
+                "not counted: a page without votes, and its unit's vote pages are not in this batch"
+                    .into()
+            }
+        }
+    }
+}
+
+/// A record that counts in no constituency, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotPlaced {
+    /// Index of the record in the input.
+    pub record: usize,
+    /// Why.
+    pub reason: Unplaced,
+}
+
+/// "เมืองแพร่", "อ.เมืองแพร่", "อำเภอเมืองแพร่" are one district.
+fn district_key(d: &str) -> String {
+    let d = crate::core::thai::nfc_thai(d.trim());
+    let d = ["อำเภอ", "อ.", "เขต"]
+        .iter()
+        .fold(d.as_str(), |d, p| d.strip_prefix(p).unwrap_or(d).trim());
+    d.to_string()
 }
 
 impl UnitKey {
-    /// The key of a record, when it can be placed.
-    pub fn of(r: &BallotRecord) -> Option<UnitKey> {
-        let form = r.form?;
-        Some(UnitKey {
-            province_code: r.province_code?,
-            constituency: r.constituency?,
+    /// The key of a record, or why it has none.
+    pub fn of(r: &BallotRecord) -> Result<UnitKey, Unplaced> {
+        let form = r.form.ok_or(Unplaced::NoForm)?;
+        let province_code = match (&r.province, r.province_code) {
+            (_, Some(code)) => code,
+            (None, None) => return Err(Unplaced::NoProvince),
+            (Some(p), None) => return Err(Unplaced::UnknownProvince(p.clone())),
+        };
+        Ok(UnitKey {
+            province_code,
+            constituency: r.constituency.ok_or(Unplaced::NoConstituency)?,
             category: form.category,
             kind: form.kind,
             polling_unit: r.polling_unit,
-            district: r.district.clone(),
-            subdistrict: r.subdistrict.clone(),
+            district: r
+                .polling_unit
+                .is_none()
+                .then(|| r.district.as_deref().map(district_key))
+                .flatten(),
         })
     }
 }
@@ -126,8 +199,8 @@ pub struct Aggregate {
     pub constituencies: Vec<ConstituencyTally>,
     /// The unit forms summed.
     pub units: Vec<UnitForm>,
-    /// Records that could not be placed (no province, constituency or form).
-    pub unplaced: Vec<usize>,
+    /// Records that count in no constituency, with why.
+    pub not_placed: Vec<NotPlaced>,
     /// Duplicates dropped (their index) and conflicts found.
     pub issues: Vec<AggregateIssue>,
     /// Share of all input records that need review.
@@ -178,8 +251,8 @@ fn merge(
         province: first.province.clone(),
         province_code: first.province_code,
         constituency: Some(key.constituency),
-        district: key.district.clone(),
-        subdistrict: key.subdistrict.clone(),
+        district: first.district.clone(),
+        subdistrict: first.subdistrict.clone(),
         polling_unit: key.polling_unit,
         page: None,
         has_vote_table: pages.iter().any(|(_, p)| p.has_vote_table),
@@ -255,18 +328,40 @@ fn merge(
     checked
 }
 
-/// Aggregates checked records (see the module docs for the steps).
-pub fn aggregate(records: &[BallotRecord], registry: &Registry) -> Aggregate {
-    let mut out = Aggregate::default();
-    // 1. Key, 2. drop duplicates of (unit, page).
-    let mut by_unit: BTreeMap<UnitKey, BTreeMap<Option<u32>, usize>> = BTreeMap::new();
+impl Aggregate {
+    /// Records that neither count in a constituency nor are listed as not
+    /// placed (there should be none).
+    pub fn silently_dropped(&self, records: usize) -> Vec<usize> {
+        let mut seen = vec![false; records];
+        let counted = self
+            .units
+            .iter()
+            .filter(|u| u.record.has_vote_table)
+            .flat_map(|u| &u.parts);
+        for i in counted.chain(self.not_placed.iter().map(|n| &n.record)) {
+            if let Some(s) = seen.get_mut(*i) {
+                *s = true;
+            }
+        }
+        (0..records).filter(|i| !seen[*i]).collect()
+    }
+}
+
+type Pages = BTreeMap<UnitKey, BTreeMap<Option<u32>, usize>>;
+
+/// 1 and 2: each record keyed by its unit and page; duplicates counted once.
+fn group(records: &[BallotRecord], out: &mut Aggregate) -> Pages {
+    let mut by_unit: Pages = BTreeMap::new();
     for (i, r) in records.iter().enumerate() {
-        let Some(key) = UnitKey::of(r) else {
-            out.unplaced.push(i);
-            continue;
+        let key = match UnitKey::of(r) {
+            Ok(key) => key,
+            Err(reason) => {
+                out.not_placed.push(NotPlaced { record: i, reason });
+                continue;
+            }
         };
-        let page = r.page.map(|p| p.number);
         let pages = by_unit.entry(key).or_default();
+        let page = r.page.map(|p| p.number);
         match pages.get(&page).copied() {
             None => {
                 pages.insert(page, i);
@@ -278,117 +373,152 @@ pub fn aggregate(records: &[BallotRecord], registry: &Registry) -> Aggregate {
                     (j, i)
                 };
                 pages.insert(page, keep);
-                let same_image =
-                    !r.source.sha256.is_empty() && r.source.sha256 == records[j].source.sha256;
-                let what = if same_image {
-                    "the same image twice"
-                } else {
-                    "a second reading of the same unit and page"
-                };
-                out.issues.push(AggregateIssue {
-                    record: drop,
-                    issue: Issue::new(
-                        IssueCode::Duplicate,
-                        Severity::Warning,
-                        "record",
-                        format!(
-                            "{what} ({} and {}): counted once",
-                            records[drop].source.file_name, records[keep].source.file_name
-                        ),
-                    ),
-                });
-                if !same_numbers(r, &records[j]) {
-                    out.issues.push(AggregateIssue {
-                        record: keep,
-                        issue: Issue::new(
-                            IssueCode::Conflict,
-                            Severity::Error,
-                            "record",
-                            format!(
-                                "{} and {} read the same unit differently",
-                                records[drop].source.file_name, records[keep].source.file_name
-                            ),
-                        ),
-                    });
-                }
+                duplicate(records, keep, drop, out);
             }
         }
     }
-    // 3. Merge pages per unit.
+    by_unit
+}
+
+/// Reports a duplicate (and a conflict, when the two read differently).
+fn duplicate(records: &[BallotRecord], keep: usize, drop: usize, out: &mut Aggregate) {
+    let (k, d) = (&records[keep], &records[drop]);
+    let same_image = !k.source.sha256.is_empty() && k.source.sha256 == d.source.sha256;
+    let what = if same_image {
+        "the same image twice"
+    } else {
+        "a second reading of the same unit and page"
+    };
+    out.not_placed.push(NotPlaced {
+        record: drop,
+        reason: Unplaced::Duplicate { kept: keep },
+    });
+    out.issues.push(AggregateIssue {
+        record: drop,
+        issue: Issue::new(
+            IssueCode::Duplicate,
+            Severity::Warning,
+            "record",
+            format!(
+                "{what} ({} and {}): counted once",
+                d.source.file_name, k.source.file_name
+            ),
+        ),
+    });
+    if !same_numbers(k, d) {
+        out.issues.push(AggregateIssue {
+            record: keep,
+            issue: Issue::new(
+                IssueCode::Conflict,
+                Severity::Error,
+                "record",
+                format!(
+                    "{} and {} read the same unit differently",
+                    d.source.file_name, k.source.file_name
+                ),
+            ),
+        });
+    }
+}
+
+/// 3: the pages of each unit merged into one form and checked again.
+fn merge_units(records: &[BallotRecord], by_unit: Pages, registry: &Registry, out: &mut Aggregate) {
     for (key, pages) in by_unit {
         let parts: Vec<usize> = pages.values().copied().collect();
         let page_records: Vec<(usize, &BallotRecord)> =
             parts.iter().map(|i| (*i, &records[*i])).collect();
         let mut record = merge(&key, &page_records, registry, &mut out.issues);
-        if out
+        let part_error = out
             .issues
             .iter()
-            .any(|a| parts.contains(&a.record) && a.issue.severity == Severity::Error)
-        {
-            record.confidence.needs_review = true;
+            .any(|a| parts.contains(&a.record) && a.issue.severity == Severity::Error);
+        record.confidence.needs_review |= part_error;
+        if !record.has_vote_table {
+            out.not_placed.extend(parts.iter().map(|&i| NotPlaced {
+                record: i,
+                reason: Unplaced::SignaturesOnly,
+            }));
         }
         out.units.push(UnitForm { key, record, parts });
     }
-    // 4. Sum per constituency and category.
-    let mut tallies: BTreeMap<(u16, u32, Category), ConstituencyTally> = BTreeMap::new();
-    for unit in &out.units {
-        let k = &unit.key;
-        let province = registry
-            .provinces
+}
+
+fn new_tally(k: &UnitKey, registry: &Registry) -> ConstituencyTally {
+    let province = registry
+        .provinces
+        .iter()
+        .find(|p| p.code == k.province_code);
+    ConstituencyTally {
+        province_code: k.province_code,
+        province: province.map(|p| p.name_th.clone()).unwrap_or_default(),
+        constituency: k.constituency,
+        category: k.category,
+        units: 0,
+        units_needing_review: 0,
+        votes: BTreeMap::new(),
+        valid: 0,
+        invalid: 0,
+        no_vote: 0,
+        total: 0,
+        registered_voters: province
+            .and_then(|p| registry.constituency(&p.id, k.constituency))
+            .map(|c| c.registered_voters)
+            .unwrap_or(0),
+        turnout: None,
+        leaders: Vec::new(),
+    }
+}
+
+fn add_unit(t: &mut ConstituencyTally, r: &BallotRecord) {
+    t.units += 1;
+    t.units_needing_review += usize::from(r.confidence.needs_review);
+    for row in &r.rows {
+        let v = t.votes.entry(row.number).or_default();
+        *v = v.saturating_add(row.votes.digits.unwrap_or(0));
+    }
+    let add = |sum: &mut u64, c: &Option<Count>| *sum = sum.saturating_add(digits(c).unwrap_or(0));
+    add(&mut t.valid, &r.totals.valid);
+    add(&mut t.invalid, &r.totals.invalid);
+    add(&mut t.no_vote, &r.totals.no_vote);
+    add(&mut t.total, &r.totals.total);
+}
+
+fn finish_tally(t: &mut ConstituencyTally) {
+    t.turnout = (t.registered_voters > 0).then(|| t.total as f64 / t.registered_voters as f64);
+    let top = t.votes.values().copied().max().unwrap_or(0);
+    t.leaders = if top == 0 {
+        Vec::new()
+    } else {
+        t.votes
             .iter()
-            .find(|p| p.code == k.province_code);
+            .filter(|(_, v)| **v == top)
+            .map(|(n, _)| *n)
+            .collect()
+    };
+}
+
+/// 4: units summed per constituency and category.
+fn tally(units: &[UnitForm], registry: &Registry) -> Vec<ConstituencyTally> {
+    let mut tallies: BTreeMap<(u16, u32, Category), ConstituencyTally> = BTreeMap::new();
+    for unit in units.iter().filter(|u| u.record.has_vote_table) {
+        let k = &unit.key;
         let t = tallies
             .entry((k.province_code, k.constituency, k.category))
-            .or_insert_with(|| ConstituencyTally {
-                province_code: k.province_code,
-                province: province.map(|p| p.name_th.clone()).unwrap_or_default(),
-                constituency: k.constituency,
-                category: k.category,
-                units: 0,
-                units_needing_review: 0,
-                votes: BTreeMap::new(),
-                valid: 0,
-                invalid: 0,
-                no_vote: 0,
-                total: 0,
-                registered_voters: province
-                    .and_then(|p| registry.constituency(&p.id, k.constituency))
-                    .map(|c| c.registered_voters)
-                    .unwrap_or(0),
-                turnout: None,
-                leaders: Vec::new(),
-            });
-        let r = &unit.record;
-        if !r.has_vote_table {
-            continue;
-        }
-        t.units += 1;
-        t.units_needing_review += usize::from(r.confidence.needs_review);
-        for row in &r.rows {
-            let v = t.votes.entry(row.number).or_default();
-            *v = v.saturating_add(row.votes.digits.unwrap_or(0));
-        }
-        let add =
-            |sum: &mut u64, c: &Option<Count>| *sum = sum.saturating_add(digits(c).unwrap_or(0));
-        add(&mut t.valid, &r.totals.valid);
-        add(&mut t.invalid, &r.totals.invalid);
-        add(&mut t.no_vote, &r.totals.no_vote);
-        add(&mut t.total, &r.totals.total);
+            .or_insert_with(|| new_tally(k, registry));
+        add_unit(t, &unit.record);
     }
-    for t in tallies.values_mut() {
-        t.turnout = (t.registered_voters > 0).then(|| t.total as f64 / t.registered_voters as f64);
-        let top = t.votes.values().copied().max().unwrap_or(0);
-        t.leaders = if top == 0 {
-            Vec::new()
-        } else {
-            t.votes
-                .iter()
-                .filter(|(_, v)| **v == top)
-                .map(|(n, _)| *n)
-                .collect()
-        };
-    }
-    out.constituencies = tallies.into_values().collect();
+    let mut out: Vec<ConstituencyTally> = tallies.into_values().collect();
+    out.iter_mut().for_each(finish_tally);
+    out
+}
+
+/// Aggregates checked records (see the module docs for the steps).
+pub fn aggregate(records: &[BallotRecord], registry: &Registry) -> Aggregate {
+    let mut out = Aggregate::default();
+    let by_unit = group(records, &mut out);
+    merge_units(records, by_unit, registry, &mut out);
+    out.constituencies = tally(&out.units, registry);
+    out.not_placed.sort_by_key(|n| n.record);
     let needing = records.iter().filter(|r| r.confidence.needs_review).count();
     out.review_share = if records.is_empty() {
         0.0
@@ -566,8 +696,168 @@ mod tests {
             "x",
         );
         let agg = aggregate(&[r], &Registry::builtin());
-        assert_eq!(agg.unplaced, vec![0]);
+        assert_eq!(
+            agg.not_placed,
+            vec![NotPlaced {
+                record: 0,
+                reason: Unplaced::NoProvince
+            }]
+        );
+        assert!(agg.silently_dropped(1).is_empty());
         assert!(agg.constituencies.is_empty());
         assert_eq!(agg.review_share, 1.0);
+    }
+
+    /// A party-list form of unit `unit` in the Python tool's shape: three
+    /// pages named by `page_parties`, the totals on the last one and null
+    /// (or 0, as its export writes) elsewhere.
+    fn python_party_form(unit: u32, zeros: bool) -> Vec<BallotRecord> {
+        let words = crate::core::thai::to_words;
+        let sum: u64 = (1..=57).sum();
+        let none = if zeros {
+            r#""valid_votes":0,"invalid_votes":0,"blank_votes":0,"total_votes":0"#.to_string()
+        } else {
+            r#""valid_votes":null,"invalid_votes":null,"blank_votes":null,"total_votes":null"#
+                .to_string()
+        };
+        let last = format!(
+            r#""valid_votes":{sum},"invalid_votes":{{"numeric":4,"thai_text":"สี่"}},"blank_votes":{{"numeric":3,"thai_text":"สาม"}},"total_votes":{}"#,
+            sum + 7
+        );
+        let page = |range: std::ops::RangeInclusive<u32>, totals: &str| {
+            let (a, b) = (*range.start(), *range.end());
+            let rows: Vec<String> = range
+                .map(|p| {
+                    format!(
+                        "\"{p}\":{{\"numeric\":{p},\"thai_text\":\"{}\"}}",
+                        words(p as u64)
+                    )
+                })
+                .collect();
+            format!(
+                r#"{{"form_type":"ส.ส. 5/18 (บช)","is_party_list":true,"province":"แพร่","constituency_number":1,"district":"เมืองแพร่","polling_unit":{unit},"page_parties":"{a}-{b}","party_votes":{{{}}},{totals}}}"#,
+                rows.join(",")
+            )
+        };
+        vec![
+            rec(
+                &page(1..=20, &none),
+                &format!("u{unit}-1.png"),
+                &format!("{unit}a"),
+            ),
+            rec(
+                &page(21..=40, &none),
+                &format!("u{unit}-2.png"),
+                &format!("{unit}b"),
+            ),
+            rec(
+                &page(41..=57, &last),
+                &format!("u{unit}-3.png"),
+                &format!("{unit}c"),
+            ),
+        ]
+    }
+
+    #[test]
+    fn python_tool_party_list_pages_all_reach_the_tally() {
+        let records: Vec<BallotRecord> = (1..=20)
+            .flat_map(|u| python_party_form(u, u % 2 == 0))
+            .collect();
+        for r in &records {
+            assert!(
+                !r.confidence.needs_review,
+                "{} {:?}",
+                r.source.file_name, r.issues
+            );
+        }
+        let agg = aggregate(&records, &Registry::builtin());
+        assert!(agg.not_placed.is_empty(), "{:?}", agg.not_placed);
+        assert!(agg.silently_dropped(records.len()).is_empty());
+        let t = &agg.constituencies[0];
+        assert_eq!(
+            (t.category, t.units, t.units_needing_review),
+            (Category::PartyList, 20, 0)
+        );
+        assert_eq!(t.valid, 20 * (1..=57).sum::<u64>());
+        // A misread party row on one page fails that form's merged sum.
+        let mut bad = records.clone();
+        bad[4] = rec(
+            &serde_json::to_string(&serde_json::json!({
+                "form_type": "ส.ส. 5/18 (บช)", "province": "แพร่", "constituency_number": 1, "polling_unit": 2,
+                "page_parties": "21-40",
+                "party_votes": (21..=40).map(|p| (p.to_string(), serde_json::json!({"numeric": if p == 30 { 80 } else { p }, "thai_text": crate::core::thai::to_words(if p == 30 { 80 } else { p })}))).collect::<serde_json::Map<_, _>>()
+            }))
+            .unwrap(),
+            "u2-2.png",
+            "2b",
+        );
+        let agg = aggregate(&bad, &Registry::builtin());
+        let unit2 = agg
+            .units
+            .iter()
+            .find(|u| u.key.polling_unit == Some(2))
+            .unwrap();
+        assert!(
+            unit2
+                .record
+                .issues
+                .iter()
+                .any(|i| i.code == IssueCode::SumMismatch),
+            "{:?}",
+            unit2.record.issues
+        );
+        assert_eq!(agg.constituencies[0].units_needing_review, 1);
+    }
+
+    #[test]
+    fn every_record_counts_or_is_listed_with_why() {
+        let mut records = python_party_form(1, false);
+        records.push(rec(&unit(3, [1, 2, 3, 4, 5, 6], 0, 0), "c3.png", "c3"));
+        records.push(rec(
+            &unit(3, [1, 2, 3, 4, 5, 6], 0, 0),
+            "c3-again.png",
+            "c3",
+        ));
+        records.push(rec(
+            r#"{"province":"แพร่","constituency_number":1,"votes":{"1":3}}"#,
+            "noform.png",
+            "n",
+        ));
+        records.push(rec(
+            r#"{"form_type":"5/18","province":"ภูเก็จ","constituency_number":1,"votes":{"1":3}}"#,
+            "typo.png",
+            "t",
+        ));
+        records.push(rec(
+            r#"{"form_type":"5/18","province":"แพร่","votes":{"1":3}}"#,
+            "nocons.png",
+            "c",
+        ));
+        records.push(rec(
+            r#"{"form_type":"ส.ส. 5/18 (บช)","province":"แพร่","constituency_number":1,"polling_unit":9,"page":4,"has_vote_table":false}"#,
+            "sig9.png",
+            "s",
+        ));
+        let agg = aggregate(&records, &Registry::builtin());
+        assert!(agg.silently_dropped(records.len()).is_empty());
+        let reasons: Vec<(usize, Unplaced)> = agg
+            .not_placed
+            .iter()
+            .map(|n| (n.record, n.reason.clone()))
+            .collect();
+        assert_eq!(
+            reasons,
+            vec![
+                (4, Unplaced::Duplicate { kept: 3 }),
+                (5, Unplaced::NoForm),
+                (6, Unplaced::UnknownProvince("ภูเก็จ".into())),
+                (7, Unplaced::NoConstituency),
+                (8, Unplaced::SignaturesOnly),
+            ]
+        );
+        assert_eq!(
+            agg.not_placed[0].reason.describe(&records),
+            "counted once, as c3.png"
+        );
     }
 }

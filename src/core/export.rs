@@ -21,6 +21,15 @@ struct Envelope {
     format: String,
     version: u32,
     records: Vec<BallotRecord>,
+    /// Records that count in no constituency, with why (not read back).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    not_placed: Vec<NotPlacedEntry>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct NotPlacedEntry {
+    file: String,
+    reason: String,
 }
 
 /// Why a JSON export could not be read back.
@@ -39,12 +48,45 @@ pub enum ImportError {
 
 /// Records as versioned JSON.
 pub fn to_json(records: &[BallotRecord]) -> String {
+    envelope_json(records, Vec::new())
+}
+
+/// Records as versioned JSON, with the records that count in no
+/// constituency listed with why.
+pub fn to_json_with_tally(records: &[BallotRecord], agg: &Aggregate) -> String {
+    let not_placed = agg
+        .not_placed
+        .iter()
+        .map(|n| NotPlacedEntry {
+            file: records
+                .get(n.record)
+                .map(|r| r.source.file_name.clone())
+                .unwrap_or_default(),
+            reason: n.reason.describe(records),
+        })
+        .collect();
+    envelope_json(records, not_placed)
+}
+
+fn envelope_json(records: &[BallotRecord], not_placed: Vec<NotPlacedEntry>) -> String {
     let env = Envelope {
         format: FORMAT.into(),
         version: VERSION,
         records: records.to_vec(),
+        not_placed,
     };
     serde_json::to_string_pretty(&env).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// For each record: "counted", or why it counts in no constituency.
+pub fn tally_notes(records: &[BallotRecord], agg: &Aggregate) -> Vec<String> {
+    let mut notes = vec!["counted / นับรวม".to_string(); records.len()];
+    for n in &agg.not_placed {
+        if let Some(note) = notes.get_mut(n.record) {
+            *note = n.reason.describe(records);
+        }
+    }
+    notes
 }
 
 /// Reads records back from [`to_json`]'s output.
@@ -88,7 +130,7 @@ fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
-const RECORD_HEADERS: [&str; 23] = [
+const RECORD_HEADERS: [&str; 24] = [
     "file / ไฟล์",
     "sha256",
     "form / แบบ",
@@ -112,13 +154,16 @@ const RECORD_HEADERS: [&str; 23] = [
     "level / ระดับ",
     "needs review / ต้องตรวจ",
     "issues / ปัญหา",
+    "tally / การนับรวม",
 ];
 
-/// One CSV line per vote row of each record (one line for a record without rows).
-pub fn records_csv(records: &[BallotRecord]) -> String {
+/// One CSV line per vote row of each record (one line for a record without
+/// rows), each saying whether the record counts in its constituency.
+pub fn records_csv(records: &[BallotRecord], agg: &Aggregate) -> String {
     let mut out = String::from(BOM);
     out.push_str(&line(&RECORD_HEADERS.map(String::from)));
-    for r in records {
+    let notes = tally_notes(records, agg);
+    for (r, note) in records.iter().zip(&notes) {
         let d = |c: &Option<super::ballot::Count>| opt(c.as_ref().and_then(|c| c.digits));
         let common = |number: String, digits: String, words: String, agrees: String| {
             vec![
@@ -160,6 +205,7 @@ pub fn records_csv(records: &[BallotRecord]) -> String {
                     .map(|i| i.message.as_str())
                     .collect::<Vec<_>>()
                     .join("; "),
+                note.clone(),
             ]
         };
         if r.rows.is_empty() {
@@ -186,8 +232,9 @@ pub fn records_csv(records: &[BallotRecord]) -> String {
     out
 }
 
-/// Per constituency and number: votes, share, name, totals, turnout, review share.
-pub fn summary_csv(agg: &Aggregate, registry: &Registry) -> String {
+/// Per constituency and number: votes, share, name, totals, turnout, review
+/// share; then the records that count in no constituency, with why.
+pub fn summary_csv(agg: &Aggregate, registry: &Registry, records: &[BallotRecord]) -> String {
     let mut out = String::from(BOM);
     out.push_str(&line(
         &[
@@ -262,7 +309,27 @@ pub fn summary_csv(agg: &Aggregate, registry: &Registry) -> String {
             ]));
         }
     }
+    not_placed_lines(&mut out, agg, records);
     out
+}
+
+fn not_placed_lines(out: &mut String, agg: &Aggregate, records: &[BallotRecord]) {
+    if agg.not_placed.is_empty() {
+        return;
+    }
+    out.push_str("\r\n");
+    out.push_str(&line(&[
+        "not counted in any constituency / ไม่ได้นับรวมในเขตใด".to_string(),
+        "file / ไฟล์".into(),
+        "why / เหตุผล".into(),
+    ]));
+    for n in &agg.not_placed {
+        let file = records
+            .get(n.record)
+            .map(|r| r.source.file_name.clone())
+            .unwrap_or_default();
+        out.push_str(&line(&[String::new(), file, n.reason.describe(records)]));
+    }
 }
 
 #[cfg(test)]
@@ -328,7 +395,8 @@ mod tests {
 
     #[test]
     fn csv_has_bom_bilingual_headers_and_safe_cells() {
-        let csv = records_csv(&sample());
+        let records = sample();
+        let csv = records_csv(&records, &aggregate(&records, &Registry::builtin()));
         assert!(csv.starts_with("\u{feff}file / ไฟล์,sha256,"));
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines.len(), 3, "header + one line per row");
@@ -345,10 +413,40 @@ mod tests {
     }
 
     #[test]
+    fn both_exports_list_what_counts_nowhere_and_why() {
+        let reg = Registry::builtin();
+        let mut records = sample();
+        let mut lost = records[0].clone();
+        lost.province = Some("ภูเก็จ".into());
+        lost.province_code = None;
+        lost.source.file_name = "typo.png".into();
+        records.push(lost);
+        let agg = aggregate(&records, &reg);
+        let csv = records_csv(&records, &agg);
+        assert!(csv.lines().nth(1).unwrap().ends_with(",counted / นับรวม"));
+        assert!(
+            csv.lines()
+                .last()
+                .unwrap()
+                .ends_with(",\"not placed: \"\"ภูเก็จ\"\" is not a province\""),
+            "{csv}"
+        );
+        let summary = summary_csv(&agg, &reg, &records);
+        assert!(
+            summary.contains("typo.png,\"not placed: \"\"ภูเก็จ\"\" is not a province\""),
+            "{summary}"
+        );
+        let json = to_json_with_tally(&records, &agg);
+        assert!(json.contains("\"not_placed\""), "{json}");
+        assert_eq!(from_json(&json).unwrap(), records, "still reads back");
+    }
+
+    #[test]
     fn summary_csv_names_parties() {
         let reg = Registry::builtin();
-        let agg = aggregate(&sample(), &reg);
-        let csv = summary_csv(&agg, &reg);
+        let records = sample();
+        let agg = aggregate(&records, &reg);
+        let csv = summary_csv(&agg, &reg, &records);
         assert!(csv.starts_with(BOM));
         let first = csv.lines().nth(1).unwrap();
         assert!(

@@ -24,20 +24,26 @@ pub fn ExportPanel() -> impl IntoView {
     };
     fn summary(r: &[crate::core::ballot::BallotRecord]) -> String {
         let registry = Registry::builtin();
-        export::summary_csv(&aggregate(r, &registry), &registry)
+        export::summary_csv(&aggregate(r, &registry), &registry, r)
+    }
+    fn rows(r: &[crate::core::ballot::BallotRecord]) -> String {
+        export::records_csv(r, &aggregate(r, &Registry::builtin()))
+    }
+    fn json(r: &[crate::core::ballot::BallotRecord]) -> String {
+        export::to_json_with_tally(r, &aggregate(r, &Registry::builtin()))
     }
     view! {
         <Show when=move || records.with(|r| !r.is_empty()) && !state.running.get()>
             <section class="panel export">
                 <h2>{move || t(lang.get(), Text::Export)}</h2>
                 <div class="export__buttons">
-                    <button id="export-csv" on:click=move |_| save("tallyscan-records.csv", "text/csv;charset=utf-8", export::records_csv)>
+                    <button id="export-csv" on:click=move |_| save("tallyscan-records.csv", "text/csv;charset=utf-8", rows)>
                         {move || t(lang.get(), Text::ExportRows)}
                     </button>
                     <button id="export-summary" on:click=move |_| save("tallyscan-constituencies.csv", "text/csv;charset=utf-8", summary)>
                         {move || t(lang.get(), Text::ExportSummary)}
                     </button>
-                    <button id="export-json" on:click=move |_| save("tallyscan-records.json", "application/json", export::to_json)>
+                    <button id="export-json" on:click=move |_| save("tallyscan-records.json", "application/json", json)>
                         "JSON"
                     </button>
                 </div>
