@@ -93,6 +93,10 @@ pub struct Source {
     pub model: String,
     /// The prompt version used.
     pub prompt_version: String,
+    /// When the record came from an imported file (the Python tool's
+    /// results), that file's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imported_from: Option<String>,
 }
 
 /// How bad an issue is.

@@ -26,16 +26,20 @@ pub enum Corruption {
     ShiftedRow,
     /// A total (valid or ballots used) misread, digits and words alike.
     WrongTotal,
+    /// The rest of the totals block: the invalid or no-vote count misread
+    /// (digits and words alike), or one of the four totals not read.
+    TotalsBlock,
 }
 
 /// Every corruption kind.
-pub const CORRUPTIONS: [Corruption; 6] = [
+pub const CORRUPTIONS: [Corruption; 7] = [
     Corruption::DigitsOnly,
     Corruption::WordsOnly,
     Corruption::Both,
     Corruption::DroppedOrAddedDigit,
     Corruption::ShiftedRow,
     Corruption::WrongTotal,
+    Corruption::TotalsBlock,
 ];
 
 /// One generated answer.
@@ -107,10 +111,9 @@ struct Form {
     no_vote: u64,
 }
 
-fn random_form(reg: &Registry, rng: &mut SplitMix64) -> Form {
+fn random_form(reg: &Registry, rng: &mut SplitMix64, party_list: bool) -> Form {
     let p = &reg.provinces[rng.range(0, reg.provinces.len() as u64 - 1) as usize];
     let constituency = rng.range(1, p.constituencies.max(1) as u64) as u32;
-    let party_list = rng.next_f64() < 0.3;
     let n_rows = if party_list {
         reg.max_party_number()
     } else {
@@ -188,17 +191,29 @@ fn words_of(n: u64, rng: &mut SplitMix64) -> String {
 /// A count as (digits value, words).
 type Cell = (Value, String);
 
-fn render(form: &Form, cells: &[(u32, Cell)], totals: [Cell; 4], style: &Style) -> String {
-    let count = |c: &Cell| json!({"numeric": c.0, "thai_text": c.1});
-    let mut votes = Map::new();
-    for (n, c) in cells {
-        let key = if style.thai_digits {
-            to_thai_digits(*n as u64)
-        } else {
-            n.to_string()
-        };
-        votes.insert(key, count(c));
-    }
+/// The four totals as read; `None` where one was not read.
+type TotalCells = [Option<Cell>; 4];
+
+fn count_json(c: &Cell) -> Value {
+    json!({"numeric": c.0, "thai_text": c.1})
+}
+
+fn vote_table(cells: &[(u32, Cell)], style: &Style) -> Map<String, Value> {
+    cells
+        .iter()
+        .map(|(n, c)| {
+            let key = if style.thai_digits {
+                to_thai_digits(*n as u64)
+            } else {
+                n.to_string()
+            };
+            (key, count_json(c))
+        })
+        .collect()
+}
+
+/// The top of an answer: form, place, and the keys the style uses.
+fn header(form: &Form, style: &Style) -> Map<String, Value> {
     let label = match (form.party_list, style.thai_digits) {
         (true, true) => "ส.ส. ๕/๑๘ (บช)",
         (true, false) => "ส.ส. 5/18 (บช)",
@@ -210,31 +225,42 @@ fn render(form: &Form, cells: &[(u32, Cell)], totals: [Cell; 4], style: &Style) 
     } else {
         form.province.clone()
     };
-    let mut root = Map::new();
-    let (form_key, cons_key, votes_key) = if style.python_names {
-        (
-            "form_code",
-            "constituency",
-            if form.party_list {
-                "party_votes"
-            } else {
-                "vote_counts"
-            },
-        )
+    let (form_key, cons_key) = if style.python_names {
+        ("form_code", "constituency")
     } else {
-        ("form_type", "constituency_number", "votes")
+        ("form_type", "constituency_number")
     };
+    let mut root = Map::new();
     root.insert(form_key.into(), json!(label));
     root.insert("is_party_list".into(), json!(form.party_list));
     root.insert("province".into(), json!(province));
     root.insert(cons_key.into(), json!(form.constituency));
     root.insert("polling_unit".into(), json!(form.unit));
-    root.insert(votes_key.into(), Value::Object(votes));
-    let [valid, invalid, no_vote, total] = totals;
-    root.insert("valid_votes".into(), count(&valid));
-    root.insert("invalid_votes".into(), count(&invalid));
-    root.insert("no_vote".into(), count(&no_vote));
-    root.insert("total_votes".into(), count(&total));
+    root
+}
+
+/// The totals block in the style's keys: the Python tool's `blank_votes`
+/// and bare numbers, or the app's `no_vote` with words.
+fn insert_totals(root: &mut Map<String, Value>, totals: &TotalCells, style: &Style) {
+    let no_vote = if style.python_names {
+        "blank_votes"
+    } else {
+        "no_vote"
+    };
+    for (key, cell) in ["valid_votes", "invalid_votes", no_vote, "total_votes"]
+        .iter()
+        .zip(totals)
+    {
+        let value = match cell {
+            None => continue,
+            Some(c) if style.python_names => c.0.clone(),
+            Some(c) => count_json(c),
+        };
+        root.insert(key.to_string(), value);
+    }
+}
+
+fn wrapped(root: Map<String, Value>, style: &Style) -> String {
     let body = serde_json::to_string_pretty(&Value::Object(root)).unwrap_or_default();
     match style.wrap {
         0 => body,
@@ -244,128 +270,268 @@ fn render(form: &Form, cells: &[(u32, Cell)], totals: [Cell; 4], style: &Style) 
     }
 }
 
-/// Generates one answer: clean when `corruption` is `None`.
-pub fn sample(reg: &Registry, rng: &mut SplitMix64, corruption: Option<Corruption>) -> Sample {
-    let form = random_form(reg, rng);
-    let style = Style {
+fn render(form: &Form, reading: &Reading, style: &Style) -> String {
+    let mut root = header(form, style);
+    let votes_key = match (style.python_names, form.party_list) {
+        (false, _) => "votes",
+        (true, true) => "party_votes",
+        (true, false) => "vote_counts",
+    };
+    root.insert(
+        votes_key.into(),
+        Value::Object(vote_table(&reading.cells, style)),
+    );
+    insert_totals(&mut root, &reading.totals, style);
+    wrapped(root, style)
+}
+
+fn random_style(rng: &mut SplitMix64) -> Style {
+    Style {
         thai_digits: rng.next_f64() < 0.2,
         as_strings: rng.next_f64() < 0.3,
         python_names: rng.next_f64() < 0.3,
         province_prefix: rng.next_f64() < 0.2,
         wrap: rng.range(0, 3) as u8,
-    };
-    let mut values: Vec<(u32, u64)> = form.rows.clone();
-    let valid: u64 = values.iter().map(|(_, v)| v).sum();
-    let mut totals = [
-        valid,
-        form.invalid,
-        form.no_vote,
-        valid + form.invalid + form.no_vote,
-    ];
-    // Per cell: digits value and words value (equal unless corrupted).
-    let mut words_vals: Vec<u64> = values.iter().map(|(_, v)| *v).collect();
-    let mut total_words = totals;
-    let mut digit_text: Option<(usize, String)> = None; // row index, raw digits override
-    let mut drop_last = false;
-    let pick_row = |rng: &mut SplitMix64, values: &[(u32, u64)]| {
-        rng.range(0, values.len() as u64 - 1) as usize
-    };
-    match corruption {
-        None => {}
-        Some(Corruption::DigitsOnly) => {
-            if rng.next_f64() < 0.8 {
-                let i = pick_row(rng, &values);
-                values[i].1 = confuse(values[i].1, rng);
-            } else {
-                let t = rng.range(0, 2) as usize;
-                totals[t] = confuse(totals[t], rng);
-            }
-        }
-        Some(Corruption::WordsOnly) => {
-            if rng.next_f64() < 0.8 {
-                let i = pick_row(rng, &values);
-                words_vals[i] = confuse(words_vals[i], rng);
-            } else {
-                let t = rng.range(0, 2) as usize;
-                total_words[t] = confuse(total_words[t], rng);
-            }
-        }
-        Some(Corruption::Both) => {
-            let i = pick_row(rng, &values);
-            let v = confuse(values[i].1, rng);
-            values[i].1 = v;
-            words_vals[i] = v;
-        }
-        Some(Corruption::DroppedOrAddedDigit) => {
-            let i = pick_row(rng, &values);
-            let s = values[i].1.to_string();
-            let raw = if rng.next_f64() < 0.5 && s.len() > 1 {
-                let k = rng.range(0, s.len() as u64 - 1) as usize;
-                format!("{}{}", &s[..k], &s[k + 1..])
-            } else {
-                let k = rng.range(0, s.len() as u64) as usize;
-                format!("{}{}{}", &s[..k], rng.range(0, 9), &s[k..])
-            };
-            let raw = if raw.is_empty() {
-                String::from("0")
-            } else {
-                raw
-            };
-            let parsed: u64 = raw.parse().unwrap_or(0);
-            if parsed == values[i].1 {
-                // "0" -> "00": same value, no error; make it a real one.
-                values[i].1 += 10;
-            } else {
-                digit_text = Some((i, raw));
-            }
-        }
-        Some(Corruption::ShiftedRow) => {
-            let k = rng.range(0, values.len() as u64 - 2) as usize;
-            for i in k..values.len() - 1 {
-                values[i].1 = values[i + 1].1;
-                words_vals[i] = words_vals[i + 1];
-            }
-            drop_last = true;
-        }
-        Some(Corruption::WrongTotal) => {
-            let t = if rng.next_f64() < 0.5 { 0 } else { 3 };
-            let v = confuse(totals[t], rng);
-            totals[t] = v;
-            total_words[t] = v;
+    }
+}
+
+/// A form as read: its rows and totals, with one error when asked.
+struct Reading {
+    cells: Vec<(u32, Cell)>,
+    totals: TotalCells,
+}
+
+/// The values as read: digits and words per row and total.
+struct Values {
+    rows: Vec<(u32, u64)>,
+    words: Vec<u64>,
+    totals: [u64; 4],
+    total_words: [u64; 4],
+    /// A row whose digits are written as this raw text.
+    digit_text: Option<(usize, String)>,
+    drop_last: bool,
+    /// A total not read at all.
+    missing_total: Option<usize>,
+}
+
+impl Values {
+    fn of(form: &Form) -> Self {
+        let rows = form.rows.clone();
+        let valid: u64 = rows.iter().map(|(_, v)| v).sum();
+        let totals = [
+            valid,
+            form.invalid,
+            form.no_vote,
+            valid + form.invalid + form.no_vote,
+        ];
+        Values {
+            words: rows.iter().map(|(_, v)| *v).collect(),
+            rows,
+            totals,
+            total_words: totals,
+            digit_text: None,
+            drop_last: false,
+            missing_total: None,
         }
     }
-    let mut cells: Vec<(u32, Cell)> = values
-        .iter()
-        .zip(&words_vals)
-        .enumerate()
-        .map(|(i, ((n, d), w))| {
-            let digits = match &digit_text {
-                Some((j, raw)) if *j == i => {
-                    if style.thai_digits {
-                        Value::String(super::thai::to_thai_digits(raw.parse().unwrap_or(0)))
-                    } else {
-                        Value::String(raw.clone())
-                    }
+
+    fn pick_row(&self, rng: &mut SplitMix64) -> usize {
+        rng.range(0, self.rows.len() as u64 - 1) as usize
+    }
+
+    /// Applies one reading error. Totals written without words (the Python
+    /// tool's shape) can have no words misread.
+    fn corrupt(&mut self, corruption: Corruption, totals_in_words: bool, rng: &mut SplitMix64) {
+        match corruption {
+            Corruption::DigitsOnly if rng.next_f64() < 0.8 => {
+                let i = self.pick_row(rng);
+                self.rows[i].1 = confuse(self.rows[i].1, rng);
+            }
+            Corruption::DigitsOnly => {
+                let t = rng.range(0, 2) as usize;
+                self.totals[t] = confuse(self.totals[t], rng);
+            }
+            Corruption::WordsOnly if rng.next_f64() < 0.8 || !totals_in_words => {
+                let i = self.pick_row(rng);
+                self.words[i] = confuse(self.words[i], rng);
+            }
+            Corruption::WordsOnly => {
+                let t = rng.range(0, 2) as usize;
+                self.total_words[t] = confuse(self.total_words[t], rng);
+            }
+            Corruption::Both => {
+                let i = self.pick_row(rng);
+                let v = confuse(self.rows[i].1, rng);
+                self.rows[i].1 = v;
+                self.words[i] = v;
+            }
+            Corruption::DroppedOrAddedDigit => self.drop_or_add_digit(rng),
+            Corruption::ShiftedRow => {
+                let k = rng.range(0, self.rows.len() as u64 - 2) as usize;
+                for i in k..self.rows.len() - 1 {
+                    self.rows[i].1 = self.rows[i + 1].1;
+                    self.words[i] = self.words[i + 1];
                 }
-                _ => digits_value(*d, &style),
-            };
-            (*n, (digits, words_of(*w, rng)))
-        })
-        .collect();
-    if drop_last {
-        cells.pop();
+                self.drop_last = true;
+            }
+            Corruption::WrongTotal => {
+                let t = if rng.next_f64() < 0.5 { 0 } else { 3 };
+                self.confuse_total(t, rng);
+            }
+            Corruption::TotalsBlock if rng.next_f64() < 0.3 => {
+                self.missing_total = Some(rng.range(0, 3) as usize);
+            }
+            Corruption::TotalsBlock => {
+                let t = rng.range(1, 2) as usize;
+                self.confuse_total(t, rng);
+            }
+        }
     }
-    let cell = |i: usize, rng: &mut SplitMix64| {
-        (
-            digits_value(totals[i], &style),
-            words_of(total_words[i], rng),
-        )
-    };
-    let totals_cells = [cell(0, rng), cell(1, rng), cell(2, rng), cell(3, rng)];
+
+    fn confuse_total(&mut self, t: usize, rng: &mut SplitMix64) {
+        let v = confuse(self.totals[t], rng);
+        self.totals[t] = v;
+        self.total_words[t] = v;
+    }
+
+    fn drop_or_add_digit(&mut self, rng: &mut SplitMix64) {
+        let i = self.pick_row(rng);
+        let s = self.rows[i].1.to_string();
+        let raw = if rng.next_f64() < 0.5 && s.len() > 1 {
+            let k = rng.range(0, s.len() as u64 - 1) as usize;
+            format!("{}{}", &s[..k], &s[k + 1..])
+        } else {
+            let k = rng.range(0, s.len() as u64) as usize;
+            format!("{}{}{}", &s[..k], rng.range(0, 9), &s[k..])
+        };
+        let raw = if raw.is_empty() {
+            String::from("0")
+        } else {
+            raw
+        };
+        if raw.parse::<u64>().unwrap_or(0) == self.rows[i].1 {
+            // "0" -> "00": same value, no error; make it a real one.
+            self.rows[i].1 += 10;
+        } else {
+            self.digit_text = Some((i, raw));
+        }
+    }
+
+    /// The cells as the answer writes them.
+    fn read(&self, style: &Style, rng: &mut SplitMix64) -> Reading {
+        let mut cells: Vec<(u32, Cell)> = self
+            .rows
+            .iter()
+            .zip(&self.words)
+            .enumerate()
+            .map(|(i, ((n, d), w))| {
+                let digits = match &self.digit_text {
+                    Some((j, raw)) if *j == i && style.thai_digits => {
+                        Value::String(to_thai_digits(raw.parse().unwrap_or(0)))
+                    }
+                    Some((j, raw)) if *j == i => Value::String(raw.clone()),
+                    _ => digits_value(*d, style),
+                };
+                (*n, (digits, words_of(*w, rng)))
+            })
+            .collect();
+        if self.drop_last {
+            cells.pop();
+        }
+        let mut totals: TotalCells = Default::default();
+        for (i, t) in totals.iter_mut().enumerate() {
+            if self.missing_total != Some(i) {
+                *t = Some((
+                    digits_value(self.totals[i], style),
+                    words_of(self.total_words[i], rng),
+                ));
+            }
+        }
+        Reading { cells, totals }
+    }
+}
+
+/// Generates one answer: clean when `corruption` is `None`.
+pub fn sample(reg: &Registry, rng: &mut SplitMix64, corruption: Option<Corruption>) -> Sample {
+    let party_list = rng.next_f64() < 0.3;
+    let form = random_form(reg, rng, party_list);
+    let style = random_style(rng);
+    let mut values = Values::of(&form);
+    if let Some(c) = corruption {
+        values.corrupt(c, !style.python_names, rng);
+    }
+    let reading = values.read(&style, rng);
     Sample {
-        text: render(&form, &cells, totals_cells, &style),
+        text: render(&form, &reading, &style),
         corruption,
     }
+}
+
+/// A party-list form read page by page, as a volunteer photographs it:
+/// rows 1-20, 21-40 and 41-57 on three pages, the totals on the last of
+/// them, and often a fourth page of signatures. Half the forms name their
+/// pages as the app's prompt asks (`page: {number, of}` or "2/4"), half
+/// as the Python tool's (`page_parties: "21-40"`, totals null or 0 on the
+/// other pages).
+pub fn party_list_pages(
+    reg: &Registry,
+    rng: &mut SplitMix64,
+    corruption: Option<Corruption>,
+) -> Vec<String> {
+    let form = random_form(reg, rng, true);
+    let mut style = random_style(rng);
+    style.python_names = rng.next_f64() < 0.5;
+    let mut values = Values::of(&form);
+    if let Some(c) = corruption {
+        values.corrupt(c, !style.python_names, rng);
+    }
+    let reading = values.read(&style, rng);
+    let signatures = rng.next_f64() < 0.5;
+    let of = if signatures { 4 } else { 3 };
+    let zeros = rng.next_f64() < 0.5;
+    let mut pages: Vec<String> = [(1u32, 1u32, 20u32), (2, 21, 40), (3, 41, 57)]
+        .iter()
+        .map(|&(number, first, last)| {
+            let cells: Vec<(u32, Cell)> = reading
+                .cells
+                .iter()
+                .filter(|(n, _)| (first..=last).contains(n))
+                .cloned()
+                .collect();
+            let mut root = header(&form, &style);
+            if style.python_names {
+                root.insert("page_parties".into(), json!(format!("{first}-{last}")));
+                root.insert(
+                    "party_votes".into(),
+                    Value::Object(vote_table(&cells, &style)),
+                );
+            } else {
+                let page = if rng.next_f64() < 0.5 {
+                    json!({"number": number, "of": of})
+                } else {
+                    json!(format!("{number}/{of}"))
+                };
+                root.insert("page".into(), page);
+                root.insert("votes".into(), Value::Object(vote_table(&cells, &style)));
+            }
+            if number == 3 {
+                insert_totals(&mut root, &reading.totals, &style);
+            } else if style.python_names {
+                let none = if zeros { json!(0) } else { Value::Null };
+                for k in ["valid_votes", "invalid_votes", "blank_votes", "total_votes"] {
+                    root.insert(k.into(), none.clone());
+                }
+            }
+            wrapped(root, &style)
+        })
+        .collect();
+    if signatures {
+        let mut root = header(&form, &style);
+        root.insert("page".into(), json!({"number": 4, "of": 4}));
+        root.insert("has_vote_table".into(), json!(false));
+        pages.push(wrapped(root, &style));
+    }
+    pages
 }
 
 /// How well the checks send corrupted answers to review and leave clean ones.
@@ -409,6 +575,66 @@ pub fn flagged(text: &str, reg: &Registry) -> bool {
         Ok(r) => super::validate::validate(r, reg).confidence.needs_review,
         Err(_) => true,
     }
+}
+
+/// Whether a party-list form read page by page lands in review: a page
+/// that cannot be read, or is flagged, or the merged form flagged, or a
+/// page that counts nowhere.
+pub fn form_flagged(pages: &[String], reg: &Registry) -> bool {
+    let mut records = Vec::new();
+    for p in pages {
+        match super::extract::extract(p, Default::default()) {
+            Ok(r) => records.push(super::validate::validate(r, reg)),
+            Err(_) => return true,
+        }
+    }
+    let agg = super::aggregate::aggregate(&records, reg);
+    records.iter().any(|r| r.confidence.needs_review)
+        || !agg.not_placed.is_empty()
+        || agg.units.iter().any(|u| u.record.confidence.needs_review)
+}
+
+/// [`measure`] for party-list forms read page by page.
+pub fn measure_party_list(reg: &Registry, seed: u64, clean: usize, per_kind: usize) -> ReviewStats {
+    let mut rng = SplitMix64::new(seed);
+    let clean_flagged = (0..clean)
+        .filter(|_| form_flagged(&party_list_pages(reg, &mut rng, None), reg))
+        .count();
+    let corrupted = CORRUPTIONS
+        .iter()
+        .map(|k| {
+            let f = (0..per_kind)
+                .filter(|_| form_flagged(&party_list_pages(reg, &mut rng, Some(*k)), reg))
+                .count();
+            (*k, per_kind, f)
+        })
+        .collect();
+    ReviewStats {
+        clean,
+        clean_flagged,
+        corrupted,
+    }
+}
+
+/// Records that neither count in a constituency nor are listed as not
+/// placed, when `forms` constituency answers and as many party-list forms
+/// (page by page, clean and corrupted) are aggregated together.
+pub fn unplaced_silent(reg: &Registry, seed: u64, forms: usize) -> usize {
+    let mut rng = SplitMix64::new(seed);
+    let mut records = Vec::new();
+    for i in 0..forms {
+        let corruption = (i % 3 == 0).then(|| CORRUPTIONS[i % CORRUPTIONS.len()]);
+        let mut texts = party_list_pages(reg, &mut rng, corruption);
+        texts.push(sample(reg, &mut rng, corruption).text);
+        for t in texts {
+            if let Ok(r) = super::extract::extract(&t, Default::default()) {
+                records.push(super::validate::validate(r, reg));
+            }
+        }
+    }
+    super::aggregate::aggregate(&records, reg)
+        .silently_dropped(records.len())
+        .len()
 }
 
 /// Generates `clean` clean answers and `per_kind` of each corruption, and counts what is flagged.
@@ -472,6 +698,17 @@ mod tests {
                 s.text
             );
         }
+    }
+
+    #[test]
+    fn party_list_forms_page_by_page() {
+        let reg = Registry::builtin();
+        let stats = measure_party_list(&reg, 7, 150, 40);
+        for (kind, n, f) in &stats.corrupted {
+            assert_eq!(f, n, "{kind:?}: only {f} of {n} party-list forms flagged");
+        }
+        assert_eq!(stats.clean_flagged, 0, "clean party-list forms flagged");
+        assert_eq!(unplaced_silent(&reg, 8, 60), 0);
     }
 
     #[test]

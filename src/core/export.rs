@@ -348,6 +348,7 @@ mod tests {
             sha256: "ab".into(),
             model: "m".into(),
             prompt_version: "p".into(),
+            imported_from: None,
         };
         vec![validate(
             extract(text, source).unwrap(),

@@ -19,6 +19,7 @@ pub mod extract;
 pub mod form;
 pub mod hash;
 pub mod image;
+pub mod import;
 pub mod ports;
 pub mod progress;
 pub mod prompt;

@@ -604,6 +604,7 @@ impl<'e, 'a> Engine<'e, 'a> {
                 sha256: sha256.clone(),
                 model: self.env.settings.model.clone(),
                 prompt_version: PROMPT_VERSION.into(),
+                imported_from: None,
             };
             let ctx = Context {
                 kind: self.env.settings.kind,

@@ -85,7 +85,7 @@ fn extract_object(
     let mut totals = read_totals(root, &mut r);
     let page = page::read_page(root, &mut r);
     if form.map(|f| f.category) == Some(Category::PartyList) {
-        zero_totals_mean_none(&mut totals, &rows, &mut r);
+        zero_totals_mean_none(&mut totals, &mut r);
     }
     let explicit_table = bool_field(root, a::HAS_TABLE);
     let has_vote_table = explicit_table.unwrap_or(!rows.is_empty() || !totals.is_empty());
@@ -183,13 +183,9 @@ fn read_totals(root: &Map<String, Value>, r: &mut Reader) -> Totals {
 }
 
 /// The Python tool writes 0 for every total on the party-list pages that
-/// carry no totals block: four zeros beside rows with votes mean "no
-/// totals here", not a misread.
-fn zero_totals_mean_none(
-    totals: &mut Totals,
-    rows: &[crate::core::ballot::VoteRow],
-    r: &mut Reader,
-) {
+/// carry no totals block: four zeros (no unit has no ballots at all) mean
+/// "no totals here", not a misread.
+fn zero_totals_mean_none(totals: &mut Totals, r: &mut Reader) {
     let zero = |c: &Option<Count>| {
         c.as_ref()
             .is_some_and(|c| c.digits == Some(0) && c.words.is_none())
@@ -198,13 +194,14 @@ fn zero_totals_mean_none(
         && zero(&totals.invalid)
         && zero(&totals.no_vote)
         && zero(&totals.total);
-    if all_zero && rows.iter().any(|row| row.votes.digits.unwrap_or(0) > 0) {
+    if all_zero {
         *totals = Totals::default();
         r.issue(
             IssueCode::AnswerRepaired,
             Severity::Info,
             "totals",
-            "the totals are all 0 on a party-list page whose rows have votes: read as a page without the totals block".into(),
+            "the totals are all 0 on a party-list page: read as a page without the totals block"
+                .into(),
         );
     }
 }
