@@ -95,3 +95,56 @@ test('pick 3 images, start, see 3 / 3 and 3 rows', async () => {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// The Python tool's batch JSON (ballot_data.json), as its CLI writes it.
+function pythonExport() {
+  const unit = (n, votes, invalid, blank) => {
+    const valid = votes.reduce((a, b) => a + b, 0);
+    return {
+      form_type: 'ส.ส. 5/18', form_category: 'constituency', province: 'แพร่', constituency_number: 1,
+      district: 'เมืองแพร่', polling_unit: n, polling_station: `แพร่-เขต 1 เมืองแพร่-${n}`,
+      valid_votes: valid, invalid_votes: invalid, blank_votes: blank, total_votes: valid + invalid + blank,
+      confidence_score: 1.0, confidence_level: 'HIGH', source_file: `unit_${n}.png`,
+      vote_counts: Object.fromEntries(votes.map((v, i) => [String(i + 1), v])),
+    };
+  };
+  return [
+    unit(1, [108, 54, 15, 424, 8, 5], 7, 36),
+    unit(2, [90, 40, 10, 300, 6, 4], 5, 20),
+    { ...unit(3, [1, 2, 3, 4, 5, 6], 0, 0), province: 'ภูเก็จ', source_file: 'typo.png' },
+  ];
+}
+
+test('import a Python-tool JSON export and see its constituency', async () => {
+  assert.ok(fs.existsSync(path.join(DIST, 'index.html')), `no built app in ${DIST} (run trunk build first)`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-import-'));
+  const file = path.join(dir, 'ballot_data.json');
+  fs.writeFileSync(file, JSON.stringify(pythonExport(), null, 2));
+  const server = await serve(path.resolve(DIST));
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  const errors = [];
+  try {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    await page.setInputFiles('#import', file);
+    await page.waitForSelector('#constituencies tbody tr');
+    assert.match(await page.textContent('#import-note'), /อ่านได้ 3 ใบ/);
+    const rows = await page.$$eval('#constituencies tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    assert.equal(rows.length, 1);
+    const [province, cons, category, units, review, leader, valid, total] = rows[0];
+    assert.deepEqual([province, cons, category, units], ['แพร่', '1', 'แบ่งเขต', '2']);
+    assert.equal(leader, '4 (724)', 'candidate 4 leads with 424 + 300');
+    assert.equal(valid, String(614 + 450));
+    assert.equal(total, String(657 + 475));
+    assert.equal(review, '2', 'no words in the export: digits cannot be cross-checked, so both wait for review');
+    assert.match(await page.textContent('#not-placed'), /typo\.png: ไม่ได้นับรวม: "ภูเก็จ" ไม่ใช่ชื่อจังหวัด/);
+    const table = await page.$$eval('#results tbody tr', (trs) => trs.map((tr) => tr.querySelector('.file').textContent));
+    assert.deepEqual(table, ['unit_1.png', 'unit_2.png', 'typo.png'], 'every imported record has its row');
+    assert.deepEqual(errors, [], 'no page errors');
+  } finally {
+    await browser.close();
+    server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,6 +1,8 @@
 //! The root component: state in context, then the page.
 
-use super::components::{ExportPanel, FilePicker, ProgressPanel, ResultsTable, SettingsForm};
+use super::components::{
+    ConstituencyView, ExportPanel, FilePicker, ProgressPanel, ResultsTable, SettingsForm,
+};
 use super::i18n::{t, Text};
 use super::state::AppState;
 use leptos::prelude::*;
@@ -40,6 +42,7 @@ pub fn App() -> impl IntoView {
             </section>
             <ProgressPanel/>
             <ExportPanel/>
+            <ConstituencyView/>
             <ResultsTable/>
         </main>
     }

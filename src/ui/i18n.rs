@@ -75,6 +75,19 @@ pub enum Text {
     ExportRows,
     ExportSummary,
     Timeout,
+    ImportResults,
+    Constituencies,
+    Province,
+    ConstituencyNo,
+    Category,
+    Units,
+    UnitsReview,
+    Leader,
+    Valid,
+    Total,
+    NotPlaced,
+    PartyList,
+    ConstituencyBallot,
 }
 
 /// The text in a language.
@@ -165,6 +178,32 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         (Lang::En, ExportRows) => "CSV, one line per row (opens in Excel)",
         (Lang::Th, ExportSummary) => "CSV สรุปรายเขต",
         (Lang::En, ExportSummary) => "CSV per constituency",
+        (Lang::Th, ImportResults) => "หรือนำเข้าผลที่อ่านไว้แล้ว (JSON/CSV ของ TallyScan หรือโปรแกรม Python)",
+        (Lang::En, ImportResults) => "or import results read before (TallyScan or Python tool JSON/CSV)",
+        (Lang::Th, Constituencies) => "ผลรายเขตเลือกตั้ง",
+        (Lang::En, Constituencies) => "Results by constituency",
+        (Lang::Th, Province) => "จังหวัด",
+        (Lang::En, Province) => "Province",
+        (Lang::Th, ConstituencyNo) => "เขต",
+        (Lang::En, ConstituencyNo) => "Constituency",
+        (Lang::Th, Category) => "ประเภท",
+        (Lang::En, Category) => "Ballot",
+        (Lang::Th, Units) => "หน่วย",
+        (Lang::En, Units) => "Units",
+        (Lang::Th, UnitsReview) => "ต้องตรวจ",
+        (Lang::En, UnitsReview) => "Need review",
+        (Lang::Th, Leader) => "คะแนนนำ",
+        (Lang::En, Leader) => "Leading",
+        (Lang::Th, Valid) => "บัตรดี",
+        (Lang::En, Valid) => "Valid",
+        (Lang::Th, Total) => "รวม",
+        (Lang::En, Total) => "Total",
+        (Lang::Th, NotPlaced) => "ไม่ได้นับรวมในเขตใด",
+        (Lang::En, NotPlaced) => "Not counted in any constituency",
+        (Lang::Th, PartyList) => "บัญชีรายชื่อ",
+        (Lang::En, PartyList) => "party list",
+        (Lang::Th, ConstituencyBallot) => "แบ่งเขต",
+        (Lang::En, ConstituencyBallot) => "constituency",
         (Lang::Th, Timeout) => "รอคำตอบนานสุด (วินาที)",
         (Lang::En, Timeout) => "Request timeout (seconds)",
         (Lang::Th, PausedNow) => "หยุดชั่วคราวอยู่: คำขอที่ส่งไปแล้วจะเสร็จ แต่จะไม่ส่งใหม่",
@@ -356,5 +395,44 @@ pub fn wake_note(lang: Lang, held: bool) -> &'static str {
         (Lang::En, true) => "The screen stays on while the batch runs.",
         (Lang::Th, false) => "เบราว์เซอร์นี้ไม่ยอมให้ล็อกหน้าจอไม่ให้ดับ: อย่าปล่อยให้เครื่องพักหน้าจอระหว่างอ่าน",
         (Lang::En, false) => "This browser cannot keep the screen on: do not let the device sleep while the batch runs.",
+    }
+}
+
+use crate::core::aggregate::Unplaced;
+
+/// Why a record counts in no constituency.
+pub fn unplaced(lang: Lang, u: &Unplaced, kept_file: &str) -> String {
+    match (lang, u) {
+        (Lang::En, Unplaced::NoForm) => "not placed: the form type was not read".into(),
+        (Lang::Th, Unplaced::NoForm) => "ไม่ได้นับรวม: อ่านประเภทแบบฟอร์มไม่ได้".into(),
+        (Lang::En, Unplaced::NoProvince) => "not placed: no province was read".into(),
+        (Lang::Th, Unplaced::NoProvince) => "ไม่ได้นับรวม: อ่านจังหวัดไม่ได้".into(),
+        (Lang::En, Unplaced::UnknownProvince(p)) => {
+            format!("not placed: \"{p}\" is not a province")
+        }
+        (Lang::Th, Unplaced::UnknownProvince(p)) => format!("ไม่ได้นับรวม: \"{p}\" ไม่ใช่ชื่อจังหวัด"),
+        (Lang::En, Unplaced::NoConstituency) => {
+            "not placed: no constituency number was read".into()
+        }
+        (Lang::Th, Unplaced::NoConstituency) => "ไม่ได้นับรวม: อ่านหมายเลขเขตเลือกตั้งไม่ได้".into(),
+        (Lang::En, Unplaced::Duplicate { .. }) => format!("counted once, as {kept_file}"),
+        (Lang::Th, Unplaced::Duplicate { .. }) => format!("นับครั้งเดียว (ใช้ {kept_file})"),
+        (Lang::En, Unplaced::SignaturesOnly) => {
+            "not counted: a page without votes, and its unit's vote pages are not in this batch"
+                .into()
+        }
+        (Lang::Th, Unplaced::SignaturesOnly) => {
+            "ไม่ได้นับรวม: หน้านี้ไม่มีคะแนน และไม่มีหน้าคะแนนของหน่วยเดียวกันในชุดนี้".into()
+        }
+    }
+}
+
+/// After an import: how many records came in, and how many could not be read.
+pub fn imported_note(lang: Lang, file: &str, read: usize, skipped: usize) -> String {
+    match lang {
+        Lang::Th => format!("นำเข้า {file}: อ่านได้ {read} ใบ ข้าม {skipped} รายการที่อ่านไม่ได้"),
+        Lang::En => {
+            format!("Imported {file}: {read} read, {skipped} entries skipped as unreadable")
+        }
     }
 }

@@ -75,6 +75,9 @@ pub fn record_summary(r: &BallotRecord) -> String {
     if let Some(p) = r.page {
         parts.push(format!("page {}", p.number));
     }
+    if let Some(file) = &r.source.imported_from {
+        parts.push(format!("imported from / นำเข้าจาก {file}"));
+    }
     if !r.has_vote_table {
         parts.push("no vote table / ไม่มีตารางคะแนน".into());
     } else {
@@ -186,6 +189,34 @@ impl SignalProgress {
             self.eta_s
                 .set((rate > 0.0).then(|| (total - current) as f64 / rate * 60.0));
         }
+    }
+
+    /// Adds records imported from a file (the Python tool's results, or a
+    /// TallyScan export) after the rows already shown, one row each.
+    pub fn add_imported(&self, records: Vec<BallotRecord>) {
+        let first = self
+            .rows
+            .with_untracked(|r| r.iter().map(|x| x.index).max().unwrap_or(0))
+            + 1;
+        let rows: Vec<Row> = records
+            .iter()
+            .enumerate()
+            .map(|(k, r)| Row {
+                index: first + k,
+                file: r.source.file_name.clone(),
+                status: if r.confidence.needs_review {
+                    RowStatus::Review
+                } else {
+                    RowStatus::Read
+                },
+                text: record_summary(r),
+                level: Some(format!("{:?}", r.confidence.level).to_uppercase()),
+                copy_of: None,
+                unfinished: None,
+            })
+            .collect();
+        self.rows.update(|all| all.extend(rows));
+        self.records.update(|all| all.extend(records));
     }
 
     /// Writes the closing statistics line.

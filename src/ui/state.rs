@@ -62,6 +62,9 @@ impl BatchSettings {
     }
 }
 
+/// What an import brought: the file, records read, entries skipped.
+pub type ImportNote = (String, usize, usize);
+
 /// Everything the UI shows, as signals.
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -83,6 +86,8 @@ pub struct AppState {
     pub control: StoredValue<Option<Control>, LocalStorage>,
     /// A problem that kept the batch from starting.
     pub setup_error: RwSignal<Option<SettingsError>>,
+    /// What the last import brought, or why it failed.
+    pub import_note: RwSignal<Option<Result<ImportNote, String>>>,
 }
 
 const KEY_SETTINGS: &str = "tallyscan.settings";
@@ -130,6 +135,7 @@ impl AppState {
             progress: SignalProgress::new(),
             control: StoredValue::new_local(None),
             setup_error: RwSignal::new(None),
+            import_note: RwSignal::new(None),
         }
     }
 
@@ -205,6 +211,24 @@ impl AppState {
         self.progress.set_summary(&result);
         self.control.set_value(None);
         self.running.set(false);
+    }
+
+    /// Imports results read before (the Python tool's JSON or CSV, or a
+    /// TallyScan export): they join the table and the tallies.
+    pub async fn import(self, file: web_sys::File) {
+        let name = file.name();
+        let text = match web::files::read_text(&file).await {
+            Ok(t) => t,
+            Err(e) => return self.import_note.set(Some(Err(e.to_string()))),
+        };
+        match crate::core::import::import_results(&text, &name, &Registry::builtin()) {
+            Ok(got) => {
+                let (read, skipped) = (got.records.len(), got.skipped.len());
+                self.progress.add_imported(got.records);
+                self.import_note.set(Some(Ok((name, read, skipped))));
+            }
+            Err(e) => self.import_note.set(Some(Err(e.to_string()))),
+        }
     }
 
     /// While the returned guard lives: the screen wake lock (asked again

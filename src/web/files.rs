@@ -20,6 +20,13 @@ pub async fn read_bytes(file: &web_sys::Blob) -> Result<Vec<u8>, WebError> {
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
+/// The whole content of a file as text (UTF-8; invalid bytes replaced).
+pub async fn read_text(file: &web_sys::Blob) -> Result<String, WebError> {
+    read_bytes(file)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+}
+
 /// A batch's images as browser `File`s. Each load reads the file afresh
 /// into a new buffer that the engine drops as soon as the request is built;
 /// `release` drops this source's handle on each finished file. (It makes no

@@ -85,7 +85,28 @@ pub fn FilePicker() -> impl IntoView {
                 <span>{move || t(lang.get(), Text::PickFolder)}</span>
                 <input id="folder" type="file" multiple node_ref=folder_ref on:change=on_folder/>
             </label>
+            <label class="file-label">
+                <span>{move || t(lang.get(), Text::ImportResults)}</span>
+                <input
+                    id="import"
+                    type="file"
+                    accept=".json,.csv,application/json,text/csv"
+                    on:change=move |ev: leptos::ev::Event| {
+                        let input: web_sys::HtmlInputElement = event_target(&ev);
+                        if let Some(file) = web::files::file_list(input.files()).into_iter().next() {
+                            leptos::task::spawn_local(state.import(file));
+                        }
+                        input.set_value("");
+                    }
+                />
+            </label>
             <p class="file-summary" id="file-summary">{summary}</p>
+            {move || state.import_note.get().map(|note| match note {
+                Ok((file, read, skipped)) => view! {
+                    <p class="notice" id="import-note">{crate::ui::i18n::imported_note(lang.get(), &file, read, skipped)}</p>
+                }.into_any(),
+                Err(why) => view! { <p class="notice notice--error" id="import-note">{why}</p> }.into_any(),
+            })}
         </div>
     }
 }
