@@ -19,7 +19,7 @@
 //! province, no constituency, a duplicate counted once, a signature page
 //! whose vote pages are not in the batch).
 
-use super::ballot::{BallotRecord, Count, Issue, IssueCode, Severity, Totals, VoteRow};
+use super::ballot::{digits, BallotRecord, Count, Issue, IssueCode, Severity, Totals, VoteRow};
 use super::form::{Category, FormKind};
 use super::registry::Registry;
 use super::validate::validate;
@@ -28,9 +28,7 @@ use std::collections::BTreeMap;
 /// What one record reports on.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct UnitKey {
-    /// Official province code.
     pub province_code: u16,
-    /// Constituency number.
     pub constituency: u32,
     /// Constituency or party list.
     pub category: Category,
@@ -151,11 +149,9 @@ pub struct UnitForm {
 /// Totals of one constituency for one ballot category.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConstituencyTally {
-    /// Official province code.
     pub province_code: u16,
     /// Thai province name.
     pub province: String,
-    /// Constituency number.
     pub constituency: u32,
     /// Constituency or party list.
     pub category: Category,
@@ -207,10 +203,6 @@ pub struct Aggregate {
     pub review_share: f64,
 }
 
-fn digits(c: &Option<Count>) -> Option<u64> {
-    c.as_ref().and_then(|c| c.digits)
-}
-
 fn same_numbers(a: &BallotRecord, b: &BallotRecord) -> bool {
     let rows = |r: &BallotRecord| {
         r.rows
@@ -218,15 +210,7 @@ fn same_numbers(a: &BallotRecord, b: &BallotRecord) -> bool {
             .map(|x| (x.number, x.votes.digits))
             .collect::<BTreeMap<_, _>>()
     };
-    let totals = |t: &Totals| {
-        [
-            digits(&t.valid),
-            digits(&t.invalid),
-            digits(&t.no_vote),
-            digits(&t.total),
-        ]
-    };
-    rows(a) == rows(b) && totals(&a.totals) == totals(&b.totals)
+    rows(a) == rows(b) && a.totals.digits() == b.totals.digits()
 }
 
 /// Which of two copies to keep: not needing review first, then the higher score.
@@ -330,7 +314,8 @@ fn merge(
 
 impl Aggregate {
     /// Records that neither count in a constituency nor are listed as not
-    /// placed (there should be none).
+    /// placed (there should be none; tests and the benchmark check).
+    #[cfg(any(test, feature = "testing"))]
     pub fn silently_dropped(&self, records: usize) -> Vec<usize> {
         let mut seen = vec![false; records];
         let counted = self

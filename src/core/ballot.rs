@@ -46,7 +46,6 @@ impl Count {
 pub struct VoteRow {
     /// Candidate or party ballot number.
     pub number: u32,
-    /// The votes, as written.
     pub votes: Count,
 }
 
@@ -63,7 +62,22 @@ pub struct Totals {
     pub total: Option<Count>,
 }
 
+/// The digits of a count that may not have been read.
+pub fn digits(c: &Option<Count>) -> Option<u64> {
+    c.as_ref().and_then(|c| c.digits)
+}
+
 impl Totals {
+    /// The digits of valid, invalid, no-vote and total, in that order.
+    pub fn digits(&self) -> [Option<u64>; 4] {
+        [
+            digits(&self.valid),
+            digits(&self.invalid),
+            digits(&self.no_vote),
+            digits(&self.total),
+        ]
+    }
+
     /// Whether any total was read.
     pub fn is_empty(&self) -> bool {
         self.valid.is_none()
@@ -175,7 +189,6 @@ pub struct Issue {
 }
 
 impl Issue {
-    /// A new issue.
     pub fn new(
         code: IssueCode,
         severity: Severity,
@@ -225,7 +238,6 @@ pub struct Breakdown {
 pub struct Confidence {
     /// Weighted score in `[0, 1]`.
     pub score: f64,
-    /// Level from the score.
     pub level: Level,
     /// The parts.
     pub breakdown: Breakdown,
@@ -253,7 +265,6 @@ pub struct BallotRecord {
     pub province: Option<String>,
     /// Official province code, once matched in the registry.
     pub province_code: Option<u16>,
-    /// Constituency number.
     pub constituency: Option<u32>,
     /// District (อำเภอ/เขต).
     pub district: Option<String>,
@@ -267,7 +278,6 @@ pub struct BallotRecord {
     pub has_vote_table: bool,
     /// The vote rows, in the order read.
     pub rows: Vec<VoteRow>,
-    /// The totals block.
     pub totals: Totals,
     /// Ballots received by the unit, when the form says.
     pub ballots_received: Option<u64>,

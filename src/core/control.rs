@@ -60,7 +60,6 @@ impl Control {
     pub fn resume(&self) {
         self.changed(|s| s.paused = false);
     }
-    /// Whether cancelled.
     pub fn is_cancelled(&self) -> bool {
         self.0.borrow().cancelled
     }

@@ -596,24 +596,9 @@ pub fn form_flagged(pages: &[String], reg: &Registry) -> bool {
 
 /// [`measure`] for party-list forms read page by page.
 pub fn measure_party_list(reg: &Registry, seed: u64, clean: usize, per_kind: usize) -> ReviewStats {
-    let mut rng = SplitMix64::new(seed);
-    let clean_flagged = (0..clean)
-        .filter(|_| form_flagged(&party_list_pages(reg, &mut rng, None), reg))
-        .count();
-    let corrupted = CORRUPTIONS
-        .iter()
-        .map(|k| {
-            let f = (0..per_kind)
-                .filter(|_| form_flagged(&party_list_pages(reg, &mut rng, Some(*k)), reg))
-                .count();
-            (*k, per_kind, f)
-        })
-        .collect();
-    ReviewStats {
-        clean,
-        clean_flagged,
-        corrupted,
-    }
+    measure_with(seed, clean, per_kind, |rng, c| {
+        form_flagged(&party_list_pages(reg, rng, c), reg)
+    })
 }
 
 /// Records that neither count in a constituency nor are listed as not
@@ -639,16 +624,25 @@ pub fn unplaced_silent(reg: &Registry, seed: u64, forms: usize) -> usize {
 
 /// Generates `clean` clean answers and `per_kind` of each corruption, and counts what is flagged.
 pub fn measure(reg: &Registry, seed: u64, clean: usize, per_kind: usize) -> ReviewStats {
+    measure_with(seed, clean, per_kind, |rng, c| {
+        flagged(&sample(reg, rng, c).text, reg)
+    })
+}
+
+/// Counts what `flag` says lands in review, for `clean` clean items and
+/// `per_kind` of each corruption.
+fn measure_with(
+    seed: u64,
+    clean: usize,
+    per_kind: usize,
+    mut flag: impl FnMut(&mut SplitMix64, Option<Corruption>) -> bool,
+) -> ReviewStats {
     let mut rng = SplitMix64::new(seed);
-    let clean_flagged = (0..clean)
-        .filter(|_| flagged(&sample(reg, &mut rng, None).text, reg))
-        .count();
+    let clean_flagged = (0..clean).filter(|_| flag(&mut rng, None)).count();
     let corrupted = CORRUPTIONS
         .iter()
         .map(|k| {
-            let f = (0..per_kind)
-                .filter(|_| flagged(&sample(reg, &mut rng, Some(*k)).text, reg))
-                .count();
+            let f = (0..per_kind).filter(|_| flag(&mut rng, Some(*k))).count();
             (*k, per_kind, f)
         })
         .collect();
@@ -663,14 +657,17 @@ pub fn measure(reg: &Registry, seed: u64, clean: usize, per_kind: usize) -> Revi
 mod tests {
     use super::*;
 
+    /// Every corrupted item flagged, no clean one.
+    fn assert_perfect(stats: &ReviewStats, what: &str) {
+        for (kind, n, f) in &stats.corrupted {
+            assert_eq!(f, n, "{kind:?}: only {f} of {n} {what} flagged");
+        }
+        assert_eq!(stats.clean_flagged, 0, "clean {what} flagged");
+    }
+
     #[test]
     fn corrupted_answers_go_to_review_and_clean_ones_do_not() {
-        let reg = Registry::builtin();
-        let stats = measure(&reg, 42, 300, 100);
-        for (kind, n, f) in &stats.corrupted {
-            assert_eq!(f, n, "{kind:?}: only {f} of {n} flagged");
-        }
-        assert_eq!(stats.clean_flagged, 0, "clean answers flagged");
+        assert_perfect(&measure(&Registry::builtin(), 42, 300, 100), "answers");
     }
 
     #[test]
@@ -703,11 +700,7 @@ mod tests {
     #[test]
     fn party_list_forms_page_by_page() {
         let reg = Registry::builtin();
-        let stats = measure_party_list(&reg, 7, 150, 40);
-        for (kind, n, f) in &stats.corrupted {
-            assert_eq!(f, n, "{kind:?}: only {f} of {n} party-list forms flagged");
-        }
-        assert_eq!(stats.clean_flagged, 0, "clean party-list forms flagged");
+        assert_perfect(&measure_party_list(&reg, 7, 150, 40), "party-list forms");
         assert_eq!(unplaced_silent(&reg, 8, 60), 0);
     }
 

@@ -4,7 +4,6 @@
 //! never user info, a query or a fragment in a base URL. Pure: the page's
 //! own scheme comes in as an argument.
 
-use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// Where an endpoint's host is, as far as its name or address tells.
@@ -41,63 +40,45 @@ impl Endpoint {
 }
 
 /// Why a base URL is refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EndpointError {
     /// Empty.
+    #[error("no endpoint given")]
     Empty,
     /// Not `http://` or `https://`.
+    #[error(
+        "the endpoint must start with https:// (or http:// for this device or the local network)"
+    )]
     NotHttp,
     /// Spaces or control characters inside.
+    #[error("the endpoint contains spaces")]
     Whitespace,
     /// `user:password@host`: credentials belong in the key field.
+    #[error("the endpoint contains a user name or password (user@host): put the key in the key field instead")]
     UserInfo,
     /// A `?query`.
+    #[error("the endpoint contains a query (?…): give the base URL only")]
     Query,
     /// A `#fragment`.
+    #[error("the endpoint contains a fragment (#…): give the base URL only")]
     Fragment,
     /// No host after the scheme.
+    #[error("the endpoint has no host name")]
     NoHost,
     /// A port that is not a number from 1 to 65535.
+    #[error("the endpoint's port is not a number from 1 to 65535")]
     BadPort,
     /// Characters no host name has.
+    #[error("\"{0}\" is not a host name")]
     BadHost(String),
     /// Plain `http://` to a host on the internet.
+    #[error("{0} is on the internet: use https:// (plain http:// is allowed only for this device or the local network)")]
     PlainHttpPublic(String),
     /// Plain `http://` from a page served over HTTPS (the browser blocks it),
     /// to a host that is not this device.
+    #[error("this page was loaded over https, so the browser blocks http://{0}: give the endpoint https://, or open TallyScan over http on the local network")]
     MixedContent(String),
 }
-
-impl fmt::Display for EndpointError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            EndpointError::Empty => write!(f, "no endpoint given"),
-            EndpointError::NotHttp => {
-                write!(f, "the endpoint must start with https:// (or http:// for this device or the local network)")
-            }
-            EndpointError::Whitespace => write!(f, "the endpoint contains spaces"),
-            EndpointError::UserInfo => write!(
-                f,
-                "the endpoint contains a user name or password (user@host): put the key in the key field instead"
-            ),
-            EndpointError::Query => write!(f, "the endpoint contains a query (?…): give the base URL only"),
-            EndpointError::Fragment => write!(f, "the endpoint contains a fragment (#…): give the base URL only"),
-            EndpointError::NoHost => write!(f, "the endpoint has no host name"),
-            EndpointError::BadPort => write!(f, "the endpoint's port is not a number from 1 to 65535"),
-            EndpointError::BadHost(h) => write!(f, "\"{h}\" is not a host name"),
-            EndpointError::PlainHttpPublic(h) => write!(
-                f,
-                "{h} is on the internet: use https:// (plain http:// is allowed only for this device or the local network)"
-            ),
-            EndpointError::MixedContent(h) => write!(
-                f,
-                "this page was loaded over https, so the browser blocks http://{h}: give the endpoint https://, or open TallyScan over http on the local network"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for EndpointError {}
 
 /// Reads and judges a base URL. `page_https` says whether the page itself
 /// was served over HTTPS (browsers then block plain `http://` except to
@@ -232,8 +213,10 @@ fn ipv6_kind(ip: Ipv6Addr) -> HostKind {
 mod tests {
     use super::*;
 
-    fn kind(url: &str) -> Result<HostKind, EndpointError> {
-        parse_endpoint(url, false).map(|e| e.kind)
+    fn check(cases: &[(&str, Result<HostKind, EndpointError>)]) {
+        for (url, want) in cases {
+            assert_eq!(&parse_endpoint(url, false).map(|e| e.kind), want, "{url}");
+        }
     }
 
     #[test]
@@ -256,9 +239,7 @@ mod tests {
             ("http://kiosk.home.arpa/v1", HostKind::Private),
             ("https://8.8.8.8/v1", HostKind::Public),
         ];
-        for (url, want) in cases {
-            assert_eq!(kind(url), Ok(want), "{url}");
-        }
+        check(&cases.map(|(url, k)| (url, Ok(k))));
         let e = parse_endpoint(" http://192.168.1.20:11434/v1 ", false).unwrap();
         assert_eq!(
             (e.host.as_str(), e.port, e.https),
@@ -301,9 +282,7 @@ mod tests {
                 EndpointError::PlainHttpPublic("0.0.0.0".into()),
             ),
         ];
-        for (url, want) in cases {
-            assert_eq!(parse_endpoint(url, false), Err(want), "{url}");
-        }
+        check(&cases.map(|(url, e)| (url, Err(e))));
         assert!(!EndpointError::Query.to_string().is_empty());
     }
 

@@ -164,7 +164,7 @@ pub fn records_csv(records: &[BallotRecord], agg: &Aggregate) -> String {
     out.push_str(&line(&RECORD_HEADERS.map(String::from)));
     let notes = tally_notes(records, agg);
     for (r, note) in records.iter().zip(&notes) {
-        let d = |c: &Option<super::ballot::Count>| opt(c.as_ref().and_then(|c| c.digits));
+        let d = |c: &Option<super::ballot::Count>| opt(super::ballot::digits(c));
         let common = |number: String, digits: String, words: String, agrees: String| {
             vec![
                 r.source.file_name.clone(),

@@ -1,7 +1,16 @@
 //! Checks on an image before it is sent: is it an image we can send, and
 //! is it small enough. Pure: works on bytes.
 
-use super::provider::sniff_image_type;
+/// Guesses an image's media type from its first bytes.
+pub fn sniff_image_type(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0x89, b'P', b'N', b'G', ..] => Some("image/png"),
+        [0xFF, 0xD8, 0xFF, ..] => Some("image/jpeg"),
+        [b'G', b'I', b'F', b'8', ..] => Some("image/gif"),
+        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Some("image/webp"),
+        _ => None,
+    }
+}
 
 /// Largest image sent as is. Providers cap request bodies around 20 MB
 /// (base64 adds a third).
@@ -50,6 +59,14 @@ pub fn check_start(size: u64, head: &[u8]) -> Result<&'static str, ImageError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sniffing() {
+        assert_eq!(sniff_image_type(b"\x89PNG\r\n"), Some("image/png"));
+        assert_eq!(sniff_image_type(b"\xff\xd8\xff\xe0"), Some("image/jpeg"));
+        assert_eq!(sniff_image_type(b"RIFF1234WEBPVP8"), Some("image/webp"));
+        assert_eq!(sniff_image_type(b"%PDF-1.4"), None);
+    }
 
     #[test]
     fn checks() {

@@ -42,9 +42,7 @@ impl FailureKind {
 /// A ballot that ended without a record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BallotError {
-    /// Index in the batch.
     pub index: usize,
-    /// File name.
     pub file: String,
     /// What kind of failure.
     pub kind: FailureKind,
@@ -62,9 +60,7 @@ pub struct BallotError {
 /// A ballot that ended with a record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BallotResult {
-    /// Index in the batch.
     pub index: usize,
-    /// File name.
     pub file: String,
     /// The checked record.
     pub record: BallotRecord,
@@ -209,7 +205,6 @@ pub enum EngineEvent {
     Timeout(Duration),
     /// Dispatch paused by the user.
     Paused,
-    /// Dispatch resumed.
     Resumed,
     /// The batch stops early.
     Stopping(StopReason),

@@ -185,11 +185,9 @@ impl ProviderSettings {
 /// A request ready to send. `Debug` hides header values that carry the key.
 #[derive(Clone, PartialEq)]
 pub struct HttpRequest {
-    /// Full URL.
     pub url: String,
     /// Header name/value pairs.
     pub headers: Vec<(String, String)>,
-    /// JSON body.
     pub body: String,
     /// Give up when no complete answer came within this time (the
     /// transport's default when `None`).
@@ -219,7 +217,6 @@ impl fmt::Debug for HttpRequest {
 /// A response as the transport received it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpResponse {
-    /// HTTP status.
     pub status: u16,
     /// Headers that matter to retries (lowercase names).
     pub headers: Vec<(String, String)>,
@@ -230,11 +227,28 @@ pub struct HttpResponse {
 impl HttpResponse {
     /// A header's value by lowercase name.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        find_header(&self.headers, name)
     }
+
+    /// A response with these headers (for tests and the simulator).
+    pub fn new(status: u16, headers: &[(&str, &str)], body: &str) -> Self {
+        HttpResponse {
+            status,
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            body: body.to_string(),
+        }
+    }
+}
+
+/// A header's value by name, whatever its case.
+pub fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
 }
 
 /// Headers a transport should copy into [`HttpResponse::headers`].
@@ -261,17 +275,6 @@ pub enum TransportError {
     /// Cancelled by the user.
     #[error("cancelled")]
     Cancelled,
-}
-
-/// Guesses an image's media type from its first bytes.
-pub fn sniff_image_type(bytes: &[u8]) -> Option<&'static str> {
-    match bytes {
-        [0x89, b'P', b'N', b'G', ..] => Some("image/png"),
-        [0xFF, 0xD8, 0xFF, ..] => Some("image/jpeg"),
-        [b'G', b'I', b'F', b'8', ..] => Some("image/gif"),
-        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Some("image/webp"),
-        _ => None,
-    }
 }
 
 /// A marker for where the image data goes while the JSON around it is
@@ -429,27 +432,27 @@ fn read<T: serde::de::DeserializeOwned + Default>(body: &str) -> Result<T, Answe
     })
 }
 
+/// Usage, when the input tokens were reported.
+fn usage(input: Option<u64>, output: Option<u64>) -> Option<Usage> {
+    input.map(|input_tokens| Usage {
+        input_tokens,
+        output_tokens: output.unwrap_or(0),
+    })
+}
+
 /// Reads the model's text out of a 2xx response body.
 pub fn parse_answer(kind: ApiKind, body: &str) -> Result<ModelAnswer, AnswerError> {
     let (text, usage, is_error) = match kind {
         ApiKind::OpenAiCompatible => {
             let r: wire::ChatResponse = read(body)?;
-            let usage = r.usage.and_then(|u| {
-                u.prompt_tokens.map(|i| Usage {
-                    input_tokens: i,
-                    output_tokens: u.completion_tokens.unwrap_or(0),
-                })
-            });
+            let usage = r
+                .usage
+                .and_then(|u| usage(u.prompt_tokens, u.completion_tokens));
             (r.text(), usage, r.error.is_some() && r.choices.is_empty())
         }
         ApiKind::Anthropic => {
             let r: wire::MessagesResponse = read(body)?;
-            let usage = r.usage.and_then(|u| {
-                u.input_tokens.map(|i| Usage {
-                    input_tokens: i,
-                    output_tokens: u.output_tokens.unwrap_or(0),
-                })
-            });
+            let usage = r.usage.and_then(|u| usage(u.input_tokens, u.output_tokens));
             let is_error =
                 r.kind.as_deref() == Some("error") || (r.error.is_some() && r.content.is_empty());
             (r.text(), usage, is_error)
@@ -668,13 +671,5 @@ mod tests {
         ));
         let ok = r#"{"choices":[{"message":{"content":"x"}}]}"#;
         assert_eq!(interpret(k, &resp(200, ok)).unwrap().text, "x");
-    }
-
-    #[test]
-    fn sniffing() {
-        assert_eq!(sniff_image_type(b"\x89PNG\r\n"), Some("image/png"));
-        assert_eq!(sniff_image_type(b"\xff\xd8\xff\xe0"), Some("image/jpeg"));
-        assert_eq!(sniff_image_type(b"RIFF1234WEBPVP8"), Some("image/webp"));
-        assert_eq!(sniff_image_type(b"%PDF-1.4"), None);
     }
 }

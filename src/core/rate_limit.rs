@@ -96,7 +96,6 @@ fn ns(d: Duration) -> u64 {
 }
 
 impl TokenBucket {
-    /// A full bucket.
     pub fn new(quota: Quota) -> Self {
         TokenBucket { quota, tat_ns: 0 }
     }

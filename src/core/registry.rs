@@ -23,11 +23,8 @@ pub struct StaticProvince {
     pub name_en: &'static str,
     /// Thai abbreviation ("กทม").
     pub abbr_th: &'static str,
-    /// Number of constituencies.
     pub constituencies: u32,
-    /// Registered voters.
     pub registered_voters: u64,
-    /// Polling stations.
     pub polling_stations: u32,
 }
 
@@ -40,7 +37,6 @@ pub struct StaticConstituency {
     pub number: u32,
     /// Registered voters (0 when unknown).
     pub registered_voters: u64,
-    /// Polling stations.
     pub polling_stations: u32,
     /// Candidates on the constituency ballot.
     pub candidates: u32,
@@ -59,7 +55,6 @@ pub struct StaticParty {
     pub color: &'static str,
 }
 
-/// The built-in provinces.
 pub fn provinces() -> &'static [StaticProvince] {
     registry_data::PROVINCES
 }
@@ -103,9 +98,7 @@ pub struct Province {
     pub name_en: String,
     /// Thai abbreviation.
     pub abbr_th: String,
-    /// Number of constituencies.
     pub constituencies: u32,
-    /// Registered voters.
     pub registered_voters: u64,
 }
 
@@ -114,7 +107,6 @@ pub struct Province {
 pub struct Constituency {
     /// Registered voters (0 when unknown).
     pub registered_voters: u64,
-    /// Polling stations.
     pub polling_stations: u32,
     /// Candidate names by ballot number (empty names when only counts are known).
     pub candidates: Vec<(u32, String)>,
@@ -222,126 +214,18 @@ impl Registry {
         party_json: &str,
         candidate_json: Option<&str>,
     ) -> Result<Self, RegistryError> {
-        let parse = |file: &'static str, s: &str| {
-            serde_json::from_str::<Value>(s).map_err(|e| RegistryError::NotJson {
-                file,
-                why: e.to_string(),
-            })
-        };
-        let shape = |file: &'static str, why: &str| RegistryError::Shape {
-            file,
-            why: why.to_string(),
-        };
-        let pv = parse("info_province.json", province_json)?;
-        let cv = parse("info_constituency.json", constituency_json)?;
-        let partyv = parse("info_party_overview.json", party_json)?;
-
-        let mut constituencies = BTreeMap::new();
-        let mut per_province: BTreeMap<String, u32> = BTreeMap::new();
-        for c in cv
-            .as_array()
-            .ok_or_else(|| shape("info_constituency.json", "expected a list"))?
-        {
-            let (Some(prov), Some(no)) = (c["prov_id"].as_str(), num(&c["cons_no"])) else {
-                return Err(shape(
-                    "info_constituency.json",
-                    "an entry lacks prov_id or cons_no",
-                ));
-            };
-            if no == 0 {
-                continue; // advance-voting pseudo-constituency
-            }
-            *per_province.entry(prov.to_string()).or_default() += 1;
-            constituencies.insert(
-                (prov.to_string(), no as u32),
-                Constituency {
-                    registered_voters: num(&c["registered_vote"]).unwrap_or(0),
-                    polling_stations: num(&c["total_vote_stations"]).unwrap_or(0) as u32,
-                    candidates: Vec::new(),
-                },
-            );
-        }
-
-        let builtin = registry_data::PROVINCES;
-        let mut provinces = Vec::new();
-        for p in pv["province"]
-            .as_array()
-            .ok_or_else(|| shape("info_province.json", "expected {\"province\": [...]}"))?
-        {
-            let (Some(code), Some(id), Some(name)) = (
-                num(&p["province_id"]),
-                p["prov_id"].as_str(),
-                p["province"].as_str(),
-            ) else {
-                return Err(shape(
-                    "info_province.json",
-                    "an entry lacks province_id, prov_id or province",
-                ));
-            };
-            provinces.push(Province {
-                code: code as u16,
-                id: id.to_string(),
-                name_th: nfc_thai(name),
-                name_en: builtin
-                    .iter()
-                    .find(|b| b.code as u64 == code)
-                    .map(|b| b.name_en.to_string())
-                    .unwrap_or_default(),
-                abbr_th: p["abbre_thai"].as_str().unwrap_or("").to_string(),
-                constituencies: per_province.get(id).copied().unwrap_or(0),
-                registered_voters: num(&p["total_registered_vote"]).unwrap_or(0),
-            });
-        }
-        provinces.sort_by_key(|p| p.code);
-
-        let mut parties = Vec::new();
-        for p in partyv
-            .as_array()
-            .ok_or_else(|| shape("info_party_overview.json", "expected a list"))?
-        {
-            let (Some(number), Some(name)) = (num(&p["party_no"]), p["name"].as_str()) else {
-                return Err(shape(
-                    "info_party_overview.json",
-                    "an entry lacks party_no or name",
-                ));
-            };
-            parties.push(Party {
-                number: number as u32,
-                name_th: nfc_thai(name),
-                abbr_th: p["abbr"].as_str().unwrap_or("").to_string(),
-                color: p["color"].as_str().unwrap_or("").to_string(),
-            });
-        }
-        parties.sort_by_key(|p| p.number);
-
+        let (mut constituencies, per_province) =
+            ect_constituencies(&parse_ect("info_constituency.json", constituency_json)?)?;
+        let provinces = ect_provinces(
+            &parse_ect("info_province.json", province_json)?,
+            &per_province,
+        )?;
+        let parties = ect_parties(&parse_ect("info_party_overview.json", party_json)?)?;
         if let Some(cj) = candidate_json {
-            let v = parse("info_mp_candidate.json", cj)?;
-            for c in v
-                .as_array()
-                .ok_or_else(|| shape("info_mp_candidate.json", "expected a list"))?
-            {
-                let Some(id) = c["mp_app_id"].as_str() else {
-                    continue;
-                };
-                let mut parts = id.rsplitn(3, '_');
-                let (Some(no), Some(cons), Some(prov)) = (parts.next(), parts.next(), parts.next())
-                else {
-                    continue;
-                };
-                let (Ok(no), Ok(cons)) = (no.parse::<u32>(), cons.parse::<u32>()) else {
-                    continue;
-                };
-                if let Some(entry) = constituencies.get_mut(&(prov.to_string(), cons)) {
-                    let name = nfc_thai(c["mp_app_name"].as_str().unwrap_or(""));
-                    entry.candidates.push((no, name));
-                }
-            }
-            for c in constituencies.values_mut() {
-                c.candidates.sort();
-            }
-        }
-        if provinces.is_empty() {
-            return Err(shape("info_province.json", "no provinces"));
+            ect_candidates(
+                &parse_ect("info_mp_candidate.json", cj)?,
+                &mut constituencies,
+            )?;
         }
         Ok(Registry {
             source: "ECT files".into(),
@@ -418,6 +302,138 @@ fn edit_distance(a: &[char], b: &[char]) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+fn parse_ect(file: &'static str, s: &str) -> Result<Value, RegistryError> {
+    serde_json::from_str::<Value>(s).map_err(|e| RegistryError::NotJson {
+        file,
+        why: e.to_string(),
+    })
+}
+
+fn shape(file: &'static str, why: &str) -> RegistryError {
+    RegistryError::Shape {
+        file,
+        why: why.to_string(),
+    }
+}
+
+fn list<'a>(v: &'a Value, file: &'static str, why: &str) -> Result<&'a Vec<Value>, RegistryError> {
+    v.as_array().ok_or_else(|| shape(file, why))
+}
+
+type Constituencies = BTreeMap<(String, u32), Constituency>;
+
+/// The constituencies, and how many each province has.
+fn ect_constituencies(v: &Value) -> Result<(Constituencies, BTreeMap<String, u32>), RegistryError> {
+    const FILE: &str = "info_constituency.json";
+    let mut constituencies = BTreeMap::new();
+    let mut per_province: BTreeMap<String, u32> = BTreeMap::new();
+    for c in list(v, FILE, "expected a list")? {
+        let (Some(prov), Some(no)) = (
+            c["prov_id"].as_str(),
+            num(&c["cons_no"]).and_then(|n| u32::try_from(n).ok()),
+        ) else {
+            return Err(shape(FILE, "an entry lacks prov_id or cons_no"));
+        };
+        if no == 0 {
+            continue; // advance-voting pseudo-constituency
+        }
+        *per_province.entry(prov.to_string()).or_default() += 1;
+        constituencies.insert(
+            (prov.to_string(), no),
+            Constituency {
+                registered_voters: num(&c["registered_vote"]).unwrap_or(0),
+                polling_stations: num(&c["total_vote_stations"])
+                    .and_then(|n| u32::try_from(n).ok())
+                    .unwrap_or(0),
+                candidates: Vec::new(),
+            },
+        );
+    }
+    Ok((constituencies, per_province))
+}
+
+fn ect_provinces(
+    v: &Value,
+    per_province: &BTreeMap<String, u32>,
+) -> Result<Vec<Province>, RegistryError> {
+    const FILE: &str = "info_province.json";
+    let mut provinces = Vec::new();
+    for p in list(&v["province"], FILE, "expected {\"province\": [...]}")? {
+        let code = num(&p["province_id"]).and_then(|c| u16::try_from(c).ok());
+        let (Some(code), Some(id), Some(name)) =
+            (code, p["prov_id"].as_str(), p["province"].as_str())
+        else {
+            return Err(shape(
+                FILE,
+                "an entry lacks province_id, prov_id or province",
+            ));
+        };
+        provinces.push(Province {
+            code,
+            id: id.to_string(),
+            name_th: nfc_thai(name),
+            name_en: registry_data::PROVINCES
+                .iter()
+                .find(|b| b.code == code)
+                .map(|b| b.name_en.to_string())
+                .unwrap_or_default(),
+            abbr_th: p["abbre_thai"].as_str().unwrap_or("").to_string(),
+            constituencies: per_province.get(id).copied().unwrap_or(0),
+            registered_voters: num(&p["total_registered_vote"]).unwrap_or(0),
+        });
+    }
+    if provinces.is_empty() {
+        return Err(shape(FILE, "no provinces"));
+    }
+    provinces.sort_by_key(|p| p.code);
+    Ok(provinces)
+}
+
+fn ect_parties(v: &Value) -> Result<Vec<Party>, RegistryError> {
+    const FILE: &str = "info_party_overview.json";
+    let mut parties = Vec::new();
+    for p in list(v, FILE, "expected a list")? {
+        let number = num(&p["party_no"]).and_then(|n| u32::try_from(n).ok());
+        let (Some(number), Some(name)) = (number, p["name"].as_str()) else {
+            return Err(shape(FILE, "an entry lacks party_no or name"));
+        };
+        parties.push(Party {
+            number,
+            name_th: nfc_thai(name),
+            abbr_th: p["abbr"].as_str().unwrap_or("").to_string(),
+            color: p["color"].as_str().unwrap_or("").to_string(),
+        });
+    }
+    parties.sort_by_key(|p| p.number);
+    Ok(parties)
+}
+
+/// Candidate names into their constituencies (`mp_app_id` is
+/// "<prov>_<constituency>_<number>").
+fn ect_candidates(v: &Value, constituencies: &mut Constituencies) -> Result<(), RegistryError> {
+    for c in list(v, "info_mp_candidate.json", "expected a list")? {
+        let Some(id) = c["mp_app_id"].as_str() else {
+            continue;
+        };
+        let mut parts = id.rsplitn(3, '_');
+        let (Some(no), Some(cons), Some(prov)) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
+        };
+        let (Ok(no), Ok(cons)) = (no.parse::<u32>(), cons.parse::<u32>()) else {
+            continue;
+        };
+        if let Some(entry) = constituencies.get_mut(&(prov.to_string(), cons)) {
+            entry
+                .candidates
+                .push((no, nfc_thai(c["mp_app_name"].as_str().unwrap_or(""))));
+        }
+    }
+    for c in constituencies.values_mut() {
+        c.candidates.sort();
+    }
+    Ok(())
 }
 
 #[cfg(test)]

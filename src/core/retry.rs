@@ -4,7 +4,7 @@
 //! `retry-after-ms`, OpenAI's `x-ratelimit-reset-requests`, Anthropic's
 //! `anthropic-ratelimit-requests-reset`). Pure: the wall time comes in.
 
-use super::provider::{HttpResponse, TransportError};
+use super::provider::HttpResponse;
 use super::rng::SplitMix64;
 use std::time::Duration;
 
@@ -65,14 +65,6 @@ pub fn status_verdict(status: u16) -> Verdict {
         408 | 429 | 500 | 502 | 503 | 504 | 529 => Verdict::Retry,
         400..=499 => Verdict::Fail,
         _ => Verdict::Retry,
-    }
-}
-
-/// The verdict for a request that got no response.
-pub fn transport_verdict(e: &TransportError) -> Verdict {
-    match e {
-        TransportError::Network(_) | TransportError::Timeout(_) => Verdict::Retry,
-        TransportError::Cancelled => Verdict::Fail,
     }
 }
 
@@ -287,14 +279,7 @@ mod tests {
     use super::*;
 
     fn resp(headers: &[(&str, &str)]) -> HttpResponse {
-        HttpResponse {
-            status: 429,
-            headers: headers
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            body: String::new(),
-        }
+        HttpResponse::new(429, headers, "")
     }
 
     #[test]
@@ -307,15 +292,6 @@ mod tests {
         }
         assert_eq!(status_verdict(401), Verdict::StopBatch);
         assert_eq!(status_verdict(403), Verdict::StopBatch);
-        assert_eq!(
-            transport_verdict(&TransportError::Timeout(1)),
-            Verdict::Retry
-        );
-        assert_eq!(
-            transport_verdict(&TransportError::Network("x".into())),
-            Verdict::Retry
-        );
-        assert_eq!(transport_verdict(&TransportError::Cancelled), Verdict::Fail);
     }
 
     #[test]

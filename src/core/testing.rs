@@ -46,7 +46,6 @@ pub struct FakeTime(Rc<RefCell<TimeState>>);
 pub const FAKE_UNIX_ORIGIN_MS: u64 = 1_795_824_000_000;
 
 impl FakeTime {
-    /// Time starts at zero.
     pub fn new() -> Self {
         Self::default()
     }
@@ -245,22 +244,10 @@ impl Reply {
     }
     /// An error status with optional headers.
     pub fn status(latency: Duration, status: u16, headers: &[(&str, &str)]) -> Reply {
-        Reply::Http(
-            latency,
-            HttpResponse {
-                status,
-                headers: headers
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect(),
-                body: serde_json::to_string(&super::wire::ErrorBody::openai(
-                    status,
-                    "api_error",
-                    &format!("scripted {status}"),
-                ))
-                .unwrap_or_default(),
-            },
-        )
+        let body =
+            super::wire::ErrorBody::openai(status, "api_error", &format!("scripted {status}"));
+        let body = serde_json::to_string(&body).unwrap_or_default();
+        Reply::Http(latency, HttpResponse::new(status, headers, &body))
     }
 }
 
@@ -365,7 +352,6 @@ pub struct MemoryImages {
     size: usize,
     bad: Vec<usize>,
     copies: Vec<(usize, usize)>,
-    /// Loads per image.
     pub loads: RefCell<Vec<u32>>,
     /// Images released, in order.
     pub released: RefCell<Vec<usize>>,

@@ -54,7 +54,8 @@ pub fn thai_to_ascii_digits(s: &str) -> String {
         .collect()
 }
 
-/// Writes `n` with Thai digits: 108 -> "๑๐๘".
+/// Writes `n` with Thai digits: 108 -> "๑๐๘" (for generated answers).
+#[cfg(any(test, feature = "testing"))]
 pub fn to_thai_digits(n: u64) -> String {
     n.to_string()
         .chars()
@@ -243,16 +244,14 @@ fn tokenize(s: &str) -> Result<Vec<Token>, WordsError> {
             at += 1;
             continue;
         }
-        for (word, token) in TOKENS {
+        // A number word becomes a token; a noise word is skipped.
+        let words = TOKENS
+            .iter()
+            .map(|(w, t)| (*w, Some(*t)))
+            .chain(NOISE.iter().map(|w| (*w, None)));
+        for (word, token) in words {
             if let Some(r) = rest.strip_prefix(word) {
-                tokens.push(token);
-                at += word.chars().count();
-                rest = r;
-                continue 'outer;
-            }
-        }
-        for word in NOISE {
-            if let Some(r) = rest.strip_prefix(word) {
+                tokens.extend(token);
                 at += word.chars().count();
                 rest = r;
                 continue 'outer;

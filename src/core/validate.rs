@@ -26,7 +26,7 @@
 //! whatever its score, and so does a level below MEDIUM.
 
 use super::ballot::{
-    BallotRecord, Breakdown, Confidence, Count, Issue, IssueCode, Level, Page, Severity,
+    digits, BallotRecord, Breakdown, Confidence, Count, Issue, IssueCode, Level, Page, Severity,
 };
 use super::form::{Category, FormKind};
 use super::registry::{Constituency, Province, Registry};
@@ -87,10 +87,6 @@ struct Checker<'a> {
     registry: &'a Registry,
 }
 
-fn digits(c: &Option<Count>) -> Option<u64> {
-    c.as_ref().and_then(|c| c.digits)
-}
-
 impl<'a> Checker<'a> {
     fn error(&mut self, code: IssueCode, field: &str, message: String) {
         self.issues
@@ -99,6 +95,15 @@ impl<'a> Checker<'a> {
     fn warn(&mut self, code: IssueCode, field: &str, message: String) {
         self.issues
             .push(Issue::new(code, Severity::Warning, field, message));
+    }
+
+    /// A check's score: 1.0 when it holds, else 0.0 and an error saying why.
+    fn agree(&mut self, holds: bool, code: IssueCode, field: &str, why: String) -> f64 {
+        if holds {
+            return 1.0;
+        }
+        self.error(code, field, why);
+        0.0
     }
 
     /// Digits vs words for one count: `Some(agrees)` when it can be checked.
@@ -386,18 +391,9 @@ impl<'a> Checker<'a> {
             (Some(v), Some(ds), true) if !ds.is_empty() => {
                 // Wide enough that no count can wrap into a matching sum.
                 let sum: u128 = ds.iter().map(|d| u128::from(*d)).sum();
-                if sum == u128::from(v) {
-                    return 1.0;
-                }
-                self.error(
-                    IssueCode::SumMismatch,
-                    "valid",
-                    format!(
-                        "rows add up to {sum} but valid ballots are {v} (off by {})",
-                        sum.abs_diff(u128::from(v))
-                    ),
-                );
-                0.0
+                let off = sum.abs_diff(u128::from(v));
+                let why = format!("rows add up to {sum} but valid ballots are {v} (off by {off})");
+                self.agree(off == 0, IssueCode::SumMismatch, "valid", why)
             }
             _ => UNDECIDED,
         }
@@ -479,17 +475,15 @@ impl<'a> Checker<'a> {
         ) {
             (Some(v), Some(i), Some(n), Some(total)) => {
                 let used = u128::from(v) + u128::from(i) + u128::from(n);
-                if used == u128::from(total) {
-                    return 1.0;
-                }
-                self.error(
+                let why = format!(
+                    "valid {v} + invalid {i} + no-vote {n} = {used} but the total is {total}"
+                );
+                self.agree(
+                    used == u128::from(total),
                     IssueCode::TotalMismatch,
                     "total",
-                    format!(
-                        "valid {v} + invalid {i} + no-vote {n} = {used} but the total is {total}"
-                    ),
-                );
-                0.0
+                    why,
+                )
             }
             _ => UNDECIDED,
         }

@@ -13,7 +13,6 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// `POST …/chat/completions`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChatRequest {
-    /// The model's name.
     pub model: String,
     /// 0: the same image reads the same way.
     #[serde(default)]
@@ -60,7 +59,6 @@ pub struct ImageUrl {
 /// `POST …/messages`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MessagesRequest {
-    /// The model's name.
     pub model: String,
     /// Longest answer, in tokens.
     pub max_tokens: u32,
@@ -156,32 +154,23 @@ impl AnyRequest {
 
 // ---- Answers (lenient).
 
-/// A whole number, or `None` when the field holds anything else.
-fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+/// The field as `T`, or `None` when it holds anything else.
+fn lenient<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
-    enum N {
-        U(u64),
+    enum Or<T> {
+        Value(T),
         Other(IgnoredAny),
     }
-    Ok(match Option::<N>::deserialize(d)? {
-        Some(N::U(n)) => Some(n),
+    Ok(match Option::<Or<T>>::deserialize(d)? {
+        Some(Or::Value(v)) => Some(v),
         _ => None,
     })
 }
 
-/// A string, or `None` when the field holds anything else.
-fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum S {
-        S(String),
-        Other(IgnoredAny),
-    }
-    Ok(match Option::<S>::deserialize(d)? {
-        Some(S::S(s)) => Some(s),
-        _ => None,
-    })
+/// A list, or empty when the field holds anything else.
+fn lenient_vec<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    Ok(lenient(d)?.unwrap_or_default())
 }
 
 /// A chat completion (OpenAI-compatible), or an error in its place.
@@ -192,10 +181,7 @@ pub struct ChatResponse {
     #[serde(deserialize_with = "lenient_vec")]
     pub choices: Vec<ChatChoice>,
     /// Tokens.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient_option"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
     pub usage: Option<ChatUsage>,
     /// An error where the answer should be (some gateways answer so with 200).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -238,15 +224,12 @@ pub struct TextPart {
     /// "text", "image"…
     #[serde(
         rename = "type",
-        deserialize_with = "lenient_string",
+        deserialize_with = "lenient",
         skip_serializing_if = "Option::is_none"
     )]
     pub kind: Option<String>,
     /// The text, when it is a text part.
-    #[serde(
-        deserialize_with = "lenient_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
@@ -255,10 +238,10 @@ pub struct TextPart {
 #[serde(default)]
 pub struct ChatUsage {
     /// Input tokens.
-    #[serde(deserialize_with = "lenient_u64")]
+    #[serde(deserialize_with = "lenient")]
     pub prompt_tokens: Option<u64>,
     /// Output tokens.
-    #[serde(deserialize_with = "lenient_u64")]
+    #[serde(deserialize_with = "lenient")]
     pub completion_tokens: Option<u64>,
 }
 
@@ -269,7 +252,7 @@ pub struct MessagesResponse {
     /// "message", or "error".
     #[serde(
         rename = "type",
-        deserialize_with = "lenient_string",
+        deserialize_with = "lenient",
         skip_serializing_if = "Option::is_none"
     )]
     pub kind: Option<String>,
@@ -277,10 +260,7 @@ pub struct MessagesResponse {
     #[serde(deserialize_with = "lenient_vec")]
     pub content: Vec<TextPart>,
     /// Tokens.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient_option"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
     pub usage: Option<AnthropicUsage>,
     /// The error, for `"type": "error"`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -292,10 +272,10 @@ pub struct MessagesResponse {
 #[serde(default)]
 pub struct AnthropicUsage {
     /// Input tokens.
-    #[serde(deserialize_with = "lenient_u64")]
+    #[serde(deserialize_with = "lenient")]
     pub input_tokens: Option<u64>,
     /// Output tokens.
-    #[serde(deserialize_with = "lenient_u64")]
+    #[serde(deserialize_with = "lenient")]
     pub output_tokens: Option<u64>,
 }
 
@@ -314,15 +294,12 @@ pub enum ErrorField {
 #[serde(default)]
 pub struct ErrorObject {
     /// The provider's words.
-    #[serde(
-        deserialize_with = "lenient_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Its kind ("rate_limit_error").
     #[serde(
         rename = "type",
-        deserialize_with = "lenient_string",
+        deserialize_with = "lenient",
         skip_serializing_if = "Option::is_none"
     )]
     pub kind: Option<String>,
@@ -347,7 +324,7 @@ pub struct ErrorBody {
     /// "error" (Anthropic).
     #[serde(
         rename = "type",
-        deserialize_with = "lenient_string",
+        deserialize_with = "lenient",
         skip_serializing_if = "Option::is_none"
     )]
     pub kind: Option<String>,
@@ -355,10 +332,7 @@ pub struct ErrorBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorField>,
     /// A top-level message.
-    #[serde(
-        deserialize_with = "lenient_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// A top-level status.
     #[serde(
@@ -392,46 +366,18 @@ impl ErrorBody {
     }
 }
 
+/// A code as a number or a string of digits.
 fn lenient_code<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum C {
         U(u64),
         S(String),
-        Other(IgnoredAny),
     }
-    Ok(match Option::<C>::deserialize(d)? {
+    Ok(match lenient::<D, C>(d)? {
         Some(C::U(n)) => Some(n),
         Some(C::S(s)) => s.trim().parse().ok(),
-        _ => None,
-    })
-}
-
-fn lenient_vec<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum V<T> {
-        Items(Vec<T>),
-        Other(IgnoredAny),
-    }
-    Ok(match Option::<V<T>>::deserialize(d)? {
-        Some(V::Items(v)) => v,
-        _ => Vec::new(),
-    })
-}
-
-fn lenient_option<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    d: D,
-) -> Result<Option<T>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum O<T> {
-        Some(T),
-        Other(IgnoredAny),
-    }
-    Ok(match Option::<O<T>>::deserialize(d)? {
-        Some(O::Some(v)) => Some(v),
-        _ => None,
+        None => None,
     })
 }
 

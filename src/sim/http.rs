@@ -24,10 +24,7 @@ pub struct Request {
 
 impl Request {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        crate::core::provider::find_header(&self.headers, name)
     }
 }
 
@@ -83,6 +80,28 @@ pub const CORS: [(&str, &str); 7] = [
     ("access-control-allow-private-network", "true"),
     ("access-control-max-age", "600"),
 ];
+
+/// Accepts connections until the process ends, each served in its own
+/// task (through TLS when an acceptor is given).
+pub async fn accept(
+    listener: tokio::net::TcpListener,
+    state: Shared,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) -> std::io::Result<()> {
+    loop {
+        let (tcp, _) = listener.accept().await?;
+        let _ = tcp.set_nodelay(true);
+        let state = state.clone();
+        match tls.clone() {
+            None => drop(tokio::spawn(serve(tcp, state))),
+            Some(acceptor) => drop(tokio::spawn(async move {
+                if let Ok(stream) = acceptor.accept(tcp).await {
+                    serve(stream, state).await;
+                }
+            })),
+        }
+    }
+}
 
 /// Serves one connection (any transport) until it closes.
 pub async fn serve<IO>(io: IO, state: Shared)

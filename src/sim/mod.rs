@@ -108,14 +108,18 @@ pub async fn run_with(
     scenario: Scenario,
     options: SimOptions,
 ) -> std::io::Result<()> {
+    serve(listener, scenario, options, None).await
+}
+
+/// Checks the scenario, then serves (through TLS when an acceptor is given).
+async fn serve(
+    listener: TcpListener,
+    scenario: Scenario,
+    options: SimOptions,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) -> std::io::Result<()> {
     scenario.validate().map_err(std::io::Error::other)?;
-    let state = shared(scenario, options);
-    loop {
-        let (stream, _) = listener.accept().await?;
-        let _ = stream.set_nodelay(true);
-        let state = state.clone();
-        tokio::spawn(http::serve(stream, state));
-    }
+    http::accept(listener, shared(scenario, options), tls).await
 }
 
 /// IMF-fixdate for a Unix time: "Sun, 06 Nov 1994 08:49:37 GMT".

@@ -50,7 +50,6 @@ pub enum RetryAfter {
 pub struct RateLimitSpec {
     /// Requests per second.
     pub rate: f64,
-    /// Burst.
     pub burst: u32,
 }
 

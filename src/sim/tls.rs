@@ -4,7 +4,7 @@
 //! certificate is self-signed and made at start; the benchmark's browser is
 //! told to accept it. Requests go through the same service as plain HTTP.
 
-use super::{http, shared, Scenario, SimOptions};
+use super::{Scenario, SimOptions};
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio_rustls::rustls;
@@ -36,17 +36,5 @@ pub async fn run_tls(
     scenario: Scenario,
     options: SimOptions,
 ) -> std::io::Result<()> {
-    scenario.validate().map_err(std::io::Error::other)?;
-    let acceptor = tls_acceptor()?;
-    let state = shared(scenario, options);
-    loop {
-        let (tcp, _) = listener.accept().await?;
-        let _ = tcp.set_nodelay(true);
-        let (acceptor, state) = (acceptor.clone(), state.clone());
-        tokio::spawn(async move {
-            if let Ok(tls) = acceptor.accept(tcp).await {
-                http::serve(tls, state).await;
-            }
-        });
-    }
+    super::serve(listener, scenario, options, Some(tls_acceptor()?)).await
 }

@@ -43,7 +43,6 @@ pub enum RowStatus {
 pub struct Row {
     /// Position in the batch, from 1.
     pub index: usize,
-    /// File name.
     pub file: String,
     /// How it ended.
     pub status: RowStatus,
@@ -82,7 +81,7 @@ pub fn record_summary(r: &BallotRecord) -> String {
         parts.push("no vote table / ไม่มีตารางคะแนน".into());
     } else {
         parts.push(format!("{} rows", r.rows.len()));
-        let d = |c: &Option<crate::core::ballot::Count>| c.as_ref().and_then(|c| c.digits);
+        let d = crate::core::ballot::digits;
         if let Some(v) = d(&r.totals.valid) {
             parts.push(format!("valid {v}"));
         }
@@ -122,13 +121,10 @@ pub struct SignalProgress {
     pub per_minute: RwSignal<f64>,
     /// Seconds left at the current pace.
     pub eta_s: RwSignal<Option<f64>>,
-    /// Retries so far.
     pub retries: RwSignal<u64>,
-    /// Memory cleanups so far.
     pub cleanups: RwSignal<u32>,
     /// Ballots without a result so far.
     pub errors: RwSignal<usize>,
-    /// Dispatch paused.
     pub paused: RwSignal<bool>,
     /// The latest notice (server pause, stop reason).
     pub notice: RwSignal<Option<Notice>>,
@@ -151,7 +147,6 @@ pub struct SignalProgress {
 }
 
 impl SignalProgress {
-    /// All zero.
     pub fn new() -> Self {
         SignalProgress {
             done: RwSignal::new(0),

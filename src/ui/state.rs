@@ -18,7 +18,6 @@ use std::time::Duration;
 pub struct BatchSettings {
     /// Requests per minute (OpenRouter's free tier: 20).
     pub per_minute: f64,
-    /// Burst.
     pub burst: u32,
     /// Requests in flight; 0 = automatic.
     pub concurrency: usize,
@@ -70,7 +69,6 @@ pub type ImportNote = (String, usize, usize);
 pub struct AppState {
     /// UI language.
     pub lang: RwSignal<super::i18n::Lang>,
-    /// Provider settings.
     pub settings: RwSignal<provider::ProviderSettings>,
     /// Rate, burst, concurrency.
     pub batch: RwSignal<BatchSettings>,
@@ -239,6 +237,9 @@ impl AppState {
         let ask = {
             let lock = lock.clone();
             move || {
+                if !web::wake_lock::WakeLock::supported() {
+                    return progress.wake_lock.set(Some(false));
+                }
                 let lock = lock.clone();
                 leptos::task::spawn_local(async move {
                     let held = lock.request().await.is_ok();

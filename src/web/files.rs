@@ -61,7 +61,6 @@ impl FileSource {
         }
     }
 
-    /// Files still held.
     pub fn held(&self) -> usize {
         self.files.borrow().iter().filter(|f| f.is_some()).count()
     }

@@ -4,7 +4,6 @@ fn store() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-/// A stored value.
 pub fn get(key: &str) -> Option<String> {
     store()?.get_item(key).ok().flatten()
 }

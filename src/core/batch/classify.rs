@@ -226,14 +226,7 @@ mod tests {
     }
 
     fn resp(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
-        HttpResponse {
-            status,
-            headers: headers
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            body: body.into(),
-        }
+        HttpResponse::new(status, headers, body)
     }
 
     fn run(

@@ -91,7 +91,7 @@ impl Gate {
 mod tests {
     use super::*;
 
-    fn ms(n: u64) -> Duration {
+    const fn ms(n: u64) -> Duration {
         Duration::from_millis(n)
     }
 

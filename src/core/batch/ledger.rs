@@ -152,7 +152,6 @@ impl<'a> Ledger<'a> {
         attempts: u32,
         copy_of: Option<usize>,
     ) {
-        self.current += 1;
         let r = BallotResult {
             index,
             file: self.images.name(index),
@@ -160,6 +159,7 @@ impl<'a> Ledger<'a> {
             attempts,
             copy_of,
         };
+        self.current += 1;
         self.progress
             .on_progress(self.current, self.result.total, &r.file, &r);
         self.result.results.push(r);
@@ -186,16 +186,18 @@ impl<'a> Ledger<'a> {
         tries: Tries,
         copy_of: Option<usize>,
     ) {
-        self.current += 1;
+        let (attempts, last_status) = (tries.attempts, tries.last_status);
+        let file = self.images.name(index);
         let e = BallotError {
             index,
-            file: self.images.name(index),
+            file,
             kind,
             message,
-            attempts: tries.attempts,
-            last_status: tries.last_status,
+            attempts,
+            last_status,
             copy_of,
         };
+        self.current += 1;
         self.progress
             .on_error(self.current, self.result.total, &e.file, &e);
         self.result.errors.push(e);

@@ -187,7 +187,6 @@ pub struct Env<'a> {
     pub clock: &'a dyn Clock,
     /// Waiting.
     pub sleeper: &'a dyn Sleeper,
-    /// The images.
     pub images: &'a dyn ImageSource,
     /// Where and how to ask.
     pub settings: &'a ProviderSettings,
