@@ -218,6 +218,18 @@ pub enum Level {
     High,
 }
 
+impl Level {
+    /// The name as the Python tool wrote it: "HIGH", "MEDIUM", "LOW", "VERY_LOW".
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::VeryLow => "VERY_LOW",
+            Level::Low => "LOW",
+            Level::Medium => "MEDIUM",
+            Level::High => "HIGH",
+        }
+    }
+}
+
 /// The parts of a confidence score, each in `[0, 1]`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Breakdown {

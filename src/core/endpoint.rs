@@ -4,7 +4,7 @@
 //! never user info, a query or a fragment in a base URL. Pure: the page's
 //! own scheme comes in as an argument.
 
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::Ipv4Addr;
 
 /// Where an endpoint's host is, as far as its name or address tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,19 +152,21 @@ fn split_host_port(authority: &str) -> Result<(String, Option<u16>), EndpointErr
                 .ok_or(EndpointError::BadPort)?,
         ),
     };
-    Ok((host.to_lowercase(), port))
+    Ok((host.to_ascii_lowercase(), port))
 }
 
 fn host_kind(host: &str) -> Result<HostKind, EndpointError> {
     if let Ok(v4) = host.parse::<Ipv4Addr>() {
         return Ok(ipv4_kind(v4));
     }
-    if let Ok(v6) = host.parse::<Ipv6Addr>() {
-        return Ok(ipv6_kind(v6));
+    if host.contains(':') {
+        return ipv6_segments(host)
+            .map(ipv6_kind)
+            .ok_or_else(|| EndpointError::BadHost(host.to_string()));
     }
     let name_ok = host
         .chars()
-        .all(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '_'))
+        .all(|c| c.is_ascii_alphanumeric() || !c.is_ascii() || matches!(c, '-' | '.' | '_'))
         && !host.starts_with('.')
         && !host.contains("..");
     if !name_ok {
@@ -194,15 +196,53 @@ fn ipv4_kind(ip: Ipv4Addr) -> HostKind {
     }
 }
 
-fn ipv6_kind(ip: Ipv6Addr) -> HostKind {
-    if ip.is_loopback() {
+/// The eight groups of an IPv6 address ("::" expanded; a trailing
+/// dotted IPv4 taken as two groups). Written out rather than using the
+/// standard library's parser, which costs the page more than this.
+fn ipv6_segments(s: &str) -> Option<[u16; 8]> {
+    let groups = |part: &str| -> Option<Vec<u16>> {
+        if part.is_empty() {
+            return Some(Vec::new());
+        }
+        let mut out = Vec::new();
+        for g in part.split(':') {
+            if let Ok(v4) = g.parse::<Ipv4Addr>() {
+                let [a, b, c, d] = v4.octets();
+                out.extend([u16::from_be_bytes([a, b]), u16::from_be_bytes([c, d])]);
+            } else {
+                let ok = (1..=4).contains(&g.len()) && g.bytes().all(|b| b.is_ascii_hexdigit());
+                out.push(ok.then(|| u16::from_str_radix(g, 16).ok()).flatten()?);
+            }
+        }
+        Some(out)
+    };
+    let (head, tail) = match s.split_once("::") {
+        Some((h, t)) if !t.contains("::") => (groups(h)?, Some(groups(t)?)),
+        Some(_) => return None,
+        None => (groups(s)?, None),
+    };
+    let fill = 8usize.checked_sub(head.len() + tail.as_ref().map_or(0, Vec::len))?;
+    if tail.is_none() && fill != 0 || tail.is_some() && fill == 0 {
+        return None;
+    }
+    let all: Vec<u16> = head
+        .into_iter()
+        .chain(std::iter::repeat_n(0, fill))
+        .chain(tail.unwrap_or_default())
+        .collect();
+    all.try_into().ok()
+}
+
+fn ipv6_kind(g: [u16; 8]) -> HostKind {
+    if g == [0, 0, 0, 0, 0, 0, 0, 1] {
         return HostKind::Loopback;
     }
-    if let Some(v4) = ip.to_ipv4_mapped() {
-        return ipv4_kind(v4);
+    if g[..5] == [0; 5] && g[5] == 0xffff {
+        let [a, b] = g[6].to_be_bytes();
+        let [c, d] = g[7].to_be_bytes();
+        return ipv4_kind(Ipv4Addr::new(a, b, c, d));
     }
-    let first = ip.segments()[0];
-    if (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80 {
+    if (g[0] & 0xfe00) == 0xfc00 || (g[0] & 0xffc0) == 0xfe80 {
         HostKind::Private
     } else {
         HostKind::Public
@@ -234,6 +274,9 @@ mod tests {
             ("http://100.101.102.103:11434/v1", HostKind::Private),
             ("http://[fd12::1]:11434", HostKind::Private),
             ("http://[fe80::1]", HostKind::Private),
+            ("http://[0:0:0:0:0:0:0:1]:80", HostKind::Loopback),
+            ("http://[::ffff:192.168.1.2]", HostKind::Private),
+            ("https://[2001:db8::8a2e:370:7334]", HostKind::Public),
             ("http://gpu-box:11434/v1", HostKind::Private),
             ("http://ollama.local:11434/v1", HostKind::Private),
             ("http://kiosk.home.arpa/v1", HostKind::Private),

@@ -193,7 +193,7 @@ pub fn records_csv(records: &[BallotRecord], agg: &Aggregate) -> String {
                 d(&r.totals.no_vote),
                 d(&r.totals.total),
                 format!("{:.3}", r.confidence.score),
-                format!("{:?}", r.confidence.level).to_uppercase(),
+                r.confidence.level.name().to_string(),
                 if r.confidence.needs_review {
                     "yes / ใช่"
                 } else {

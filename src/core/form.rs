@@ -88,7 +88,7 @@ impl FormType {
     /// separate `is_party_list` field) decides the category when the label
     /// does not say; otherwise the label's "(บช)"/"บัญชีรายชื่อ" wins.
     pub fn parse(label: &str, party_list: Option<bool>) -> Option<FormType> {
-        let s = thai_to_ascii_digits(label).to_lowercase();
+        let s = thai_to_ascii_digits(label).to_ascii_lowercase();
         let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
         let kind = ["5/16", "5-16", "5.16"]
             .iter()

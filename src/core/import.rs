@@ -173,7 +173,7 @@ fn csv_rows(text: &str) -> Vec<Vec<String>> {
 /// A header cell as a key: "Valid Votes" → "valid_votes", "file / ไฟล์" → "file".
 fn key(header: &str) -> String {
     let first = header.split(" / ").next().unwrap_or(header).trim();
-    first.to_lowercase().replace([' ', '-'], "_")
+    first.to_ascii_lowercase().replace([' ', '-'], "_")
 }
 
 const ROW_NUMBER_COLUMNS: [&str; 5] = [

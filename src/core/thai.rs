@@ -39,7 +39,14 @@ pub fn nfc_thai(s: &str) -> String {
         while i < out.len() && thai_ccc(out[i]) != 0 {
             i += 1;
         }
-        out[start..i].sort_by_key(|c| thai_ccc(*c)); // stable
+        // Stable insertion sort: runs of marks are two or three long.
+        for j in start + 1..i {
+            let mut k = j;
+            while k > start && thai_ccc(out[k - 1]) > thai_ccc(out[k]) {
+                out.swap(k - 1, k);
+                k -= 1;
+            }
+        }
     }
     out.into_iter().collect()
 }

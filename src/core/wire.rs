@@ -5,8 +5,9 @@
 //! are missing or of an odd type become `None`, never a failure, so one
 //! strange field cannot cost a ballot its answer.
 
-use serde::de::IgnoredAny;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 // ---- Requests.
 
@@ -154,22 +155,16 @@ impl AnyRequest {
 
 // ---- Answers (lenient).
 
-/// The field as `T`, or `None` when it holds anything else.
-fn lenient<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Or<T> {
-        Value(T),
-        Other(IgnoredAny),
-    }
-    Ok(match Option::<Or<T>>::deserialize(d)? {
-        Some(Or::Value(v)) => Some(v),
-        _ => None,
-    })
+/// The field as `T`, or `None` when it holds anything else. (Through a
+/// `Value` rather than an untagged enum: the app already carries
+/// serde_json's `Value` code, and serde's untagged buffering costs the
+/// bundle kilobytes.)
+fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
+    Ok(serde_json::from_value(Value::deserialize(d)?).ok())
 }
 
 /// A list, or empty when the field holds anything else.
-fn lenient_vec<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+fn lenient_vec<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Vec<T>, D::Error> {
     Ok(lenient(d)?.unwrap_or_default())
 }
 
@@ -205,7 +200,7 @@ pub struct ChatAnswer {
 }
 
 /// Message content: a string, or parts with text.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Content {
     /// Plain text.
@@ -214,7 +209,17 @@ pub enum Content {
     Parts(Vec<TextPart>),
     /// Anything else: no text.
     #[serde(skip_serializing)]
-    Other(IgnoredAny),
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Content {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match Value::deserialize(d)? {
+            Value::String(s) => Content::Text(s),
+            v @ Value::Array(_) => serde_json::from_value(v).map_or(Content::Other, Content::Parts),
+            _ => Content::Other,
+        })
+    }
 }
 
 /// A part that may carry text.
@@ -280,13 +285,22 @@ pub struct AnthropicUsage {
 }
 
 /// The `error` field: an object, or a bare message.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ErrorField {
     /// `{"message": …, "type": …, "code": …}`.
     Object(ErrorObject),
     /// `"error": "message"`.
     Text(String),
+}
+
+impl<'de> Deserialize<'de> for ErrorField {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match Value::deserialize(d)? {
+            Value::String(s) => ErrorField::Text(s),
+            v => ErrorField::Object(serde_json::from_value(v).unwrap_or_default()),
+        })
+    }
 }
 
 /// An error object as both APIs (and gateways) write it.
@@ -368,16 +382,10 @@ impl ErrorBody {
 
 /// A code as a number or a string of digits.
 fn lenient_code<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum C {
-        U(u64),
-        S(String),
-    }
-    Ok(match lenient::<D, C>(d)? {
-        Some(C::U(n)) => Some(n),
-        Some(C::S(s)) => s.trim().parse().ok(),
-        None => None,
+    Ok(match Value::deserialize(d)? {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
     })
 }
 
@@ -405,7 +413,7 @@ impl ChatResponse {
         match self.choices.first()?.message.content.as_ref()? {
             Content::Text(s) => Some(s.clone()),
             Content::Parts(parts) => Some(parts.iter().filter_map(|p| p.text.as_deref()).collect()),
-            Content::Other(_) => None,
+            Content::Other => None,
         }
     }
 }

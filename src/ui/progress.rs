@@ -205,7 +205,7 @@ impl SignalProgress {
                     RowStatus::Read
                 },
                 text: record_summary(r),
-                level: Some(format!("{:?}", r.confidence.level).to_uppercase()),
+                level: Some(r.confidence.level.name().to_string()),
                 copy_of: None,
                 unfinished: None,
             })
@@ -283,7 +283,7 @@ impl ProgressCallback for SignalProgress {
         } else {
             RowStatus::Read
         };
-        let level = Some(format!("{:?}", r.confidence.level).to_uppercase());
+        let level = Some(r.confidence.level.name().to_string());
         self.finished(
             current,
             total,

@@ -21,12 +21,12 @@ thread_local! {
 /// The id of the banner element.
 pub const BANNER_ID: &str = "crash";
 
-/// Installs the panic hook: the console message (with the stack), then the
-/// banner.
+/// Installs the panic hook: the message in the console, then the banner.
 pub fn install() {
     std::panic::set_hook(Box::new(|info| {
-        console_error_panic_hook::hook(info);
-        report(&info.to_string());
+        let message = info.to_string();
+        web_sys::console::error_1(&message.as_str().into());
+        report(&message);
     }));
 }
 

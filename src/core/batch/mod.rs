@@ -173,7 +173,7 @@ pub fn adaptive_timeout(setting: Duration, min: Duration, ok_latencies_ms: &[f64
         return setting;
     }
     let mut sorted = ok_latencies_ms.to_vec();
-    sorted.sort_by(|a, b| a.total_cmp(b));
+    sort_ms(&mut sorted);
     let p95 = percentile(&sorted, 0.95);
     let four = Duration::try_from_secs_f64(4.0 * p95 / 1000.0).unwrap_or(setting);
     four.max(min).min(setting)
@@ -243,6 +243,10 @@ impl BatchResult {
             0.0
         }
     }
+}
+
+fn sort_ms(ms: &mut [f64]) {
+    ms.sort_unstable_by(f64::total_cmp);
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -706,7 +710,7 @@ impl<'e, 'a> Engine<'e, 'a> {
     fn statistics(self, result: &mut BatchResult) {
         let s = self.shared.into_inner();
         let mut lat = s.latencies_ms;
-        lat.sort_by(|a, b| a.total_cmp(b));
+        sort_ms(&mut lat);
         result.latency_p50_ms = percentile(&lat, 0.5);
         result.latency_p95_ms = percentile(&lat, 0.95);
         result.requests_sent = s.requests;

@@ -91,8 +91,10 @@ fn repair(s: &str) -> String {
                     .into_iter()
                     .find(|(py, _)| rest.starts_with(py));
                 if let Some((py, js)) = word {
-                    let before_ok = i == 0 || !chars[i - 1].is_alphanumeric();
-                    let after_ok = chars.get(i + py.len()).is_none_or(|c| !c.is_alphanumeric());
+                    // Any letter counts as part of a word (Thai ones too).
+                    let word_char = |c: &char| c.is_ascii_alphanumeric() || !c.is_ascii();
+                    let before_ok = i == 0 || !word_char(&chars[i - 1]);
+                    let after_ok = chars.get(i + py.len()).is_none_or(|c| !word_char(c));
                     if before_ok && after_ok {
                         out.push_str(js);
                         i += py.len();

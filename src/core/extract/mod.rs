@@ -146,7 +146,7 @@ fn read_form(root: &Map<String, Value>, r: &mut Reader) -> Option<FormType> {
     let party_hint = bool_field(root, a::PARTY_LIST_FLAG)
         .or_else(|| {
             text_field(root, a::CATEGORY).map(|c| {
-                let c = c.to_lowercase();
+                let c = c.to_ascii_lowercase();
                 c.contains("party") || c.contains("บัญชี")
             })
         })

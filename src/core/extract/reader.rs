@@ -25,7 +25,7 @@ pub(super) fn text_field(m: &Map<String, Value>, keys: &[&str]) -> Option<String
 pub(super) fn bool_field(m: &Map<String, Value>, keys: &[&str]) -> Option<bool> {
     get(m, keys).and_then(|v| match v {
         Value::Bool(b) => Some(*b),
-        Value::String(s) => match s.trim().to_lowercase().as_str() {
+        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
             "true" | "yes" | "1" => Some(true),
             "false" | "no" | "0" => Some(false),
             _ => None,

@@ -16,7 +16,7 @@ fn row_number(key: &str) -> Option<u32> {
         .chars()
         .filter(|c| !c.is_ascii_digit() && !c.is_whitespace())
         .collect::<String>()
-        .to_lowercase();
+        .to_ascii_lowercase();
     let noise_ok = [
         "",
         "no.",

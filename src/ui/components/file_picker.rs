@@ -30,7 +30,7 @@ pub fn FilePicker() -> impl IntoView {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         let all = web::files::file_list(input.files());
         let (images, other): (Vec<_>, Vec<_>) = all.into_iter().partition(|f| {
-            let n = f.name().to_lowercase();
+            let n = f.name().to_ascii_lowercase();
             f.type_().starts_with("image/")
                 || [".png", ".jpg", ".jpeg", ".webp", ".gif"]
                     .iter()
