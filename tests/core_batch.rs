@@ -130,6 +130,7 @@ impl Harness {
             registry: &self.registry,
             progress: &self.progress,
             control: &self.control,
+            journal: None,
         }
     }
     fn run(&self, client: &ScriptedOcr, images: &MemoryImages, opts: &BatchOptions) -> BatchResult {
@@ -1073,4 +1074,110 @@ fn a_ballot_backing_off_holds_no_request_slot() {
         !during.is_empty(),
         "the others were sent while ballot 1 waited to retry"
     );
+}
+
+// ---- The journal: kept before counted.
+
+use tallyscan::core::testing::MemoryJournal;
+
+/// Checks at each report that the row was kept first.
+struct KeptFirst<'a> {
+    journal: &'a MemoryJournal,
+    inner: &'a Recorder,
+}
+
+impl ProgressCallback for KeptFirst<'_> {
+    fn on_start(&self, total: usize) {
+        self.inner.on_start(total);
+    }
+    fn on_progress(&self, current: usize, total: usize, path: &str, r: &BallotResult) {
+        assert!(
+            self.journal
+                .kept
+                .borrow()
+                .iter()
+                .any(|k| k.index() == r.index),
+            "{path} reported before it was kept"
+        );
+        self.inner.on_progress(current, total, path, r);
+    }
+    fn on_error(&self, current: usize, total: usize, path: &str, e: &BallotError) {
+        if !e.kind.is_unfinished() && self.journal.capacity.is_none() {
+            assert!(
+                self.journal
+                    .kept
+                    .borrow()
+                    .iter()
+                    .any(|k| k.index() == e.index),
+                "{path} reported before it was kept"
+            );
+        }
+        self.inner.on_error(current, total, path, e);
+    }
+    fn on_complete(&self, r: &[BallotResult], e: &[BallotError]) {
+        self.inner.on_complete(r, e);
+    }
+    fn on_event(&self, e: &EngineEvent) {
+        self.inner.on_event(e);
+    }
+}
+
+#[test]
+fn every_finished_ballot_is_kept_before_it_counts() {
+    let h = Harness::new();
+    let client = ScriptedOcr::new(&h.time, |n, _| {
+        if n == 3 {
+            Reply::status(secs(0.3), 400, &[])
+        } else {
+            Reply::ok(secs(0.3), FORM)
+        }
+    });
+    let images = MemoryImages::new(12, 300)
+        .with_bad(&[5])
+        .with_copies(&[(7, 1)]);
+    let journal = MemoryJournal::default();
+    let progress = KeptFirst {
+        journal: &journal,
+        inner: &h.progress,
+    };
+    let mut env = h.env(&client, &images);
+    env.progress = &progress;
+    env.journal = Some(&journal);
+    let r = h.time.run(run_batch(&env, &BatchOptions::default()));
+    assert_eq!(r.results.len() + r.errors.len(), 12);
+    assert_eq!(
+        journal.kept.borrow().len(),
+        12,
+        "results, errors, the refused file and the copy"
+    );
+    h.progress.assert_exactly_once(12);
+}
+
+#[test]
+fn a_full_storage_stops_the_batch_and_keeps_what_was_read_in_view() {
+    let h = Harness::new();
+    let client = ScriptedOcr::new(&h.time, fixed_latency(0.3));
+    let images = MemoryImages::new(30, 300);
+    let journal = MemoryJournal {
+        capacity: Some(5),
+        ..MemoryJournal::default()
+    };
+    let mut env = h.env(&client, &images);
+    env.journal = Some(&journal);
+    let r = h.time.run(run_batch(&env, &BatchOptions::default()));
+    assert!(
+        matches!(&r.stopped, Some(StopReason::Storage(m)) if m.contains("Quota")),
+        "{:?}",
+        r.stopped
+    );
+    assert_eq!(journal.kept.borrow().len(), 5);
+    assert!(
+        r.results.len() >= 6,
+        "the row that could not be kept is still shown"
+    );
+    assert!(
+        client.sent.borrow().len() < 12,
+        "no more is paid for once storage is full"
+    );
+    h.progress.assert_exactly_once(30);
 }

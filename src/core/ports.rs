@@ -3,6 +3,7 @@
 //! them in [`super::testing`] (fake clock, scripted client, memory images).
 //! Futures are `!Send` (`LocalBoxFuture`): the browser is single-threaded.
 
+use super::progress::BallotOutcome;
 use super::provider::{HttpRequest, HttpResponse, TransportError};
 use std::future::Future;
 use std::pin::Pin;
@@ -54,6 +55,14 @@ pub fn timer_chunks_ms(d: Duration) -> impl Iterator<Item = u32> {
 pub trait Sleeper {
     /// Resolves after `d`.
     fn sleep(&self, d: Duration) -> LocalBoxFuture<'static, ()>;
+}
+
+/// Keeps each finished ballot (in the browser: IndexedDB) before the batch
+/// counts it as done, so a reload or a crash loses nothing and a resumed
+/// batch sends nothing twice.
+pub trait Journal {
+    /// Stores the row; `Err` says why it could not (storage full…).
+    fn keep(&self, outcome: &BallotOutcome) -> LocalBoxFuture<'_, Result<(), String>>;
 }
 
 /// Bytes read from the start of a file by [`ImageSource::probe`]: enough to

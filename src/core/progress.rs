@@ -105,6 +105,10 @@ pub enum StopReason {
     Cancelled,
     /// The API refused the key (401/403); the message says what it said.
     KeyRefused(String),
+    /// A result could not be stored on this device (the storage is full,
+    /// or the browser refused): the batch stops so no more is paid for
+    /// that cannot be kept.
+    Storage(String),
     /// The first attempts all failed the same way before any succeeded.
     Systemic {
         /// What kind of failure.
@@ -122,6 +126,9 @@ impl StopReason {
         match self {
             StopReason::Cancelled => "the batch was cancelled".into(),
             StopReason::KeyRefused(m) => format!("the batch stopped because {m}"),
+            StopReason::Storage(m) => {
+                format!("the batch stopped because a result could not be stored on this device ({m})")
+            }
             StopReason::Systemic {
                 cause,
                 failures,
@@ -130,6 +137,25 @@ impl StopReason {
                 "the batch stopped after the first {failures} requests failed the same way ({last}): {}",
                 cause.advice()
             ),
+        }
+    }
+}
+
+/// A ballot's row: a result or an error.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BallotOutcome {
+    /// A record.
+    Result(BallotResult),
+    /// No record.
+    Error(BallotError),
+}
+
+impl BallotOutcome {
+    /// The ballot's index in the batch.
+    pub fn index(&self) -> usize {
+        match self {
+            BallotOutcome::Result(r) => r.index,
+            BallotOutcome::Error(e) => e.index,
         }
     }
 }

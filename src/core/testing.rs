@@ -2,11 +2,13 @@
 //! [`FakeTime`] (clock + sleeper + a tiny executor that jumps time forward
 //! when every task is waiting, so nothing really sleeps), [`ScriptedOcr`]
 //! (answers by script, with latency, and logs when each request was sent),
-//! [`MemoryImages`] (images in memory, counting loads and releases).
+//! [`MemoryImages`] (images in memory, counting loads and releases),
+//! [`MemoryJournal`] (keeps rows, or refuses them when "full").
 
 use super::ports::{
-    Clock, ImageSource, LocalBoxFuture, OcrClient, Probe, Sleeper, PROBE_HEAD_BYTES,
+    Clock, ImageSource, Journal, LocalBoxFuture, OcrClient, Probe, Sleeper, PROBE_HEAD_BYTES,
 };
+use super::progress::BallotOutcome;
 use super::provider::{HttpRequest, HttpResponse, TransportError};
 use std::cell::{Cell, RefCell};
 use std::cmp::Reverse;
@@ -420,6 +422,32 @@ impl ImageSource for MemoryImages {
     fn release(&self, finished: &[usize]) -> usize {
         self.released.borrow_mut().extend_from_slice(finished);
         finished.len()
+    }
+}
+
+/// A journal in memory; refuses every row after the first `capacity`
+/// (a full storage).
+#[derive(Default)]
+pub struct MemoryJournal {
+    /// Rows kept, in order.
+    pub kept: RefCell<Vec<BallotOutcome>>,
+    /// Rows it can hold (`None`: no limit).
+    pub capacity: Option<usize>,
+}
+
+impl Journal for MemoryJournal {
+    fn keep(&self, outcome: &BallotOutcome) -> LocalBoxFuture<'_, Result<(), String>> {
+        let full = self.capacity.is_some_and(|c| self.kept.borrow().len() >= c);
+        if !full {
+            self.kept.borrow_mut().push(outcome.clone());
+        }
+        Box::pin(async move {
+            if full {
+                Err("QuotaExceededError".to_string())
+            } else {
+                Ok(())
+            }
+        })
     }
 }
 

@@ -291,6 +291,12 @@ pub fn stop_reason(lang: Lang, r: &StopReason) -> String {
         (Lang::En, StopReason::KeyRefused(m)) => {
             format!("Stopped: {m}. Check the key and start again.")
         }
+        (Lang::Th, StopReason::Storage(m)) => format!(
+            "หยุดแล้ว: เก็บผลลงเครื่องนี้ไม่ได้ ({m}) ผลที่อ่านแล้วยังอยู่ในตาราง ส่งออกไว้ แล้วลบชุดเก่าในส่วนพื้นที่จัดเก็บก่อนอ่านต่อ"
+        ),
+        (Lang::En, StopReason::Storage(m)) => format!(
+            "Stopped: a result could not be stored on this device ({m}). What was read is still in the table: export it, then free space under Storage before going on."
+        ),
         (
             Lang::Th,
             StopReason::Systemic {

@@ -203,6 +203,7 @@ impl AppState {
             registry: &registry,
             progress: &progress,
             control: &control,
+            journal: None,
         };
         let result = run_batch(&env, &batch.options(&settings.endpoint)).await;
         drop(awake);

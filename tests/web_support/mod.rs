@@ -120,6 +120,7 @@ pub async fn run_in_browser(
         registry: &registry,
         progress: &NullProgressCallback,
         control,
+        journal: None,
     };
     run_batch(&env, opts).await
 }

@@ -6,7 +6,7 @@
 use super::super::ballot::BallotRecord;
 use super::super::ports::ImageSource;
 use super::super::progress::{
-    BallotError, BallotResult, EngineEvent, FailureKind, ProgressCallback,
+    BallotError, BallotOutcome, BallotResult, EngineEvent, FailureKind, ProgressCallback,
 };
 use super::classify::Outcome;
 use super::{BatchOptions, BatchResult, StopReason};
@@ -76,20 +76,34 @@ impl<'a> Ledger<'a> {
         self.result.stopped.is_some()
     }
 
-    /// A ballot that finished, and its copies.
-    pub(super) fn record(&mut self, index: usize, outcome: Outcome, tries: Tries) {
+    /// The rows of a ballot that finished: its own, and its copies'.
+    pub(super) fn rows(
+        &mut self,
+        index: usize,
+        outcome: Outcome,
+        tries: Tries,
+    ) -> Vec<BallotOutcome> {
         let copies = self.copies.remove(&index).unwrap_or_default();
+        let with_copies = self.with_copies(index, &copies);
         match outcome {
-            Outcome::Record(record) => {
-                for (i, copy_of) in self.with_copies(index, &copies) {
+            Outcome::Record(record) => with_copies
+                .into_iter()
+                .map(|(i, copy_of)| {
                     let mut record: BallotRecord = (*record).clone();
                     record.source.file_name = self.images.name(i);
                     let attempts = if copy_of.is_some() { 0 } else { tries.attempts };
-                    self.result_row(i, record, attempts, copy_of);
-                }
-            }
-            Outcome::Failed(kind, message) => {
-                for (i, copy_of) in self.with_copies(index, &copies) {
+                    BallotOutcome::Result(BallotResult {
+                        index: i,
+                        file: self.images.name(i),
+                        record,
+                        attempts,
+                        copy_of,
+                    })
+                })
+                .collect(),
+            Outcome::Failed(kind, message) => with_copies
+                .into_iter()
+                .map(|(i, copy_of)| {
                     let message = match copy_of {
                         None => message.clone(),
                         Some(_) => format!("{message} (same file as {})", self.images.name(index)),
@@ -99,15 +113,33 @@ impl<'a> Ledger<'a> {
                     } else {
                         tries
                     };
-                    self.error_row(i, kind.clone(), message, tries, copy_of);
-                }
-            }
+                    BallotOutcome::Error(self.error(i, kind.clone(), message, tries, copy_of))
+                })
+                .collect(),
         }
     }
 
-    /// A ballot refused before any request (the survey).
-    pub(super) fn refused(&mut self, index: usize, message: String) {
-        self.error_row(index, FailureKind::Image, message, Tries::default(), None);
+    /// The row of a ballot refused before any request (the survey).
+    pub(super) fn refused(&self, index: usize, message: String) -> BallotOutcome {
+        BallotOutcome::Error(self.error(index, FailureKind::Image, message, Tries::default(), None))
+    }
+
+    /// Reports a finished row (exactly once).
+    pub(super) fn commit(&mut self, row: BallotOutcome) {
+        self.current += 1;
+        let total = self.result.total;
+        let index = row.index();
+        match row {
+            BallotOutcome::Result(r) => {
+                self.progress.on_progress(self.current, total, &r.file, &r);
+                self.result.results.push(r);
+            }
+            BallotOutcome::Error(e) => {
+                self.progress.on_error(self.current, total, &e.file, &e);
+                self.result.errors.push(e);
+            }
+        }
+        self.finished_one(index);
     }
 
     /// Reports what did not finish (with its copies), frees what is left
@@ -145,37 +177,23 @@ impl<'a> Ledger<'a> {
             .collect()
     }
 
-    fn result_row(
-        &mut self,
-        index: usize,
-        record: BallotRecord,
-        attempts: u32,
-        copy_of: Option<usize>,
-    ) {
-        let r = BallotResult {
-            index,
-            file: self.images.name(index),
-            record,
-            attempts,
-            copy_of,
-        };
-        self.current += 1;
-        self.progress
-            .on_progress(self.current, self.result.total, &r.file, &r);
-        self.result.results.push(r);
-        self.finished_one(index);
-    }
-
-    fn error_row(
-        &mut self,
+    fn error(
+        &self,
         index: usize,
         kind: FailureKind,
         message: String,
         tries: Tries,
         copy_of: Option<usize>,
-    ) {
-        self.report_error(index, kind, message, tries, copy_of);
-        self.finished_one(index);
+    ) -> BallotError {
+        BallotError {
+            index,
+            file: self.images.name(index),
+            kind,
+            message,
+            attempts: tries.attempts,
+            last_status: tries.last_status,
+            copy_of,
+        }
     }
 
     fn report_error(
@@ -186,17 +204,7 @@ impl<'a> Ledger<'a> {
         tries: Tries,
         copy_of: Option<usize>,
     ) {
-        let (attempts, last_status) = (tries.attempts, tries.last_status);
-        let file = self.images.name(index);
-        let e = BallotError {
-            index,
-            file,
-            kind,
-            message,
-            attempts,
-            last_status,
-            copy_of,
-        };
+        let e = self.error(index, kind, message, tries, copy_of);
         self.current += 1;
         self.progress
             .on_error(self.current, self.result.total, &e.file, &e);

@@ -33,8 +33,8 @@ use super::ballot::Source;
 use super::control::Control;
 use super::hash::sha256_hex;
 use super::image::check_image;
-use super::ports::{Clock, ImageSource, LocalBoxFuture, OcrClient, Sleeper};
-use super::progress::{EngineEvent, FailureKind, ProgressCallback};
+use super::ports::{Clock, ImageSource, Journal, LocalBoxFuture, OcrClient, Sleeper};
+use super::progress::{BallotOutcome, EngineEvent, FailureKind, ProgressCallback};
 use super::prompt::{PROMPT, PROMPT_VERSION};
 use super::provider::{
     build_request, HttpRequest, HttpResponse, ProviderSettings, TransportError, Usage,
@@ -196,6 +196,9 @@ pub struct Env<'a> {
     pub progress: &'a dyn ProgressCallback,
     /// Cancel and pause.
     pub control: &'a Control,
+    /// Where finished ballots are kept before they count as done (none:
+    /// results live in memory only).
+    pub journal: Option<&'a dyn Journal>,
 }
 
 /// The outcome of a batch, with its statistics.
@@ -696,7 +699,10 @@ impl<'e, 'a> Engine<'e, 'a> {
                 continue;
             };
             match f.outcome {
-                Some(outcome) => ledger.record(f.index, outcome, self.tries(f.index)),
+                Some(outcome) => {
+                    let rows = ledger.rows(f.index, outcome, self.tries(f.index));
+                    keep_and_commit(self.env.journal, rows, ledger).await;
+                }
                 None => unfinished.push(f.index),
             }
         }
@@ -754,6 +760,24 @@ async fn poll_any<T>(
     .await
 }
 
+/// Keeps each row in the journal, then reports it. A row that cannot be
+/// kept is still reported (it was read), and the batch stops: nothing more
+/// is paid for that could not be kept.
+async fn keep_and_commit(
+    journal: Option<&dyn Journal>,
+    rows: Vec<BallotOutcome>,
+    ledger: &mut Ledger<'_>,
+) {
+    for row in rows {
+        if let Some(j) = journal {
+            if let Err(why) = j.keep(&row).await {
+                ledger.stop(StopReason::Storage(why));
+            }
+        }
+        ledger.commit(row);
+    }
+}
+
 /// Runs a batch to the end (or until cancelled or stopped early).
 pub async fn run_batch(env: &Env<'_>, opts: &BatchOptions) -> BatchResult {
     let engine = Engine::new(env, opts);
@@ -761,9 +785,12 @@ pub async fn run_batch(env: &Env<'_>, opts: &BatchOptions) -> BatchResult {
     let start = env.clock.now();
     env.progress.on_start(env.images.len());
     let found = survey::survey(env.images, env.control).await;
-    for (index, message) in found.failed {
-        ledger.refused(index, message);
-    }
+    let refused = found
+        .failed
+        .into_iter()
+        .map(|(i, m)| ledger.refused(i, m))
+        .collect();
+    keep_and_commit(env.journal, refused, &mut ledger).await;
     ledger.set_copies(found.copies);
     let unfinished = engine.dispatch(&found.queue, &mut ledger).await;
     let mut result = ledger.finish(unfinished);
