@@ -648,3 +648,147 @@ mod hardening {
         banner.remove();
     }
 }
+
+mod storage {
+    use super::*;
+    use tallyscan::core::progress::{BallotError, BallotOutcome, BallotResult, FailureKind};
+    use tallyscan::core::session::{BatchMeta, BatchSettingsRecord, FileEntry};
+    use tallyscan::web::store::{Store, DB_NAME};
+    use wasm_bindgen_futures::JsFuture;
+
+    async fn delete_db() {
+        let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+        let req = factory.delete_database(DB_NAME).unwrap();
+        let p = js_sys::Promise::new(&mut |resolve, _| {
+            req.set_onsuccess(Some(&resolve));
+            req.set_onerror(Some(&resolve));
+        });
+        JsFuture::from(p).await.unwrap();
+    }
+
+    fn meta(id: &str, n: usize) -> BatchMeta {
+        BatchMeta {
+            id: id.into(),
+            started_unix_ms: 1_800_000_000_000.0,
+            files: (0..n)
+                .map(|i| FileEntry {
+                    name: format!("หน่วย {i}.png"),
+                    size: 100,
+                    last_modified: 5.0,
+                })
+                .collect(),
+            ended: false,
+            images_kept: true,
+            settings: BatchSettingsRecord::default(),
+        }
+    }
+
+    fn outcomes() -> Vec<BallotOutcome> {
+        let record = tallyscan::core::extract::extract(
+            r#"{"form_code":"5/18","province":"แพร่","constituency_number":1,"votes":{"1":{"numeric":108,"thai_text":"หนึ่งร้อยแปด"}}}"#,
+            Default::default(),
+        )
+        .unwrap();
+        vec![
+            BallotOutcome::Result(BallotResult {
+                index: 0,
+                file: "หน่วย 0.png".into(),
+                record,
+                attempts: 2,
+                copy_of: None,
+            }),
+            BallotOutcome::Error(BallotError {
+                index: 2,
+                file: "หน่วย 2.png".into(),
+                kind: FailureKind::RetriesExhausted,
+                message: "gave up".into(),
+                attempts: 3,
+                last_status: Some(503),
+                copy_of: None,
+            }),
+        ]
+    }
+
+    #[wasm_bindgen_test]
+    async fn batches_results_and_images_survive_in_indexeddb() {
+        delete_db().await;
+        let store = Store::open().await.unwrap();
+        store.put_batch(&meta("b1", 3)).await.unwrap();
+        store.put_batch(&meta("b2", 1)).await.unwrap();
+        for o in outcomes() {
+            store.put_outcome("b1", &o).await.unwrap();
+        }
+        store
+            .put_images("b1", &[(1, file("หน่วย 1.png", PNG))])
+            .await
+            .unwrap();
+        // A fresh connection, as after a reload.
+        let again = Store::open().await.unwrap();
+        let batches = again.batches().await.unwrap();
+        assert_eq!(
+            batches.iter().map(|b| b.id.as_str()).collect::<Vec<_>>(),
+            vec!["b1", "b2"]
+        );
+        assert_eq!(batches[0], meta("b1", 3));
+        assert_eq!(
+            again.outcomes("b1").await.unwrap(),
+            outcomes(),
+            "structured values come back equal"
+        );
+        assert!(again.outcomes("b2").await.unwrap().is_empty());
+        let images = again.images("b1").await.unwrap();
+        assert_eq!(images.len(), 1);
+        assert_eq!((images[0].0, images[0].1.size() as usize), (1, PNG.len()));
+        again.delete_batch("b1").await.unwrap();
+        assert_eq!(again.batches().await.unwrap().len(), 1);
+        assert!(again.outcomes("b1").await.unwrap().is_empty());
+        again.clear().await.unwrap();
+        assert!(again.batches().await.unwrap().is_empty());
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_version_1_database_is_upgraded_with_its_data() {
+        delete_db().await;
+        // Version 1, as an earlier TallyScan left it: batches and outcomes only.
+        let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+        let req = factory.open_with_u32(DB_NAME, 1).unwrap();
+        let upgrade = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new({
+            let req = req.clone();
+            move |_| {
+                let db: web_sys::IdbDatabase = req.result().unwrap().unchecked_into();
+                let p = web_sys::IdbObjectStoreParameters::new();
+                p.set_key_path(&"id".into());
+                db.create_object_store_with_optional_parameters("batches", &p)
+                    .unwrap();
+                let p = web_sys::IdbObjectStoreParameters::new();
+                p.set_key_path(&js_sys::Array::of2(&"batch".into(), &"index".into()));
+                db.create_object_store_with_optional_parameters("outcomes", &p)
+                    .unwrap();
+            }
+        });
+        req.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
+        let p = js_sys::Promise::new(&mut |resolve, reject| {
+            req.set_onsuccess(Some(&resolve));
+            req.set_onerror(Some(&reject));
+        });
+        JsFuture::from(p).await.unwrap();
+        let db: web_sys::IdbDatabase = req.result().unwrap().unchecked_into();
+        let tx = db
+            .transaction_with_str_and_mode("batches", web_sys::IdbTransactionMode::Readwrite)
+            .unwrap();
+        let value = serde_wasm_bindgen::to_value(&meta("old", 2)).unwrap();
+        tx.object_store("batches").unwrap().put(&value).unwrap();
+        let p = js_sys::Promise::new(&mut |resolve, _| tx.set_oncomplete(Some(&resolve)));
+        JsFuture::from(p).await.unwrap();
+        db.close();
+        // This TallyScan opens it at version 2: the data is there, images can be kept.
+        let store = Store::open().await.unwrap();
+        assert_eq!(store.batches().await.unwrap(), vec![meta("old", 2)]);
+        store
+            .put_images("old", &[(0, file("a.png", PNG))])
+            .await
+            .unwrap();
+        assert_eq!(store.images("old").await.unwrap().len(), 1);
+        store.clear().await.unwrap();
+    }
+}

@@ -1181,3 +1181,72 @@ fn a_full_storage_stops_the_batch_and_keeps_what_was_read_in_view() {
     );
     h.progress.assert_exactly_once(30);
 }
+
+#[test]
+fn a_resumed_batch_sends_nothing_twice_and_counts_on() {
+    // First run: cancelled at 6 s, the journal holds what finished.
+    let h = Harness::new();
+    let client = ScriptedOcr::new(&h.time, fixed_latency(1.0));
+    let images = MemoryImages::new(30, 300);
+    let journal = MemoryJournal::default();
+    let mut env = h.env(&client, &images);
+    env.journal = Some(&journal);
+    let t = h.time.clone();
+    let control = h.control.clone();
+    let opts = BatchOptions::default();
+    h.time.run(join(run_batch(&env, &opts), async move {
+        use tallyscan::core::ports::Sleeper;
+        t.sleep(secs(6.0)).await;
+        control.cancel();
+    }));
+    let done: Vec<usize> = journal.kept.borrow().iter().map(|k| k.index()).collect();
+    assert!(done.len() >= 8 && done.len() < 30, "{}", done.len());
+    let sent_first: Vec<Option<usize>> = client.sent.borrow().iter().map(|s| s.image).collect();
+
+    // Second run, as after a reload: the same files, the finished ones skipped.
+    let h2 = Harness::new();
+    let client2 = ScriptedOcr::new(&h2.time, fixed_latency(1.0));
+    let mut env2 = h2.env(&client2, &images);
+    env2.journal = Some(&journal);
+    let opts2 = BatchOptions {
+        already_done: done.clone(),
+        ..BatchOptions::default()
+    };
+    let r = h2.time.run(run_batch(&env2, &opts2));
+    assert_eq!(r.results.len(), 30 - done.len());
+    let resent: Vec<usize> = client2
+        .sent
+        .borrow()
+        .iter()
+        .filter_map(|s| s.image)
+        .filter(|i| done.contains(i))
+        .collect();
+    assert!(resent.is_empty(), "finished ballots sent again: {resent:?}");
+    assert!(
+        sent_first.len() + client2.sent.borrow().len() <= 30 + 6,
+        "only the ones cut off in flight are sent twice"
+    );
+    let mut all: Vec<usize> = journal.kept.borrow().iter().map(|k| k.index()).collect();
+    all.sort_unstable();
+    assert_eq!(
+        all,
+        (0..30).collect::<Vec<_>>(),
+        "every file kept exactly once over both runs"
+    );
+    let currents: Vec<usize> = h2
+        .progress
+        .0
+        .borrow()
+        .iter()
+        .filter_map(|e| match e {
+            Ev::Progress(c, ..) | Ev::Error(c, ..) => Some(*c),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        currents.first(),
+        Some(&(done.len() + 1)),
+        "the count goes on"
+    );
+    assert_eq!(currents.last(), Some(&30));
+}

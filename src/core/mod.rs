@@ -29,6 +29,7 @@ pub mod registry;
 mod registry_data;
 pub mod retry;
 pub mod rng;
+pub mod session;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod thai;

@@ -5,10 +5,12 @@
 //! `on_progress` or `on_error`, with `current` counting 1..=total.
 
 use super::ballot::BallotRecord;
+use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
 /// Why a ballot has no result.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum FailureKind {
     /// The image could not be read or sent (corrupt, not an image, too large).
     Image,
@@ -40,7 +42,7 @@ impl FailureKind {
 }
 
 /// A ballot that ended without a record.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BallotError {
     pub index: usize,
     pub file: String,
@@ -58,7 +60,7 @@ pub struct BallotError {
 }
 
 /// A ballot that ended with a record.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BallotResult {
     pub index: usize,
     pub file: String,
@@ -142,7 +144,8 @@ impl StopReason {
 }
 
 /// A ballot's row: a result or an error.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum BallotOutcome {
     /// A record.
     Result(BallotResult),

@@ -9,6 +9,7 @@ pub mod error;
 pub mod files;
 pub mod http;
 pub mod storage;
+pub mod store;
 pub mod timer;
 pub mod visibility;
 pub mod wake_lock;

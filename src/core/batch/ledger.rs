@@ -46,7 +46,7 @@ impl<'a> Ledger<'a> {
             cleanup_every: opts
                 .enable_memory_cleanup
                 .then_some(opts.memory_cleanup_interval.max(1)),
-            current: 0,
+            current: opts.already_done.len(),
             finished: 0,
             since_cleanup: Vec::new(),
             copies: BTreeMap::new(),

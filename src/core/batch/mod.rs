@@ -141,6 +141,9 @@ pub struct BatchOptions {
     /// Attempts failing the same systemic way, before any success, that
     /// stop the batch.
     pub systemic_after: u32,
+    /// Ballots finished in an earlier run of this batch (a resume after a
+    /// reload): never sent or reported again; the count goes on after them.
+    pub already_done: Vec<usize>,
 }
 
 impl Default for BatchOptions {
@@ -156,6 +159,7 @@ impl Default for BatchOptions {
             request_timeout: Duration::from_secs(120),
             min_request_timeout: Duration::from_secs(20),
             systemic_after: 5,
+            already_done: Vec::new(),
         }
     }
 }
@@ -784,7 +788,7 @@ pub async fn run_batch(env: &Env<'_>, opts: &BatchOptions) -> BatchResult {
     let mut ledger = Ledger::new(env.images, env.progress, opts);
     let start = env.clock.now();
     env.progress.on_start(env.images.len());
-    let found = survey::survey(env.images, env.control).await;
+    let found = survey::survey(env.images, env.control, &opts.already_done).await;
     let refused = found
         .failed
         .into_iter()

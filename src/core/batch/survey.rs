@@ -20,10 +20,11 @@ pub(super) struct Survey {
     pub copies: BTreeMap<usize, Vec<usize>>,
 }
 
-pub(super) async fn survey(images: &dyn ImageSource, control: &Control) -> Survey {
+/// Surveys every image but those `done` in an earlier run.
+pub(super) async fn survey(images: &dyn ImageSource, control: &Control, done: &[usize]) -> Survey {
     let mut out = Survey::default();
     let mut by_start: BTreeMap<(u64, Vec<u8>), Vec<usize>> = BTreeMap::new();
-    for i in 0..images.len() {
+    for i in (0..images.len()).filter(|i| !done.contains(i)) {
         if control.is_cancelled() {
             out.queue.push(i); // reported as not started
             continue;

@@ -1,0 +1,337 @@
+//! What a batch leaves on the device so it survives a reload, a crash or a
+//! closed tab (the browser keeps it in IndexedDB, `web::store`): the batch
+//! and its files, and every finished ballot. From them: which ballots a
+//! resumed batch still has to send, and the session file volunteers hand
+//! to a coordinator, merged by content hash.
+//!
+//! The shapes are plain serde structs: one document per ballot keyed by
+//! (batch, index) with the record inside, so they can later sync to a
+//! replicated document store.
+
+use super::ballot::BallotRecord;
+use super::progress::BallotOutcome;
+use serde::{Deserialize, Serialize};
+
+/// The storage schema's version; `web::store` migrates older ones.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// A picked file, as the batch remembers it (not its bytes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileEntry {
+    /// Name (or path within the picked folder).
+    pub name: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// `File.lastModified`, ms since the epoch.
+    pub last_modified: f64,
+}
+
+/// The settings a batch ran with (never the key).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct BatchSettingsRecord {
+    /// API dialect id.
+    pub kind: String,
+    /// Base URL.
+    pub endpoint: String,
+    /// Model.
+    pub model: String,
+    /// Requests per minute.
+    pub per_minute: f64,
+}
+
+/// A batch on the device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchMeta {
+    /// Unique id ("b" and its start time).
+    pub id: String,
+    /// Started at, ms since the epoch.
+    pub started_unix_ms: f64,
+    /// The picked files, in order (index = position).
+    pub files: Vec<FileEntry>,
+    /// The run ended (completed, cancelled or stopped); `false` means it
+    /// was cut off (a reload, a crash, a closed tab) and can be resumed.
+    pub ended: bool,
+    /// The image files are kept with the batch (a resume needs no re-pick).
+    pub images_kept: bool,
+    /// How it ran.
+    pub settings: BatchSettingsRecord,
+}
+
+/// What a resumed batch does.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResumePlan {
+    /// Ballots already finished: shown, never sent again.
+    pub done: Vec<BallotOutcome>,
+    /// Indices still to send.
+    pub to_send: Vec<usize>,
+}
+
+/// The plan to resume `meta` from the ballots kept for it.
+pub fn resume_plan(meta: &BatchMeta, mut kept: Vec<BallotOutcome>) -> ResumePlan {
+    kept.retain(|k| k.index() < meta.files.len());
+    kept.sort_by_key(BallotOutcome::index);
+    kept.dedup_by_key(|k| k.index());
+    let to_send = (0..meta.files.len())
+        .filter(|i| kept.binary_search_by_key(i, BallotOutcome::index).is_err())
+        .collect();
+    ResumePlan {
+        done: kept,
+        to_send,
+    }
+}
+
+/// For each file of a batch, the picked file that is the same one (same
+/// name and size, and the same time stamp when there are several), when
+/// the volunteer picks the folder again to resume a batch whose images
+/// were not kept.
+pub fn match_files(batch: &[FileEntry], picked: &[FileEntry]) -> Vec<Option<usize>> {
+    batch
+        .iter()
+        .map(|f| {
+            let same = |p: &&FileEntry| p.name == f.name && p.size == f.size;
+            let candidates: Vec<usize> = picked
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| same(p))
+                .map(|(i, _)| i)
+                .collect();
+            match candidates.as_slice() {
+                [one] => Some(*one),
+                [] => None,
+                many => many
+                    .iter()
+                    .copied()
+                    .find(|i| picked[*i].last_modified == f.last_modified)
+                    .or(Some(many[0])),
+            }
+        })
+        .collect()
+}
+
+/// The session file's format name.
+pub const SESSION_FORMAT: &str = "tallyscan.session";
+
+/// A session handed from a volunteer to a coordinator: the records read
+/// (with corrections and their audit trail once people correct), and the
+/// batch they came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionFile {
+    /// [`SESSION_FORMAT`].
+    pub format: String,
+    /// [`SCHEMA_VERSION`].
+    pub version: u32,
+    /// Who exported it (free text the volunteer gives, may be empty).
+    #[serde(default)]
+    pub volunteer: String,
+    /// The batch.
+    pub batch: BatchMeta,
+    /// Every finished ballot.
+    pub outcomes: Vec<BallotOutcome>,
+}
+
+/// What merging sessions gave.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Merged {
+    /// The records, each content once (a form read differently by two
+    /// volunteers is kept twice: the tally reports the conflict).
+    pub records: Vec<BallotRecord>,
+    /// Exact duplicates dropped (same image, same reading).
+    pub duplicates: usize,
+    /// Images read differently in two sessions: (file in one, file in the other).
+    pub conflicts: Vec<(String, String)>,
+}
+
+fn same_reading(a: &BallotRecord, b: &BallotRecord) -> bool {
+    let rows = |r: &BallotRecord| {
+        r.rows
+            .iter()
+            .map(|x| (x.number, x.votes.digits))
+            .collect::<Vec<_>>()
+    };
+    rows(a) == rows(b) && a.totals.digits() == b.totals.digits()
+}
+
+/// Merges the records of several sessions (and records already held), by
+/// the image's SHA-256: the same image read the same way counts once; read
+/// differently, both are kept and listed as a conflict for review.
+pub fn merge(held: &[BallotRecord], sessions: &[SessionFile]) -> Merged {
+    let mut out = Merged {
+        records: held.to_vec(),
+        ..Merged::default()
+    };
+    let incoming = sessions
+        .iter()
+        .flat_map(|s| &s.outcomes)
+        .filter_map(|o| match o {
+            BallotOutcome::Result(r) => Some(&r.record),
+            BallotOutcome::Error(_) => None,
+        });
+    for r in incoming {
+        let same_image: Vec<&BallotRecord> = out
+            .records
+            .iter()
+            .filter(|x| !r.source.sha256.is_empty() && x.source.sha256 == r.source.sha256)
+            .collect();
+        if same_image.iter().any(|x| same_reading(x, r)) {
+            out.duplicates += 1;
+            continue;
+        }
+        if let Some(other) = same_image.first() {
+            out.conflicts
+                .push((other.source.file_name.clone(), r.source.file_name.clone()));
+        }
+        out.records.push(r.clone());
+    }
+    out
+}
+
+/// Reads a session file.
+pub fn read_session(text: &str) -> Result<SessionFile, String> {
+    let s: SessionFile =
+        serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| e.to_string())?;
+    if s.format != SESSION_FORMAT {
+        return Err(format!(
+            "this file is \"{}\", not a TallyScan session",
+            s.format
+        ));
+    }
+    if s.version > SCHEMA_VERSION {
+        return Err(format!(
+            "this session is version {}; this TallyScan reads up to version {SCHEMA_VERSION}",
+            s.version
+        ));
+    }
+    Ok(s)
+}
+
+/// Writes a session file.
+pub fn write_session(batch: &BatchMeta, outcomes: &[BallotOutcome], volunteer: &str) -> String {
+    let s = SessionFile {
+        format: SESSION_FORMAT.into(),
+        version: SCHEMA_VERSION,
+        volunteer: volunteer.into(),
+        batch: batch.clone(),
+        outcomes: outcomes.to_vec(),
+    };
+    serde_json::to_string(&s).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::ballot::Source;
+    use crate::core::extract::extract;
+    use crate::core::progress::{BallotError, BallotResult, FailureKind};
+
+    fn file(name: &str, size: u64) -> FileEntry {
+        FileEntry {
+            name: name.into(),
+            size,
+            last_modified: 1.0,
+        }
+    }
+
+    fn meta(n: usize) -> BatchMeta {
+        BatchMeta {
+            id: "b1".into(),
+            started_unix_ms: 0.0,
+            files: (0..n)
+                .map(|i| file(&format!("f{i}.png"), 100 + i as u64))
+                .collect(),
+            ended: false,
+            images_kept: true,
+            settings: BatchSettingsRecord::default(),
+        }
+    }
+
+    fn result(index: usize, text: &str, sha: &str, name: &str) -> BallotOutcome {
+        let source = Source {
+            file_name: name.into(),
+            sha256: sha.into(),
+            ..Source::default()
+        };
+        BallotOutcome::Result(BallotResult {
+            index,
+            file: name.into(),
+            record: extract(text, source).unwrap(),
+            attempts: 1,
+            copy_of: None,
+        })
+    }
+
+    fn error(index: usize) -> BallotOutcome {
+        BallotOutcome::Error(BallotError {
+            index,
+            file: format!("f{index}.png"),
+            kind: FailureKind::Api,
+            message: "HTTP 400".into(),
+            attempts: 1,
+            last_status: Some(400),
+            copy_of: None,
+        })
+    }
+
+    #[test]
+    fn resume_sends_only_what_did_not_finish() {
+        let form = r#"{"form_type":"5/18","votes":{"1":3}}"#;
+        let kept = vec![
+            error(3),
+            result(0, form, "a", "f0.png"),
+            result(0, form, "a", "f0.png"),
+            result(9, form, "z", "x"),
+        ];
+        let plan = resume_plan(&meta(5), kept);
+        assert_eq!(
+            plan.done
+                .iter()
+                .map(BallotOutcome::index)
+                .collect::<Vec<_>>(),
+            vec![0, 3]
+        );
+        assert_eq!(plan.to_send, vec![1, 2, 4]);
+    }
+
+    #[test]
+    fn picked_files_are_matched_to_the_batch() {
+        let batch = vec![file("a.png", 1), file("b.png", 2), file("c.png", 3)];
+        let mut again = file("b.png", 2);
+        again.last_modified = 7.0;
+        let picked = vec![file("c.png", 3), again, file("a.png", 99)];
+        assert_eq!(match_files(&batch, &picked), vec![None, Some(1), Some(0)]);
+    }
+
+    #[test]
+    fn sessions_merge_by_content_and_show_conflicts() {
+        let form = |v: u32| {
+            format!(
+                r#"{{"form_type":"5/18","province":"แพร่","constituency_number":1,"votes":{{"1":{v}}}}}"#
+            )
+        };
+        let mine = vec![match result(0, &form(3), "aa", "u1.png") {
+            BallotOutcome::Result(r) => r.record,
+            _ => unreachable!(),
+        }];
+        let theirs = SessionFile {
+            format: SESSION_FORMAT.into(),
+            version: SCHEMA_VERSION,
+            volunteer: "นิด".into(),
+            batch: meta(3),
+            outcomes: vec![
+                result(0, &form(3), "aa", "scan-1.png"), // the same, read the same: once
+                result(1, &form(8), "aa", "scan-1b.png"), // the same image read differently
+                result(2, &form(5), "bb", "u2.png"),     // new
+                error(3),
+            ],
+        };
+        let text = write_session(&theirs.batch, &theirs.outcomes, "นิด");
+        let back = read_session(&text).unwrap();
+        assert_eq!(back, theirs);
+        let m = merge(&mine, &[back]);
+        assert_eq!((m.records.len(), m.duplicates), (3, 1));
+        assert_eq!(
+            m.conflicts,
+            vec![("u1.png".to_string(), "scan-1b.png".to_string())]
+        );
+        assert!(read_session(r#"{"format":"x","version":1,"batch":{},"outcomes":[]}"#).is_err());
+    }
+}

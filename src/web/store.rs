@@ -1,0 +1,356 @@
+//! IndexedDB: batches, every finished ballot, and (when the volunteer keeps
+//! them) the image files, so a reload or a crash loses nothing. Values are
+//! structured (serde-wasm-bindgen), not JSON strings. The schema is
+//! versioned ([`SCHEMA_VERSION`]) and migrated on open:
+//!
+//! - version 1: `batches` (key `id`) and `outcomes` (key `[batch, index]`);
+//! - version 2: `images` (key `[batch, index]`, the picked `File`).
+//!
+//! The engine's [`Journal`] is [`BatchJournal`]: one small transaction per
+//! finished ballot, done by the browser off the main thread.
+
+use super::error::WebError;
+use crate::core::ports::{Journal, LocalBoxFuture};
+use crate::core::progress::BallotOutcome;
+use crate::core::session::{BatchMeta, SCHEMA_VERSION};
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{IdbDatabase, IdbObjectStore, IdbRequest, IdbTransaction, IdbTransactionMode};
+
+/// The database's name.
+pub const DB_NAME: &str = "tallyscan";
+const BATCHES: &str = "batches";
+const OUTCOMES: &str = "outcomes";
+const IMAGES: &str = "images";
+
+fn js(context: &'static str) -> impl Fn(JsValue) -> WebError {
+    move |e| WebError::js(context, e)
+}
+
+/// A promise settled by an IndexedDB request.
+fn settled(req: &IdbRequest) -> JsFuture {
+    let promise = js_sys::Promise::new(&mut |resolve, reject| {
+        let r = req.clone();
+        let ok = Closure::once_into_js(move || {
+            let _ = resolve.call1(&JsValue::NULL, &r.result().unwrap_or(JsValue::UNDEFINED));
+        });
+        let r = req.clone();
+        let err = Closure::once_into_js(move || {
+            let e = r
+                .error()
+                .ok()
+                .flatten()
+                .map(JsValue::from)
+                .unwrap_or(JsValue::UNDEFINED);
+            let _ = reject.call1(&JsValue::NULL, &e);
+        });
+        req.set_onsuccess(Some(ok.unchecked_ref()));
+        req.set_onerror(Some(err.unchecked_ref()));
+    });
+    JsFuture::from(promise)
+}
+
+/// A promise settled when a transaction commits (or fails).
+fn committed(tx: &IdbTransaction) -> JsFuture {
+    let promise = js_sys::Promise::new(&mut |resolve, reject| {
+        let ok = Closure::once_into_js(move || {
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+        let t = tx.clone();
+        let reject2 = reject.clone();
+        let err = Closure::once_into_js(move || {
+            let e = t.error().map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+            let _ = reject.call1(&JsValue::NULL, &e);
+        });
+        let abort = Closure::once_into_js(move || {
+            let _ = reject2.call1(&JsValue::NULL, &JsValue::from_str("the write was aborted"));
+        });
+        tx.set_oncomplete(Some(ok.unchecked_ref()));
+        tx.set_onerror(Some(err.unchecked_ref()));
+        tx.set_onabort(Some(abort.unchecked_ref()));
+    });
+    JsFuture::from(promise)
+}
+
+/// Creates the stores a database of `old` version lacks.
+fn migrate(db: &IdbDatabase, old: u32) -> Result<(), JsValue> {
+    let keyed = |path: &JsValue| {
+        let p = web_sys::IdbObjectStoreParameters::new();
+        p.set_key_path(path);
+        p
+    };
+    let batch_index = JsValue::from(js_sys::Array::of2(&"batch".into(), &"index".into()));
+    if old < 1 {
+        db.create_object_store_with_optional_parameters(BATCHES, &keyed(&"id".into()))?;
+        db.create_object_store_with_optional_parameters(OUTCOMES, &keyed(&batch_index))?;
+    }
+    if old < 2 {
+        db.create_object_store_with_optional_parameters(IMAGES, &keyed(&batch_index))?;
+    }
+    Ok(())
+}
+
+fn serializer() -> serde_wasm_bindgen::Serializer {
+    serde_wasm_bindgen::Serializer::json_compatible()
+}
+
+fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, WebError> {
+    v.serialize(&serializer())
+        .map_err(|e| WebError::js("storing", JsValue::from_str(&e.to_string())))
+}
+
+/// `{batch, index, <key>: value}`: the shape the stores are keyed on.
+fn row(batch: &str, index: usize, key: &str, value: &JsValue) -> JsValue {
+    let o = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&o, &"batch".into(), &batch.into());
+    let _ = js_sys::Reflect::set(&o, &"index".into(), &(index as f64).into());
+    let _ = js_sys::Reflect::set(&o, &key.into(), value);
+    o.into()
+}
+
+/// All keys `[batch, *]`.
+fn of_batch(batch: &str) -> Result<web_sys::IdbKeyRange, WebError> {
+    let lo = js_sys::Array::of2(&batch.into(), &JsValue::from(-1.0));
+    let hi = js_sys::Array::of2(&batch.into(), &JsValue::from(f64::MAX));
+    web_sys::IdbKeyRange::bound(&lo, &hi).map_err(js("selecting a batch"))
+}
+
+/// The database.
+#[derive(Clone)]
+pub struct Store {
+    db: IdbDatabase,
+}
+
+impl Store {
+    /// Opens (and migrates) the database. `Err` where the browser has no
+    /// IndexedDB (some private modes): the app then keeps results in memory.
+    pub async fn open() -> Result<Store, WebError> {
+        let factory = web_sys::window()
+            .ok_or(WebError::NoWindow)?
+            .indexed_db()
+            .map_err(js("opening storage"))?
+            .ok_or(WebError::Unsupported("IndexedDB"))?;
+        let req = factory
+            .open_with_u32(DB_NAME, SCHEMA_VERSION)
+            .map_err(js("opening storage"))?;
+        let upgrade = Closure::<dyn FnMut(web_sys::IdbVersionChangeEvent)>::new({
+            let req = req.clone();
+            move |e: web_sys::IdbVersionChangeEvent| {
+                if let Ok(db) = req
+                    .result()
+                    .and_then(|r| r.dyn_into::<IdbDatabase>().map_err(JsValue::from))
+                {
+                    let _ = migrate(&db, e.old_version() as u32);
+                }
+            }
+        });
+        req.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
+        let db = settled(&req).await.map_err(js("opening storage"))?;
+        drop(upgrade);
+        let db: IdbDatabase = db.dyn_into().map_err(js("opening storage"))?;
+        // Let a newer version (another tab after an update) or a deletion
+        // through: close this connection when asked.
+        let closing = db.clone();
+        let on_version_change = Closure::<dyn FnMut()>::new(move || closing.close());
+        db.set_onversionchange(Some(on_version_change.as_ref().unchecked_ref()));
+        on_version_change.forget();
+        Ok(Store { db })
+    }
+
+    fn tx(&self, stores: &[&str], mode: IdbTransactionMode) -> Result<IdbTransaction, WebError> {
+        let names = js_sys::Array::new();
+        for s in stores {
+            names.push(&JsValue::from_str(s));
+        }
+        self.db
+            .transaction_with_str_sequence_and_mode(&names, mode)
+            .map_err(js("storage"))
+    }
+
+    fn store(tx: &IdbTransaction, name: &str) -> Result<IdbObjectStore, WebError> {
+        tx.object_store(name).map_err(js("storage"))
+    }
+
+    /// Saves a batch's description.
+    pub async fn put_batch(&self, meta: &BatchMeta) -> Result<(), WebError> {
+        let tx = self.tx(&[BATCHES], IdbTransactionMode::Readwrite)?;
+        Self::store(&tx, BATCHES)?
+            .put(&to_js(meta)?)
+            .map_err(js("storing the batch"))?;
+        committed(&tx).await.map_err(js("storing the batch"))?;
+        Ok(())
+    }
+
+    /// Saves a finished ballot of `batch`.
+    pub async fn put_outcome(&self, batch: &str, outcome: &BallotOutcome) -> Result<(), WebError> {
+        let value = row(batch, outcome.index(), "outcome", &to_js(outcome)?);
+        let tx = self.tx(&[OUTCOMES], IdbTransactionMode::Readwrite)?;
+        Self::store(&tx, OUTCOMES)?
+            .put(&value)
+            .map_err(js("storing a result"))?;
+        committed(&tx).await.map_err(js("storing a result"))?;
+        Ok(())
+    }
+
+    /// Keeps image files of `batch` (the browser copies them into storage).
+    pub async fn put_images(
+        &self,
+        batch: &str,
+        files: &[(usize, web_sys::File)],
+    ) -> Result<(), WebError> {
+        let tx = self.tx(&[IMAGES], IdbTransactionMode::Readwrite)?;
+        let store = Self::store(&tx, IMAGES)?;
+        for (i, f) in files {
+            store
+                .put(&row(batch, *i, "file", f))
+                .map_err(js("keeping the images"))?;
+        }
+        committed(&tx).await.map_err(js("keeping the images"))?;
+        Ok(())
+    }
+
+    async fn get_all(
+        &self,
+        name: &str,
+        range: Option<&web_sys::IdbKeyRange>,
+    ) -> Result<js_sys::Array, WebError> {
+        let tx = self.tx(&[name], IdbTransactionMode::Readonly)?;
+        let store = Self::store(&tx, name)?;
+        let req = match range {
+            Some(r) => store.get_all_with_key(r),
+            None => store.get_all(),
+        }
+        .map_err(js("reading storage"))?;
+        let v = settled(&req).await.map_err(js("reading storage"))?;
+        Ok(v.unchecked_into())
+    }
+
+    /// Every batch on the device, oldest first (unreadable ones skipped).
+    pub async fn batches(&self) -> Result<Vec<BatchMeta>, WebError> {
+        let all = self.get_all(BATCHES, None).await?;
+        let mut out: Vec<BatchMeta> = all
+            .iter()
+            .filter_map(|v| serde_wasm_bindgen::from_value(v).ok())
+            .collect();
+        out.sort_by(|a, b| a.started_unix_ms.total_cmp(&b.started_unix_ms));
+        Ok(out)
+    }
+
+    /// The finished ballots of a batch (unreadable ones skipped).
+    pub async fn outcomes(&self, batch: &str) -> Result<Vec<BallotOutcome>, WebError> {
+        let all = self.get_all(OUTCOMES, Some(&of_batch(batch)?)).await?;
+        Ok(all
+            .iter()
+            .filter_map(|v| js_sys::Reflect::get(&v, &"outcome".into()).ok())
+            .filter_map(|v| serde_wasm_bindgen::from_value(v).ok())
+            .collect())
+    }
+
+    /// The image files kept for a batch, by index.
+    pub async fn images(&self, batch: &str) -> Result<Vec<(usize, web_sys::File)>, WebError> {
+        let all = self.get_all(IMAGES, Some(&of_batch(batch)?)).await?;
+        Ok(all
+            .iter()
+            .filter_map(|v| {
+                let index = js_sys::Reflect::get(&v, &"index".into()).ok()?.as_f64()? as usize;
+                let file = js_sys::Reflect::get(&v, &"file".into())
+                    .ok()?
+                    .dyn_into()
+                    .ok()?;
+                Some((index, file))
+            })
+            .collect())
+    }
+
+    /// Forgets a batch: its description, results and images.
+    pub async fn delete_batch(&self, batch: &str) -> Result<(), WebError> {
+        let tx = self.tx(&[BATCHES, OUTCOMES, IMAGES], IdbTransactionMode::Readwrite)?;
+        let range = of_batch(batch)?;
+        Self::store(&tx, BATCHES)?
+            .delete(&batch.into())
+            .map_err(js("deleting a batch"))?;
+        for name in [OUTCOMES, IMAGES] {
+            Self::store(&tx, name)?
+                .delete(&range)
+                .map_err(js("deleting a batch"))?;
+        }
+        committed(&tx).await.map_err(js("deleting a batch"))?;
+        Ok(())
+    }
+
+    /// Empties every store (a shared kiosk's "clear this device").
+    pub async fn clear(&self) -> Result<(), WebError> {
+        let tx = self.tx(&[BATCHES, OUTCOMES, IMAGES], IdbTransactionMode::Readwrite)?;
+        for name in [BATCHES, OUTCOMES, IMAGES] {
+            Self::store(&tx, name)?
+                .clear()
+                .map_err(js("clearing storage"))?;
+        }
+        committed(&tx).await.map_err(js("clearing storage"))?;
+        Ok(())
+    }
+}
+
+/// The engine's [`Journal`] for one batch.
+pub struct BatchJournal {
+    /// The database.
+    pub store: Rc<Store>,
+    /// The batch's id.
+    pub batch: String,
+}
+
+impl Journal for BatchJournal {
+    fn keep(&self, outcome: &BallotOutcome) -> LocalBoxFuture<'_, Result<(), String>> {
+        let outcome = outcome.clone();
+        Box::pin(async move {
+            self.store
+                .put_outcome(&self.batch, &outcome)
+                .await
+                .map_err(|e| e.to_string())
+        })
+    }
+}
+
+/// Space used and available for this site, in bytes
+/// (`navigator.storage.estimate()`), where the browser says.
+pub async fn estimate() -> Option<(f64, f64)> {
+    let storage = js_sys::Reflect::get(&web_sys::window()?.navigator(), &"storage".into()).ok()?;
+    let f: js_sys::Function = js_sys::Reflect::get(&storage, &"estimate".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let promise: js_sys::Promise = f.call0(&storage).ok()?.dyn_into().ok()?;
+    let e = JsFuture::from(promise).await.ok()?;
+    let get = |k: &str| js_sys::Reflect::get(&e, &k.into()).ok()?.as_f64();
+    Some((get("usage")?, get("quota")?))
+}
+
+/// Asks the browser to keep this site's storage even when space runs low
+/// (`navigator.storage.persist()`); whether it will.
+pub async fn persist() -> bool {
+    let Some(storage) = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w.navigator(), &"storage".into()).ok())
+    else {
+        return false;
+    };
+    let Some(f) = js_sys::Reflect::get(&storage, &"persist".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    else {
+        return false;
+    };
+    match f
+        .call0(&storage)
+        .ok()
+        .and_then(|p| p.dyn_into::<js_sys::Promise>().ok())
+    {
+        Some(p) => JsFuture::from(p)
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false),
+        None => false,
+    }
+}
