@@ -144,6 +144,9 @@ impl StopReason {
 }
 
 /// A ballot's row: a result or an error.
+// Rows live one at a time on their way to the journal and the callback:
+// boxing the record would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum BallotOutcome {
