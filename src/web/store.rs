@@ -138,9 +138,10 @@ impl Store {
         let upgrade = Closure::<dyn FnMut(web_sys::IdbVersionChangeEvent)>::new({
             let req = req.clone();
             move |e: web_sys::IdbVersionChangeEvent| {
-                if let Ok(db) = req
+                if let Some(db) = req
                     .result()
-                    .and_then(|r| r.dyn_into::<IdbDatabase>().map_err(JsValue::from))
+                    .ok()
+                    .and_then(|r| r.dyn_into::<IdbDatabase>().ok())
                 {
                     let _ = migrate(&db, e.old_version() as u32);
                 }
