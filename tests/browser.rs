@@ -680,6 +680,7 @@ mod storage {
             ended: false,
             images_kept: true,
             settings: BatchSettingsRecord::default(),
+            imported_from: None,
         }
     }
 

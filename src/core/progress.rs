@@ -238,6 +238,9 @@ pub enum EngineEvent {
     /// Dispatch paused by the user.
     Paused,
     Resumed,
+    /// A resumed batch showed again the ballots finished before a reload
+    /// (they were not sent again).
+    Replayed(usize),
     /// The batch stops early.
     Stopping(StopReason),
 }
@@ -378,6 +381,9 @@ pub fn event_line(e: &EngineEvent) -> String {
         ),
         EngineEvent::Timeout(d) => format!("request timeout now {:.0} s", d.as_secs_f64()),
         EngineEvent::Paused => "paused".into(),
+        EngineEvent::Replayed(n) => {
+            format!("resumed: {n} ballots finished before are not sent again")
+        }
         EngineEvent::Resumed => "resumed".into(),
         EngineEvent::Stopping(why) => format!("stopping: {}", why.describe()),
     }

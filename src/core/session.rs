@@ -9,7 +9,9 @@
 //! replicated document store.
 
 use super::ballot::BallotRecord;
-use super::progress::BallotOutcome;
+use super::progress::{
+    BallotError, BallotOutcome, BallotResult, EngineEvent, FailureKind, ProgressCallback,
+};
 use serde::{Deserialize, Serialize};
 
 /// The storage schema's version; `web::store` migrates older ones.
@@ -55,6 +57,9 @@ pub struct BatchMeta {
     pub images_kept: bool,
     /// How it ran.
     pub settings: BatchSettingsRecord,
+    /// For a session imported from another device: its file and volunteer.
+    #[serde(default)]
+    pub imported_from: Option<String>,
 }
 
 /// What a resumed batch does.
@@ -68,7 +73,11 @@ pub struct ResumePlan {
 
 /// The plan to resume `meta` from the ballots kept for it.
 pub fn resume_plan(meta: &BatchMeta, mut kept: Vec<BallotOutcome>) -> ResumePlan {
-    kept.retain(|k| k.index() < meta.files.len());
+    let finished = |k: &BallotOutcome| match k {
+        BallotOutcome::Result(_) => true,
+        BallotOutcome::Error(e) => !e.kind.is_unfinished(),
+    };
+    kept.retain(|k| k.index() < meta.files.len() && finished(k));
     kept.sort_by_key(BallotOutcome::index);
     kept.dedup_by_key(|k| k.index());
     let to_send = (0..meta.files.len())
@@ -78,6 +87,101 @@ pub fn resume_plan(meta: &BatchMeta, mut kept: Vec<BallotOutcome>) -> ResumePlan
         done: kept,
         to_send,
     }
+}
+
+/// What a resumed run is given: the rows to show again (finished before,
+/// and "not started" for files that are missing now) and the indices the
+/// engine must not send.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResumeRun {
+    /// Shown again, in index order, before the engine reports new rows.
+    pub replay: Vec<BallotOutcome>,
+    /// Given to the engine as `BatchOptions::already_done`.
+    pub already_done: Vec<usize>,
+}
+
+/// The run that resumes `plan` when only the files `present[i]` are at
+/// hand (images not kept and not all picked again): the missing ones end
+/// as "not started", with `missing_why`, and are not stored as finished,
+/// so a later resume with the right folder still reads them.
+pub fn resume_run(
+    meta: &BatchMeta,
+    plan: ResumePlan,
+    present: &[bool],
+    missing_why: &str,
+) -> ResumeRun {
+    let mut replay = plan.done;
+    for &i in &plan.to_send {
+        if !present.get(i).copied().unwrap_or(false) {
+            replay.push(BallotOutcome::Error(BallotError {
+                index: i,
+                file: meta.files[i].name.clone(),
+                kind: FailureKind::NotStarted,
+                message: missing_why.to_string(),
+                attempts: 0,
+                last_status: None,
+                copy_of: None,
+            }));
+        }
+    }
+    replay.sort_by_key(BallotOutcome::index);
+    let already_done = replay.iter().map(BallotOutcome::index).collect();
+    ResumeRun {
+        replay,
+        already_done,
+    }
+}
+
+/// A [`ProgressCallback`] that, when the batch starts, reports again the
+/// rows of an earlier run (so every view and log shows the whole batch),
+/// then passes everything through.
+pub struct Replay<'a> {
+    /// Where reports go.
+    pub inner: &'a dyn ProgressCallback,
+    /// The rows to show again.
+    pub rows: &'a [BallotOutcome],
+}
+
+impl ProgressCallback for Replay<'_> {
+    fn on_start(&self, total: usize) {
+        self.inner.on_start(total);
+        for (k, row) in self.rows.iter().enumerate() {
+            match row {
+                BallotOutcome::Result(r) => self.inner.on_progress(k + 1, total, &r.file, r),
+                BallotOutcome::Error(e) => self.inner.on_error(k + 1, total, &e.file, e),
+            }
+        }
+        self.inner.on_event(&EngineEvent::Replayed(self.rows.len()));
+    }
+    fn on_progress(&self, current: usize, total: usize, path: &str, r: &BallotResult) {
+        self.inner.on_progress(current, total, path, r)
+    }
+    fn on_error(&self, current: usize, total: usize, path: &str, e: &BallotError) {
+        self.inner.on_error(current, total, path, e)
+    }
+    fn on_complete(&self, results: &[BallotResult], errors: &[BallotError]) {
+        self.inner.on_complete(results, errors)
+    }
+    fn on_event(&self, e: &EngineEvent) {
+        self.inner.on_event(e)
+    }
+}
+
+/// The batches the results view shows after a reload: the latest batch
+/// run on this device and the sessions imported after it.
+pub fn in_view(batches: &[BatchMeta]) -> &[BatchMeta] {
+    let from = batches
+        .iter()
+        .rposition(|b| b.imported_from.is_none())
+        .unwrap_or(0);
+    &batches[from..]
+}
+
+/// The latest batch that was cut off and can be resumed.
+pub fn resumable(batches: &[BatchMeta]) -> Option<&BatchMeta> {
+    in_view(batches)
+        .first()
+        .filter(|b| !b.ended && b.imported_from.is_none())
 }
 
 /// For each file of a batch, the picked file that is the same one (same
@@ -127,6 +231,56 @@ pub struct SessionFile {
     pub batch: BatchMeta,
     /// Every finished ballot.
     pub outcomes: Vec<BallotOutcome>,
+    /// The images, when the volunteer chose to include them.
+    #[serde(default)]
+    pub images: Vec<SessionImage>,
+}
+
+/// An image inside a session file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionImage {
+    /// The ballot's index in the batch.
+    pub index: usize,
+    /// Its file name.
+    pub name: String,
+    /// The bytes, base64.
+    pub data: String,
+}
+
+impl SessionImage {
+    pub fn new(index: usize, name: &str, bytes: &[u8]) -> Self {
+        use base64::Engine as _;
+        SessionImage {
+            index,
+            name: name.into(),
+            data: base64::engine::general_purpose::STANDARD.encode(bytes),
+        }
+    }
+    /// The image's bytes.
+    pub fn bytes(&self) -> Result<Vec<u8>, String> {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD
+            .decode(&self.data)
+            .map_err(|e| format!("the image {} in the session is damaged: {e}", self.name))
+    }
+}
+
+/// The batch an imported session becomes on this device (ended, with the
+/// session's file and volunteer recorded).
+pub fn imported_batch(s: &SessionFile, file_name: &str, id: String, now_unix_ms: f64) -> BatchMeta {
+    let from = if s.volunteer.is_empty() {
+        file_name.to_string()
+    } else {
+        format!("{file_name} ({})", s.volunteer)
+    };
+    BatchMeta {
+        id,
+        started_unix_ms: now_unix_ms,
+        ended: true,
+        images_kept: !s.images.is_empty(),
+        imported_from: Some(from),
+        ..s.batch.clone()
+    }
 }
 
 /// What merging sessions gave.
@@ -151,21 +305,25 @@ fn same_reading(a: &BallotRecord, b: &BallotRecord) -> bool {
     rows(a) == rows(b) && a.totals.digits() == b.totals.digits()
 }
 
-/// Merges the records of several sessions (and records already held), by
-/// the image's SHA-256: the same image read the same way counts once; read
+/// The records of sessions' finished ballots.
+pub fn session_records(sessions: &[SessionFile]) -> impl Iterator<Item = &BallotRecord> {
+    sessions.iter().flat_map(|s| &s.outcomes).filter_map(|o| match o {
+        BallotOutcome::Result(r) => Some(&r.record),
+        BallotOutcome::Error(_) => None,
+    })
+}
+
+/// Merges records from other sessions into those held, by the image's
+/// SHA-256: the same image read the same way counts once; read
 /// differently, both are kept and listed as a conflict for review.
-pub fn merge(held: &[BallotRecord], sessions: &[SessionFile]) -> Merged {
+pub fn merge<'a>(
+    held: &[BallotRecord],
+    incoming: impl IntoIterator<Item = &'a BallotRecord>,
+) -> Merged {
     let mut out = Merged {
         records: held.to_vec(),
         ..Merged::default()
     };
-    let incoming = sessions
-        .iter()
-        .flat_map(|s| &s.outcomes)
-        .filter_map(|o| match o {
-            BallotOutcome::Result(r) => Some(&r.record),
-            BallotOutcome::Error(_) => None,
-        });
     for r in incoming {
         let same_image: Vec<&BallotRecord> = out
             .records
@@ -205,13 +363,19 @@ pub fn read_session(text: &str) -> Result<SessionFile, String> {
 }
 
 /// Writes a session file.
-pub fn write_session(batch: &BatchMeta, outcomes: &[BallotOutcome], volunteer: &str) -> String {
+pub fn write_session(
+    batch: &BatchMeta,
+    outcomes: &[BallotOutcome],
+    volunteer: &str,
+    images: Vec<SessionImage>,
+) -> String {
     let s = SessionFile {
         format: SESSION_FORMAT.into(),
         version: SCHEMA_VERSION,
         volunteer: volunteer.into(),
         batch: batch.clone(),
         outcomes: outcomes.to_vec(),
+        images,
     };
     serde_json::to_string(&s).unwrap_or_default()
 }
@@ -241,6 +405,7 @@ mod tests {
             ended: false,
             images_kept: true,
             settings: BatchSettingsRecord::default(),
+            imported_from: None,
         }
     }
 
@@ -292,6 +457,83 @@ mod tests {
     }
 
     #[test]
+    fn unfinished_rows_are_sent_again() {
+        let mut stopped = error(1);
+        if let BallotOutcome::Error(e) = &mut stopped {
+            e.kind = FailureKind::CancelledAfterSending;
+        }
+        let plan = resume_plan(&meta(3), vec![stopped, error(2)]);
+        assert_eq!(plan.to_send, vec![0, 1]);
+    }
+
+    #[test]
+    fn missing_files_end_not_started_and_are_not_sent() {
+        let m = meta(4);
+        let plan = resume_plan(&m, vec![error(2)]);
+        let run = resume_run(&m, plan, &[true, false, true], "ไม่ได้เลือกไฟล์นี้อีกครั้ง");
+        assert_eq!(run.already_done, vec![1, 2, 3]);
+        let kinds: Vec<_> = run
+            .replay
+            .iter()
+            .map(|o| match o {
+                BallotOutcome::Error(e) => (e.index, e.kind.clone(), e.file.clone()),
+                BallotOutcome::Result(_) => unreachable!(),
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (1, FailureKind::NotStarted, "f1.png".to_string()),
+                (2, FailureKind::Api, "f2.png".to_string()),
+                (3, FailureKind::NotStarted, "f3.png".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn replay_reports_earlier_rows_first_and_counts_on() {
+        use crate::core::testing::RecordingProgress;
+        let rec = RecordingProgress::default();
+        let rows = vec![
+            result(0, r#"{"form_type":"5/18","votes":{"1":3}}"#, "a", "f0.png"),
+            error(2),
+        ];
+        let replay = Replay {
+            inner: &rec,
+            rows: &rows,
+        };
+        replay.on_start(3);
+        let log = rec.lines();
+        assert_eq!(log[0], "start 3");
+        assert_eq!(log[1], "progress 1/3 f0.png");
+        assert_eq!(log[2], "error 2/3 f2.png");
+        assert!(log[3].starts_with("event Replayed(2)"), "{log:?}");
+    }
+
+    #[test]
+    fn the_view_is_the_latest_run_and_later_imports() {
+        let at = |id: &str, t: f64, imported: bool, ended: bool| BatchMeta {
+            id: id.into(),
+            started_unix_ms: t,
+            ended,
+            imported_from: imported.then(|| "x.json".to_string()),
+            ..meta(1)
+        };
+        let all = vec![
+            at("old", 1.0, false, false),
+            at("i0", 2.0, true, true),
+            at("run", 3.0, false, false),
+            at("i1", 4.0, true, true),
+        ];
+        let ids: Vec<_> = in_view(&all).iter().map(|b| b.id.as_str()).collect();
+        assert_eq!(ids, vec!["run", "i1"]);
+        assert_eq!(resumable(&all).map(|b| b.id.as_str()), Some("run"));
+        assert_eq!(resumable(&all[..2]).map(|b| b.id.as_str()), Some("old"));
+        assert_eq!(resumable(&all[1..2]), None);
+        assert!(in_view(&[]).is_empty());
+    }
+
+    #[test]
     fn picked_files_are_matched_to_the_batch() {
         let batch = vec![file("a.png", 1), file("b.png", 2), file("c.png", 3)];
         let mut again = file("b.png", 2);
@@ -322,11 +564,17 @@ mod tests {
                 result(2, &form(5), "bb", "u2.png"),     // new
                 error(3),
             ],
+            images: vec![SessionImage::new(2, "u2.png", b"\x89PNG")],
         };
-        let text = write_session(&theirs.batch, &theirs.outcomes, "นิด");
+        let text = write_session(&theirs.batch, &theirs.outcomes, "นิด", theirs.images.clone());
         let back = read_session(&text).unwrap();
         assert_eq!(back, theirs);
-        let m = merge(&mine, &[back]);
+        assert_eq!(back.images[0].bytes().unwrap(), b"\x89PNG");
+        let local = imported_batch(&back, "nid.json", "b9".into(), 5.0);
+        assert_eq!(local.imported_from.as_deref(), Some("nid.json (นิด)"));
+        assert!(local.ended && local.images_kept && local.id == "b9");
+        let sessions = [back];
+        let m = merge(&mine, session_records(&sessions));
         assert_eq!((m.records.len(), m.duplicates), (3, 1));
         assert_eq!(
             m.conflicts,

@@ -3,12 +3,13 @@
 //! when every task is waiting, so nothing really sleeps), [`ScriptedOcr`]
 //! (answers by script, with latency, and logs when each request was sent),
 //! [`MemoryImages`] (images in memory, counting loads and releases),
-//! [`MemoryJournal`] (keeps rows, or refuses them when "full").
+//! [`MemoryJournal`] (keeps rows, or refuses them when "full"),
+//! [`RecordingProgress`] (one line per report).
 
 use super::ports::{
     Clock, ImageSource, Journal, LocalBoxFuture, OcrClient, Probe, Sleeper, PROBE_HEAD_BYTES,
 };
-use super::progress::BallotOutcome;
+use super::progress::{BallotError, BallotOutcome, BallotResult, EngineEvent, ProgressCallback};
 use super::provider::{HttpRequest, HttpResponse, TransportError};
 use std::cell::{Cell, RefCell};
 use std::cmp::Reverse;
@@ -448,6 +449,42 @@ impl Journal for MemoryJournal {
                 Ok(())
             }
         })
+    }
+}
+
+/// A progress callback that writes one line per call ("start 3",
+/// "progress 1/3 a.png", "error 2/3 b.png", "complete 1 1", "event …").
+#[derive(Default)]
+pub struct RecordingProgress(RefCell<Vec<String>>);
+
+impl RecordingProgress {
+    /// The lines so far.
+    pub fn lines(&self) -> Vec<String> {
+        self.0.borrow().clone()
+    }
+}
+
+impl ProgressCallback for RecordingProgress {
+    fn on_start(&self, total: usize) {
+        self.0.borrow_mut().push(format!("start {total}"));
+    }
+    fn on_progress(&self, current: usize, total: usize, path: &str, _: &BallotResult) {
+        self.0
+            .borrow_mut()
+            .push(format!("progress {current}/{total} {path}"));
+    }
+    fn on_error(&self, current: usize, total: usize, path: &str, _: &BallotError) {
+        self.0
+            .borrow_mut()
+            .push(format!("error {current}/{total} {path}"));
+    }
+    fn on_complete(&self, r: &[BallotResult], e: &[BallotError]) {
+        self.0
+            .borrow_mut()
+            .push(format!("complete {} {}", r.len(), e.len()));
+    }
+    fn on_event(&self, e: &EngineEvent) {
+        self.0.borrow_mut().push(format!("event {e:?}"));
     }
 }
 

@@ -1,7 +1,8 @@
 //! The root component: state in context, then the page.
 
 use super::components::{
-    ConstituencyView, ExportPanel, FilePicker, ProgressPanel, ResultsTable, SettingsForm,
+    ConstituencyView, ExportPanel, FilePicker, ProgressPanel, ResultsTable, ResumePanel,
+    SettingsForm, StoragePanel,
 };
 use super::i18n::{t, Text};
 use super::state::AppState;
@@ -18,6 +19,7 @@ pub fn App() -> impl IntoView {
             let _ = html.set_attribute("lang", lang.get().code());
         }
     });
+    leptos::task::spawn_local(state.open_device());
     let start = move |_| leptos::task::spawn_local(state.run());
     view! {
         <header class="top">
@@ -28,6 +30,7 @@ pub fn App() -> impl IntoView {
             </button>
         </header>
         <main>
+            <ResumePanel/>
             <SettingsForm/>
             <section class="panel">
                 <FilePicker/>
@@ -44,6 +47,7 @@ pub fn App() -> impl IntoView {
             <ExportPanel/>
             <ConstituencyView/>
             <ResultsTable/>
+            <StoragePanel/>
         </main>
     }
 }

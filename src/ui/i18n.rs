@@ -88,6 +88,33 @@ pub enum Text {
     NotPlaced,
     PartyList,
     ConstituencyBallot,
+    Storage,
+    Persist,
+    Persisted,
+    NotPersisted,
+    KeepImages,
+    ImageBudget,
+    StoredBatches,
+    Unfinished,
+    Ended,
+    ExportSession,
+    Delete,
+    WithImages,
+    Volunteer,
+    ImportSession,
+    Conflicts,
+    ClearDevice,
+    ConfirmClear,
+    Cleared,
+    ResumeBatch,
+    DiscardResume,
+    ResumeNeedsFiles,
+    NotPickedAgain,
+    Offline,
+    UpdateReady,
+    UpdateNow,
+    UpdateAfterBatch,
+    OfflineReady,
 }
 
 /// The text in a language.
@@ -206,6 +233,60 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         (Lang::En, ConstituencyBallot) => "constituency",
         (Lang::Th, Timeout) => "รอคำตอบนานสุด (วินาที)",
         (Lang::En, Timeout) => "Request timeout (seconds)",
+        (Lang::Th, Storage) => "พื้นที่จัดเก็บในเครื่องนี้",
+        (Lang::En, Storage) => "Storage on this device",
+        (Lang::Th, Persist) => "ขอให้เบราว์เซอร์เก็บข้อมูลไว้ถาวร",
+        (Lang::En, Persist) => "Ask the browser to keep this data",
+        (Lang::Th, Persisted) => "เบราว์เซอร์จะเก็บข้อมูลนี้ไว้แม้พื้นที่เหลือน้อย",
+        (Lang::En, Persisted) => "The browser keeps this data even when space runs low.",
+        (Lang::Th, NotPersisted) => "เบราว์เซอร์ไม่รับปากว่าจะเก็บไว้ (อาจลบเมื่อพื้นที่เหลือน้อย) ส่งออกผลไว้ด้วย",
+        (Lang::En, NotPersisted) => "The browser made no promise: it may clear this data when space runs low. Export your results too.",
+        (Lang::Th, KeepImages) => "เก็บภาพไว้ในเครื่องด้วย (อ่านต่อได้โดยไม่ต้องเลือกไฟล์ใหม่)",
+        (Lang::En, KeepImages) => "Keep the images on this device too (resume without picking them again)",
+        (Lang::Th, ImageBudget) => "ขนาดรวมสูงสุดของภาพที่เก็บต่อชุด (MB)",
+        (Lang::En, ImageBudget) => "Largest image set kept per batch (MB)",
+        (Lang::Th, StoredBatches) => "ชุดงานที่เก็บไว้",
+        (Lang::En, StoredBatches) => "Batches on this device",
+        (Lang::Th, Unfinished) => "ยังไม่จบ",
+        (Lang::En, Unfinished) => "unfinished",
+        (Lang::Th, Ended) => "จบแล้ว",
+        (Lang::En, Ended) => "ended",
+        (Lang::Th, ExportSession) => "ส่งออกไฟล์เซสชัน",
+        (Lang::En, ExportSession) => "Export session",
+        (Lang::Th, Delete) => "ลบ",
+        (Lang::En, Delete) => "Delete",
+        (Lang::Th, WithImages) => "รวมภาพไว้ในไฟล์เซสชัน",
+        (Lang::En, WithImages) => "Include the images in session files",
+        (Lang::Th, Volunteer) => "ชื่อผู้อ่าน (ใส่ในไฟล์เซสชัน)",
+        (Lang::En, Volunteer) => "Your name (written in session files)",
+        (Lang::Th, ImportSession) => "นำเข้าไฟล์เซสชันของอาสาสมัครคนอื่น (รวมกันโดยไม่ซ้ำ)",
+        (Lang::En, ImportSession) => "Import other volunteers' session files (merged, no duplicates)",
+        (Lang::Th, Conflicts) => "ภาพเดียวกันอ่านได้ต่างกัน ตรวจทั้งสองแถว:",
+        (Lang::En, Conflicts) => "The same image was read differently; check both rows:",
+        (Lang::Th, ClearDevice) => "ล้างข้อมูลในเครื่องนี้ (คีย์ การตั้งค่า ชุดงาน ภาพ)",
+        (Lang::En, ClearDevice) => "Clear this device (key, settings, batches, images)",
+        (Lang::Th, ConfirmClear) => "กดอีกครั้งเพื่อยืนยัน: ข้อมูลทั้งหมดในเครื่องนี้จะถูกลบ",
+        (Lang::En, ConfirmClear) => "Press again to confirm: everything on this device is deleted",
+        (Lang::Th, Cleared) => "ล้างข้อมูลในเครื่องนี้แล้ว",
+        (Lang::En, Cleared) => "This device was cleared.",
+        (Lang::Th, ResumeBatch) => "อ่านต่อ",
+        (Lang::En, ResumeBatch) => "Resume the batch",
+        (Lang::Th, DiscardResume) => "ไม่อ่านต่อ",
+        (Lang::En, DiscardResume) => "Don't resume",
+        (Lang::Th, ResumeNeedsFiles) => "ภาพของชุดนี้ไม่ได้เก็บไว้ในเครื่อง: เลือกไฟล์หรือโฟลเดอร์เดิมอีกครั้ง",
+        (Lang::En, ResumeNeedsFiles) => "The images of this batch were not kept: pick the same files or folder again",
+        (Lang::Th, NotPickedAgain) => "ไม่ได้เริ่ม: ไม่พบไฟล์นี้ในไฟล์ที่เลือกใหม่ (เลือกโฟลเดอร์เดิมแล้วอ่านต่อได้อีก)",
+        (Lang::En, NotPickedAgain) => "not started: this file was not among the files picked again (pick the same folder and resume again)",
+        (Lang::Th, Offline) => "ไม่มีเครือข่าย: หยุดส่งชั่วคราว จะส่งต่อเองเมื่อ API ตอบอีกครั้ง",
+        (Lang::En, Offline) => "Offline: sending is paused and goes on by itself when the API answers again",
+        (Lang::Th, UpdateReady) => "TallyScan เวอร์ชันใหม่พร้อมใช้แล้ว",
+        (Lang::En, UpdateReady) => "A new version of TallyScan is ready",
+        (Lang::Th, UpdateNow) => "เปลี่ยนเป็นเวอร์ชันใหม่",
+        (Lang::En, UpdateNow) => "Switch to the new version",
+        (Lang::Th, UpdateAfterBatch) => "เปลี่ยนได้เมื่ออ่านชุดนี้เสร็จ",
+        (Lang::En, UpdateAfterBatch) => "You can switch once this batch ends",
+        (Lang::Th, OfflineReady) => "ใช้งานแบบออฟไลน์ได้แล้ว",
+        (Lang::En, OfflineReady) => "Ready to work offline",
         (Lang::Th, PausedNow) => "หยุดชั่วคราวอยู่: คำขอที่ส่งไปแล้วจะเสร็จ แต่จะไม่ส่งใหม่",
         (Lang::En, PausedNow) => "Paused: requests in flight finish, no new ones are sent",
     }
@@ -440,5 +521,79 @@ pub fn imported_note(lang: Lang, file: &str, read: usize, skipped: usize) -> Str
         Lang::En => {
             format!("Imported {file}: {read} read, {skipped} entries skipped as unreadable")
         }
+    }
+}
+
+/// "12.3 MB".
+pub fn megabytes(bytes: f64) -> String {
+    format!("{:.1} MB", bytes / 1_048_576.0)
+}
+
+/// Space used of the site's quota.
+pub fn storage_usage(lang: Lang, used: f64, quota: f64) -> String {
+    match lang {
+        Lang::Th => format!("ใช้ไป {} จาก {} ที่เบราว์เซอร์ให้", megabytes(used), megabytes(quota)),
+        Lang::En => format!("{} used of the {} the browser allows", megabytes(used), megabytes(quota)),
+    }
+}
+
+/// Storage cannot be used at all (a private window, an old browser).
+pub fn storage_unavailable(lang: Lang, why: &str) -> String {
+    match lang {
+        Lang::Th => format!("เก็บผลในเครื่องนี้ไม่ได้ ({why}): ผลจะหายเมื่อโหลดหน้าใหม่ ส่งออกไว้เสมอ"),
+        Lang::En => format!("This browser cannot store results ({why}): they are lost on reload, so export them."),
+    }
+}
+
+/// Why a batch's images were not kept.
+pub fn images_not_kept(lang: Lang, size: f64, limit: f64) -> String {
+    match lang {
+        Lang::Th => format!(
+            "ไม่ได้เก็บภาพของชุดนี้: ภาพรวม {} เกินที่กำหนด/ที่ว่าง {} (ถ้าต้องอ่านต่อ ต้องเลือกไฟล์เดิมอีกครั้ง)",
+            megabytes(size),
+            megabytes(limit)
+        ),
+        Lang::En => format!(
+            "The images of this batch were not kept: {} is over the budget or free space ({}); a resume will ask for the files again.",
+            megabytes(size),
+            megabytes(limit)
+        ),
+    }
+}
+
+/// A batch kept on the device, as the list shows it.
+pub fn batch_line(lang: Lang, date: &str, files: usize, done: usize, ended: bool) -> String {
+    let state = t(lang, if ended { Text::Ended } else { Text::Unfinished });
+    match lang {
+        Lang::Th => format!("{date} · {files} ไฟล์ · เสร็จ {done} · {state}"),
+        Lang::En => format!("{date} · {files} files · {done} done · {state}"),
+    }
+}
+
+/// The offer to resume a batch cut off by a reload or a crash.
+pub fn resume_offer(lang: Lang, date: &str, done: usize, total: usize) -> String {
+    match lang {
+        Lang::Th => format!("ชุดที่เริ่มเมื่อ {date} ยังอ่านไม่จบ: เสร็จแล้ว {done} จาก {total} ใบ ใบที่เสร็จแล้วจะไม่ส่งซ้ำ"),
+        Lang::En => format!("The batch started {date} did not finish: {done} of {total} done. Finished ones are not sent again."),
+    }
+}
+
+/// Files picked again for a resume.
+pub fn resume_matched(lang: Lang, found: usize, needed: usize) -> String {
+    match lang {
+        Lang::Th => format!("พบ {found} จาก {needed} ไฟล์ที่ยังต้องอ่าน"),
+        Lang::En => format!("Found {found} of the {needed} files still to read"),
+    }
+}
+
+/// After importing session files.
+pub fn sessions_note(lang: Lang, files: usize, new: usize, duplicates: usize, conflicts: usize) -> String {
+    match lang {
+        Lang::Th => format!(
+            "นำเข้า {files} ไฟล์เซสชัน: ใบใหม่ {new} ใบ ซ้ำกับที่มีอยู่ {duplicates} ใบ อ่านต่างกัน {conflicts} ใบ"
+        ),
+        Lang::En => format!(
+            "Imported {files} session file(s): {new} new, {duplicates} already here, {conflicts} read differently"
+        ),
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod components;
+pub mod device;
 pub mod i18n;
 pub mod progress;
 pub mod state;

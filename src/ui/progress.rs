@@ -113,6 +113,10 @@ fn copy_name(of: &Option<usize>, rows: &RwSignal<Vec<Row>>) -> Option<String> {
 pub struct SignalProgress {
     /// Ballots reported so far.
     pub done: RwSignal<usize>,
+    /// Of those, the ones finished before a reload (shown again, not sent).
+    pub earlier: RwSignal<usize>,
+    /// Dispatch is held because the network is gone.
+    pub offline: RwSignal<bool>,
     /// Ballots in the batch.
     pub total: RwSignal<usize>,
     /// `performance.now()` at the start.
@@ -150,6 +154,8 @@ impl SignalProgress {
     pub fn new() -> Self {
         SignalProgress {
             done: RwSignal::new(0),
+            earlier: RwSignal::new(0),
+            offline: RwSignal::new(false),
             total: RwSignal::new(0),
             started_ms: RwSignal::new(0.0),
             per_minute: RwSignal::new(0.0),
@@ -178,11 +184,12 @@ impl SignalProgress {
         });
         self.done.set(current);
         let elapsed_min = (now_ms() - self.started_ms.get_untracked()) / 60_000.0;
-        if elapsed_min > 0.0 {
-            let rate = current as f64 / elapsed_min;
+        let new = current.saturating_sub(self.earlier.get_untracked());
+        if elapsed_min > 0.0 && new > 0 {
+            let rate = new as f64 / elapsed_min;
             self.per_minute.set(rate);
             self.eta_s
-                .set((rate > 0.0).then(|| (total - current) as f64 / rate * 60.0));
+                .set((rate > 0.0).then(|| total.saturating_sub(current) as f64 / rate * 60.0));
         }
     }
 
@@ -214,6 +221,18 @@ impl SignalProgress {
         self.records.update(|all| all.extend(records));
     }
 
+    /// Empties the view (a cleared device).
+    pub fn clear(&self) {
+        self.on_start(0);
+    }
+
+    /// Shows a batch kept on this device (after a reload), as it ended.
+    pub fn show_kept(&self, total: usize, rows: &[crate::core::progress::BallotOutcome]) {
+        let replay = crate::core::session::Replay { inner: self, rows };
+        replay.on_start(total);
+        self.on_complete(&[], &[]);
+    }
+
     /// Writes the closing statistics line.
     pub fn set_summary(&self, r: &BatchResult) {
         let review = r
@@ -233,6 +252,12 @@ impl SignalProgress {
             r.latency_p95_ms,
             r.memory_cleanups
         );
+        let earlier = self.earlier.get_untracked();
+        if earlier > 0 {
+            s.push_str(&format!(
+                " · {earlier} finished before the reload (not sent again) / {earlier} ใบอ่านไว้ก่อนโหลดหน้าใหม่ (ไม่ส่งซ้ำ)"
+            ));
+        }
         if r.tokens.input_tokens + r.tokens.output_tokens > 0 {
             s.push_str(&format!(
                 " · tokens {} in, {} out",
@@ -259,6 +284,8 @@ impl ProgressCallback for SignalProgress {
     fn on_start(&self, total: usize) {
         self.total.set(total);
         self.done.set(0);
+        self.earlier.set(0);
+        self.offline.set(false);
         self.rows.set(Vec::new());
         self.started_ms.set(now_ms());
         self.per_minute.set(0.0);
@@ -345,6 +372,12 @@ impl ProgressCallback for SignalProgress {
             }
             EngineEvent::Rate { per_minute, change } => self.rate.set(Some((*per_minute, *change))),
             EngineEvent::Timeout(d) => self.timeout.set(Some(*d)),
+            EngineEvent::Replayed(n) => {
+                self.earlier.set(*n);
+                self.started_ms.set(now_ms());
+                self.per_minute.set(0.0);
+                self.eta_s.set(None);
+            }
             EngineEvent::LimiterWait { .. }
             | EngineEvent::Concurrency(_)
             | EngineEvent::Rebooked { .. } => {}

@@ -3,13 +3,16 @@
 //! publishes progress through [`SignalProgress`].
 
 use super::progress::SignalProgress;
-use crate::core::batch::{run_batch, BatchOptions, Concurrency, Env};
+use crate::core::batch::{run_batch, BatchOptions, Concurrency, Env, StopReason};
+use crate::core::ports::Journal;
+use crate::core::session::{BatchMeta, BatchSettingsRecord, Replay, ResumeRun};
 use crate::core::control::Control;
 use crate::core::provider::{self, SettingsError};
 use crate::core::rate_limit::Quota;
 use crate::core::registry::Registry;
 use crate::web;
 use leptos::prelude::*;
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -86,6 +89,8 @@ pub struct AppState {
     pub setup_error: RwSignal<Option<SettingsError>>,
     /// What the last import brought, or why it failed.
     pub import_note: RwSignal<Option<Result<ImportNote, String>>>,
+    /// This device's storage.
+    pub device: super::device::Device,
 }
 
 const KEY_SETTINGS: &str = "tallyscan.settings";
@@ -96,6 +101,7 @@ impl AppState {
     pub fn new() -> Self {
         let mut settings = provider::ProviderSettings::default();
         let mut batch = BatchSettings::default();
+        let device = super::device::Device::new();
         if let Some(saved) = web::storage::get(KEY_SETTINGS) {
             if let Ok(v) = serde_json::from_str::<serde_json::Value>(&saved) {
                 settings.kind = provider::ApiKind::from_id(v["kind"].as_str().unwrap_or(""));
@@ -117,6 +123,15 @@ impl AppState {
                 if let Some(t) = v["timeout_s"].as_f64().filter(|t| t.is_finite()) {
                     batch.timeout_s = t.clamp(TIMEOUT_RANGE_S.0, TIMEOUT_RANGE_S.1);
                 }
+                if let Some(k) = v["keep_images"].as_bool() {
+                    device.keep_images.set(k);
+                }
+                if let Some(mb) = v["image_budget_mb"].as_f64().filter(|m| m.is_finite()) {
+                    device.image_budget_mb.set(mb.clamp(0.0, 1_000_000.0));
+                }
+                if let Some(name) = v["volunteer"].as_str() {
+                    device.volunteer.set(name.to_string());
+                }
             }
         }
         let saved_key = web::storage::get(KEY_API_KEY);
@@ -134,6 +149,7 @@ impl AppState {
             control: StoredValue::new_local(None),
             setup_error: RwSignal::new(None),
             import_note: RwSignal::new(None),
+            device,
         }
     }
 
@@ -141,8 +157,11 @@ impl AppState {
     pub fn save_settings(&self) {
         let s = self.settings.get_untracked();
         let b = self.batch.get_untracked();
+        let d = self.device;
         let v = serde_json::json!({"kind": s.kind.id(), "endpoint": s.endpoint, "model": s.model,
-            "per_minute": b.per_minute, "burst": b.burst, "concurrency": b.concurrency, "timeout_s": b.timeout_s});
+            "per_minute": b.per_minute, "burst": b.burst, "concurrency": b.concurrency, "timeout_s": b.timeout_s,
+            "keep_images": d.keep_images.get_untracked(), "image_budget_mb": d.image_budget_mb.get_untracked(),
+            "volunteer": d.volunteer.get_untracked()});
         web::storage::set(KEY_SETTINGS, &v.to_string());
         if self.remember_key.get_untracked() && !s.api_key.is_empty() {
             web::storage::set(KEY_API_KEY, s.api_key.expose());
@@ -151,8 +170,21 @@ impl AppState {
         }
     }
 
-    /// Pauses or resumes the running batch.
+    /// Forgets the settings and the key kept on this device.
+    pub fn forget_settings(&self) {
+        web::storage::remove(KEY_SETTINGS);
+        web::storage::remove(KEY_API_KEY);
+        self.settings.set(provider::ProviderSettings::default());
+        self.batch.set(BatchSettings::default());
+        self.remember_key.set(false);
+        self.device.keep_images.set(true);
+        self.device.image_budget_mb.set(500.0);
+    }
+
+    /// Pauses or resumes the running batch (the user takes over from an
+    /// offline pause).
     pub fn toggle_pause(&self) {
+        self.progress.offline.set(false);
         if let Some(c) = self.control.get_value() {
             if c.is_paused() {
                 c.resume();
@@ -169,31 +201,85 @@ impl AppState {
         }
     }
 
-    /// Runs the batch engine over the picked files. Every file ends as
-    /// exactly one row.
-    pub async fn run(self) {
+    /// The settings, when they can be used from this page (else the
+    /// reason is shown).
+    pub(super) fn checked_settings(&self) -> Option<provider::ProviderSettings> {
         if self.running.get_untracked() {
-            return;
+            return None;
         }
         let settings = self.settings.get_untracked();
         if let Err(e) = settings.validate_for_page(web::page_is_https()) {
             self.setup_error.set(Some(e));
-            return;
+            return None;
         }
         self.setup_error.set(None);
+        Some(settings)
+    }
+
+    /// Runs the batch engine over the picked files. Every file ends as
+    /// exactly one row.
+    pub async fn run(self) {
+        let Some(settings) = self.checked_settings() else {
+            return;
+        };
+        let source = web::files::FileSource::new(self.files.get_untracked());
+        let meta = BatchMeta {
+            id: format!("b{}", web::timer::unix_ms() as u64),
+            started_unix_ms: web::timer::unix_ms(),
+            files: source.entries(),
+            ended: false,
+            images_kept: false,
+            settings: BatchSettingsRecord {
+                kind: settings.kind.id().into(),
+                endpoint: settings.endpoint.clone(),
+                model: settings.model.clone(),
+                per_minute: self.batch.get_untracked().per_minute,
+            },
+            imported_from: None,
+        };
+        self.device.offer.set(None);
+        self.execute(settings, meta, source, ResumeRun::default())
+            .await;
+    }
+
+    /// Runs a batch (new, or resumed with `resume`), keeping it on the
+    /// device as it goes: every finished ballot is stored before it counts.
+    pub(super) async fn execute(
+        self,
+        settings: provider::ProviderSettings,
+        meta: BatchMeta,
+        source: web::files::FileSource,
+        resume: ResumeRun,
+    ) {
         self.save_settings();
         let batch = self.batch.get_untracked();
-        let source = web::files::FileSource::new(self.files.get_untracked());
         let control = Control::new();
         self.control.set_value(Some(control.clone()));
         self.running.set(true);
+        let store = self.device.store.get_value();
+        if let Some(s) = &store {
+            if let Err(e) = s.put_batch(&meta).await {
+                self.device.unavailable.set(Some(e.to_string()));
+            }
+        }
+        let meta = Rc::new(RefCell::new(meta));
+        self.keep_images(meta.clone(), &source);
+        let journal = store.map(|store| web::store::BatchJournal {
+            store,
+            batch: meta.borrow().id.clone(),
+        });
         let awake = self.keep_awake();
+        let network = self.watch_network(&control, &settings.endpoint);
         let client = web::http::FetchClient::default();
         let registry = Registry::builtin();
         let console = web::console::ConsoleProgressCallback {
             verbose: batch.verbose,
         };
-        let progress = (self.progress, (console, web::crash::Keeper));
+        let inner = (self.progress, (console, web::crash::Keeper));
+        let progress = Replay {
+            inner: &inner,
+            rows: &resume.replay,
+        };
         let env = Env {
             client: &client,
             clock: &web::timer::BrowserClock,
@@ -203,13 +289,23 @@ impl AppState {
             registry: &registry,
             progress: &progress,
             control: &control,
-            journal: None,
+            journal: journal.as_ref().map(|j| j as &dyn Journal),
         };
-        let result = run_batch(&env, &batch.options(&settings.endpoint)).await;
-        drop(awake);
+        let mut opts = batch.options(&settings.endpoint);
+        opts.already_done = resume.already_done.clone();
+        let result = run_batch(&env, &opts).await;
+        drop((awake, network));
         self.progress.set_summary(&result);
         self.control.set_value(None);
         self.running.set(false);
+        // A batch stopped by full storage can be resumed once space is freed.
+        let ended = !matches!(result.stopped, Some(StopReason::Storage(_)));
+        meta.borrow_mut().ended = ended;
+        let snapshot = meta.borrow().clone();
+        if let Some(j) = &journal {
+            let _ = j.store.put_batch(&snapshot).await;
+        }
+        self.refresh_device().await;
     }
 
     /// Imports results read before (the Python tool's JSON or CSV, or a
@@ -227,6 +323,57 @@ impl AppState {
                 self.import_note.set(Some(Ok((name, read, skipped))));
             }
             Err(e) => self.import_note.set(Some(Err(e.to_string()))),
+        }
+    }
+
+    /// While the returned listener lives: when the browser goes offline and
+    /// the endpoint does not answer (a LAN endpoint still does), dispatch
+    /// pauses, and goes on once the endpoint answers again.
+    fn watch_network(
+        &self,
+        control: &Control,
+        endpoint: &str,
+    ) -> Option<web::network::OnlineListener> {
+        let state = *self;
+        let control = control.clone();
+        let endpoint = endpoint.to_string();
+        let check = move || {
+            leptos::task::spawn_local(state.hold_while_offline(control.clone(), endpoint.clone()))
+        };
+        if !web::network::is_online() {
+            check();
+        }
+        web::network::OnlineListener::new(move |online| {
+            if !online {
+                check()
+            }
+        })
+    }
+
+    async fn hold_while_offline(self, control: Control, endpoint: String) {
+        const PROBE: Duration = Duration::from_secs(3);
+        let p = self.progress;
+        if p.offline.get_untracked() || control.is_paused() || control.is_cancelled() {
+            return;
+        }
+        if web::network::answers(&endpoint, PROBE).await || control.is_paused() {
+            return;
+        }
+        control.pause();
+        p.offline.set(true);
+        loop {
+            web::timer::sleep(Duration::from_secs(2)).await;
+            // The user took over (pause/resume), or the batch ended.
+            if !p.offline.get_untracked() || !self.running.get_untracked() {
+                return;
+            }
+            if web::network::answers(&endpoint, PROBE).await {
+                break;
+            }
+        }
+        if p.offline.get_untracked() {
+            p.offline.set(false);
+            control.resume();
         }
     }
 

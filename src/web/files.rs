@@ -61,6 +61,40 @@ impl FileSource {
         }
     }
 
+    /// A source whose files are named by the batch (a resume: the files
+    /// come from storage or are picked again, and some may be missing;
+    /// missing ones are never sent, see `core::session::resume_run`).
+    pub fn named(names: Vec<String>, files: Vec<Option<web_sys::File>>) -> Self {
+        FileSource {
+            names,
+            files: RefCell::new(files),
+        }
+    }
+
+    /// The batch's record of each file: name, size, time stamp.
+    pub fn entries(&self) -> Vec<crate::core::session::FileEntry> {
+        let files = self.files.borrow();
+        self.names
+            .iter()
+            .zip(files.iter())
+            .map(|(name, f)| crate::core::session::FileEntry {
+                name: name.clone(),
+                size: f.as_ref().map_or(0, |f| f.size().max(0.0) as u64),
+                last_modified: f.as_ref().map_or(0.0, |f| f.last_modified()),
+            })
+            .collect()
+    }
+
+    /// The files still held, with their index.
+    pub fn files(&self) -> Vec<(usize, web_sys::File)> {
+        let files = self.files.borrow();
+        files
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| Some((i, f.clone()?)))
+            .collect()
+    }
+
     pub fn held(&self) -> usize {
         self.files.borrow().iter().filter(|f| f.is_some()).count()
     }
@@ -106,4 +140,12 @@ impl ImageSource for FileSource {
             .filter(|&&i| files.get_mut(i).and_then(Option::take).is_some())
             .count()
     }
+}
+
+/// A `File` made of `bytes` (an image carried in a session file).
+pub fn file_from_bytes(name: &str, bytes: &[u8]) -> Result<web_sys::File, WebError> {
+    let data = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&data);
+    web_sys::File::new_with_u8_array_sequence(&parts, name)
+        .map_err(|e| WebError::js("rebuilding an image", e))
 }

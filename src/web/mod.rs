@@ -8,6 +8,7 @@ pub mod download;
 pub mod error;
 pub mod files;
 pub mod http;
+pub mod network;
 pub mod storage;
 pub mod store;
 pub mod timer;

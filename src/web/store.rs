@@ -195,6 +195,34 @@ impl Store {
         Ok(())
     }
 
+    /// Saves many finished ballots of `batch` in one transaction (an
+    /// imported session).
+    pub async fn put_outcomes(
+        &self,
+        batch: &str,
+        outcomes: &[BallotOutcome],
+    ) -> Result<(), WebError> {
+        let tx = self.tx(&[OUTCOMES], IdbTransactionMode::Readwrite)?;
+        let store = Self::store(&tx, OUTCOMES)?;
+        for o in outcomes {
+            store
+                .put(&row(batch, o.index(), "outcome", &to_js(o)?))
+                .map_err(js("storing results"))?;
+        }
+        committed(&tx).await.map_err(js("storing results"))?;
+        Ok(())
+    }
+
+    /// How many finished ballots `batch` has.
+    pub async fn count(&self, batch: &str) -> Result<usize, WebError> {
+        let tx = self.tx(&[OUTCOMES], IdbTransactionMode::Readonly)?;
+        let req = Self::store(&tx, OUTCOMES)?
+            .count_with_key(&of_batch(batch)?.into())
+            .map_err(js("reading storage"))?;
+        let n = settled(&req).await.map_err(js("reading storage"))?;
+        Ok(n.as_f64().unwrap_or(0.0) as usize)
+    }
+
     /// Keeps image files of `batch` (the browser copies them into storage).
     pub async fn put_images(
         &self,

@@ -18,6 +18,13 @@ pub fn unix_ms() -> f64 {
     js_sys::Date::now()
 }
 
+/// A wall-clock time as people read it in `locale` ("th-TH", "en-GB").
+pub fn local_time(unix_ms: f64, locale: &str) -> String {
+    js_sys::Date::new(&unix_ms.into())
+        .to_locale_string(locale, &wasm_bindgen::JsValue::UNDEFINED)
+        .into()
+}
+
 /// Waits `d` without blocking the event loop: whole milliseconds rounded
 /// up (never early), and waits longer than `setTimeout` takes (2^31 − 1 ms)
 /// in pieces.

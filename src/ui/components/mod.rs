@@ -5,11 +5,15 @@ mod export_panel;
 mod file_picker;
 mod progress_panel;
 mod results_table;
+mod resume_panel;
 mod settings_form;
+mod storage_panel;
 
 pub use constituency_view::ConstituencyView;
 pub use export_panel::ExportPanel;
 pub use file_picker::FilePicker;
 pub use progress_panel::ProgressPanel;
 pub use results_table::ResultsTable;
+pub use resume_panel::ResumePanel;
 pub use settings_form::SettingsForm;
+pub use storage_panel::StoragePanel;

@@ -63,8 +63,11 @@ pub fn ProgressPanel() -> impl IntoView {
                     </button>
                 </div>
             </Show>
-            <Show when=move || p.paused.get()>
+            <Show when=move || p.paused.get() && !p.offline.get()>
                 <p class="notice">{move || t(lang.get(), Text::PausedNow)}</p>
+            </Show>
+            <Show when=move || p.offline.get()>
+                <p class="notice" id="offline-notice">{move || t(lang.get(), Text::Offline)}</p>
             </Show>
             {move || p.notice.get().map(|n| {
                 let l = lang.get();

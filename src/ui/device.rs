@@ -1,0 +1,379 @@
+//! This device's storage as the page uses it: the store opened at start,
+//! the batch in view shown again after a reload, the offer to resume a
+//! batch that was cut off, session files out and in, and the storage
+//! panel's actions. What to resume and how to merge are decided in
+//! `core::session`; this file moves data between it, the store and the
+//! signals.
+
+use super::i18n::{t, Text};
+use super::state::AppState;
+use crate::core::ballot::BallotRecord;
+use crate::core::progress::BallotOutcome;
+use crate::core::session::{self, BatchMeta, SessionFile, SessionImage};
+use crate::web::{self, files::FileSource, store::Store};
+use leptos::prelude::*;
+use std::rc::Rc;
+
+const MIB: f64 = 1_048_576.0;
+
+/// What the page knows of this device's storage, as signals.
+#[derive(Clone, Copy)]
+pub struct Device {
+    /// The database, once open.
+    pub store: StoredValue<Option<Rc<Store>>, LocalStorage>,
+    /// Why storage cannot be used, when it cannot.
+    pub unavailable: RwSignal<Option<String>>,
+    /// The batches kept, oldest first, with their finished ballots.
+    pub batches: RwSignal<Vec<(BatchMeta, usize)>>,
+    /// Bytes used and allowed (`navigator.storage.estimate`).
+    pub usage: RwSignal<Option<(f64, f64)>>,
+    /// Whether the browser promised to keep the data (after asking).
+    pub persisted: RwSignal<Option<bool>>,
+    /// A batch cut off by a reload or a crash, and its finished ballots.
+    pub offer: RwSignal<Option<(BatchMeta, usize)>>,
+    /// Files picked again to resume a batch whose images were not kept.
+    pub repicked: RwSignal<Vec<web_sys::File>, LocalStorage>,
+    /// Keep the images with each batch.
+    pub keep_images: RwSignal<bool>,
+    /// The largest image set kept per batch, in MB.
+    pub image_budget_mb: RwSignal<f64>,
+    /// The last batch's images were not kept: (their size, the limit).
+    pub images_not_kept: RwSignal<Option<(f64, f64)>>,
+    /// Put the images in exported session files.
+    pub with_images: RwSignal<bool>,
+    /// The volunteer's name, written in session files.
+    pub volunteer: RwSignal<String>,
+    /// What the last session import or export did.
+    pub session_note: RwSignal<Option<Result<String, String>>>,
+    /// Images read differently by two sessions: (one file, the other).
+    pub conflicts: RwSignal<Vec<(String, String)>>,
+    /// The device was just cleared.
+    pub cleared: RwSignal<bool>,
+}
+
+impl Device {
+    pub fn new() -> Self {
+        Device {
+            store: StoredValue::new_local(None),
+            unavailable: RwSignal::new(None),
+            batches: RwSignal::new(Vec::new()),
+            usage: RwSignal::new(None),
+            persisted: RwSignal::new(None),
+            offer: RwSignal::new(None),
+            repicked: RwSignal::new_local(Vec::new()),
+            keep_images: RwSignal::new(true),
+            image_budget_mb: RwSignal::new(500.0),
+            images_not_kept: RwSignal::new(None),
+            with_images: RwSignal::new(false),
+            volunteer: RwSignal::new(String::new()),
+            session_note: RwSignal::new(None),
+            conflicts: RwSignal::new(Vec::new()),
+            cleared: RwSignal::new(false),
+        }
+    }
+}
+
+impl Default for Device {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn records(outcomes: &[BallotOutcome]) -> Vec<BallotRecord> {
+    outcomes
+        .iter()
+        .filter_map(|o| match o {
+            BallotOutcome::Result(r) => Some(r.record.clone()),
+            BallotOutcome::Error(_) => None,
+        })
+        .collect()
+}
+
+impl AppState {
+    fn store(&self) -> Option<Rc<Store>> {
+        self.device.store.get_value()
+    }
+
+    /// Opens storage, shows the batch in view as it was, and offers to
+    /// resume one that was cut off.
+    pub async fn open_device(self) {
+        let store = match Store::open().await {
+            Ok(s) => Rc::new(s),
+            Err(e) => return self.device.unavailable.set(Some(e.to_string())),
+        };
+        self.device.store.set_value(Some(store.clone()));
+        self.refresh_device().await;
+        let batches: Vec<BatchMeta> = self
+            .device
+            .batches
+            .with_untracked(|b| b.iter().map(|(m, _)| m.clone()).collect());
+        if self.running.get_untracked() {
+            return;
+        }
+        for (k, b) in session::in_view(&batches).iter().enumerate() {
+            let outcomes = store.outcomes(&b.id).await.unwrap_or_default();
+            if k == 0 {
+                self.progress.show_kept(b.files.len(), &outcomes);
+            } else {
+                self.absorb(records(&outcomes));
+            }
+        }
+        if let Some(b) = session::resumable(&batches) {
+            let done = self.done_of(&b.id);
+            self.device.offer.set(Some((b.clone(), done)));
+        }
+    }
+
+    fn done_of(&self, id: &str) -> usize {
+        self.device.batches.with_untracked(|all| {
+            all.iter()
+                .find(|(m, _)| m.id == id)
+                .map_or(0, |(_, n)| *n)
+        })
+    }
+
+    /// Reads the list of batches and the space used again.
+    pub async fn refresh_device(self) {
+        let Some(store) = self.store() else { return };
+        let mut list = Vec::new();
+        for meta in store.batches().await.unwrap_or_default() {
+            let done = store.count(&meta.id).await.unwrap_or(0);
+            list.push((meta, done));
+        }
+        self.device.batches.set(list);
+        self.device.usage.set(web::store::estimate().await);
+    }
+
+    /// Adds records from elsewhere (another session) to the view, merged
+    /// by content: (new, already here, read differently).
+    fn absorb(&self, incoming: Vec<BallotRecord>) -> (usize, usize, usize) {
+        let held = self.progress.records.get_untracked();
+        let merged = session::merge(&held, &incoming);
+        let new = merged.records[held.len()..].to_vec();
+        let counts = (new.len(), merged.duplicates, merged.conflicts.len());
+        self.progress.add_imported(new);
+        self.device.conflicts.update(|c| c.extend(merged.conflicts));
+        counts
+    }
+
+    /// Keeps the batch's images with it, when they fit the budget and the
+    /// free space; `meta` is shared with the run, which saves it last.
+    pub(super) fn keep_images(&self, meta: Rc<std::cell::RefCell<BatchMeta>>, source: &FileSource) {
+        self.device.images_not_kept.set(None);
+        let Some(store) = self.store() else { return };
+        if !self.device.keep_images.get_untracked() || meta.borrow().images_kept {
+            return;
+        }
+        let files = source.files();
+        let size: f64 = files.iter().map(|(_, f)| f.size()).sum();
+        let mut limit = self.device.image_budget_mb.get_untracked().max(0.0) * MIB;
+        if let Some((used, quota)) = self.device.usage.get_untracked() {
+            limit = limit.min((quota - used) * 0.8);
+        }
+        if size > limit {
+            return self.device.images_not_kept.set(Some((size, limit)));
+        }
+        let device = self.device;
+        leptos::task::spawn_local(async move {
+            let id = meta.borrow().id.clone();
+            match store.put_images(&id, &files).await {
+                Ok(()) => {
+                    meta.borrow_mut().images_kept = true;
+                    let snapshot = meta.borrow().clone();
+                    let _ = store.put_batch(&snapshot).await;
+                }
+                Err(_) => device.images_not_kept.set(Some((size, limit))),
+            }
+        });
+    }
+
+    /// Resumes the batch on offer: finished ballots are shown, not sent;
+    /// the images come from storage, or from the files picked again.
+    pub async fn resume(self) {
+        let (Some((meta, _)), Some(store)) = (self.device.offer.get_untracked(), self.store())
+        else {
+            return;
+        };
+        let Some(settings) = self.checked_settings() else {
+            return;
+        };
+        let kept = store.outcomes(&meta.id).await.unwrap_or_default();
+        let plan = session::resume_plan(&meta, kept);
+        let n = meta.files.len();
+        let slots: Vec<Option<web_sys::File>> = if meta.images_kept {
+            let mut slots = vec![None; n];
+            for (i, f) in store.images(&meta.id).await.unwrap_or_default() {
+                if let Some(slot) = slots.get_mut(i) {
+                    *slot = Some(f);
+                }
+            }
+            slots
+        } else {
+            let picked = self.device.repicked.get_untracked();
+            let entries = FileSource::new(picked.clone()).entries();
+            session::match_files(&meta.files, &entries)
+                .into_iter()
+                .map(|m| m.and_then(|k| picked.get(k).cloned()))
+                .collect()
+        };
+        let present: Vec<bool> = slots.iter().map(Option::is_some).collect();
+        let why = t(self.lang.get_untracked(), Text::NotPickedAgain);
+        let run = session::resume_run(&meta, plan, &present, why);
+        let names = meta.files.iter().map(|f| f.name.clone()).collect();
+        self.device.offer.set(None);
+        self.device.repicked.set(Vec::new());
+        self.execute(settings, meta, FileSource::named(names, slots), run)
+            .await;
+    }
+
+    /// Declines the offer: the batch stays on the device, as ended.
+    pub async fn discard_resume(self) {
+        let Some((mut meta, _)) = self.device.offer.get_untracked() else {
+            return;
+        };
+        self.device.offer.set(None);
+        meta.ended = true;
+        if let Some(store) = self.store() {
+            let _ = store.put_batch(&meta).await;
+        }
+        self.refresh_device().await;
+    }
+
+    /// Downloads a kept batch as a session file (with its images when the
+    /// volunteer chose so and they were kept).
+    pub async fn export_session(self, id: String) {
+        let Some(store) = self.store() else { return };
+        let Some(meta) = self
+            .device
+            .batches
+            .with_untracked(|b| b.iter().find(|(m, _)| m.id == id).map(|(m, _)| m.clone()))
+        else {
+            return;
+        };
+        let result = async {
+            let outcomes = store.outcomes(&id).await?;
+            let mut images = Vec::new();
+            if self.device.with_images.get_untracked() {
+                for (i, f) in store.images(&id).await? {
+                    let name = meta.files.get(i).map_or_else(|| f.name(), |e| e.name.clone());
+                    images.push(SessionImage::new(i, &name, &web::files::read_bytes(&f).await?));
+                }
+            }
+            let volunteer = self.device.volunteer.get_untracked();
+            let text = session::write_session(&meta, &outcomes, &volunteer, images);
+            let name = format!("tallyscan-session-{}.json", meta.id);
+            web::download::download_text(&name, "application/json", &text)?;
+            Ok::<_, web::WebError>(name)
+        }
+        .await;
+        self.device
+            .session_note
+            .set(Some(result.map_err(|e| e.to_string())));
+    }
+
+    /// Imports session files: their records join the view, merged by
+    /// content, conflicts listed; each is kept on the device as a batch.
+    pub async fn import_sessions(self, files: Vec<web_sys::File>) {
+        let mut sessions = Vec::new();
+        let mut problems = Vec::new();
+        for f in &files {
+            let read = web::files::read_text(f).await.map_err(|e| e.to_string());
+            match read.and_then(|text| session::read_session(&text)) {
+                Ok(s) => sessions.push((f.name(), s)),
+                Err(e) => problems.push(format!("{}: {e}", f.name())),
+            }
+        }
+        let mut totals = (0, 0, 0);
+        for (k, (name, s)) in sessions.iter_mut().enumerate() {
+            let id = format!("i{}-{k}", web::timer::unix_ms() as u64);
+            let meta = session::imported_batch(s, name, id, web::timer::unix_ms());
+            mark_imported(s, meta.imported_from.as_deref().unwrap_or(name));
+            let (new, dup, conflicts) = self.absorb(records(&s.outcomes));
+            totals = (totals.0 + new, totals.1 + dup, totals.2 + conflicts);
+            if let Err(e) = self.keep_session(&meta, s).await {
+                problems.push(format!("{name}: {e}"));
+            }
+        }
+        self.refresh_device().await;
+        let lang = self.lang.get_untracked();
+        let note = super::i18n::sessions_note(lang, sessions.len(), totals.0, totals.1, totals.2);
+        self.device.session_note.set(Some(if problems.is_empty() {
+            Ok(note)
+        } else {
+            Err(format!("{note} · {}", problems.join(" · ")))
+        }));
+    }
+
+    async fn keep_session(&self, meta: &BatchMeta, s: &SessionFile) -> Result<(), String> {
+        let Some(store) = self.store() else {
+            return Ok(());
+        };
+        let err = |e: web::WebError| e.to_string();
+        store.put_batch(meta).await.map_err(err)?;
+        store.put_outcomes(&meta.id, &s.outcomes).await.map_err(err)?;
+        let mut images = Vec::new();
+        for img in &s.images {
+            let file = web::files::file_from_bytes(&img.name, &img.bytes()?).map_err(err)?;
+            images.push((img.index, file));
+        }
+        if !images.is_empty() {
+            store.put_images(&meta.id, &images).await.map_err(err)?;
+        }
+        Ok(())
+    }
+
+    /// Forgets a kept batch.
+    pub async fn delete_batch(self, id: String) {
+        if let Some(store) = self.store() {
+            if let Err(e) = store.delete_batch(&id).await {
+                self.device.session_note.set(Some(Err(e.to_string())));
+            }
+        }
+        if self
+            .device
+            .offer
+            .with_untracked(|o| o.as_ref().is_some_and(|(m, _)| m.id == id))
+        {
+            self.device.offer.set(None);
+        }
+        self.refresh_device().await;
+    }
+
+    /// A shared kiosk's "clear this device": the key, the settings, every
+    /// batch and image, and what the page shows.
+    pub async fn clear_device(self) {
+        if let Some(store) = self.store() {
+            if let Err(e) = store.clear().await {
+                self.device.session_note.set(Some(Err(e.to_string())));
+                return;
+            }
+        }
+        self.forget_settings();
+        self.progress.clear();
+        self.files.set(Vec::new());
+        self.device.offer.set(None);
+        self.device.conflicts.set(Vec::new());
+        self.device.volunteer.set(String::new());
+        self.device.session_note.set(None);
+        self.device.cleared.set(true);
+        self.refresh_device().await;
+    }
+
+    /// Asks the browser to keep this site's data.
+    pub async fn ask_persist(self) {
+        let kept = web::store::persist().await;
+        self.device.persisted.set(Some(kept));
+    }
+}
+
+/// Records from a session say where they came from (the table shows it).
+fn mark_imported(s: &mut SessionFile, from: &str) {
+    for o in &mut s.outcomes {
+        if let BallotOutcome::Result(r) = o {
+            r.record
+                .source
+                .imported_from
+                .get_or_insert_with(|| from.to_string());
+        }
+    }
+}
