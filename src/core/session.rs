@@ -307,10 +307,13 @@ fn same_reading(a: &BallotRecord, b: &BallotRecord) -> bool {
 
 /// The records of sessions' finished ballots.
 pub fn session_records(sessions: &[SessionFile]) -> impl Iterator<Item = &BallotRecord> {
-    sessions.iter().flat_map(|s| &s.outcomes).filter_map(|o| match o {
-        BallotOutcome::Result(r) => Some(&r.record),
-        BallotOutcome::Error(_) => None,
-    })
+    sessions
+        .iter()
+        .flat_map(|s| &s.outcomes)
+        .filter_map(|o| match o {
+            BallotOutcome::Result(r) => Some(&r.record),
+            BallotOutcome::Error(_) => None,
+        })
 }
 
 /// Merges records from other sessions into those held, by the image's

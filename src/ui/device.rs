@@ -125,11 +125,9 @@ impl AppState {
     }
 
     fn done_of(&self, id: &str) -> usize {
-        self.device.batches.with_untracked(|all| {
-            all.iter()
-                .find(|(m, _)| m.id == id)
-                .map_or(0, |(_, n)| *n)
-        })
+        self.device
+            .batches
+            .with_untracked(|all| all.iter().find(|(m, _)| m.id == id).map_or(0, |(_, n)| *n))
     }
 
     /// Reads the list of batches and the space used again.
@@ -255,8 +253,15 @@ impl AppState {
             let mut images = Vec::new();
             if self.device.with_images.get_untracked() {
                 for (i, f) in store.images(&id).await? {
-                    let name = meta.files.get(i).map_or_else(|| f.name(), |e| e.name.clone());
-                    images.push(SessionImage::new(i, &name, &web::files::read_bytes(&f).await?));
+                    let name = meta
+                        .files
+                        .get(i)
+                        .map_or_else(|| f.name(), |e| e.name.clone());
+                    images.push(SessionImage::new(
+                        i,
+                        &name,
+                        &web::files::read_bytes(&f).await?,
+                    ));
                 }
             }
             let volunteer = self.device.volunteer.get_untracked();
@@ -310,7 +315,10 @@ impl AppState {
         };
         let err = |e: web::WebError| e.to_string();
         store.put_batch(meta).await.map_err(err)?;
-        store.put_outcomes(&meta.id, &s.outcomes).await.map_err(err)?;
+        store
+            .put_outcomes(&meta.id, &s.outcomes)
+            .await
+            .map_err(err)?;
         let mut images = Vec::new();
         for img in &s.images {
             let file = web::files::file_from_bytes(&img.name, &img.bytes()?).map_err(err)?;

@@ -532,8 +532,16 @@ pub fn megabytes(bytes: f64) -> String {
 /// Space used of the site's quota.
 pub fn storage_usage(lang: Lang, used: f64, quota: f64) -> String {
     match lang {
-        Lang::Th => format!("ใช้ไป {} จาก {} ที่เบราว์เซอร์ให้", megabytes(used), megabytes(quota)),
-        Lang::En => format!("{} used of the {} the browser allows", megabytes(used), megabytes(quota)),
+        Lang::Th => format!(
+            "ใช้ไป {} จาก {} ที่เบราว์เซอร์ให้",
+            megabytes(used),
+            megabytes(quota)
+        ),
+        Lang::En => format!(
+            "{} used of the {} the browser allows",
+            megabytes(used),
+            megabytes(quota)
+        ),
     }
 }
 
@@ -541,7 +549,9 @@ pub fn storage_usage(lang: Lang, used: f64, quota: f64) -> String {
 pub fn storage_unavailable(lang: Lang, why: &str) -> String {
     match lang {
         Lang::Th => format!("เก็บผลในเครื่องนี้ไม่ได้ ({why}): ผลจะหายเมื่อโหลดหน้าใหม่ ส่งออกไว้เสมอ"),
-        Lang::En => format!("This browser cannot store results ({why}): they are lost on reload, so export them."),
+        Lang::En => format!(
+            "This browser cannot store results ({why}): they are lost on reload, so export them."
+        ),
     }
 }
 
@@ -587,7 +597,13 @@ pub fn resume_matched(lang: Lang, found: usize, needed: usize) -> String {
 }
 
 /// After importing session files.
-pub fn sessions_note(lang: Lang, files: usize, new: usize, duplicates: usize, conflicts: usize) -> String {
+pub fn sessions_note(
+    lang: Lang,
+    files: usize,
+    new: usize,
+    duplicates: usize,
+    conflicts: usize,
+) -> String {
     match lang {
         Lang::Th => format!(
             "นำเข้า {files} ไฟล์เซสชัน: ใบใหม่ {new} ใบ ซ้ำกับที่มีอยู่ {duplicates} ใบ อ่านต่างกัน {conflicts} ใบ"

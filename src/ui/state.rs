@@ -4,12 +4,12 @@
 
 use super::progress::SignalProgress;
 use crate::core::batch::{run_batch, BatchOptions, Concurrency, Env, StopReason};
-use crate::core::ports::Journal;
-use crate::core::session::{BatchMeta, BatchSettingsRecord, Replay, ResumeRun};
 use crate::core::control::Control;
+use crate::core::ports::Journal;
 use crate::core::provider::{self, SettingsError};
 use crate::core::rate_limit::Quota;
 use crate::core::registry::Registry;
+use crate::core::session::{BatchMeta, BatchSettingsRecord, Replay, ResumeRun};
 use crate::web;
 use leptos::prelude::*;
 use std::cell::RefCell;

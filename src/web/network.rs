@@ -22,10 +22,9 @@ impl OnlineListener {
     /// Listens: `f(online)` on each change. `None` outside a page.
     pub fn new(mut f: impl FnMut(bool) + 'static) -> Option<Self> {
         let window = web_sys::window()?;
-        let closure =
-            Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
-                f(e.type_() == "online")
-            });
+        let closure = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            f(e.type_() == "online")
+        });
         for ev in ["online", "offline"] {
             window
                 .add_event_listener_with_callback(ev, closure.as_ref().unchecked_ref())

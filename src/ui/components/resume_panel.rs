@@ -27,7 +27,9 @@ pub fn ResumePanel() -> impl IntoView {
     // How many of the files still to read the new pick holds.
     let matched = move || {
         let (meta, done) = device.offer.get()?;
-        let picked = device.repicked.with(|p| FileSource::new(p.clone()).entries());
+        let picked = device
+            .repicked
+            .with(|p| FileSource::new(p.clone()).entries());
         if meta.images_kept || picked.is_empty() {
             return None;
         }
@@ -39,7 +41,14 @@ pub fn ResumePanel() -> impl IntoView {
         Some(i18n::resume_matched(lang.get(), found.min(needed), needed))
     };
     let date = move |ms: f64| {
-        web::timer::local_time(ms, if lang.get() == Lang::Th { "th-TH" } else { "en-GB" })
+        web::timer::local_time(
+            ms,
+            if lang.get() == Lang::Th {
+                "th-TH"
+            } else {
+                "en-GB"
+            },
+        )
     };
     view! {
         {move || device.offer.get().map(|(meta, done)| {

@@ -15,7 +15,13 @@ pub fn StoragePanel() -> impl IntoView {
     let lang = state.lang;
     let d = state.device;
     let confirm_clear = RwSignal::new(false);
-    let locale = move || if lang.get() == Lang::Th { "th-TH" } else { "en-GB" };
+    let locale = move || {
+        if lang.get() == Lang::Th {
+            "th-TH"
+        } else {
+            "en-GB"
+        }
+    };
     let batch_list = move || {
         d.batches
             .get()
