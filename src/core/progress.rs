@@ -148,7 +148,7 @@ impl StopReason {
 // boxing the record would buy nothing.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "outcome", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum BallotOutcome {
     /// A record.
     Result(BallotResult),

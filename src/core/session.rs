@@ -346,10 +346,17 @@ pub fn merge<'a>(
     out
 }
 
+/// A typed value from JSON text, through `serde_json::Value`: the app
+/// reads every typed value that way (exports too), so each type's
+/// `Deserialize` is in the wasm bundle once, not once per input kind.
+pub fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
+    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    serde_json::from_value(v).map_err(|e| e.to_string())
+}
+
 /// Reads a session file.
 pub fn read_session(text: &str) -> Result<SessionFile, String> {
-    let s: SessionFile =
-        serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| e.to_string())?;
+    let s: SessionFile = decode(text.trim_start_matches('\u{feff}'))?;
     if s.format != SESSION_FORMAT {
         return Err(format!(
             "this file is \"{}\", not a TallyScan session",

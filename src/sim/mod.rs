@@ -42,6 +42,8 @@ pub struct LogEntry {
     pub body_bytes: usize,
     /// The `model` field of the request, if any.
     pub model: Option<String>,
+    /// SHA-256 of the image sent, if any (tests check no image is read twice).
+    pub image_sha256: Option<String>,
     /// Status sent; 0 when no answer was sent (hang, drop).
     pub status: u16,
     /// The scripted outcome, e.g. "ok", "status", "hang".

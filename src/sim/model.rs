@@ -68,6 +68,7 @@ fn decide(req: &super::http::Request, asked: &Asked, state: &Shared) -> Decision
         path: format!("{} {}", req.method, req.path),
         body_bytes: req.body.len(),
         model: asked.request.as_ref().map(|r| r.model().to_string()),
+        image_sha256: asked.image.as_deref().map(sha256_hex),
         status: 0,
         outcome: String::new(),
     });
