@@ -777,7 +777,8 @@ mod storage {
         let tx = db
             .transaction_with_str_and_mode("batches", web_sys::IdbTransactionMode::Readwrite)
             .unwrap();
-        let value = serde_wasm_bindgen::to_value(&meta("old", 2)).unwrap();
+        // A structured value, as version 1 wrote it (an object, not a string).
+        let value = js_sys::JSON::parse(&serde_json::to_string(&meta("old", 2)).unwrap()).unwrap();
         tx.object_store("batches").unwrap().put(&value).unwrap();
         let p = js_sys::Promise::new(&mut |resolve, _| tx.set_oncomplete(Some(&resolve)));
         JsFuture::from(p).await.unwrap();

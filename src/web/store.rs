@@ -1,7 +1,8 @@
 //! IndexedDB: batches, every finished ballot, and (when the volunteer keeps
 //! them) the image files, so a reload or a crash loses nothing. Values are
-//! structured (serde-wasm-bindgen), not JSON strings. The schema is
-//! versioned ([`SCHEMA_VERSION`]) and migrated on open:
+//! structured (objects, through serde_json and `JSON.parse`), not JSON
+//! strings. The schema is versioned ([`SCHEMA_VERSION`]) and migrated on
+//! open:
 //!
 //! - version 1: `batches` (key `id`) and `outcomes` (key `[batch, index]`);
 //! - version 2: `images` (key `[batch, index]`, the picked `File`).
