@@ -4,6 +4,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import crypto from 'node:crypto';
 
 export const ARGS = ['--headless=new', '--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -42,3 +43,71 @@ export function serve(dir) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+
+// n distinct test images in dir: their paths, names and SHA-256s.
+export function makeImages(dir, n, prefix) {
+  const files = [];
+  const names = [];
+  const hashes = [];
+  for (let i = 0; i < n; i++) {
+    const name = `${prefix}_${String(i + 1).padStart(3, '0')}.png`;
+    const bytes = png(40 + (i % 60), 30 + Math.floor(i / 60), (i * 7) % 256);
+    const f = path.join(dir, name);
+    fs.writeFileSync(f, bytes);
+    files.push(f);
+    names.push(name);
+    hashes.push(crypto.createHash('sha256').update(bytes).digest('hex'));
+  }
+  return { files, names, hashes };
+}
+
+// A new page of the app, pointed at the simulator, at 600 requests a minute.
+export async function openApp(context, url, sim, errors) {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.waitForSelector('#start');
+  const set = async (sel, value) => { await page.fill(sel, String(value)); await page.locator(sel).dispatchEvent('change'); };
+  await set('#endpoint', `${sim}/v1`);
+  await page.click('details.advanced summary');
+  await set('#per-minute', 600);
+  await set('#burst', 5);
+  await page.click('details.advanced summary');
+  return page;
+}
+
+// The results table: one array of cell texts a row.
+export function rowsOf(page) {
+  return page.$$eval('#results tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+}
+
+// Starts a batch of `images`, reloads the page once `at` ballots are done,
+// resumes, and waits for the end. Counts what a volunteer must never see:
+// files with no row (lost), files with two rows, and ballots finished
+// before the reload that were requested again (resent, by image hash).
+export async function reloadAndResume({ page, images, at, simLog, timeout = 10 * 60_000 }) {
+  await page.setInputFiles('#files', images.files);
+  await page.waitForFunction((n) => document.querySelector('#file-summary')?.textContent.includes(String(n)), images.files.length);
+  await page.click('#start');
+  await page.waitForFunction((n) => Number(document.querySelector('#progress-count')?.textContent.split('/')[0]) >= n, at, { timeout });
+  await page.reload();
+  await page.waitForSelector('#resume-offer');
+  await page.waitForFunction(() => !document.querySelector('#resume-start')?.disabled);
+  const kept = await rowsOf(page);
+  const before = (await simLog()).requests.length;
+  await page.click('#resume-start');
+  await page.waitForSelector('#batch-summary', { timeout });
+  const rows = await rowsOf(page);
+  const log = (await simLog()).requests;
+  const keptHashes = new Set(kept.map((r) => images.hashes[images.names.indexOf(r[1])]));
+  const resent = log.slice(before).filter((r) => keptHashes.has(r.image_sha256)).length;
+  const count = new Map();
+  for (const r of rows) count.set(r[1], (count.get(r[1]) || 0) + 1);
+  return {
+    rows,
+    shownAfterReload: kept.length,
+    lost: images.names.filter((n) => !count.has(n)).length,
+    duplicateRows: rows.length - count.size,
+    resent,
+  };
+}

@@ -28,6 +28,9 @@ pub enum FailureKind {
     CancelledAfterSending,
     /// The batch stopped while this ballot waited to be tried again.
     Interrupted,
+    /// Not started: a resumed batch did not have the file at hand (its
+    /// images were not kept and it was not picked again).
+    Missing,
 }
 
 impl FailureKind {
@@ -36,7 +39,10 @@ impl FailureKind {
     pub fn is_unfinished(&self) -> bool {
         matches!(
             self,
-            FailureKind::NotStarted | FailureKind::CancelledAfterSending | FailureKind::Interrupted
+            FailureKind::NotStarted
+                | FailureKind::CancelledAfterSending
+                | FailureKind::Interrupted
+                | FailureKind::Missing
         )
     }
 }

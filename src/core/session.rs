@@ -102,22 +102,17 @@ pub struct ResumeRun {
 
 /// The run that resumes `plan` when only the files `present[i]` are at
 /// hand (images not kept and not all picked again): the missing ones end
-/// as "not started", with `missing_why`, and are not stored as finished,
-/// so a later resume with the right folder still reads them.
-pub fn resume_run(
-    meta: &BatchMeta,
-    plan: ResumePlan,
-    present: &[bool],
-    missing_why: &str,
-) -> ResumeRun {
+/// as [`FailureKind::Missing`], and are not stored as finished, so a later
+/// resume with the right folder still reads them.
+pub fn resume_run(meta: &BatchMeta, plan: ResumePlan, present: &[bool]) -> ResumeRun {
     let mut replay = plan.done;
     for &i in &plan.to_send {
         if !present.get(i).copied().unwrap_or(false) {
             replay.push(BallotOutcome::Error(BallotError {
                 index: i,
                 file: meta.files[i].name.clone(),
-                kind: FailureKind::NotStarted,
-                message: missing_why.to_string(),
+                kind: FailureKind::Missing,
+                message: "not started: the file was not picked again".into(),
                 attempts: 0,
                 last_status: None,
                 copy_of: None,
@@ -480,7 +475,7 @@ mod tests {
     fn missing_files_end_not_started_and_are_not_sent() {
         let m = meta(4);
         let plan = resume_plan(&m, vec![error(2)]);
-        let run = resume_run(&m, plan, &[true, false, true], "ไม่ได้เลือกไฟล์นี้อีกครั้ง");
+        let run = resume_run(&m, plan, &[true, false, true]);
         assert_eq!(run.already_done, vec![1, 2, 3]);
         let kinds: Vec<_> = run
             .replay
@@ -493,9 +488,9 @@ mod tests {
         assert_eq!(
             kinds,
             vec![
-                (1, FailureKind::NotStarted, "f1.png".to_string()),
+                (1, FailureKind::Missing, "f1.png".to_string()),
                 (2, FailureKind::Api, "f2.png".to_string()),
-                (3, FailureKind::NotStarted, "f3.png".to_string()),
+                (3, FailureKind::Missing, "f3.png".to_string()),
             ]
         );
     }

@@ -5,7 +5,6 @@
 //! `core::session`; this file moves data between it, the store and the
 //! signals.
 
-use super::i18n::{t, Text};
 use super::state::AppState;
 use crate::core::ballot::BallotRecord;
 use crate::core::progress::BallotOutcome;
@@ -29,8 +28,9 @@ pub struct Device {
     pub usage: RwSignal<Option<(f64, f64)>>,
     /// Whether the browser promised to keep the data (after asking).
     pub persisted: RwSignal<Option<bool>>,
-    /// A batch cut off by a reload or a crash, and its finished ballots.
-    pub offer: RwSignal<Option<(BatchMeta, usize)>>,
+    /// A batch cut off by a reload or a crash, and the ballots it still
+    /// has to send.
+    pub offer: RwSignal<Option<(BatchMeta, Vec<usize>)>>,
     /// Files picked again to resume a batch whose images were not kept.
     pub repicked: RwSignal<Vec<web_sys::File>, LocalStorage>,
     /// Keep the images with each batch.
@@ -110,6 +110,7 @@ impl AppState {
         if self.running.get_untracked() {
             return;
         }
+        let resumable = session::resumable(&batches);
         for (k, b) in session::in_view(&batches).iter().enumerate() {
             let outcomes = store.outcomes(&b.id).await.unwrap_or_default();
             if k == 0 {
@@ -117,17 +118,11 @@ impl AppState {
             } else {
                 self.absorb(records(&outcomes));
             }
+            if resumable.is_some_and(|r| r.id == b.id) {
+                let plan = session::resume_plan(b, outcomes);
+                self.device.offer.set(Some((b.clone(), plan.to_send)));
+            }
         }
-        if let Some(b) = session::resumable(&batches) {
-            let done = self.done_of(&b.id);
-            self.device.offer.set(Some((b.clone(), done)));
-        }
-    }
-
-    fn done_of(&self, id: &str) -> usize {
-        self.device
-            .batches
-            .with_untracked(|all| all.iter().find(|(m, _)| m.id == id).map_or(0, |(_, n)| *n))
     }
 
     /// Reads the list of batches and the space used again.
@@ -215,8 +210,7 @@ impl AppState {
                 .collect()
         };
         let present: Vec<bool> = slots.iter().map(Option::is_some).collect();
-        let why = t(self.lang.get_untracked(), Text::NotPickedAgain);
-        let run = session::resume_run(&meta, plan, &present, why);
+        let run = session::resume_run(&meta, plan, &present);
         let names = meta.files.iter().map(|f| f.name.clone()).collect();
         self.device.offer.set(None);
         self.device.repicked.set(Vec::new());

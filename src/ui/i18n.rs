@@ -420,6 +420,7 @@ pub fn unfinished_row(
         (Lang::En, FailureKind::Interrupted) => {
             format!("Not finished after {attempts} attempt(s). {why}")
         }
+        (lang, FailureKind::Missing) => t(lang, Text::NotPickedAgain).to_string(),
         (Lang::Th, _) => format!("ยังไม่ได้เริ่ม. {why}"),
         (Lang::En, _) => format!("Not started. {why}"),
     }

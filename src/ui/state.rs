@@ -6,6 +6,7 @@ use super::progress::SignalProgress;
 use crate::core::batch::{run_batch, BatchOptions, Concurrency, Env, StopReason};
 use crate::core::control::Control;
 use crate::core::ports::Journal;
+use crate::core::progress::{BallotOutcome, FailureKind};
 use crate::core::provider::{self, SettingsError};
 use crate::core::rate_limit::Quota;
 use crate::core::registry::Registry;
@@ -298,8 +299,13 @@ impl AppState {
         self.progress.set_summary(&result);
         self.control.set_value(None);
         self.running.set(false);
-        // A batch stopped by full storage can be resumed once space is freed.
-        let ended = !matches!(result.stopped, Some(StopReason::Storage(_)));
+        // A batch stopped by full storage can be resumed once space is
+        // freed; one that lacked files, once they are picked again.
+        let missing = resume
+            .replay
+            .iter()
+            .any(|o| matches!(o, BallotOutcome::Error(e) if e.kind == FailureKind::Missing));
+        let ended = !missing && !matches!(result.stopped, Some(StopReason::Storage(_)));
         meta.borrow_mut().ended = ended;
         let snapshot = meta.borrow().clone();
         if let Some(j) = &journal {

@@ -45,8 +45,8 @@ impl Drop for OnlineListener {
 }
 
 /// Whether `url` answers within `within`: any HTTP answer counts (even an
-/// error status or a redirect); no key or cookie is sent, and nothing of
-/// the answer is read (`no-cors`).
+/// error status); no key or cookie is sent, and nothing of the answer is
+/// read (`no-cors`, which only allows following redirects).
 pub async fn answers(url: &str, within: Duration) -> bool {
     let Some(window) = web_sys::window() else {
         return false;
@@ -57,7 +57,6 @@ pub async fn answers(url: &str, within: Duration) -> bool {
     let init = web_sys::RequestInit::new();
     init.set_method("GET");
     init.set_mode(web_sys::RequestMode::NoCors);
-    init.set_redirect(web_sys::RequestRedirect::Manual);
     init.set_credentials(web_sys::RequestCredentials::Omit);
     init.set_cache(web_sys::RequestCache::NoStore);
     init.set_signal(Some(&controller.signal()));

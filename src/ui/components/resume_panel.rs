@@ -26,19 +26,19 @@ pub fn ResumePanel() -> impl IntoView {
     };
     // How many of the files still to read the new pick holds.
     let matched = move || {
-        let (meta, done) = device.offer.get()?;
+        let (meta, to_send) = device.offer.get()?;
         let picked = device
             .repicked
             .with(|p| FileSource::new(p.clone()).entries());
         if meta.images_kept || picked.is_empty() {
             return None;
         }
-        let found = session::match_files(&meta.files, &picked)
+        let matched = session::match_files(&meta.files, &picked);
+        let found = to_send
             .iter()
-            .filter(|m| m.is_some())
+            .filter(|&&i| matched.get(i).is_some_and(Option::is_some))
             .count();
-        let needed = meta.files.len().saturating_sub(done);
-        Some(i18n::resume_matched(lang.get(), found.min(needed), needed))
+        Some(i18n::resume_matched(lang.get(), found, to_send.len()))
     };
     let date = move |ms: f64| {
         web::timer::local_time(
@@ -51,8 +51,9 @@ pub fn ResumePanel() -> impl IntoView {
         )
     };
     view! {
-        {move || device.offer.get().map(|(meta, done)| {
+        {move || device.offer.get().map(|(meta, to_send)| {
             let needs_files = !meta.images_kept;
+            let done = meta.files.len().saturating_sub(to_send.len());
             view! {
                 <section class="panel resume" id="resume-offer">
                     <p>{i18n::resume_offer(lang.get(), &date(meta.started_unix_ms), done, meta.files.len())}</p>

@@ -1,0 +1,191 @@
+// End-to-end: batches survive reloads. The built page (dist/) in Debian's
+// headless Chromium against the OCR simulator: a reload in the middle of a
+// batch, then resume (nothing lost, nothing sent twice); images not kept
+// (pick the folder again); offline in the middle of a run; session files
+// handed between volunteers and merged; a full quota.
+// Needs: OCR_SIM_URL (a running ocr-sim), DIST (default ../dist).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { ARGS, serve, reloadAndResume, makeImages, openApp, rowsOf } from './support.mjs';
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+const DIST = process.env.DIST || path.join(here, '..', 'dist');
+const SIM = process.env.OCR_SIM_URL;
+const CONTROL = { 'x-sim-control': process.env.OCR_SIM_TOKEN || '' };
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+async function scenario(s) {
+  const r = await fetch(`${SIM}/_sim/scenario`, { method: 'POST', headers: CONTROL, body: JSON.stringify(s) });
+  assert.equal(r.status, 200, await r.text());
+}
+const simLog = async () => (await fetch(`${SIM}/_sim/log`, { headers: CONTROL })).json();
+
+async function withBrowser(f) {
+  assert.ok(SIM, 'OCR_SIM_URL must point at a running ocr-sim (make test starts one)');
+  assert.ok(fs.existsSync(path.join(DIST, 'index.html')), `no built app in ${DIST} (run trunk build first)`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-persist-'));
+  const server = await serve(path.resolve(DIST));
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true, downloadsPath: dir });
+  const context = await browser.newContext({ acceptDownloads: true });
+  const errors = [];
+  try {
+    await f({ context, dir, url: `http://127.0.0.1:${server.address().port}/`, errors });
+    assert.deepEqual(errors, [], 'no page errors');
+  } finally {
+    await browser.close();
+    server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('reload in the middle of a 100-image batch, resume: every file once, nothing sent twice', async () => {
+  await withBrowser(async ({ context, dir, url, errors }) => {
+    await scenario({ latency_ms: [100, 300] });
+    const images = makeImages(dir, 100, 'unit');
+    const page = await openApp(context, url, SIM, errors);
+    const r = await reloadAndResume({ page, images, at: 40, simLog });
+    assert.ok(r.shownAfterReload >= 40, `rows kept through the reload: ${r.shownAfterReload}`);
+    assert.equal(r.lost, 0, 'every file has a row');
+    assert.equal(r.duplicateRows, 0, 'no file has two rows');
+    assert.equal(r.resent, 0, 'no ballot finished before the reload was sent again');
+    assert.equal(r.rows.length, 100);
+    assert.ok(r.rows.every((row) => row[2] === 'อ่านแล้ว'), 'all read');
+    assert.match(await page.textContent('#batch-summary'), /finished before the reload \(not sent again\)/);
+    assert.match(await page.textContent('#progress-count'), /^100 \/ 100$/);
+    // A second reload after the end: the batch is shown again, nothing is offered.
+    await page.reload();
+    await page.waitForFunction(() => document.querySelectorAll('#results tbody tr').length === 100);
+    assert.equal(await page.$('#resume-offer'), null, 'an ended batch is not offered for resume');
+  });
+});
+
+test('images not kept: resume asks for the files again; missing ones end as not started', async () => {
+  await withBrowser(async ({ context, dir, url, errors }) => {
+    await scenario({ latency_ms: [100, 300] });
+    const images = makeImages(dir, 30, 'scan');
+    const page = await openApp(context, url, SIM, errors);
+    await page.uncheck('#keep-images');
+    await page.setInputFiles('#files', images.files);
+    await page.click('#start');
+    await page.waitForFunction(() => Number(document.querySelector('#progress-count')?.textContent.split('/')[0]) >= 10);
+    await page.reload();
+    await page.waitForSelector('#resume-offer');
+    assert.ok(await page.isDisabled('#resume-start'), 'resume waits for the files');
+    const done = (await rowsOf(page)).length;
+    // Pick them again, all but two of those still to read.
+    const doneNames = new Set((await rowsOf(page)).map((r) => r[1]));
+    const todo = images.names.filter((n) => !doneNames.has(n));
+    const left = todo.slice(0, 2);
+    await page.setInputFiles('#resume-files', images.files.filter((f) => !left.includes(path.basename(f))));
+    assert.match(await page.textContent('#resume-match'), new RegExp(`พบ ${todo.length - 2} จาก ${30 - done}`));
+    await page.click('#resume-start');
+    await page.waitForSelector('#batch-summary', { timeout: 60_000 });
+    const rows = await rowsOf(page);
+    assert.equal(rows.length, 30, 'every file has one row');
+    assert.deepEqual(new Set(rows.map((r) => r[1])).size, 30);
+    const notStarted = rows.filter((r) => r[2] !== 'อ่านแล้ว');
+    assert.deepEqual(notStarted.map((r) => r[1]).sort(), [...left].sort());
+    assert.ok(notStarted.every((r) => /ไม่พบไฟล์นี้ในไฟล์ที่เลือกใหม่/.test(r[3])), JSON.stringify(notStarted));
+    // They are still to do: the batch is offered again after a reload.
+    await page.reload();
+    await page.waitForSelector('#resume-offer');
+  });
+});
+
+test('offline in the middle of a run: dispatch pauses, then goes on', async () => {
+  await withBrowser(async ({ context, dir, url, errors }) => {
+    await scenario({ latency_ms: [200, 400] });
+    const images = makeImages(dir, 40, 'off');
+    const page = await openApp(context, url, SIM, errors);
+    await page.setInputFiles('#files', images.files);
+    await page.click('#start');
+    await page.waitForFunction(() => Number(document.querySelector('#progress-count')?.textContent.split('/')[0]) >= 5);
+    await context.setOffline(true);
+    await page.waitForSelector('#offline-notice', { timeout: 15_000 });
+    assert.match(await page.textContent('#offline-notice'), /ไม่มีเครือข่าย/);
+    const held = await page.textContent('#progress-count');
+    await page.waitForTimeout(1500);
+    await context.setOffline(false);
+    await page.waitForSelector('#offline-notice', { state: 'detached', timeout: 20_000 });
+    await page.waitForSelector('#batch-summary', { timeout: 60_000 });
+    const rows = await rowsOf(page);
+    assert.equal(rows.length, 40, `every file has a row (held at ${held})`);
+    assert.equal(new Set(rows.map((r) => r[1])).size, 40);
+  });
+});
+
+test('session files: export two overlapping sessions, import and merge, one conflict', async () => {
+  await withBrowser(async ({ context, dir, url, errors }) => {
+    // Volunteer A reads units 1-6; volunteer B reads 4-9, and unit 5's image
+    // gets a different answer (a fault script: the same form read differently).
+    const images = makeImages(dir, 9, 'unit');
+    const sessionOf = async (names, volunteer, scenarioArgs) => {
+      await scenario(scenarioArgs);
+      const page = await openApp(context, url, SIM, errors);
+      await page.fill('#volunteer', volunteer);
+      await page.locator('#volunteer').dispatchEvent('change');
+      await page.setInputFiles('#files', images.files.filter((f) => names.includes(path.basename(f))));
+      await page.click('#start');
+      await page.waitForSelector('#batch-summary', { timeout: 60_000 });
+      await page.waitForSelector('#batch-list li .export-session');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#batch-list li .export-session')]);
+      const file = path.join(dir, `${volunteer}.json`);
+      await download.saveAs(file);
+      await page.close();
+      return file;
+    };
+    const a = await sessionOf(images.names.slice(0, 6), 'A', { latency_ms: [10, 50] });
+    const unit5 = images.hashes[4];
+    const b = await sessionOf(images.names.slice(3, 9), 'B', {
+      latency_ms: [10, 50],
+      answers: { [unit5]: JSON.stringify({ form_code: '5/18', province: 'แพร่', constituency_number: 1, polling_unit: 5, votes: { 1: { numeric: 7, thai_text: 'เจ็ด' } } }) },
+    });
+    const session = JSON.parse(fs.readFileSync(a, 'utf8'));
+    assert.equal(session.format, 'tallyscan.session');
+    assert.equal(session.volunteer, 'A');
+    assert.equal(session.outcomes.length, 6);
+    assert.ok(!JSON.stringify(session).includes('api_key'), 'no key in a session file');
+
+    // A coordinator on a fresh device imports both.
+    const coordinator = await (await context.browser().newContext()).newPage();
+    coordinator.on('pageerror', (e) => errors.push(String(e)));
+    await coordinator.goto(url);
+    await coordinator.waitForSelector('#session-import');
+    await coordinator.setInputFiles('#session-import', [a, b]);
+    await coordinator.waitForSelector('#session-note');
+    const note = await coordinator.textContent('#session-note');
+    assert.match(note, /นำเข้า 2 ไฟล์เซสชัน: ใบใหม่ 10 ใบ ซ้ำกับที่มีอยู่ 2 ใบ อ่านต่างกัน 1 ใบ/, note);
+    assert.match(await coordinator.textContent('#conflicts'), /unit_005\.png ≠ unit_005\.png/);
+    assert.equal((await rowsOf(coordinator)).length, 10, '9 images, one of them read two ways');
+    // The merge is kept on the coordinator's device.
+    await coordinator.reload();
+    await coordinator.waitForFunction(() => document.querySelectorAll('#results tbody tr').length === 10);
+    assert.equal(await coordinator.$$eval('#batch-list li', (l) => l.length), 2);
+  });
+});
+
+test('a full quota stops the batch with a clear message and loses nothing', async () => {
+  await withBrowser(async ({ context, dir, url, errors }) => {
+    await scenario({ latency_ms: [50, 100] });
+    const images = makeImages(dir, 30, 'q');
+    const page = await openApp(context, url, SIM, errors);
+    await page.uncheck('#keep-images');
+    // Chromium's quota for this origin, made tiny through the DevTools protocol.
+    const cdp = await context.newCDPSession(page);
+    const origin = new URL(url).origin;
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 1 });
+    await page.setInputFiles('#files', images.files);
+    await page.click('#start');
+    await page.waitForSelector('#batch-summary', { timeout: 60_000 });
+    const notice = await page.textContent('#progress-notice');
+    assert.match(notice, /เก็บผลลงเครื่องนี้ไม่ได้/, notice);
+    const rows = await rowsOf(page);
+    assert.equal(rows.length, 30, 'every file has a row');
+    assert.equal(new Set(rows.map((r) => r[1])).size, 30);
+    assert.ok(rows.some((r) => r[2] === 'ไม่ได้เริ่ม'), 'what was not read says so');
+  });
+});
