@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine: `make run` and `make test`.
-.PHONY: run test check bench setup lint fmt registry
+.PHONY: run test check bench setup lint fmt registry dist
 
 setup:
 	@scripts/setup
@@ -12,6 +12,10 @@ test: setup
 
 bench: setup
 	@scripts/bench
+
+# The folder to upload to a static host (see README, "Hosting").
+dist: setup
+	@scripts/dist
 
 # The fast loop while developing: lint + native tests (needs `make setup` once).
 check:

@@ -189,3 +189,64 @@ test('a full quota stops the batch with a clear message and loses nothing', asyn
     assert.ok(rows.some((r) => r[2] === 'ไม่ได้เริ่ม'), 'what was not read says so');
   });
 });
+
+test('the app installs, loads offline from a sub-path, and a new version waits for the volunteer', async () => {
+  assert.ok(fs.existsSync(path.join(DIST, 'sw.js')), 'the build has a service worker');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-sw-'));
+  const site = path.join(dir, 'site');
+  fs.cpSync(path.resolve(DIST), site, { recursive: true });
+  const server = await serve(site, '/tallyscan/');
+  const url = `http://127.0.0.1:${server.address().port}/tallyscan/`;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  const errors = [];
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(url);
+    await page.waitForSelector('#offline-ready', { timeout: 30_000 });
+    const manifest = await page.evaluate(async () => (await fetch(document.querySelector('link[rel=manifest]').href)).json());
+    assert.equal(manifest.display, 'standalone');
+    assert.match(manifest.name, /TallyScan/);
+    assert.ok(manifest.icons.some((i) => i.sizes === '512x512'));
+
+    // Offline: the whole app comes from the service worker's cache.
+    await context.setOffline(true);
+    const hits = server.hits;
+    await page.reload();
+    await page.waitForSelector('#start');
+    assert.match(await page.textContent('#start'), /เริ่มอ่าน/);
+    assert.equal(server.hits, hits, 'nothing was fetched from the server');
+    await context.setOffline(false);
+
+    // A new build: it installs and waits; the page offers to switch.
+    const sw = path.join(site, 'sw.js');
+    fs.writeFileSync(sw, fs.readFileSync(sw, 'utf8').replace(/const VERSION = "([0-9a-f]+)"/, 'const VERSION = "$1-next"'));
+    await page.reload();
+    await page.waitForSelector('#update-ready', { timeout: 30_000 });
+    assert.match(await page.textContent('#update-ready'), /เวอร์ชันใหม่/);
+    const before = await page.evaluate(() => navigator.serviceWorker.controller.scriptURL);
+    assert.match(before, /\/tallyscan\/sw\.js$/);
+    // Never under a running batch.
+    await scenario({ latency_ms: [1000, 2000] });
+    await page.fill('#endpoint', `${SIM}/v1`);
+    await page.locator('#endpoint').dispatchEvent('change');
+    await page.setInputFiles('#files', makeImages(dir, 3, 'sw').files);
+    await page.click('#start');
+    await page.waitForSelector('#cancel');
+    assert.ok(await page.isDisabled('#update-now'), 'no switch while a batch runs');
+    await page.click('#cancel');
+    await page.waitForSelector('#batch-summary');
+    await Promise.all([page.waitForEvent('load'), page.click('#update-now')]);
+    await page.waitForSelector('#start');
+    const caches = await page.evaluate(() => caches.keys());
+    assert.equal(caches.length, 1, `the old version's cache is gone: ${caches}`);
+    assert.match(caches[0], /-next$/);
+    assert.equal(await page.$('#update-ready'), null);
+    assert.deepEqual(errors, [], 'no page errors');
+  } finally {
+    await browser.close();
+    server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -20,6 +20,8 @@ pub fn App() -> impl IntoView {
         }
     });
     leptos::task::spawn_local(state.open_device());
+    leptos::task::spawn_local(state.start_worker());
+    let device = state.device;
     let start = move |_| leptos::task::spawn_local(state.run());
     view! {
         <header class="top">
@@ -28,7 +30,22 @@ pub fn App() -> impl IntoView {
             <button class="lang-toggle" on:click=move |_| lang.update(|l| *l = l.other())>
                 {move || t(lang.get(), Text::SwitchLang)}
             </button>
+            <Show when=move || device.offline_ready.get()>
+                <p class="hint" id="offline-ready">{move || t(lang.get(), Text::OfflineReady)}</p>
+            </Show>
         </header>
+        <Show when=move || device.update_ready.get()>
+            <section class="panel update" id="update-ready" role="status">
+                <p>{move || t(lang.get(), Text::UpdateReady)}</p>
+                <button id="update-now" class="primary" disabled=move || state.running.get()
+                    on:click=move |_| state.switch_version()>
+                    {move || t(lang.get(), Text::UpdateNow)}
+                </button>
+                <Show when=move || state.running.get()>
+                    <p class="hint">{move || t(lang.get(), Text::UpdateAfterBatch)}</p>
+                </Show>
+            </section>
+        </Show>
         <main>
             <ResumePanel/>
             <SettingsForm/>

@@ -49,6 +49,12 @@ pub struct Device {
     pub conflicts: RwSignal<Vec<(String, String)>>,
     /// The device was just cleared.
     pub cleared: RwSignal<bool>,
+    /// The service worker, once registered.
+    pub worker: StoredValue<Option<web::service_worker::Worker>, LocalStorage>,
+    /// The app shell is kept: the app loads offline.
+    pub offline_ready: RwSignal<bool>,
+    /// A new version is installed and waits for the volunteer.
+    pub update_ready: RwSignal<bool>,
 }
 
 impl Device {
@@ -69,6 +75,9 @@ impl Device {
             session_note: RwSignal::new(None),
             conflicts: RwSignal::new(Vec::new()),
             cleared: RwSignal::new(false),
+            worker: StoredValue::new_local(None),
+            offline_ready: RwSignal::new(false),
+            update_ready: RwSignal::new(false),
         }
     }
 }
@@ -359,6 +368,30 @@ impl AppState {
         self.device.session_note.set(None);
         self.device.cleared.set(true);
         self.refresh_device().await;
+    }
+
+    /// Registers the service worker: the app works offline once it is
+    /// ready, and a new version is announced, never swapped in by itself.
+    pub async fn start_worker(self) {
+        let update = self.device.update_ready;
+        let Ok(worker) = web::service_worker::Worker::register(move || update.set(true)).await
+        else {
+            return;
+        };
+        self.device.worker.set_value(Some(worker.clone()));
+        let ready = worker.ready().await;
+        self.device.offline_ready.set(ready);
+    }
+
+    /// Switches to the waiting version (reloads the page), unless a batch
+    /// runs.
+    pub fn switch_version(&self) {
+        if self.running.get_untracked() {
+            return;
+        }
+        if let Some(w) = self.device.worker.get_value() {
+            w.switch();
+        }
     }
 
     /// Asks the browser to keep this site's data.

@@ -312,6 +312,9 @@ impl AppState {
             let _ = j.store.put_batch(&snapshot).await;
         }
         self.refresh_device().await;
+        if let Some(w) = self.device.worker.get_value() {
+            w.check_for_update();
+        }
     }
 
     /// Imports results read before (the Python tool's JSON or CSV, or a

@@ -9,6 +9,7 @@ pub mod error;
 pub mod files;
 pub mod http;
 pub mod network;
+pub mod service_worker;
 pub mod storage;
 pub mod store;
 pub mod timer;
