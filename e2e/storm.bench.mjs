@@ -5,13 +5,12 @@
 // that are not JSON and 2 % absurd wait headers. Prints key=value lines
 // (stdout); diagnostics go to stderr.
 // Needs: SIM_BIN (the ocr-sim binary), DIST (default ../dist).
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { png, serve, ARGS } from './support.mjs';
+import { png, serve, startSim, ARGS } from './support.mjs';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const DIST = process.env.DIST || path.join(here, '..', 'dist');
@@ -40,25 +39,6 @@ function conditional(shares) {
   return shares.map(([p, f]) => { const q = p / left; left -= p; return [q, f]; });
 }
 
-function startSim(scenarioFile) {
-  const addrFile = path.join(os.tmpdir(), `storm-sim-${process.pid}.addr`);
-  fs.rmSync(addrFile, { force: true });
-  const sim = spawn(SIM_BIN, ['--port', '0', '--tls', '--addr-file', addrFile, '--scenario', scenarioFile,
-    '--control-token', TOKEN], { stdio: ['ignore', 'ignore', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now();
-    const poll = () => {
-      if (fs.existsSync(addrFile) && fs.readFileSync(addrFile, 'utf8').trim()) {
-        resolve({ sim, url: `https://${fs.readFileSync(addrFile, 'utf8').trim()}` });
-      } else if (Date.now() - t0 > 10_000) {
-        reject(new Error('ocr-sim did not start'));
-      } else setTimeout(poll, 50);
-    };
-    sim.on('exit', (c) => reject(new Error(`ocr-sim exited (${c})`)));
-    poll();
-  });
-}
-
 function simLog(url) {
   return new Promise((resolve, reject) => {
     https.get(`${url}/_sim/log`, { rejectUnauthorized: false }, (res) => {
@@ -84,7 +64,7 @@ const files = Array.from({ length: N }, (_, i) => {
   return f;
 });
 
-const { sim, url } = await startSim(scenarioFile);
+const { sim, url } = await startSim(SIM_BIN, scenarioFile, { tls: true, token: TOKEN });
 const server = await serve(path.resolve(DIST));
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, '--ignore-certificate-errors'], headless: true });
 let pageErrors = 0;

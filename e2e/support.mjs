@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import crypto from 'node:crypto';
+import os from 'node:os';
+import { spawn } from 'node:child_process';
 
 export const ARGS = ['--headless=new', '--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -105,6 +107,7 @@ export async function reloadAndResume({ page, images, at, simLog, timeout = 10 *
   await page.waitForSelector('#batch-summary', { timeout });
   const rows = await rowsOf(page);
   const log = (await simLog()).requests;
+  if (!log.some((r) => r.image_sha256)) throw new Error('the simulator log has no image hashes (rebuild ocr-sim)');
   const keptHashes = new Set(kept.map((r) => images.hashes[images.names.indexOf(r[1])]));
   const resent = log.slice(before).filter((r) => keptHashes.has(r.image_sha256)).length;
   const count = new Map();
@@ -116,4 +119,27 @@ export async function reloadAndResume({ page, images, at, simLog, timeout = 10 *
     duplicateRows: rows.length - count.size,
     resent,
   };
+}
+
+// Starts the simulator binary on a free port with a scenario file; resolves
+// to { sim (the process), url }.
+export function startSim(bin, scenarioFile, { tls = false, token = '' } = {}) {
+  const addrFile = path.join(os.tmpdir(), `sim-${process.pid}-${Date.now()}.addr`);
+  fs.rmSync(addrFile, { force: true });
+  const args = ['--port', '0', '--addr-file', addrFile, '--scenario', scenarioFile];
+  if (tls) args.push('--tls');
+  if (token) args.push('--control-token', token);
+  const sim = spawn(bin, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    const poll = () => {
+      if (fs.existsSync(addrFile) && fs.readFileSync(addrFile, 'utf8').trim()) {
+        resolve({ sim, url: `${tls ? 'https' : 'http'}://${fs.readFileSync(addrFile, 'utf8').trim()}` });
+      } else if (Date.now() - t0 > 10_000) {
+        reject(new Error('ocr-sim did not start'));
+      } else setTimeout(poll, 50);
+    };
+    sim.on('exit', (c) => reject(new Error(`ocr-sim exited (${c})`)));
+    poll();
+  });
 }
