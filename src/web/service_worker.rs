@@ -87,7 +87,10 @@ impl Worker {
     /// Asks the browser to look for a new version now.
     pub fn check_for_update(&self) {
         if let Ok(p) = self.registration.update() {
-            let _ = JsFuture::from(p);
+            // Offline it fails: nothing to do, but not an unhandled rejection.
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = JsFuture::from(p).await;
+            });
         }
     }
 
