@@ -62,6 +62,44 @@ pub struct BatchMeta {
     pub imported_from: Option<String>,
 }
 
+/// A finished ballot as the device keeps it: one document per ballot, its
+/// id the image's SHA-256 (or "batch/index" when no image was read), with a
+/// revision that each correction raises, so it can later sync to a
+/// replicated document store. Stored under (batch, index).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BallotDoc {
+    /// Content identity.
+    pub id: String,
+    /// 1 when read; each later change adds one.
+    pub rev: u32,
+    /// The batch.
+    pub batch: String,
+    /// Position in the batch.
+    pub index: usize,
+    /// The result or the error.
+    pub outcome: BallotOutcome,
+}
+
+impl BallotDoc {
+    /// The document of a ballot just finished.
+    pub fn new(batch: &str, outcome: BallotOutcome) -> Self {
+        let index = outcome.index();
+        let id = match &outcome {
+            BallotOutcome::Result(r) if !r.record.source.sha256.is_empty() => {
+                r.record.source.sha256.clone()
+            }
+            _ => format!("{batch}/{index}"),
+        };
+        BallotDoc {
+            id,
+            rev: 1,
+            batch: batch.into(),
+            index,
+            outcome,
+        }
+    }
+}
+
 /// What a resumed batch does.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResumePlan {
@@ -459,6 +497,15 @@ mod tests {
             vec![0, 3]
         );
         assert_eq!(plan.to_send, vec![1, 2, 4]);
+    }
+
+    #[test]
+    fn a_ballot_document_is_keyed_by_its_image() {
+        let doc = BallotDoc::new("b1", result(4, r#"{"form_type":"5/18"}"#, "ab12", "x.png"));
+        assert_eq!((doc.id.as_str(), doc.rev, doc.index), ("ab12", 1, 4));
+        assert_eq!(BallotDoc::new("b1", error(2)).id, "b1/2");
+        let back: BallotDoc = decode(&serde_json::to_string(&doc).unwrap()).unwrap();
+        assert_eq!(back, doc);
     }
 
     #[test]

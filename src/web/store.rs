@@ -4,7 +4,8 @@
 //! strings. The schema is versioned ([`SCHEMA_VERSION`]) and migrated on
 //! open:
 //!
-//! - version 1: `batches` (key `id`) and `outcomes` (key `[batch, index]`);
+//! - version 1: `batches` (key `id`) and `outcomes` (key `[batch, index]`,
+//!   one [`BallotDoc`] per finished ballot);
 //! - version 2: `images` (key `[batch, index]`, the picked `File`).
 //!
 //! The engine's [`Journal`] is [`BatchJournal`]: one small transaction per
@@ -13,7 +14,7 @@
 use super::error::WebError;
 use crate::core::ports::{Journal, LocalBoxFuture};
 use crate::core::progress::BallotOutcome;
-use crate::core::session::{BatchMeta, SCHEMA_VERSION};
+use crate::core::session::{BallotDoc, BatchMeta, SCHEMA_VERSION};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -109,7 +110,7 @@ fn from_js<T: serde::de::DeserializeOwned>(v: &JsValue) -> Option<T> {
     crate::core::session::decode(&text).ok()
 }
 
-/// `{batch, index, <key>: value}`: the shape the stores are keyed on.
+/// `{batch, index, <key>: value}`: the shape the image store is keyed on.
 fn row(batch: &str, index: usize, key: &str, value: &JsValue) -> JsValue {
     let o = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&o, &"batch".into(), &batch.into());
@@ -194,7 +195,7 @@ impl Store {
 
     /// Saves a finished ballot of `batch`.
     pub async fn put_outcome(&self, batch: &str, outcome: &BallotOutcome) -> Result<(), WebError> {
-        let value = row(batch, outcome.index(), "outcome", &to_js(outcome)?);
+        let value = to_js(&BallotDoc::new(batch, outcome.clone()))?;
         let tx = self.tx(&[OUTCOMES], IdbTransactionMode::Readwrite)?;
         Self::store(&tx, OUTCOMES)?
             .put(&value)
@@ -214,7 +215,7 @@ impl Store {
         let store = Self::store(&tx, OUTCOMES)?;
         for o in outcomes {
             store
-                .put(&row(batch, o.index(), "outcome", &to_js(o)?))
+                .put(&to_js(&BallotDoc::new(batch, o.clone()))?)
                 .map_err(js("storing results"))?;
         }
         committed(&tx).await.map_err(js("storing results"))?;
@@ -277,8 +278,8 @@ impl Store {
         let all = self.get_all(OUTCOMES, Some(&of_batch(batch)?)).await?;
         Ok(all
             .iter()
-            .filter_map(|v| js_sys::Reflect::get(&v, &"outcome".into()).ok())
-            .filter_map(|v| from_js(&v))
+            .filter_map(|v| from_js::<BallotDoc>(&v))
+            .map(|d| d.outcome)
             .collect())
     }
 
