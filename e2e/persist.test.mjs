@@ -168,6 +168,41 @@ test('session files: export two overlapping sessions, import and merge, one conf
   });
 });
 
+test('clear this device: key, settings, batches and images are gone', async () => {
+  await withBrowser(async ({ context, dir, url, errors }) => {
+    await scenario({ latency_ms: [10, 50] });
+    const page = await openApp(context, url, SIM, errors);
+    await page.fill('#api-key', 'sk-test-kiosk');
+    await page.locator('#api-key').dispatchEvent('change');
+    await page.check('#remember-key');
+    await page.setInputFiles('#files', makeImages(dir, 3, 'k').files);
+    await page.click('#start');
+    await page.waitForSelector('#batch-summary');
+    await page.waitForSelector('#batch-list li');
+    assert.ok(await page.evaluate(() => Object.keys(localStorage).length > 0));
+    await page.click('#clear-device');
+    assert.match(await page.textContent('#clear-device'), /กดอีกครั้งเพื่อยืนยัน/);
+    await page.click('#clear-device');
+    await page.waitForSelector('#cleared-note');
+    assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), []);
+    assert.equal(await page.$$eval('#batch-list li', (l) => l.length), 0);
+    assert.equal((await rowsOf(page)).length, 0);
+    await page.reload();
+    await page.waitForSelector('#start');
+    assert.equal(await page.inputValue('#api-key'), '');
+    const stored = await page.evaluate(() => new Promise((resolve) => {
+      const req = indexedDB.open('tallyscan');
+      req.onsuccess = () => {
+        const tx = req.result.transaction(['batches', 'outcomes', 'images']);
+        const counts = [];
+        for (const name of ['batches', 'outcomes', 'images']) tx.objectStore(name).count().onsuccess = (e) => counts.push(e.target.result);
+        tx.oncomplete = () => resolve(counts);
+      };
+    }));
+    assert.deepEqual(stored, [0, 0, 0]);
+  });
+});
+
 test('a full quota stops the batch with a clear message and loses nothing', async () => {
   await withBrowser(async ({ context, dir, url, errors }) => {
     await scenario({ latency_ms: [50, 100] });

@@ -64,6 +64,7 @@ pub fn SettingsForm() -> impl IntoView {
             </label>
             <label class="check">
                 <input
+                    id="remember-key"
                     type="checkbox"
                     prop:checked=move || state.remember_key.get()
                     on:change=move |ev| {
