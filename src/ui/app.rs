@@ -4,7 +4,7 @@ use super::components::{
     ConstituencyView, ExportPanel, FilePicker, ProgressPanel, ResultsTable, ResumePanel,
     SettingsForm, StoragePanel,
 };
-use super::i18n::{t, Text};
+use super::i18n::{t, tr, Text};
 use super::state::AppState;
 use leptos::prelude::*;
 
@@ -26,23 +26,23 @@ pub fn App() -> impl IntoView {
     view! {
         <header class="top">
             <h1>"TallyScan"</h1>
-            <p class="tagline">{move || t(lang.get(), Text::Tagline)}</p>
+            <p class="tagline">{tr(lang, Text::Tagline)}</p>
             <button class="lang-toggle" on:click=move |_| lang.update(|l| *l = l.other())>
-                {move || t(lang.get(), Text::SwitchLang)}
+                {tr(lang, Text::SwitchLang)}
             </button>
             <Show when=move || device.offline_ready.get()>
-                <p class="hint" id="offline-ready">{move || t(lang.get(), Text::OfflineReady)}</p>
+                <p class="hint" id="offline-ready">{tr(lang, Text::OfflineReady)}</p>
             </Show>
         </header>
         <Show when=move || device.update_ready.get()>
             <section class="panel update" id="update-ready" role="status">
-                <p>{move || t(lang.get(), Text::UpdateReady)}</p>
+                <p>{tr(lang, Text::UpdateReady)}</p>
                 <button id="update-now" class="primary" disabled=move || state.running.get()
                     on:click=move |_| state.switch_version()>
-                    {move || t(lang.get(), Text::UpdateNow)}
+                    {tr(lang, Text::UpdateNow)}
                 </button>
                 <Show when=move || state.running.get()>
-                    <p class="hint">{move || t(lang.get(), Text::UpdateAfterBatch)}</p>
+                    <p class="hint">{tr(lang, Text::UpdateAfterBatch)}</p>
                 </Show>
             </section>
         </Show>

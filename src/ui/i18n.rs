@@ -117,6 +117,17 @@ pub enum Text {
     OfflineReady,
 }
 
+/// A static text that follows the language signal. Every static text of
+/// the page is this one closure type, so its rendering code is in the
+/// bundle once rather than once per text.
+pub fn tr(
+    lang: leptos::prelude::RwSignal<Lang>,
+    text: Text,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    use leptos::prelude::Get;
+    move || t(lang.get(), text)
+}
+
 /// The text in a language.
 pub fn t(lang: Lang, text: Text) -> &'static str {
     use Text::*;

@@ -2,7 +2,7 @@
 //! CSV per constituency, and lossless JSON. The work is `core::export`.
 
 use crate::core::{aggregate::aggregate, export, registry::Registry};
-use crate::ui::i18n::{t, Text};
+use crate::ui::i18n::{tr, Text};
 use crate::ui::state::AppState;
 use crate::web::download::download_text;
 use leptos::prelude::*;
@@ -35,13 +35,13 @@ pub fn ExportPanel() -> impl IntoView {
     view! {
         <Show when=move || records.with(|r| !r.is_empty()) && !state.running.get()>
             <section class="panel export">
-                <h2>{move || t(lang.get(), Text::Export)}</h2>
+                <h2>{tr(lang, Text::Export)}</h2>
                 <div class="export__buttons">
                     <button id="export-csv" on:click=move |_| save("tallyscan-records.csv", "text/csv;charset=utf-8", rows)>
-                        {move || t(lang.get(), Text::ExportRows)}
+                        {tr(lang, Text::ExportRows)}
                     </button>
                     <button id="export-summary" on:click=move |_| save("tallyscan-constituencies.csv", "text/csv;charset=utf-8", summary)>
-                        {move || t(lang.get(), Text::ExportSummary)}
+                        {tr(lang, Text::ExportSummary)}
                     </button>
                     <button id="export-json" on:click=move |_| save("tallyscan-records.json", "application/json", json)>
                         "JSON"

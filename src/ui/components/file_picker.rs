@@ -1,6 +1,6 @@
 //! Choosing images: a file input (several at once) and a drop zone.
 
-use crate::ui::i18n::{t, Lang, Text};
+use crate::ui::i18n::{t, tr, Lang, Text};
 use crate::ui::state::AppState;
 use crate::web;
 use leptos::prelude::*;
@@ -78,15 +78,15 @@ pub fn FilePicker() -> impl IntoView {
             on:drop=on_drop
         >
             <label class="file-label">
-                <span>{move || t(lang.get(), Text::PickImages)}</span>
+                <span>{tr(lang, Text::PickImages)}</span>
                 <input id="files" type="file" multiple accept="image/*" on:change=on_change/>
             </label>
             <label class="file-label">
-                <span>{move || t(lang.get(), Text::PickFolder)}</span>
+                <span>{tr(lang, Text::PickFolder)}</span>
                 <input id="folder" type="file" multiple node_ref=folder_ref on:change=on_folder/>
             </label>
             <label class="file-label">
-                <span>{move || t(lang.get(), Text::ImportResults)}</span>
+                <span>{tr(lang, Text::ImportResults)}</span>
                 <input
                     id="import"
                     type="file"

@@ -1,7 +1,7 @@
 //! "X / Y", a bar, rate, ETA, errors, retries, memory cleanups; pause and
 //! cancel while a batch runs. Reads only the `SignalProgress` signals.
 
-use crate::ui::i18n::{self, t, Lang, Text};
+use crate::ui::i18n::{self, t, tr, Lang, Text};
 use crate::ui::progress::Notice;
 use crate::ui::state::AppState;
 use crate::web::timer::now_ms;
@@ -45,7 +45,7 @@ pub fn ProgressPanel() -> impl IntoView {
     view! {
         <section class="panel progress" aria-live="polite">
             <div class="progress__bar">
-                <h2>{move || t(lang.get(), Text::Progress)}</h2>
+                <h2>{tr(lang, Text::Progress)}</h2>
                 <progress max=move || p.total.get().max(1) value=move || p.done.get()></progress>
                 <span id="progress-count" class="count">
                     {move || format!("{} / {}", p.done.get(), p.total.get())}
@@ -59,15 +59,15 @@ pub fn ProgressPanel() -> impl IntoView {
                         {move || t(lang.get(), if p.paused.get() { Text::Resume } else { Text::Pause })}
                     </button>
                     <button id="cancel" class="danger" on:click=move |_| state.cancel()>
-                        {move || t(lang.get(), Text::Cancel)}
+                        {tr(lang, Text::Cancel)}
                     </button>
                 </div>
             </Show>
             <Show when=move || p.paused.get() && !p.offline.get()>
-                <p class="notice">{move || t(lang.get(), Text::PausedNow)}</p>
+                <p class="notice">{tr(lang, Text::PausedNow)}</p>
             </Show>
             <Show when=move || p.offline.get()>
-                <p class="notice" id="offline-notice">{move || t(lang.get(), Text::Offline)}</p>
+                <p class="notice" id="offline-notice">{tr(lang, Text::Offline)}</p>
             </Show>
             {move || p.notice.get().map(|n| {
                 let l = lang.get();

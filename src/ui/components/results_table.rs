@@ -1,7 +1,7 @@
 //! One row per finished file: name, status, what was read or the error,
 //! confidence. Model output is shown as text, never as HTML.
 
-use crate::ui::i18n::{self, t, Text};
+use crate::ui::i18n::{self, t, tr, Text};
 use crate::ui::progress::RowStatus;
 use crate::ui::state::AppState;
 use leptos::prelude::*;
@@ -13,15 +13,15 @@ pub fn ResultsTable() -> impl IntoView {
     let lang = state.lang;
     view! {
         <section class="panel results">
-            <h2>{move || t(lang.get(), Text::Results)}</h2>
+            <h2>{tr(lang, Text::Results)}</h2>
             <table id="results">
                 <thead>
                     <tr>
                         <th>"#"</th>
-                        <th>{move || t(lang.get(), Text::File)}</th>
-                        <th>{move || t(lang.get(), Text::Status)}</th>
-                        <th>{move || t(lang.get(), Text::Answer)}</th>
-                        <th>{move || t(lang.get(), Text::Level)}</th>
+                        <th>{tr(lang, Text::File)}</th>
+                        <th>{tr(lang, Text::Status)}</th>
+                        <th>{tr(lang, Text::Answer)}</th>
+                        <th>{tr(lang, Text::Level)}</th>
                     </tr>
                 </thead>
                 <tbody>

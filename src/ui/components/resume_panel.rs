@@ -3,7 +3,7 @@
 //! images were not kept, pick the same files or folder again first.
 
 use crate::core::session;
-use crate::ui::i18n::{self, t, Lang, Text};
+use crate::ui::i18n::{self, tr, Lang, Text};
 use crate::ui::state::AppState;
 use crate::web::{self, files::FileSource};
 use leptos::prelude::*;
@@ -58,13 +58,13 @@ pub fn ResumePanel() -> impl IntoView {
                 <section class="panel resume" id="resume-offer">
                     <p>{i18n::resume_offer(lang.get(), &date(meta.started_unix_ms), done, meta.files.len())}</p>
                     <Show when=move || needs_files>
-                        <p class="hint">{move || t(lang.get(), Text::ResumeNeedsFiles)}</p>
+                        <p class="hint">{tr(lang, Text::ResumeNeedsFiles)}</p>
                         <label class="file-label">
-                            <span>{move || t(lang.get(), Text::PickImages)}</span>
+                            <span>{tr(lang, Text::PickImages)}</span>
                             <input id="resume-files" type="file" multiple accept="image/*" on:change=on_pick/>
                         </label>
                         <label class="file-label">
-                            <span>{move || t(lang.get(), Text::PickFolder)}</span>
+                            <span>{tr(lang, Text::PickFolder)}</span>
                             <input id="resume-folder" type="file" multiple node_ref=folder_ref on:change=on_pick/>
                         </label>
                         <p class="hint" id="resume-match">{matched}</p>
@@ -77,10 +77,10 @@ pub fn ResumePanel() -> impl IntoView {
                                 || (needs_files && device.repicked.with(|p| p.is_empty()))
                             on:click=move |_| leptos::task::spawn_local(state.resume())
                         >
-                            {move || t(lang.get(), Text::ResumeBatch)}
+                            {tr(lang, Text::ResumeBatch)}
                         </button>
                         <button id="resume-discard" on:click=move |_| leptos::task::spawn_local(state.discard_resume())>
-                            {move || t(lang.get(), Text::DiscardResume)}
+                            {tr(lang, Text::DiscardResume)}
                         </button>
                     </div>
                 </section>

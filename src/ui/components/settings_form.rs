@@ -2,7 +2,7 @@
 
 use crate::core::endpoint::parse_endpoint;
 use crate::core::provider::{ApiKey, ApiKind};
-use crate::ui::i18n::{self, t, Text};
+use crate::ui::i18n::{self, t, tr, Text};
 use crate::ui::state::AppState;
 use leptos::prelude::*;
 
@@ -17,9 +17,9 @@ pub fn SettingsForm() -> impl IntoView {
     };
     view! {
         <section class="panel settings">
-            <h2>{move || t(lang.get(), Text::Settings)}</h2>
+            <h2>{tr(lang, Text::Settings)}</h2>
             <label>
-                <span>{move || t(lang.get(), Text::ApiKind)}</span>
+                <span>{tr(lang, Text::ApiKind)}</span>
                 <select
                     id="api-kind"
                     on:change=move |ev| {
@@ -28,12 +28,12 @@ pub fn SettingsForm() -> impl IntoView {
                     }
                     prop:value=move || settings.with(|s| s.kind.id())
                 >
-                    <option value="openai">{move || t(lang.get(), Text::OpenAiCompatible)}</option>
-                    <option value="anthropic">{move || t(lang.get(), Text::Anthropic)}</option>
+                    <option value="openai">{tr(lang, Text::OpenAiCompatible)}</option>
+                    <option value="anthropic">{tr(lang, Text::Anthropic)}</option>
                 </select>
             </label>
             <label>
-                <span>{move || t(lang.get(), Text::Endpoint)}</span>
+                <span>{tr(lang, Text::Endpoint)}</span>
                 <input
                     id="endpoint"
                     type="url"
@@ -43,7 +43,7 @@ pub fn SettingsForm() -> impl IntoView {
                 />
             </label>
             <label>
-                <span>{move || t(lang.get(), Text::Model)}</span>
+                <span>{tr(lang, Text::Model)}</span>
                 <input
                     id="model"
                     type="text"
@@ -53,7 +53,7 @@ pub fn SettingsForm() -> impl IntoView {
                 />
             </label>
             <label>
-                <span>{move || t(lang.get(), Text::ApiKey)}</span>
+                <span>{tr(lang, Text::ApiKey)}</span>
                 <input
                     id="api-key"
                     type="password"
@@ -72,11 +72,11 @@ pub fn SettingsForm() -> impl IntoView {
                         state.save_settings();
                     }
                 />
-                <span>{move || t(lang.get(), Text::RememberKey)}</span>
+                <span>{tr(lang, Text::RememberKey)}</span>
             </label>
-            <p class="hint">{move || t(lang.get(), Text::KeyStaysHere)}</p>
+            <p class="hint">{tr(lang, Text::KeyStaysHere)}</p>
             <details class="advanced">
-                <summary>{move || t(lang.get(), Text::Advanced)}</summary>
+                <summary>{tr(lang, Text::Advanced)}</summary>
                 <NumberField id="per-minute" label=Text::PerMinute min="0.1"
                     value=Signal::derive(move || state.batch.with(|b| b.per_minute))
                     set=move |v: f64| { if v > 0.0 { state.batch.update(|b| b.per_minute = v) } }/>
@@ -95,7 +95,7 @@ pub fn SettingsForm() -> impl IntoView {
                         prop:checked=move || state.batch.with(|b| b.verbose)
                         on:change=move |ev| state.batch.update(|b| b.verbose = event_target_checked(&ev))
                     />
-                    <span>{move || t(lang.get(), Text::Verbose)}</span>
+                    <span>{tr(lang, Text::Verbose)}</span>
                 </label>
             </details>
             {move || {
@@ -108,7 +108,7 @@ pub fn SettingsForm() -> impl IntoView {
                 }
             }}
             <Show when=is_sim>
-                <p class="notice" id="sim-notice">{move || t(lang.get(), Text::SimNotice)}</p>
+                <p class="notice" id="sim-notice">{tr(lang, Text::SimNotice)}</p>
             </Show>
         </section>
     }

@@ -3,7 +3,7 @@
 //! delete), importing other volunteers' sessions (merged, conflicts
 //! listed), and "clear this device" for shared kiosks.
 
-use crate::ui::i18n::{self, t, Lang, Text};
+use crate::ui::i18n::{self, t, tr, Lang, Text};
 use crate::ui::state::AppState;
 use crate::web;
 use leptos::prelude::*;
@@ -38,11 +38,11 @@ pub fn StoragePanel() -> impl IntoView {
                     <li data-id=meta.id.clone()>
                         <span>{line}</span>
                         <button class="export-session" on:click=move |_| leptos::task::spawn_local(state.export_session(id.clone()))>
-                            {move || t(lang.get(), Text::ExportSession)}
+                            {tr(lang, Text::ExportSession)}
                         </button>
                         <button class="delete-batch danger" disabled=move || state.running.get()
                             on:click=move |_| leptos::task::spawn_local(state.delete_batch(id2.clone()))>
-                            {move || t(lang.get(), Text::Delete)}
+                            {tr(lang, Text::Delete)}
                         </button>
                     </li>
                 }
@@ -60,14 +60,14 @@ pub fn StoragePanel() -> impl IntoView {
     let save = move || state.save_settings();
     view! {
         <section class="panel storage" id="storage">
-            <h2>{move || t(lang.get(), Text::Storage)}</h2>
+            <h2>{tr(lang, Text::Storage)}</h2>
             {move || d.unavailable.get().map(|why| view! {
                 <p class="notice notice--error" id="storage-unavailable">{i18n::storage_unavailable(lang.get(), &why)}</p>
             })}
             <p id="storage-usage">{move || d.usage.get().map(|(u, q)| i18n::storage_usage(lang.get(), u, q))}</p>
             <p>
                 <button id="persist" on:click=move |_| leptos::task::spawn_local(state.ask_persist())>
-                    {move || t(lang.get(), Text::Persist)}
+                    {tr(lang, Text::Persist)}
                 </button>
                 {move || d.persisted.get().map(|kept| view! {
                     <span class="hint" id="persist-note">{t(lang.get(), if kept { Text::Persisted } else { Text::NotPersisted })}</span>
@@ -76,10 +76,10 @@ pub fn StoragePanel() -> impl IntoView {
             <label>
                 <input id="keep-images" type="checkbox" prop:checked=move || d.keep_images.get()
                     on:change=move |ev| { d.keep_images.set(event_target_checked(&ev)); save(); }/>
-                {move || t(lang.get(), Text::KeepImages)}
+                {tr(lang, Text::KeepImages)}
             </label>
             <label>
-                {move || t(lang.get(), Text::ImageBudget)}
+                {tr(lang, Text::ImageBudget)}
                 <input id="image-budget" type="number" min="0" step="50" prop:value=move || d.image_budget_mb.get().to_string()
                     on:change=move |ev| {
                         if let Ok(mb) = event_target_value(&ev).trim().parse::<f64>() {
@@ -90,20 +90,20 @@ pub fn StoragePanel() -> impl IntoView {
             {move || d.images_not_kept.get().map(|(size, limit)| view! {
                 <p class="notice" id="images-not-kept">{i18n::images_not_kept(lang.get(), size, limit)}</p>
             })}
-            <h3>{move || t(lang.get(), Text::StoredBatches)}</h3>
+            <h3>{tr(lang, Text::StoredBatches)}</h3>
             <ul id="batch-list">{batch_list}</ul>
             <label>
                 <input id="session-images" type="checkbox" prop:checked=move || d.with_images.get()
                     on:change=move |ev| d.with_images.set(event_target_checked(&ev))/>
-                {move || t(lang.get(), Text::WithImages)}
+                {tr(lang, Text::WithImages)}
             </label>
             <label>
-                {move || t(lang.get(), Text::Volunteer)}
+                {tr(lang, Text::Volunteer)}
                 <input id="volunteer" type="text" prop:value=move || d.volunteer.get()
                     on:change=move |ev| { d.volunteer.set(event_target_value(&ev)); save(); }/>
             </label>
             <label class="file-label">
-                <span>{move || t(lang.get(), Text::ImportSession)}</span>
+                <span>{tr(lang, Text::ImportSession)}</span>
                 <input id="session-import" type="file" multiple accept=".json,application/json"
                     on:change=move |ev: leptos::ev::Event| {
                         let input: web_sys::HtmlInputElement = event_target(&ev);
@@ -120,7 +120,7 @@ pub fn StoragePanel() -> impl IntoView {
             })}
             <Show when=move || d.conflicts.with(|c| !c.is_empty())>
                 <div class="notice" id="conflicts">
-                    <p>{move || t(lang.get(), Text::Conflicts)}</p>
+                    <p>{tr(lang, Text::Conflicts)}</p>
                     <ul>
                         {move || d.conflicts.get().into_iter().map(|(a, b)| view! { <li>{format!("{a} ≠ {b}")}</li> }).collect_view()}
                     </ul>
@@ -131,7 +131,7 @@ pub fn StoragePanel() -> impl IntoView {
                     {move || t(lang.get(), if confirm_clear.get() { Text::ConfirmClear } else { Text::ClearDevice })}
                 </button>
                 <Show when=move || d.cleared.get()>
-                    <span class="hint" id="cleared-note">{move || t(lang.get(), Text::Cleared)}</span>
+                    <span class="hint" id="cleared-note">{tr(lang, Text::Cleared)}</span>
                 </Show>
             </p>
         </section>
