@@ -45,7 +45,7 @@ async function withBrowser(f) {
 test('reload in the middle of a 100-image batch, resume: every file once, nothing sent twice', async () => {
   await withBrowser(async ({ context, dir, url, errors }) => {
     await scenario({ latency_ms: [100, 300] });
-    const images = makeImages(dir, 100, 'unit');
+    const images = makeImages(dir, 100, 'form');
     const page = await openApp(context, url, SIM, errors);
     const r = await reloadAndResume({ page, images, at: 40, simLog });
     assert.ok(r.shownAfterReload >= 40, `rows kept through the reload: ${r.shownAfterReload}`);
@@ -122,7 +122,7 @@ test('session files: export two overlapping sessions, import and merge, one conf
   await withBrowser(async ({ context, dir, url, errors }) => {
     // Volunteer A reads units 1-6; volunteer B reads 4-9, and unit 5's image
     // gets a different answer (a fault script: the same form read differently).
-    const images = makeImages(dir, 9, 'unit');
+    const images = makeImages(dir, 9, 'form');
     const sessionOf = async (names, volunteer, scenarioArgs) => {
       await scenario(scenarioArgs);
       const page = await openApp(context, url, SIM, errors);
@@ -159,7 +159,7 @@ test('session files: export two overlapping sessions, import and merge, one conf
     await coordinator.waitForSelector('#session-note');
     const note = await coordinator.textContent('#session-note');
     assert.match(note, /นำเข้า 2 ไฟล์เซสชัน: ใบใหม่ 10 ใบ ซ้ำกับที่มีอยู่ 2 ใบ อ่านต่างกัน 1 ใบ/, note);
-    assert.match(await coordinator.textContent('#conflicts'), /unit_005\.png ≠ unit_005\.png/);
+    assert.match(await coordinator.textContent('#conflicts'), /form_005\.png ≠ form_005\.png/);
     assert.equal((await rowsOf(coordinator)).length, 10, '9 images, one of them read two ways');
     // The merge is kept on the coordinator's device.
     await coordinator.reload();

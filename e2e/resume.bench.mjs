@@ -31,7 +31,7 @@ try {
   const context = await browser.newContext();
   const page = await openApp(context, appUrl, simUrl, errors);
   const simLog = async () => (await fetch(`${simUrl}/_sim/log`)).json();
-  const r = await reloadAndResume({ page, images: makeImages(dir, N, 'unit'), at: N / 2, simLog });
+  const r = await reloadAndResume({ page, images: makeImages(dir, N, 'form'), at: N / 2, simLog });
   console.error(`resume: ${r.shownAfterReload} rows kept through the reload, ${r.rows.length} at the end, ${r.duplicateRows} duplicate rows`);
   console.log(`resume_duplicates=${r.resent}`);
   console.log(`resume_lost=${r.lost}`);

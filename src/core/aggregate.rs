@@ -246,6 +246,14 @@ fn merge(
         source: first.source.clone(),
         confidence: Default::default(),
         issues: Vec::new(),
+        sources: first.sources,
+        audit: pages.iter().flat_map(|(_, p)| p.audit.clone()).collect(),
+        // Accepted as a whole only if every page was.
+        accepted: pages
+            .iter()
+            .map(|(_, p)| p.accepted.clone())
+            .collect::<Option<Vec<_>>>()
+            .and_then(|a| a.into_iter().next()),
     };
     merged.source.file_name = pages
         .iter()

@@ -173,6 +173,8 @@ pub enum IssueCode {
     Conflict,
     /// The page of a party-list form, inferred from its party numbers.
     PageInferred,
+    /// The form says one place, the file's folder or name another.
+    PathMismatch,
 }
 
 /// A problem found in a record, with a specific message.
@@ -186,6 +188,31 @@ pub struct Issue {
     pub field: String,
     /// What is wrong, in English, with the values involved.
     pub message: String,
+    /// The values in the message, in the order its code names them (the
+    /// page words it in the user's language from `code` and these).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub args: Vec<String>,
+    /// Found reading the answer, or checking the record (checks run again
+    /// after a correction; what reading found stays unless corrected).
+    #[serde(default, skip_serializing_if = "Stage::is_read")]
+    pub stage: Stage,
+}
+
+/// Where an issue was found.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Reading the model's answer.
+    #[default]
+    Read,
+    /// Checking the record (`validate`).
+    Check,
+}
+
+impl Stage {
+    fn is_read(&self) -> bool {
+        *self == Stage::Read
+    }
 }
 
 impl Issue {
@@ -200,8 +227,66 @@ impl Issue {
             severity,
             field: field.into(),
             message: message.into(),
+            args: Vec::new(),
+            stage: Stage::Read,
         }
     }
+
+    /// The same issue with the values its message names.
+    pub fn with_args<I: IntoIterator<Item = S>, S: ToString>(mut self, args: I) -> Self {
+        self.args = args.into_iter().map(|a| a.to_string()).collect();
+        self
+    }
+}
+
+/// Where a value of a record came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueSource {
+    /// Read by the model.
+    #[default]
+    Model,
+    /// Taken from the folder or file name.
+    Path,
+    /// Typed by a person.
+    Person,
+}
+
+/// Where the record's place came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sources {
+    pub province: ValueSource,
+    pub constituency: ValueSource,
+    pub polling_unit: ValueSource,
+}
+
+impl Sources {
+    fn all_model(&self) -> bool {
+        *self == Sources::default()
+    }
+}
+
+/// One change a person made to a record: the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correction {
+    /// The field ("row 3", "row 3 words", "valid", "province"...).
+    pub field: String,
+    /// The value before ("" when there was none).
+    pub from: String,
+    /// The value typed.
+    pub to: String,
+    /// Who (the volunteer's name, may be empty).
+    pub who: String,
+    /// When, ms since the epoch.
+    pub at_unix_ms: u64,
+}
+
+/// A person's decision that a record counts as it is, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Acceptance {
+    pub reason: String,
+    pub who: String,
+    pub at_unix_ms: u64,
 }
 
 /// Confidence levels, as the Python tool named them.
@@ -299,12 +384,27 @@ pub struct BallotRecord {
     pub confidence: Confidence,
     /// Problems found, by extraction and validation.
     pub issues: Vec<Issue>,
+    /// Where the place fields came from.
+    #[serde(default, skip_serializing_if = "Sources::all_model")]
+    pub sources: Sources,
+    /// Every correction a person made, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub audit: Vec<Correction>,
+    /// A person accepted the record as it is (it leaves the review queue).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted: Option<Acceptance>,
 }
 
 impl BallotRecord {
     /// The category, if the form type is known.
     pub fn category(&self) -> Option<Category> {
         self.form.map(|f| f.category)
+    }
+
+    /// Whether the record waits for a person: its checks failed (or its
+    /// confidence is low) and no one accepted it.
+    pub fn in_review_queue(&self) -> bool {
+        self.confidence.needs_review && self.accepted.is_none()
     }
 
     /// Whether any issue is an error.

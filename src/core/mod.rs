@@ -20,6 +20,7 @@ pub mod form;
 pub mod hash;
 pub mod image;
 pub mod import;
+pub mod path_hints;
 pub mod ports;
 pub mod progress;
 pub mod prompt;
@@ -28,6 +29,7 @@ pub mod rate_limit;
 pub mod registry;
 mod registry_data;
 pub mod retry;
+pub mod review;
 pub mod rng;
 pub mod session;
 #[cfg(any(test, feature = "testing"))]

@@ -27,6 +27,7 @@
 
 use super::ballot::{
     digits, BallotRecord, Breakdown, Confidence, Count, Issue, IssueCode, Level, Page, Severity,
+    Stage,
 };
 use super::form::{Category, FormKind};
 use super::registry::{Constituency, Province, Registry};
@@ -88,22 +89,28 @@ struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
+    fn push(
+        &mut self,
+        severity: Severity,
+        code: IssueCode,
+        field: &str,
+        message: String,
+        args: Vec<String>,
+    ) {
+        let mut issue = Issue::new(code, severity, field, message);
+        issue.args = args;
+        issue.stage = Stage::Check;
+        self.issues.push(issue);
+    }
     fn error(&mut self, code: IssueCode, field: &str, message: String) {
-        self.issues
-            .push(Issue::new(code, Severity::Error, field, message));
+        self.push(Severity::Error, code, field, message, Vec::new());
+    }
+    /// An error whose message names `args` (in the order `i18n` expects for its code).
+    fn error_args(&mut self, code: IssueCode, field: &str, message: String, args: Vec<String>) {
+        self.push(Severity::Error, code, field, message, args);
     }
     fn warn(&mut self, code: IssueCode, field: &str, message: String) {
-        self.issues
-            .push(Issue::new(code, Severity::Warning, field, message));
-    }
-
-    /// A check's score: 1.0 when it holds, else 0.0 and an error saying why.
-    fn agree(&mut self, holds: bool, code: IssueCode, field: &str, why: String) -> f64 {
-        if holds {
-            return 1.0;
-        }
-        self.error(code, field, why);
-        0.0
+        self.push(Severity::Warning, code, field, message, Vec::new());
     }
 
     /// Digits vs words for one count: `Some(agrees)` when it can be checked.
@@ -112,10 +119,11 @@ impl<'a> Checker<'a> {
             (Some(d), Some(Ok(w))) if d == w => Some(true),
             (Some(d), Some(Ok(w))) => {
                 let written = c.words.as_deref().unwrap_or("");
-                self.error(
+                self.error_args(
                     IssueCode::WordsMismatch,
                     field,
                     format!("{field}: digits say {d} but words say \"{written}\" ({w}); {d} would be \"{}\"", to_words(d)),
+                    vec![d.to_string(), written.to_string(), w.to_string(), to_words(d)],
                 );
                 Some(false)
             }
@@ -173,13 +181,18 @@ impl<'a> Checker<'a> {
                     .suggest_province(name)
                     .map(|p| format!("; did you mean {} ({})?", p.name_th, p.name_en))
                     .unwrap_or_default();
-                self.error(
+                let suggestion = registry.suggest_province(name);
+                self.error_args(
                     IssueCode::UnknownProvince,
                     "province",
                     format!(
                         "\"{name}\" is not one of the {} provinces{hint}",
                         registry.provinces.len()
                     ),
+                    [name.clone(), registry.provinces.len().to_string()]
+                        .into_iter()
+                        .chain(suggestion.map(|p| p.name_th.clone()))
+                        .collect(),
                 );
             }
             (None, None) if record.has_vote_table => {
@@ -208,13 +221,18 @@ impl<'a> Checker<'a> {
                 registry.constituency(&p.id, n)
             }
             (Some(n), Some(p)) => {
-                self.error(
+                self.error_args(
                     IssueCode::ConstituencyOutOfRange,
                     "constituency",
                     format!(
                         "{} has constituencies 1 to {}, not {n}",
                         p.name_th, p.constituencies
                     ),
+                    vec![
+                        p.name_th.clone(),
+                        p.constituencies.to_string(),
+                        n.to_string(),
+                    ],
                 );
                 None
             }
@@ -307,10 +325,11 @@ impl<'a> Checker<'a> {
         };
         for n in seen {
             if *n == 0 || *n > max {
-                self.error(
+                self.error_args(
                     IssueCode::NumberOutOfRange,
                     &format!("row {n}"),
                     format!("row {n}: there are {max} {what}, numbered 1 to {max}"),
+                    vec![max.to_string(), what.to_string()],
                 );
             }
         }
@@ -342,7 +361,7 @@ impl<'a> Checker<'a> {
             .map(|n| n.to_string())
             .collect();
         if !outside.is_empty() && lo <= hi {
-            self.error(
+            self.error_args(
                 IssueCode::PageRangeMismatch,
                 "page",
                 format!(
@@ -350,6 +369,12 @@ impl<'a> Checker<'a> {
                     p.number,
                     outside.join(", ")
                 ),
+                vec![
+                    p.number.to_string(),
+                    lo.to_string(),
+                    hi.to_string(),
+                    outside.join(", "),
+                ],
             );
         }
     }
@@ -366,10 +391,11 @@ impl<'a> Checker<'a> {
             .map(|n| n.to_string())
             .collect();
         if !missing.is_empty() && !record.rows.is_empty() {
-            self.error(
+            self.error_args(
                 IssueCode::MissingRows,
                 "rows",
                 format!("no row for number(s) {} of {max}", missing.join(", ")),
+                vec![missing.join(", "), max.to_string()],
             );
         }
     }
@@ -380,20 +406,27 @@ impl<'a> Checker<'a> {
         let row_digits: Option<Vec<u64>> = record.rows.iter().map(|r| r.votes.digits).collect();
         match (valid, row_digits, table.complete) {
             (Some(_), Some(_), false) => {
-                self.issues.push(Issue::new(
-                    IssueCode::PartialPage,
+                self.push(
                     Severity::Info,
+                    IssueCode::PartialPage,
                     "rows",
-                    "one page of a party-list form: the sum is checked once its pages are merged",
-                ));
+                    "one page of a party-list form: the sum is checked once its pages are merged"
+                        .into(),
+                    Vec::new(),
+                );
                 UNDECIDED
             }
             (Some(v), Some(ds), true) if !ds.is_empty() => {
                 // Wide enough that no count can wrap into a matching sum.
                 let sum: u128 = ds.iter().map(|d| u128::from(*d)).sum();
                 let off = sum.abs_diff(u128::from(v));
+                if off == 0 {
+                    return 1.0;
+                }
                 let why = format!("rows add up to {sum} but valid ballots are {v} (off by {off})");
-                self.agree(off == 0, IssueCode::SumMismatch, "valid", why)
+                let args = vec![sum.to_string(), v.to_string(), off.to_string()];
+                self.error_args(IssueCode::SumMismatch, "valid", why, args);
+                0.0
             }
             _ => UNDECIDED,
         }
@@ -407,10 +440,11 @@ impl<'a> Checker<'a> {
         let t = &record.totals;
         if let (Some(total), Some(received)) = (digits(&t.total), record.ballots_received) {
             if total > received {
-                self.error(
+                self.error_args(
                     IssueCode::ExceedsReceived,
                     "total",
                     format!("{total} ballots used but only {received} received"),
+                    vec![total.to_string(), received.to_string()],
                 );
             }
         }
@@ -457,12 +491,13 @@ impl<'a> Checker<'a> {
         }
         let number = (first.max(1) - 1) / PARTY_ROWS_PER_PAGE + 1;
         record.page = Some(Page { number, of: None });
-        self.issues.push(Issue::new(
-            IssueCode::PageInferred,
+        self.push(
             Severity::Info,
+            IssueCode::PageInferred,
             "page",
             format!("page {number} of the party list, from its party numbers ({first} to {last})"),
-        ));
+            vec![number.to_string(), first.to_string(), last.to_string()],
+        );
     }
 
     fn totals_add_up(&mut self, record: &BallotRecord) -> f64 {
@@ -475,15 +510,16 @@ impl<'a> Checker<'a> {
         ) {
             (Some(v), Some(i), Some(n), Some(total)) => {
                 let used = u128::from(v) + u128::from(i) + u128::from(n);
+                if used == u128::from(total) {
+                    return 1.0;
+                }
                 let why = format!(
                     "valid {v} + invalid {i} + no-vote {n} = {used} but the total is {total}"
                 );
-                self.agree(
-                    used == u128::from(total),
-                    IssueCode::TotalMismatch,
-                    "total",
-                    why,
-                )
+                let args = [v.into(), i.into(), n.into(), used, total.into()];
+                let args = args.iter().map(u128::to_string).collect();
+                self.error_args(IssueCode::TotalMismatch, "total", why, args);
+                0.0
             }
             _ => UNDECIDED,
         }
@@ -512,16 +548,18 @@ impl<'a> Checker<'a> {
         .filter_map(|(c, f)| digits(c).map(|v| (f.to_string(), v)));
         for (field, v) in rows.chain(totals).collect::<Vec<_>>() {
             if let Some(cap) = unit_cap.filter(|cap| v > *cap) {
-                self.error(
+                self.error_args(
                     IssueCode::AbsurdValue,
                     &field,
                     format!("{field}: {v} is more than one polling unit can have (at most {cap})"),
+                    vec![v.to_string(), cap.to_string(), "unit".into()],
                 );
             } else if let Some(cap) = voters_cap.filter(|cap| v > *cap) {
-                self.error(
+                self.error_args(
                     IssueCode::AbsurdValue,
                     &field,
                     format!("{field}: {v} is more than the constituency's {cap} registered voters"),
+                    vec![v.to_string(), cap.to_string(), "voters".into()],
                 );
             }
         }

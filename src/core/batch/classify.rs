@@ -15,6 +15,7 @@ use super::super::retry::{
     server_wait, stated_limit_per_minute, status_verdict, RetryPolicy, Verdict,
 };
 use super::super::validate::validate;
+use crate::core::path_hints;
 use std::time::Duration;
 
 /// What the engine does next with a ballot.
@@ -154,10 +155,15 @@ fn classify_response(resp: &HttpResponse, ctx: &Context<'_>) -> (Step, Observed)
     (step, seen)
 }
 
-/// A record from the model's text, or a re-ask when it cannot be read.
+/// A record from the model's text (its place checked against the file's
+/// folder and name), or a re-ask when it cannot be read.
 fn read_answer(text: &str, ctx: &Context<'_>) -> Step {
     match extract(text, ctx.source.clone()) {
-        Ok(record) => Step::Done(Outcome::Record(Box::new(validate(record, ctx.registry)))),
+        Ok(mut record) => {
+            let hints = path_hints::hints(&record.source.file_name, ctx.registry);
+            path_hints::apply(&mut record, &hints, ctx.registry);
+            Step::Done(Outcome::Record(Box::new(validate(record, ctx.registry))))
+        }
         Err(e) => reask_or_give_up(e.to_string(), ctx),
     }
 }

@@ -125,6 +125,7 @@ fn extract_object(
         source,
         confidence: Default::default(),
         issues: r.issues,
+        ..BallotRecord::default()
     })
 }
 
