@@ -20,6 +20,7 @@ pub mod form;
 pub mod hash;
 pub mod image;
 pub mod import;
+pub mod issue_text;
 pub mod path_hints;
 pub mod ports;
 pub mod progress;
