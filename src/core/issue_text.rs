@@ -140,7 +140,6 @@ mod tests {
     use super::*;
     #[cfg(feature = "testing")]
     use crate::core::corpus;
-    use crate::core::registry::Registry;
 
     /// Every issue the review corpus produces reads as Thai: no Latin
     /// letters once its values (which may be Latin, e.g. a misspelt
@@ -148,7 +147,7 @@ mod tests {
     #[test]
     #[cfg(feature = "testing")]
     fn every_issue_of_the_corpus_reads_in_thai() {
-        let registry = Registry::builtin();
+        let registry = crate::core::registry::Registry::builtin();
         let mut rng = crate::core::rng::SplitMix64::new(7);
         let mut seen = std::collections::BTreeSet::new();
         let corruptions = corpus::CORRUPTIONS.iter().copied().map(Some);
