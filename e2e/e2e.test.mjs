@@ -58,18 +58,20 @@ test('pick 3 images, start, see 3 / 3 and 3 rows', async () => {
     const rows = await page.$$eval('#results tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
     assert.equal(rows.length, 3);
     assert.deepEqual(rows.map((r) => r[1]), ['ballot_001.png', 'ballot_002.png', 'ballot_003.png']);
+    // #, file, status, form, province, constituency, unit, rows, valid, total, confidence, first issue
     for (const r of rows) {
       assert.equal(r[2], 'อ่านแล้ว', `status of ${r[1]}`);
-      assert.match(r[3], / เขต \d+ · หน่วย \d+ · ส\.ส\. 5\/18 · \d+ rows · valid \d+ · total \d+$/, `summary of ${r[1]}`);
-      assert.equal(r[4], 'HIGH', `confidence of ${r[1]}`);
+      assert.equal(r[3], 'ส.ส. 5/18', `form of ${r[1]}`);
+      assert.ok(r[4] && /^\d+$/.test(r[5]) && /^\d+$/.test(r[6]) && /^\d+$/.test(r[8]) && /^\d+$/.test(r[9]), `place and numbers of ${r[1]}: ${r}`);
+      assert.equal(r[10], 'สูง', `confidence of ${r[1]}`);
     }
     // Export: the CSV opens in Excel (UTF-8 with BOM) with one line per vote row.
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
-    assert.equal(download.suggestedFilename(), 'tallyscan-records.csv');
+    assert.match(download.suggestedFilename(), /^tallyscan-ballots-\d{4}-\d\d-\d\d-\d{4}\.csv$/, 'says what and when');
     const csv = fs.readFileSync(await download.path(), 'utf8');
     assert.ok(csv.startsWith('\ufefffile / ไฟล์,sha256,'), csv.slice(0, 40));
     const csvLines = csv.trim().split('\r\n');
-    const rowCount = rows.reduce((n, r) => n + Number(/· (\d+) rows ·/.exec(r[3])[1]), 0);
+    const rowCount = rows.reduce((n, r) => n + Number(r[7]), 0);
     assert.equal(csvLines.length, 1 + rowCount, 'header + one line per vote row');
     assert.ok(csvLines.slice(1).every((l) => l.startsWith('ballot_00')));
 
@@ -86,7 +88,7 @@ test('pick 3 images, start, see 3 / 3 and 3 rows', async () => {
     const model = log.requests.filter((r) => r.path.includes('/v1/'));
     assert.equal(model.length, 3, 'one request per image');
     assert.equal(log.violations, 0);
-    assert.match(await page.textContent('#batch-summary'), /^3 read \(0 need review\), 0 without result/);
+    assert.match(await page.textContent('#batch-summary'), /^อ่านแล้ว 3 ใบ \(ต้องตรวจ 0\), ไม่มีผล 0/);
     assert.ok(model.every((r) => r.status === 200));
     assert.deepEqual(errors, [], 'no page errors');
   } finally {
@@ -128,17 +130,21 @@ test('import a Python-tool JSON export and see its constituency', async () => {
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(`http://127.0.0.1:${server.address().port}/`);
     await page.setInputFiles('#import', file);
+    await page.click('#tab-constituencies');
     await page.waitForSelector('#constituencies tbody tr');
     assert.match(await page.textContent('#import-note'), /อ่านได้ 3 ใบ/);
     const rows = await page.$$eval('#constituencies tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
     assert.equal(rows.length, 1);
-    const [province, cons, category, units, review, leader, valid, total] = rows[0];
-    assert.deepEqual([province, cons, category, units], ['แพร่', '1', 'แบ่งเขต', '2']);
+    const [province, cons, category, units, review, dups, conflicts, leader, valid, total] = rows[0];
+    assert.deepEqual([province, cons, category, dups, conflicts], ['แพร่', '1', 'แบ่งเขต', '0', '0']);
+    assert.match(units, /^2 \/ \d+$/, 'units reported / expected by the registry');
     assert.equal(leader, '4 (724)', 'candidate 4 leads with 424 + 300');
     assert.equal(valid, String(614 + 450));
     assert.equal(total, String(657 + 475));
-    assert.equal(review, '2', 'no words in the export: digits cannot be cross-checked, so both wait for review');
+    assert.equal(review, '2 (100%)', 'no words in the export: digits cannot be cross-checked, so both wait for review');
     assert.match(await page.textContent('#not-placed'), /typo\.png: ไม่ได้นับรวม: "ภูเก็จ" ไม่ใช่ชื่อจังหวัด/);
+    assert.ok(await page.$('#constituency-chart svg rect'), 'a bar chart');
+    await page.click('#tab-results');
     const table = await page.$$eval('#results tbody tr', (trs) => trs.map((tr) => tr.querySelector('.file').textContent));
     assert.deepEqual(table, ['unit_1.png', 'unit_2.png', 'typo.png'], 'every imported record has its row');
     assert.deepEqual(errors, [], 'no page errors');

@@ -54,7 +54,7 @@ test('reload in the middle of a 100-image batch, resume: every file once, nothin
     assert.equal(r.resent, 0, 'no ballot finished before the reload was sent again');
     assert.equal(r.rows.length, 100);
     assert.ok(r.rows.every((row) => row[2] === 'อ่านแล้ว'), 'all read');
-    assert.match(await page.textContent('#batch-summary'), /finished before the reload \(not sent again\)/);
+    assert.match(await page.textContent('#batch-summary'), /อ่านไว้ก่อนโหลดหน้าใหม่ \(ไม่ส่งซ้ำ\)/);
     assert.match(await page.textContent('#progress-count'), /^100 \/ 100$/);
     // A second reload after the end: the batch is shown again, nothing is offered.
     await page.reload();

@@ -10,7 +10,7 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { png, serve, startSim, ARGS } from './support.mjs';
+import { png, rowsOf, serve, startSim, ARGS } from './support.mjs';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const DIST = process.env.DIST || path.join(here, '..', 'dist');
@@ -90,7 +90,7 @@ try {
   await page.click('#start');
   await page.waitForSelector('#batch-summary', { timeout: 30 * 60_000 });
   const wall = (Date.now() - t0) / 1000;
-  const rows = await page.$$eval('#results tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+  const rows = await rowsOf(page);
   const count = new Map();
   for (const r of rows) count.set(r[1], (count.get(r[1]) || 0) + 1);
   const accounted = names.filter((n) => count.get(n) === 1).length;

@@ -85,7 +85,9 @@ export async function openApp(context, url, sim, errors) {
 }
 
 // The results table: one array of cell texts a row.
-export function rowsOf(page) {
+// Shows up to 1000 rows a page first (the table pages its rows).
+export async function rowsOf(page) {
+  if (await page.$('#page-size')) await page.selectOption('#page-size', '1000');
   return page.$$eval('#results tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
 }
 

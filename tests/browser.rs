@@ -214,21 +214,29 @@ async fn a_run_ends_every_file_in_exactly_one_row() {
     state.run().await;
     let rows = state.progress.rows.get_untracked();
     assert_eq!(
-        rows.iter().map(|r| r.index).collect::<Vec<_>>(),
+        rows.iter().map(|r| r.index()).collect::<Vec<_>>(),
         vec![1, 2, 3],
         "file order"
     );
     assert_eq!(state.progress.done.get_untracked(), 3);
-    assert_eq!(rows[0].status, RowStatus::Read, "{}", rows[0].text);
-    assert!(rows[0].text.contains(" เขต "), "{}", rows[0].text);
-    assert_eq!(rows[1].status, RowStatus::Error);
-    assert!(rows[1].text.contains("HTTP 400"), "{}", rows[1].text);
-    assert_eq!(rows[2].status, RowStatus::Error);
-    assert!(rows[2].text.contains("not an image"), "{}", rows[2].text);
+    let error = |k: usize| {
+        rows[k]
+            .error
+            .as_ref()
+            .map(|e| e.message.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(rows[0].status(), RowStatus::Read, "{}", error(0));
+    assert!(rows[0].facts.province.is_some(), "{:?}", rows[0].facts);
+    assert_eq!(rows[1].status(), RowStatus::Error);
+    assert!(error(1).contains("HTTP 400"), "{}", error(1));
+    assert_eq!(rows[2].status(), RowStatus::Error);
+    assert!(error(2).contains("not an image"), "{}", error(2));
     let summary = state.progress.summary.get_untracked().unwrap();
-    assert!(
-        summary.starts_with("1 read (0 need review), 2 without result"),
-        "{summary}"
+    assert_eq!(
+        (summary.read, summary.review, summary.failed),
+        (1, 0, 2),
+        "{summary:?}"
     );
     assert!(!state.running.get_untracked());
     sim_post("/_sim/reset", "").await;

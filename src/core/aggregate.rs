@@ -178,6 +178,35 @@ pub struct ConstituencyTally {
 }
 
 impl ConstituencyTally {
+    /// Polling units the registry expects in this constituency (0 when
+    /// it does not know).
+    pub fn units_expected(&self, registry: &Registry) -> u32 {
+        registry
+            .provinces
+            .iter()
+            .find(|p| p.code == self.province_code)
+            .and_then(|p| registry.constituency(&p.id, self.constituency))
+            .map_or(0, |c| c.polling_stations)
+    }
+
+    /// Duplicates and conflicts found among this constituency's records.
+    pub fn doubles(&self, agg: &Aggregate, records: &[BallotRecord]) -> (usize, usize) {
+        let mine = |k: usize| {
+            records.get(k).is_some_and(|r| {
+                r.province_code == Some(self.province_code)
+                    && r.constituency == Some(self.constituency)
+                    && r.category() == Some(self.category)
+            })
+        };
+        let count = |code: IssueCode| {
+            agg.issues
+                .iter()
+                .filter(|i| i.issue.code == code && mine(i.record))
+                .count()
+        };
+        (count(IssueCode::Duplicate), count(IssueCode::Conflict))
+    }
+
     /// Share of units that need review.
     pub fn review_share(&self) -> f64 {
         if self.units == 0 {
@@ -587,6 +616,21 @@ mod tests {
             .message
             .starts_with("the same image twice"));
         assert_eq!(agg.review_share, 0.0);
+        let records = [
+            rec(&unit(1, [10, 20, 30, 0, 5, 1], 2, 3), "u1.png", "aa"),
+            rec(&unit(2, [1, 50, 3, 0, 0, 0], 1, 0), "u2.png", "bb"),
+            rec(&unit(1, [10, 20, 30, 0, 5, 1], 2, 3), "u1-copy.png", "aa"),
+        ];
+        assert_eq!(
+            t.doubles(&agg, &records),
+            (1, 0),
+            "one duplicate, no conflict"
+        );
+        assert_eq!(
+            t.units_expected(&Registry::builtin()),
+            257,
+            "แพร่ เขต 1's polling stations"
+        );
     }
 
     #[test]
@@ -601,6 +645,11 @@ mod tests {
             .any(|i| i.issue.code == IssueCode::Conflict));
         assert!(agg.units[0].record.confidence.needs_review);
         assert_eq!(agg.constituencies[0].units_needing_review, 1);
+        let records = [
+            rec(&unit(1, [10, 20, 30, 0, 5, 1], 2, 3), "u1.png", "aa"),
+            rec(&unit(1, [10, 20, 31, 0, 5, 0], 2, 3), "u1-photo2.png", "cc"),
+        ];
+        assert_eq!(agg.constituencies[0].doubles(&agg, &records), (1, 1));
     }
 
     #[test]

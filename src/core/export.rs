@@ -16,11 +16,33 @@ pub const VERSION: u32 = 1;
 /// Byte-order mark that makes Excel read CSV as UTF-8.
 pub const BOM: &str = "\u{feff}";
 
+/// A picked file that ended without a record, for the exports: nothing
+/// silently disappears.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailedFile {
+    /// Its position in the batch, from 1.
+    pub index: usize,
+    pub file: String,
+    /// Why (the engine's message).
+    pub reason: String,
+}
+
+/// One picked file in the export's order: its record (a position in the
+/// records), or why it has none.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Entry {
+    Record(usize),
+    Failed(FailedFile),
+}
+
 #[derive(Serialize, Deserialize)]
 struct Envelope {
     format: String,
     version: u32,
     records: Vec<BallotRecord>,
+    /// Files without a record, with why (not read back).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    failed: Vec<FailedFile>,
     /// Records that count in no constituency, with why (not read back).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     not_placed: Vec<NotPlacedEntry>,
@@ -54,6 +76,33 @@ pub fn to_json(records: &[BallotRecord]) -> String {
 /// Records as versioned JSON, with the records that count in no
 /// constituency listed with why.
 pub fn to_json_with_tally(records: &[BallotRecord], agg: &Aggregate) -> String {
+    let order: Vec<Entry> = (0..records.len()).map(Entry::Record).collect();
+    to_json_in_order(records, agg, &order)
+}
+
+/// The files of `order` as versioned JSON: their records in that order
+/// (with corrections and the audit trail), the files without one with why,
+/// and the records that count in no constituency with why.
+pub fn to_json_in_order(records: &[BallotRecord], agg: &Aggregate, order: &[Entry]) -> String {
+    let mut env = envelope(records, agg);
+    env.records = order
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Record(k) => records.get(*k).cloned(),
+            Entry::Failed(_) => None,
+        })
+        .collect();
+    env.failed = order
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Failed(f) => Some(f.clone()),
+            Entry::Record(_) => None,
+        })
+        .collect();
+    serde_json::to_string_pretty(&env).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+fn envelope(records: &[BallotRecord], agg: &Aggregate) -> Envelope {
     let not_placed = agg
         .not_placed
         .iter()
@@ -65,7 +114,13 @@ pub fn to_json_with_tally(records: &[BallotRecord], agg: &Aggregate) -> String {
             reason: n.reason.describe(records),
         })
         .collect();
-    envelope_json(records, not_placed)
+    Envelope {
+        format: FORMAT.into(),
+        version: VERSION,
+        records: records.to_vec(),
+        failed: Vec::new(),
+        not_placed,
+    }
 }
 
 fn envelope_json(records: &[BallotRecord], not_placed: Vec<NotPlacedEntry>) -> String {
@@ -73,6 +128,7 @@ fn envelope_json(records: &[BallotRecord], not_placed: Vec<NotPlacedEntry>) -> S
         format: FORMAT.into(),
         version: VERSION,
         records: records.to_vec(),
+        failed: Vec::new(),
         not_placed,
     };
     serde_json::to_string_pretty(&env).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
@@ -130,7 +186,7 @@ fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
-const RECORD_HEADERS: [&str; 24] = [
+const RECORD_HEADERS: [&str; 26] = [
     "file / ไฟล์",
     "sha256",
     "form / แบบ",
@@ -155,15 +211,63 @@ const RECORD_HEADERS: [&str; 24] = [
     "needs review / ต้องตรวจ",
     "issues / ปัญหา",
     "tally / การนับรวม",
+    "corrections / การแก้ไข",
+    "accepted / ยอมรับโดย",
 ];
+
+/// A record's corrections: "field: from → to (who)", joined.
+fn corrections(r: &BallotRecord) -> String {
+    r.audit
+        .iter()
+        .map(|c| format!("{}: {} → {} ({})", c.field, c.from, c.to, c.who))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Who accepted the record as it is, and why.
+fn acceptance(r: &BallotRecord) -> String {
+    r.accepted
+        .as_ref()
+        .map(|a| format!("{} ({})", a.reason, a.who))
+        .unwrap_or_default()
+}
 
 /// One CSV line per vote row of each record (one line for a record without
 /// rows), each saying whether the record counts in its constituency.
 pub fn records_csv(records: &[BallotRecord], agg: &Aggregate) -> String {
+    let order: Vec<Entry> = (0..records.len()).map(Entry::Record).collect();
+    records_csv_in_order(records, agg, &order)
+}
+
+/// The files of `order`, in that order: each record's lines as
+/// [`records_csv`] writes them, and one line for each file without a
+/// record, saying why in the issues column.
+pub fn records_csv_in_order(records: &[BallotRecord], agg: &Aggregate, order: &[Entry]) -> String {
     let mut out = String::from(BOM);
     out.push_str(&line(&RECORD_HEADERS.map(String::from)));
     let notes = tally_notes(records, agg);
-    for (r, note) in records.iter().zip(&notes) {
+    for e in order {
+        match e {
+            Entry::Record(k) => {
+                if let (Some(r), Some(note)) = (records.get(*k), notes.get(*k)) {
+                    record_lines(&mut out, r, note);
+                }
+            }
+            Entry::Failed(f) => {
+                let mut cells = vec![String::new(); RECORD_HEADERS.len()];
+                cells[0] = f.file.clone();
+                cells[21] = "no record / ไม่มีผล".into();
+                cells[22] = f.reason.clone();
+                cells[23] = "not counted: no record / ไม่นับ: ไม่มีผลการอ่าน".into();
+                out.push_str(&line(&cells));
+            }
+        }
+    }
+    out
+}
+
+fn record_lines(out: &mut String, r: &BallotRecord, note: &str) {
+    {
         let d = |c: &Option<super::ballot::Count>| opt(super::ballot::digits(c));
         let common = |number: String, digits: String, words: String, agrees: String| {
             vec![
@@ -194,7 +298,7 @@ pub fn records_csv(records: &[BallotRecord], agg: &Aggregate) -> String {
                 d(&r.totals.total),
                 format!("{:.3}", r.confidence.score),
                 r.confidence.level.name().to_string(),
-                if r.confidence.needs_review {
+                if r.in_review_queue() {
                     "yes / ใช่"
                 } else {
                     "no / ไม่"
@@ -205,7 +309,9 @@ pub fn records_csv(records: &[BallotRecord], agg: &Aggregate) -> String {
                     .map(|i| i.message.as_str())
                     .collect::<Vec<_>>()
                     .join("; "),
-                note.clone(),
+                note.to_string(),
+                corrections(r),
+                acceptance(r),
             ]
         };
         if r.rows.is_empty() {
@@ -229,7 +335,6 @@ pub fn records_csv(records: &[BallotRecord], agg: &Aggregate) -> String {
             )));
         }
     }
-    out
 }
 
 /// Per constituency and number: votes, share, name, totals, turnout, review
@@ -414,6 +519,41 @@ mod tests {
     }
 
     #[test]
+    fn exports_keep_file_order_failures_and_corrections() {
+        let reg = Registry::builtin();
+        let mut records = sample();
+        crate::core::review::correct(&mut records[0], "valid", "9", "Somchai", 1).unwrap();
+        crate::core::review::accept(&mut records[0], "checked on paper", "Somchai", 2).unwrap();
+        let agg = aggregate(&records, &reg);
+        let failed = FailedFile {
+            index: 1,
+            file: "blurry.jpg".into(),
+            reason: "HTTP 400: model takes no images".into(),
+        };
+        let order = [Entry::Failed(failed.clone()), Entry::Record(0)];
+        let csv = records_csv_in_order(&records, &agg, &order);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert!(
+            lines[1].starts_with("blurry.jpg,"),
+            "failed file first: {}",
+            lines[1]
+        );
+        assert!(lines[1].contains("HTTP 400: model takes no images"));
+        assert!(lines[2].contains(" → 9 (Somchai)"), "{}", lines[2]);
+        assert!(
+            lines[2].ends_with(",checked on paper (Somchai)"),
+            "{}",
+            lines[2]
+        );
+        let json = to_json_in_order(&records, &agg, &order);
+        assert!(
+            json.contains("\"blurry.jpg\"") && json.contains("\"audit\""),
+            "{json}"
+        );
+        assert_eq!(from_json(&json).unwrap(), records, "corrections read back");
+    }
+
+    #[test]
     fn both_exports_list_what_counts_nowhere_and_why() {
         let reg = Registry::builtin();
         let mut records = sample();
@@ -424,12 +564,12 @@ mod tests {
         records.push(lost);
         let agg = aggregate(&records, &reg);
         let csv = records_csv(&records, &agg);
-        assert!(csv.lines().nth(1).unwrap().ends_with(",counted / นับรวม"));
+        assert!(csv.lines().nth(1).unwrap().ends_with(",counted / นับรวม,,"));
         assert!(
             csv.lines()
                 .last()
                 .unwrap()
-                .ends_with(",\"not placed: \"\"ภูเก็จ\"\" is not a province\""),
+                .ends_with(",\"not placed: \"\"ภูเก็จ\"\" is not a province\",,"),
             "{csv}"
         );
         let summary = summary_csv(&agg, &reg, &records);

@@ -81,8 +81,16 @@ pub struct BallotDoc {
 }
 
 impl BallotDoc {
-    /// The document of a ballot just finished.
+    /// The document of a ballot: revision 1 when read, one more for each
+    /// correction or acceptance a person made since.
     pub fn new(batch: &str, outcome: BallotOutcome) -> Self {
+        let rev = match &outcome {
+            BallotOutcome::Result(r) => {
+                let record = &r.record;
+                1 + record.audit.len() as u32 + u32::from(record.accepted.is_some())
+            }
+            BallotOutcome::Error(_) => 1,
+        };
         let index = outcome.index();
         let id = match &outcome {
             BallotOutcome::Result(r) if !r.record.source.sha256.is_empty() => {
@@ -92,7 +100,7 @@ impl BallotDoc {
         };
         BallotDoc {
             id,
-            rev: 1,
+            rev,
             batch: batch.into(),
             index,
             outcome,

@@ -2,10 +2,10 @@
 
 use super::components::{
     ConstituencyView, ExportPanel, FilePicker, ProgressPanel, ResultsTable, ResumePanel,
-    SettingsForm, StoragePanel,
+    ReviewPanel, SettingsForm, StoragePanel,
 };
 use super::i18n::{t, tr, Text};
-use super::state::AppState;
+use super::state::{AppState, Tab};
 use leptos::prelude::*;
 
 /// The whole page.
@@ -22,7 +22,30 @@ pub fn App() -> impl IntoView {
     leptos::task::spawn_local(state.open_device());
     leptos::task::spawn_local(state.start_worker());
     let device = state.device;
-    let start = move |_| leptos::task::spawn_local(state.run());
+    // A new batch replaces the results in view: ask first when they were
+    // never exported (they stay on the device either way).
+    let asking = RwSignal::new(false);
+    let start = move |_| {
+        let unexported = !state.exported.get_untracked()
+            && state.progress.rows.with_untracked(|r| !r.is_empty());
+        if unexported {
+            return asking.set(true);
+        }
+        leptos::task::spawn_local(state.run())
+    };
+    let start_anyway = move |_| {
+        asking.set(false);
+        leptos::task::spawn_local(state.run())
+    };
+    let tab = state.tab;
+    let tab_button = move |id: &'static str, which: Tab, text: Text| {
+        view! {
+            <button type="button" role="tab" id=id aria-selected=move || (tab.get() == which).to_string()
+                on:click=move |_| tab.set(which)>
+                {tr(lang, text)}
+            </button>
+        }
+    };
     view! {
         <header class="top">
             <h1>"TallyScan"</h1>
@@ -59,11 +82,27 @@ pub fn App() -> impl IntoView {
                 >
                     {move || t(lang.get(), if state.running.get() { Text::Running } else { Text::Start })}
                 </button>
+                <Show when=move || asking.get()>
+                    <div class="notice" role="alert" id="confirm-new">
+                        <p>{tr(lang, Text::ConfirmNewBatch)}</p>
+                        <button type="button" id="start-anyway" on:click=start_anyway>{tr(lang, Text::StartAnyway)}</button>
+                        <button type="button" on:click=move |_| asking.set(false)>{tr(lang, Text::Cancel)}</button>
+                    </div>
+                </Show>
             </section>
             <ProgressPanel/>
             <ExportPanel/>
-            <ConstituencyView/>
-            <ResultsTable/>
+            <Show when=move || state.progress.rows.with(|r| !r.is_empty())>
+                <div class="tabs" role="tablist">
+                    {tab_button("tab-results", Tab::Results, Text::TabResults)}
+                    {tab_button("tab-constituencies", Tab::Constituencies, Text::TabConstituencies)}
+                </div>
+                {move || match tab.get() {
+                    Tab::Results => view! { <ResultsTable/> }.into_any(),
+                    Tab::Constituencies => view! { <ConstituencyView/> }.into_any(),
+                }}
+            </Show>
+            <ReviewPanel/>
             <StoragePanel/>
         </main>
     }

@@ -124,6 +124,7 @@ impl AppState {
             let outcomes = store.outcomes(&b.id).await.unwrap_or_default();
             if k == 0 {
                 self.progress.show_kept(b.files.len(), &outcomes);
+                self.progress.batch.set(Some(b.id.clone()));
             } else {
                 self.absorb(records(&outcomes));
             }
@@ -200,6 +201,36 @@ impl AppState {
             return;
         };
         let kept = store.outcomes(&meta.id).await.unwrap_or_default();
+        self.resume_from(settings, meta, kept).await
+    }
+
+    /// Sends again the ballots of the batch in view that ended in error:
+    /// the rest are shown as they are (with their corrections), not sent.
+    pub async fn retry_failed(self) {
+        let (Some(store), Some(id)) = (self.store(), self.progress.batch.get_untracked()) else {
+            return;
+        };
+        let meta = self
+            .device
+            .batches
+            .with_untracked(|b| b.iter().find(|(m, _)| m.id == id).map(|(m, _)| m.clone()));
+        let (Some(meta), Some(settings)) = (meta, self.checked_settings()) else {
+            return;
+        };
+        let mut kept = store.outcomes(&meta.id).await.unwrap_or_default();
+        kept.retain(|o| matches!(o, BallotOutcome::Result(_)));
+        self.resume_from(settings, meta, kept).await
+    }
+
+    /// Runs `meta` again for every ballot not in `kept`, with the images
+    /// kept on the device, or else the files picked again (or still picked).
+    async fn resume_from(
+        self,
+        settings: crate::core::provider::ProviderSettings,
+        meta: BatchMeta,
+        kept: Vec<BallotOutcome>,
+    ) {
+        let Some(store) = self.store() else { return };
         let plan = session::resume_plan(&meta, kept);
         let n = meta.files.len();
         let slots: Vec<Option<web_sys::File>> = if meta.images_kept {
@@ -211,7 +242,10 @@ impl AppState {
             }
             slots
         } else {
-            let picked = self.device.repicked.get_untracked();
+            let mut picked = self.device.repicked.get_untracked();
+            if picked.is_empty() {
+                picked = self.files.get_untracked();
+            }
             let entries = FileSource::new(picked.clone()).entries();
             session::match_files(&meta.files, &entries)
                 .into_iter()
@@ -225,6 +259,39 @@ impl AppState {
         self.device.repicked.set(Vec::new());
         self.execute(settings, meta, FileSource::named(names, slots), run)
             .await;
+    }
+
+    /// Keeps a record a person corrected or accepted (ballot `index` of
+    /// the batch in view), with its new revision.
+    pub async fn save_record(self, index: usize, file: String, record: BallotRecord) {
+        let (Some(store), Some(batch)) = (self.store(), self.progress.batch.get_untracked()) else {
+            return;
+        };
+        let outcome = BallotOutcome::Result(crate::core::progress::BallotResult {
+            index,
+            file,
+            record,
+            attempts: 1,
+            copy_of: None,
+        });
+        if let Err(e) = store.put_outcome(&batch, &outcome).await {
+            self.device.unavailable.set(Some(e.to_string()));
+        }
+    }
+
+    /// The image of ballot `index` of the batch in view: the picked file,
+    /// or the one kept on the device.
+    pub async fn image_of(self, index: usize, file: &str) -> Option<web_sys::File> {
+        let picked = self.files.get_untracked();
+        if let Some(f) = picked.get(index).filter(|f| f.name() == file) {
+            return Some(f.clone());
+        }
+        let batch = self.progress.batch.get_untracked()?;
+        let images = self.store()?.images(&batch).await.ok()?;
+        images
+            .into_iter()
+            .find(|(i, _)| *i == index)
+            .map(|(_, f)| f)
     }
 
     /// Declines the offer: the batch stays on the device, as ended.

@@ -7,6 +7,8 @@ pub mod components;
 pub mod device;
 pub mod i18n;
 pub mod progress;
+pub mod review;
+pub mod row_text;
 pub mod state;
 
 pub use app::App;

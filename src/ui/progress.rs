@@ -25,87 +25,76 @@ pub enum Notice {
     Stopped(StopReason),
 }
 
-/// How a file ended, as the table shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RowStatus {
-    /// A record with no problem that needs a person.
-    Read,
-    /// A record that needs review.
-    Review,
-    /// No record.
-    Error,
-    /// Not started (cancelled, or the key was refused).
-    NotStarted,
+use crate::core::table::RowFacts;
+pub use crate::core::table::RowStatus;
+
+/// Why a file has no record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowError {
+    pub kind: FailureKind,
+    /// The engine's message (English, specific: shown as the detail).
+    pub message: String,
+    /// Requests made.
+    pub attempts: u32,
 }
 
 /// One finished file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
-    /// Position in the batch, from 1.
-    pub index: usize,
-    pub file: String,
-    /// How it ended.
-    pub status: RowStatus,
-    /// What was read (a one-line summary), or the error.
-    pub text: String,
-    /// Confidence level, for records.
-    pub level: Option<String>,
+    /// What the table shows, sorts and filters by.
+    pub facts: RowFacts,
+    /// Its record's position in [`SignalProgress::records`].
+    pub record: Option<usize>,
+    /// Why there is no record.
+    pub error: Option<RowError>,
     /// The earlier file with the same content, when this is a copy.
     pub copy_of: Option<String>,
-    /// For a ballot the batch did not finish: how, and requests made.
-    pub unfinished: Option<(FailureKind, u32)>,
+    /// Its index in the batch in view ([`SignalProgress::batch`]); `None`
+    /// for imported records.
+    pub origin: Option<usize>,
+    /// Changes since it was read (a key for the table: a corrected row is
+    /// drawn again).
+    pub rev: u32,
 }
 
-/// One line saying what a record holds: "แพร่ เขต 1 · หน่วย 3 · ส.ส. 5/18 · valid 614 · total 657".
-pub fn record_summary(r: &BallotRecord) -> String {
-    let mut parts = Vec::new();
-    match (&r.province, r.constituency) {
-        (Some(p), Some(c)) => parts.push(format!("{p} เขต {c}")),
-        (Some(p), None) => parts.push(p.clone()),
-        (None, Some(c)) => parts.push(format!("เขต {c}")),
-        (None, None) => {}
+impl Row {
+    /// Position in the table, from 1.
+    pub fn index(&self) -> usize {
+        self.facts.index
     }
-    if let Some(u) = r.polling_unit {
-        parts.push(format!("หน่วย {u}"));
+    /// How it ended.
+    pub fn status(&self) -> RowStatus {
+        self.facts.status.unwrap_or(RowStatus::NotStarted)
     }
-    if let Some(f) = r.form {
-        parts.push(f.label());
-    }
-    if let Some(p) = r.page {
-        parts.push(format!("page {}", p.number));
-    }
-    if let Some(file) = &r.source.imported_from {
-        parts.push(format!("imported from / นำเข้าจาก {file}"));
-    }
-    if !r.has_vote_table {
-        parts.push("no vote table / ไม่มีตารางคะแนน".into());
-    } else {
-        parts.push(format!("{} rows", r.rows.len()));
-        let d = crate::core::ballot::digits;
-        if let Some(v) = d(&r.totals.valid) {
-            parts.push(format!("valid {v}"));
-        }
-        if let Some(t) = d(&r.totals.total) {
-            parts.push(format!("total {t}"));
-        }
-    }
-    let mut s = parts.join(" · ");
-    if let Some(i) = r
-        .issues
-        .iter()
-        .find(|i| i.severity == crate::core::ballot::Severity::Error)
-    {
-        s.push_str(" — ");
-        s.push_str(&i.message);
-    }
-    s
+}
+
+/// The closing statistics of a run, shown in the current language.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RunSummary {
+    pub read: usize,
+    pub review: usize,
+    pub failed: usize,
+    pub requests: u64,
+    pub retries: u64,
+    pub per_second: f64,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub cleanups: u32,
+    /// Finished before a reload (shown, not sent again).
+    pub earlier: usize,
+    pub tokens_in: u64,
+    pub tokens_out: u64,
 }
 
 /// The file name of ballot `of` (an index), from the rows already shown:
 /// a copy is always reported right after the file it copies.
 fn copy_name(of: &Option<usize>, rows: &RwSignal<Vec<Row>>) -> Option<String> {
     let of = (*of)? + 1;
-    rows.with_untracked(|rows| rows.iter().find(|r| r.index == of).map(|r| r.file.clone()))
+    rows.with_untracked(|rows| {
+        rows.iter()
+            .find(|r| r.index() == of)
+            .map(|r| r.facts.file.clone())
+    })
 }
 
 /// Progress of the current batch, as signals.
@@ -144,8 +133,10 @@ pub struct SignalProgress {
     pub wake_lock: RwSignal<Option<bool>>,
     /// One row per finished file.
     pub rows: RwSignal<Vec<Row>>,
-    /// The statistics line after the batch.
-    pub summary: RwSignal<Option<String>>,
+    /// The statistics after the batch.
+    pub summary: RwSignal<Option<RunSummary>>,
+    /// The id of the batch in view (its rows with an origin belong to it).
+    pub batch: RwSignal<Option<String>>,
     /// The checked records, in the order they finished (for export).
     pub records: RwSignal<Vec<BallotRecord>>,
 }
@@ -172,6 +163,7 @@ impl SignalProgress {
             wake_lock: RwSignal::new(None),
             rows: RwSignal::new(Vec::new()),
             summary: RwSignal::new(None),
+            batch: RwSignal::new(None),
             records: RwSignal::new(Vec::new()),
         }
     }
@@ -179,7 +171,7 @@ impl SignalProgress {
     fn finished(&self, current: usize, total: usize, row: Row) {
         // Keep the table in the order the files were picked, whatever order they finish in.
         self.rows.update(|rows| {
-            let at = rows.partition_point(|r| r.index < row.index);
+            let at = rows.partition_point(|r| r.index() < row.index());
             rows.insert(at, row);
         });
         self.done.set(current);
@@ -193,32 +185,60 @@ impl SignalProgress {
         }
     }
 
+    /// Keeps `record` and returns its position in [`Self::records`].
+    fn keep(&self, record: &BallotRecord) -> usize {
+        let mut at = 0;
+        self.records.update(|all| {
+            at = all.len();
+            all.push(record.clone());
+        });
+        at
+    }
+
     /// Adds records imported from a file (the Python tool's results, or a
     /// TallyScan export) after the rows already shown, one row each.
     pub fn add_imported(&self, records: Vec<BallotRecord>) {
         let first = self
             .rows
-            .with_untracked(|r| r.iter().map(|x| x.index).max().unwrap_or(0))
+            .with_untracked(|r| r.iter().map(Row::index).max().unwrap_or(0))
             + 1;
+        let held = self.records.with_untracked(Vec::len);
         let rows: Vec<Row> = records
             .iter()
             .enumerate()
             .map(|(k, r)| Row {
-                index: first + k,
-                file: r.source.file_name.clone(),
-                status: if r.confidence.needs_review {
-                    RowStatus::Review
-                } else {
-                    RowStatus::Read
-                },
-                text: record_summary(r),
-                level: Some(r.confidence.level.name().to_string()),
+                facts: RowFacts::of_record(first + k, &r.source.file_name, r),
+                record: Some(held + k),
+                error: None,
                 copy_of: None,
-                unfinished: None,
+                origin: None,
+                rev: 0,
             })
             .collect();
         self.rows.update(|all| all.extend(rows));
         self.records.update(|all| all.extend(records));
+    }
+
+    /// Replaces the record of the row at `pos` (a person corrected or
+    /// accepted it): the row, the tallies and the exports follow. Returns
+    /// the ballot's index in the batch in view, when it belongs to it.
+    pub fn replace(&self, pos: usize, record: BallotRecord) -> Option<usize> {
+        let (at, origin) = self
+            .rows
+            .with_untracked(|rows| rows.get(pos).map(|r| (r.record, r.origin)))?;
+        let at = at?;
+        self.rows.update(|rows| {
+            if let Some(row) = rows.get_mut(pos) {
+                row.facts = RowFacts::of_record(row.index(), &row.facts.file, &record);
+                row.rev += 1;
+            }
+        });
+        self.records.update(|all| {
+            if let Some(slot) = all.get_mut(at) {
+                *slot = record;
+            }
+        });
+        origin
     }
 
     /// Empties the view (a cleared device).
@@ -233,44 +253,33 @@ impl SignalProgress {
         self.on_complete(&[], &[]);
     }
 
-    /// Writes the closing statistics line.
+    /// Keeps the closing statistics.
     pub fn set_summary(&self, r: &BatchResult) {
         let review = r
             .results
             .iter()
-            .filter(|x| x.record.confidence.needs_review)
+            .filter(|x| x.record.in_review_queue())
             .count();
-        let mut s = format!(
-            "{} read ({} need review), {} without result · {} requests, {} retries, {:.2} req/s · latency p50 {:.0} ms, p95 {:.0} ms · {} memory cleanups",
-            r.results.len(),
-            review,
-            r.errors.len(),
-            r.requests_sent,
-            r.retries,
-            r.requests_per_second(),
-            r.latency_p50_ms,
-            r.latency_p95_ms,
-            r.memory_cleanups
-        );
-        let earlier = self.earlier.get_untracked();
-        if earlier > 0 {
-            s.push_str(&format!(
-                " · {earlier} finished before the reload (not sent again) / {earlier} ใบอ่านไว้ก่อนโหลดหน้าใหม่ (ไม่ส่งซ้ำ)"
-            ));
-        }
-        if r.tokens.input_tokens + r.tokens.output_tokens > 0 {
-            s.push_str(&format!(
-                " · tokens {} in, {} out",
-                r.tokens.input_tokens, r.tokens.output_tokens
-            ));
-        }
         if let Some(reason) = &r.stopped {
             self.stopped.set(Some(reason.clone()));
             if *reason != StopReason::Cancelled {
                 self.notice.set(Some(Notice::Stopped(reason.clone())));
             }
         }
-        self.summary.set(Some(s));
+        self.summary.set(Some(RunSummary {
+            read: r.results.len(),
+            review,
+            failed: r.errors.len(),
+            requests: r.requests_sent,
+            retries: r.retries,
+            per_second: r.requests_per_second(),
+            p50_ms: r.latency_p50_ms,
+            p95_ms: r.latency_p95_ms,
+            cleanups: r.memory_cleanups,
+            earlier: self.earlier.get_untracked(),
+            tokens_in: r.tokens.input_tokens,
+            tokens_out: r.tokens.output_tokens,
+        }));
     }
 }
 
@@ -304,24 +313,18 @@ impl ProgressCallback for SignalProgress {
     }
     fn on_progress(&self, current: usize, total: usize, path: &str, result: &BallotResult) {
         let r = &result.record;
-        self.records.update(|all| all.push(r.clone()));
-        let status = if r.confidence.needs_review {
-            RowStatus::Review
-        } else {
-            RowStatus::Read
-        };
-        let level = Some(r.confidence.level.name().to_string());
+        let at = self.keep(r);
+        let index = result.index + 1;
         self.finished(
             current,
             total,
             Row {
-                index: result.index + 1,
-                file: path.to_string(),
-                status,
-                text: record_summary(r),
-                level,
+                facts: RowFacts::of_record(index, path, r),
+                record: Some(at),
+                error: None,
                 copy_of: copy_name(&result.copy_of, &self.rows),
-                unfinished: None,
+                origin: Some(result.index),
+                rev: 0,
             },
         );
     }
@@ -338,13 +341,16 @@ impl ProgressCallback for SignalProgress {
             current,
             total,
             Row {
-                index: e.index + 1,
-                file: path.to_string(),
-                status,
-                text: e.message.clone(),
-                level: None,
+                facts: RowFacts::of_error(e.index + 1, path, status),
+                record: None,
+                error: Some(RowError {
+                    kind: e.kind.clone(),
+                    message: e.message.clone(),
+                    attempts: e.attempts,
+                }),
                 copy_of: copy_name(&e.copy_of, &self.rows),
-                unfinished: e.kind.is_unfinished().then(|| (e.kind.clone(), e.attempts)),
+                origin: Some(e.index),
+                rev: 0,
             },
         );
     }

@@ -92,6 +92,20 @@ pub struct AppState {
     pub import_note: RwSignal<Option<Result<ImportNote, String>>>,
     /// This device's storage.
     pub device: super::device::Device,
+    /// The row (its index, from 1) open in the review panel.
+    pub review: RwSignal<Option<usize>>,
+    /// The view shown below the progress: results or constituencies.
+    pub tab: RwSignal<Tab>,
+    /// The results in view were exported (or there is nothing to lose).
+    pub exported: RwSignal<bool>,
+}
+
+/// A view of the results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    #[default]
+    Results,
+    Constituencies,
 }
 
 const KEY_SETTINGS: &str = "tallyscan.settings";
@@ -151,6 +165,9 @@ impl AppState {
             setup_error: RwSignal::new(None),
             import_note: RwSignal::new(None),
             device,
+            review: RwSignal::new(None),
+            tab: RwSignal::new(Tab::Results),
+            exported: RwSignal::new(true),
         }
     }
 
@@ -263,7 +280,10 @@ impl AppState {
                 self.device.unavailable.set(Some(e.to_string()));
             }
         }
+        self.exported.set(false);
+        self.review.set(None);
         let meta = Rc::new(RefCell::new(meta));
+        self.progress.batch.set(Some(meta.borrow().id.clone()));
         self.keep_images(meta.clone(), &source);
         let journal = store.map(|store| web::store::BatchJournal {
             store,

@@ -9,6 +9,7 @@ pub mod error;
 pub mod files;
 pub mod http;
 pub mod network;
+pub mod object_url;
 pub mod service_worker;
 pub mod storage;
 pub mod store;

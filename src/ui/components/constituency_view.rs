@@ -57,23 +57,92 @@ fn not_placed_rows(agg: &Aggregate, records: &[BallotRecord], lang: Lang) -> Vec
         .collect()
 }
 
-/// The constituency view.
+/// The numbers with the most votes, with names: (label, votes), at most 10.
+fn top(t: &crate::core::aggregate::ConstituencyTally, registry: &Registry) -> Vec<(String, u64)> {
+    let mut v: Vec<(u32, u64)> = t.votes.iter().map(|(n, v)| (*n, *v)).collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    v.truncate(10);
+    v.into_iter()
+        .map(|(n, votes)| {
+            let mut one = t.clone();
+            one.leaders = vec![n];
+            let label = leader(&one, registry);
+            let label = label
+                .rsplit_once(" (")
+                .map_or(label.clone(), |(l, _)| l.to_string());
+            (label, votes)
+        })
+        .collect()
+}
+
+/// A horizontal bar chart (SVG made here, text as text): readable in
+/// black and white.
+fn bars(title: String, data: Vec<(String, u64)>) -> impl IntoView {
+    const W: f64 = 640.0;
+    const LABEL: f64 = 230.0;
+    const ROW: f64 = 26.0;
+    let max = data.iter().map(|d| d.1).max().unwrap_or(0).max(1) as f64;
+    let h = ROW * data.len() as f64 + 8.0;
+    let label = title.clone();
+    let rows = data
+        .into_iter()
+        .enumerate()
+        .map(|(k, (label, votes))| {
+            let y = 4.0 + ROW * k as f64;
+            let w = (W - LABEL - 70.0) * votes as f64 / max;
+            view! {
+                <g>
+                    <text x="0" y=y + 17.0 class="bar__label">{label}</text>
+                    <rect x=LABEL y=y + 3.0 width=w height=ROW - 8.0 class="bar" />
+                    <text x=LABEL + w + 6.0 y=y + 17.0 class="bar__value">{votes}</text>
+                </g>
+            }
+        })
+        .collect_view();
+    view! {
+        <svg class="chart" viewBox=format!("0 0 {W} {h}") role="img" aria-label=label>
+            <title>{title}</title>
+            {rows}
+        </svg>
+    }
+}
+
+/// The constituency view. While a batch runs, the tallies are computed
+/// again every two seconds, not on every ballot.
 #[component]
 pub fn ConstituencyView() -> impl IntoView {
     let state = expect_context::<AppState>();
     let lang = state.lang;
     let registry = StoredValue::new(Registry::builtin());
-    let agg = Memo::new(move |_| {
-        state
-            .progress
-            .records
-            .with(|r| registry.with_value(|reg| aggregate(r, reg)))
+    let records = state.progress.records;
+    let tick = RwSignal::new(0u32);
+    let timer = set_interval_with_handle(
+        move || {
+            if state.running.get_untracked() {
+                tick.update(|t| *t += 1)
+            }
+        },
+        std::time::Duration::from_secs(2),
+    )
+    .ok();
+    on_cleanup(move || {
+        if let Some(t) = timer {
+            t.clear()
+        }
     });
+    let agg = Memo::new(move |_| {
+        tick.track();
+        if !state.running.get() {
+            records.track();
+        }
+        records.with_untracked(|r| registry.with_value(|reg| aggregate(r, reg)))
+    });
+    let chosen = RwSignal::new(0usize);
     let header = move |text: Text| move || t(lang.get(), text);
     view! {
-        <Show when=move || state.progress.records.with(|r| !r.is_empty())>
-            <section class="panel constituencies">
-                <h2>{header(Text::Constituencies)}</h2>
+        <section class="panel constituencies">
+            <h2>{header(Text::Constituencies)}</h2>
+            <div class="table-scroll">
                 <table id="constituencies">
                     <thead>
                         <tr>
@@ -81,43 +150,56 @@ pub fn ConstituencyView() -> impl IntoView {
                             <th>{header(Text::ConstituencyNo)}</th>
                             <th>{header(Text::Category)}</th>
                             <th>{header(Text::Units)}</th>
-                            <th>{header(Text::UnitsReview)}</th>
+                            <th>{header(Text::ReviewShare)}</th>
+                            <th>{header(Text::Duplicates)}</th>
+                            <th>{header(Text::ConflictCount)}</th>
                             <th>{header(Text::Leader)}</th>
                             <th>{header(Text::Valid)}</th>
                             <th>{header(Text::Total)}</th>
                         </tr>
                     </thead>
                     <tbody>
-                        {move || agg.with(|a| a.constituencies.iter().map(|c| {
+                        {move || agg.with(|a| records.with_untracked(|recs| a.constituencies.iter().enumerate().map(|(k, c)| {
                             let category = t(lang.get(), match c.category {
                                 Category::PartyList => Text::PartyList,
                                 Category::Constituency => Text::ConstituencyBallot,
                             });
+                            let expected = registry.with_value(|reg| c.units_expected(reg));
+                            let units = if expected > 0 { format!("{} / {expected}", c.units) } else { c.units.to_string() };
+                            let (dups, conflicts) = c.doubles(a, recs);
+                            let review = format!("{} ({:.0}%)", c.units_needing_review, c.review_share() * 100.0);
                             view! {
-                                <tr>
+                                <tr class:chosen=move || chosen.get() == k>
                                     <td>{c.province.clone()}</td>
-                                    <td>{c.constituency}</td>
+                                    <td><button type="button" class="link" on:click=move |_| chosen.set(k)>{c.constituency}</button></td>
                                     <td>{category}</td>
-                                    <td>{c.units}</td>
-                                    <td>{c.units_needing_review}</td>
+                                    <td class="num">{units}</td>
+                                    <td class="num">{review}</td>
+                                    <td class="num">{dups}</td>
+                                    <td class="num">{conflicts}</td>
                                     <td>{registry.with_value(|reg| leader(c, reg))}</td>
-                                    <td>{c.valid}</td>
-                                    <td>{c.total}</td>
+                                    <td class="num">{c.valid}</td>
+                                    <td class="num">{c.total}</td>
                                 </tr>
                             }
-                        }).collect_view())}
+                        }).collect_view()))}
                     </tbody>
                 </table>
-                {move || {
-                    let rows = agg.with(|a| state.progress.records.with(|r| not_placed_rows(a, r, lang.get())));
-                    (!rows.is_empty()).then(|| view! {
-                        <h3>{header(Text::NotPlaced)}</h3>
-                        <ul id="not-placed">
-                            {rows.into_iter().map(|(file, why)| view! { <li><span class="file">{file}</span>": "{why}</li> }).collect_view()}
-                        </ul>
-                    })
-                }}
-            </section>
-        </Show>
+            </div>
+            {move || agg.with(|a| a.constituencies.get(chosen.get()).map(|c| {
+                let title = format!("{} {} {} · {}", c.province, t(lang.get(), Text::ConstituencyNo), c.constituency, t(lang.get(), Text::Votes));
+                let data = registry.with_value(|reg| top(c, reg));
+                view! { <figure id="constituency-chart">{bars(title.clone(), data)}<figcaption>{title}</figcaption></figure> }
+            }))}
+            {move || {
+                let rows = agg.with(|a| records.with(|r| not_placed_rows(a, r, lang.get())));
+                (!rows.is_empty()).then(|| view! {
+                    <h3>{header(Text::NotPlaced)}</h3>
+                    <ul id="not-placed">
+                        {rows.into_iter().map(|(file, why)| view! { <li><span class="file">{file}</span>": "{why}</li> }).collect_view()}
+                    </ul>
+                })
+            }}
+        </section>
     }
 }

@@ -1,50 +1,93 @@
-//! Export of the checked records: CSV per row (Excel-ready, with BOM),
-//! CSV per constituency, and lossless JSON. The work is `core::export`.
+//! Export of what the batch holds, during a run as well as after: CSV per
+//! ballot row (Excel-ready, with BOM) and lossless JSON (with corrections
+//! and the audit trail), both in file order with the files that failed and
+//! why; CSV per constituency. File names say what and when. The work is
+//! `core::export`.
 
-use crate::core::{aggregate::aggregate, export, registry::Registry};
+use crate::core::aggregate::aggregate;
+use crate::core::ballot::BallotRecord;
+use crate::core::export::{self, Entry, FailedFile};
+use crate::core::registry::Registry;
 use crate::ui::i18n::{tr, Text};
+use crate::ui::progress::Row;
 use crate::ui::state::AppState;
 use crate::web::download::download_text;
 use leptos::prelude::*;
 
-/// Download buttons, shown once there are records.
+/// The picked files in file order: each record, or why there is none.
+fn order(rows: &[Row]) -> Vec<Entry> {
+    rows.iter()
+        .map(|r| match (r.record, &r.error) {
+            (Some(k), _) => Entry::Record(k),
+            (None, e) => Entry::Failed(FailedFile {
+                index: r.index(),
+                file: r.facts.file.clone(),
+                reason: e.as_ref().map(|e| e.message.clone()).unwrap_or_default(),
+            }),
+        })
+        .collect()
+}
+
+/// "tallyscan-ballots-2026-11-29-0815.csv": what and when (local time).
+fn file_name(what: &str, ext: &str) -> String {
+    let d = js_sys::Date::new_0();
+    format!(
+        "tallyscan-{what}-{:04}-{:02}-{:02}-{:02}{:02}.{ext}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes()
+    )
+}
+
+type Make = fn(&[BallotRecord], &[Entry]) -> String;
+
+fn ballots_csv(r: &[BallotRecord], order: &[Entry]) -> String {
+    export::records_csv_in_order(r, &aggregate(r, &Registry::builtin()), order)
+}
+
+fn constituencies_csv(r: &[BallotRecord], _: &[Entry]) -> String {
+    let registry = Registry::builtin();
+    export::summary_csv(&aggregate(r, &registry), &registry, r)
+}
+
+fn json(r: &[BallotRecord], order: &[Entry]) -> String {
+    export::to_json_in_order(r, &aggregate(r, &Registry::builtin()), order)
+}
+
+/// Download buttons, shown once there are rows.
 #[component]
 pub fn ExportPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let lang = state.lang;
-    let records = state.progress.records;
+    let p = state.progress;
     let error = RwSignal::new(None::<String>);
-    let save = move |name: &'static str,
-                     mime: &'static str,
-                     make: fn(&[crate::core::ballot::BallotRecord]) -> String| {
-        let text = records.with_untracked(|r| make(r));
-        if let Err(e) = download_text(name, mime, &text) {
-            error.set(Some(e.to_string()));
+    let save = move |what: &'static str, ext: &'static str, mime: &'static str, make: Make| {
+        let order = p.rows.with_untracked(|r| order(r));
+        let text = p.records.with_untracked(|r| make(r, &order));
+        match download_text(&file_name(what, ext), mime, &text) {
+            Ok(()) => {
+                error.set(None);
+                state.exported.set(true);
+            }
+            Err(e) => error.set(Some(e.to_string())),
         }
     };
-    fn summary(r: &[crate::core::ballot::BallotRecord]) -> String {
-        let registry = Registry::builtin();
-        export::summary_csv(&aggregate(r, &registry), &registry, r)
-    }
-    fn rows(r: &[crate::core::ballot::BallotRecord]) -> String {
-        export::records_csv(r, &aggregate(r, &Registry::builtin()))
-    }
-    fn json(r: &[crate::core::ballot::BallotRecord]) -> String {
-        export::to_json_with_tally(r, &aggregate(r, &Registry::builtin()))
-    }
+    const CSV: &str = "text/csv;charset=utf-8";
     view! {
-        <Show when=move || records.with(|r| !r.is_empty()) && !state.running.get()>
+        <Show when=move || p.rows.with(|r| !r.is_empty())>
             <section class="panel export">
                 <h2>{tr(lang, Text::Export)}</h2>
                 <div class="export__buttons">
-                    <button id="export-csv" on:click=move |_| save("tallyscan-records.csv", "text/csv;charset=utf-8", rows)>
+                    <button id="export-csv" on:click=move |_| save("ballots", "csv", CSV, ballots_csv)>
                         {tr(lang, Text::ExportRows)}
                     </button>
-                    <button id="export-summary" on:click=move |_| save("tallyscan-constituencies.csv", "text/csv;charset=utf-8", summary)>
+                    <button id="export-summary" on:click=move |_| save("constituencies", "csv", CSV, constituencies_csv)>
                         {tr(lang, Text::ExportSummary)}
                     </button>
-                    <button id="export-json" on:click=move |_| save("tallyscan-records.json", "application/json", json)>
-                        "JSON"
+                    <button id="export-json" on:click=move |_| save("ballots", "json", "application/json", json)>
+                        {tr(lang, Text::ExportJson)}
                     </button>
                 </div>
                 {move || error.get().map(|e| view! { <p class="notice notice--error">{e}</p> })}

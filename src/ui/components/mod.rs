@@ -6,6 +6,7 @@ mod file_picker;
 mod progress_panel;
 mod results_table;
 mod resume_panel;
+mod review_panel;
 mod settings_form;
 mod storage_panel;
 
@@ -15,5 +16,6 @@ pub use file_picker::FilePicker;
 pub use progress_panel::ProgressPanel;
 pub use results_table::ResultsTable;
 pub use resume_panel::ResumePanel;
+pub use review_panel::ReviewPanel;
 pub use settings_form::SettingsForm;
 pub use storage_panel::StoragePanel;

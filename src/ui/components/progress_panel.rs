@@ -100,7 +100,7 @@ pub fn ProgressPanel() -> impl IntoView {
             {move || state.setup_error.get().map(|e| view! {
                 <p class="notice notice--error" id="setup-error">{i18n::settings_error(lang.get(), &e)}</p>
             })}
-            {move || p.summary.get().map(|s| view! { <p class="summary" id="batch-summary">{s}</p> })}
+            {move || p.summary.get().map(|s| view! { <p class="summary" id="batch-summary">{crate::ui::row_text::run_summary(lang.get(), &s)}</p> })}
         </section>
     }
 }

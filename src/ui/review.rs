@@ -1,0 +1,101 @@
+//! A person's review as the page does it: correct a field or accept a
+//! record (decided by `core::review`), then show the changed row and keep
+//! it on the device with its new revision.
+
+use super::state::AppState;
+use crate::core::ballot::BallotRecord;
+use crate::core::registry::Registry;
+use crate::core::review::{self, ReviewError};
+use crate::core::table::RowStatus;
+use crate::web;
+use leptos::prelude::*;
+
+impl AppState {
+    /// The record of the row `index` (from 1), with the row's position.
+    pub fn record_of(&self, index: usize) -> Option<(usize, BallotRecord)> {
+        let p = self.progress;
+        let (pos, at) = p.rows.with_untracked(|rows| {
+            let pos = rows.binary_search_by_key(&index, |r| r.index()).ok()?;
+            Some((pos, rows[pos].record?))
+        })?;
+        p.records
+            .with_untracked(|r| r.get(at).cloned())
+            .map(|r| (pos, r))
+    }
+
+    /// Who corrects: the volunteer's name, or "volunteer".
+    fn who(&self) -> String {
+        let name = self.device.volunteer.get_untracked();
+        if name.trim().is_empty() {
+            super::i18n::t(self.lang.get_untracked(), super::i18n::Text::Volunteer0).into()
+        } else {
+            name.trim().into()
+        }
+    }
+
+    /// Shows and keeps a changed record.
+    fn commit(&self, pos: usize, record: BallotRecord) {
+        let file = record.source.file_name.clone();
+        if let Some(origin) = self.progress.replace(pos, record.clone()) {
+            let state = *self;
+            leptos::task::spawn_local(state.save_record(origin, file, record));
+        }
+        self.exported.set(false);
+    }
+
+    /// Corrects `field` of row `index` to `input`, and checks the record
+    /// again. `Ok(false)`: nothing changed.
+    pub fn correct_field(
+        &self,
+        index: usize,
+        field: &str,
+        input: &str,
+    ) -> Result<bool, ReviewError> {
+        let Some((pos, mut record)) = self.record_of(index) else {
+            return Ok(false);
+        };
+        let at = web::timer::unix_ms() as u64;
+        if !review::correct(&mut record, field, input, &self.who(), at)? {
+            return Ok(false);
+        }
+        self.commit(pos, review::recheck(record, &Registry::builtin()));
+        Ok(true)
+    }
+
+    /// Accepts row `index`'s record as it is, with a reason.
+    pub fn accept_record(&self, index: usize, reason: &str) -> Result<(), ReviewError> {
+        let Some((pos, mut record)) = self.record_of(index) else {
+            return Ok(());
+        };
+        review::accept(
+            &mut record,
+            reason,
+            &self.who(),
+            web::timer::unix_ms() as u64,
+        )?;
+        self.commit(pos, record);
+        Ok(())
+    }
+
+    /// The next row after `index` that needs review (from the top again
+    /// after the last), if any.
+    pub fn next_needing_review(&self, index: usize) -> Option<usize> {
+        self.progress.rows.with_untracked(|rows| {
+            let needs = |r: &&super::progress::Row| r.status() == RowStatus::Review;
+            rows.iter()
+                .filter(needs)
+                .find(|r| r.index() > index)
+                .or_else(|| rows.iter().find(needs))
+                .map(|r| r.index())
+        })
+    }
+}
+
+/// A check's draft: the record with `input` in `field`, checked again,
+/// without keeping anything (the cells show what the value would do as
+/// the person types).
+pub fn draft(record: &BallotRecord, field: &str, input: &str) -> Option<BallotRecord> {
+    let mut r = record.clone();
+    review::correct(&mut r, field, input, "", 0).ok()?;
+    Some(review::recheck(r, &Registry::builtin()))
+}

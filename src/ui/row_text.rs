@@ -1,0 +1,143 @@
+//! The words of the results table, the review panel and the run summary,
+//! in Thai and English. Issues are worded from their code and values
+//! (`core::issue_text`); core's English messages stay for logs and exports.
+
+use super::i18n::{t, unfinished_row, Lang, Text};
+use super::progress::{RowError, RunSummary};
+use crate::core::ballot::{BallotRecord, Issue, Level, Severity};
+use crate::core::batch::StopReason;
+use crate::core::issue_text::{field_thai, issue_thai};
+use crate::core::progress::FailureKind;
+use crate::core::table::RowStatus;
+
+/// A confidence level's name.
+pub fn level_name(lang: Lang, level: Level) -> &'static str {
+    match (lang, level) {
+        (Lang::Th, Level::High) => "สูง",
+        (Lang::Th, Level::Medium) => "ปานกลาง",
+        (Lang::Th, Level::Low) => "ต่ำ",
+        (Lang::Th, Level::VeryLow) => "ต่ำมาก",
+        (Lang::En, Level::High) => "High",
+        (Lang::En, Level::Medium) => "Medium",
+        (Lang::En, Level::Low) => "Low",
+        (Lang::En, Level::VeryLow) => "Very low",
+    }
+}
+
+/// A row's status.
+pub fn status_name(lang: Lang, s: RowStatus) -> &'static str {
+    t(
+        lang,
+        match s {
+            RowStatus::Read => Text::Read,
+            RowStatus::Review => Text::NeedsReview,
+            RowStatus::Error => Text::Failed,
+            RowStatus::NotStarted => Text::NotStarted,
+        },
+    )
+}
+
+/// An issue in the language.
+pub fn issue(lang: Lang, i: &Issue) -> String {
+    match lang {
+        Lang::Th => issue_thai(i),
+        Lang::En => i.message.clone(),
+    }
+}
+
+/// A field's name ("row 3 words"...) in the language.
+pub fn field(lang: Lang, f: &str) -> String {
+    match lang {
+        Lang::Th => field_thai(f),
+        Lang::En => f.to_string(),
+    }
+}
+
+/// The issue a row shows first: an error, else a warning; or who accepted
+/// the record and why.
+pub fn first_issue(lang: Lang, r: &BallotRecord) -> String {
+    if let Some(a) = &r.accepted {
+        return match lang {
+            Lang::Th => format!("ยอมรับโดย {}: {}", a.who, a.reason),
+            Lang::En => format!("accepted by {}: {}", a.who, a.reason),
+        };
+    }
+    let worst = [Severity::Error, Severity::Warning]
+        .iter()
+        .find_map(|s| r.issues.iter().find(|i| i.severity == *s));
+    let mut text = worst.map(|i| issue(lang, i)).unwrap_or_default();
+    if !r.has_vote_table {
+        text = t(lang, Text::NoVoteTable).to_string();
+    }
+    if let Some(file) = &r.source.imported_from {
+        let from = match lang {
+            Lang::Th => format!("นำเข้าจาก {file}"),
+            Lang::En => format!("imported from {file}"),
+        };
+        text = if text.is_empty() {
+            from
+        } else {
+            format!("{text} · {from}")
+        };
+    }
+    text
+}
+
+/// Why a file has no record, in the language (the engine's English
+/// message is the detail, shown on hover).
+pub fn failure(lang: Lang, e: &RowError, stopped: Option<&StopReason>) -> String {
+    if e.kind.is_unfinished() {
+        return unfinished_row(lang, &e.kind, e.attempts, stopped);
+    }
+    let th = lang == Lang::Th;
+    match e.kind {
+        FailureKind::Image if th => "ไฟล์นี้ไม่ใช่ภาพที่โมเดลอ่านได้ (เสีย ว่าง หรือใหญ่เกินไป)",
+        FailureKind::Image => "Not an image the model can read (corrupt, empty or too large)",
+        FailureKind::Api if th => "API ปฏิเสธคำขอนี้ การลองใหม่จะไม่ช่วย",
+        FailureKind::Api => "The API refused this request; trying again will not help",
+        FailureKind::RetriesExhausted if th => "ลองใหม่ครบทุกครั้งแล้วยังไม่สำเร็จ",
+        FailureKind::RetriesExhausted => "Every attempt failed",
+        FailureKind::Unreadable if th => "คำตอบของโมเดลไม่มีข้อมูลแบบฟอร์มที่ใช้ได้",
+        FailureKind::Unreadable => "The model's answer held no usable form data",
+        _ => "",
+    }
+    .to_string()
+}
+
+/// The closing statistics of a run.
+pub fn run_summary(lang: Lang, s: &RunSummary) -> String {
+    let mut out = match lang {
+        Lang::Th => format!(
+            "อ่านแล้ว {} ใบ (ต้องตรวจ {}), ไม่มีผล {} · คำขอ {} ครั้ง ลองใหม่ {} ครั้ง {:.2} คำขอ/วินาที · เวลาตอบ p50 {:.0} ms, p95 {:.0} ms · คืนหน่วยความจำ {} ครั้ง",
+            s.read, s.review, s.failed, s.requests, s.retries, s.per_second, s.p50_ms, s.p95_ms, s.cleanups
+        ),
+        Lang::En => format!(
+            "{} read ({} need review), {} without result · {} requests, {} retries, {:.2} req/s · latency p50 {:.0} ms, p95 {:.0} ms · {} memory cleanups",
+            s.read, s.review, s.failed, s.requests, s.retries, s.per_second, s.p50_ms, s.p95_ms, s.cleanups
+        ),
+    };
+    if s.earlier > 0 {
+        out.push_str(&match lang {
+            Lang::Th => format!(" · {} ใบอ่านไว้ก่อนโหลดหน้าใหม่ (ไม่ส่งซ้ำ)", s.earlier),
+            Lang::En => format!(
+                " · {} finished before the reload (not sent again)",
+                s.earlier
+            ),
+        });
+    }
+    if s.tokens_in + s.tokens_out > 0 {
+        out.push_str(&match lang {
+            Lang::Th => format!(" · โทเคน เข้า {} ออก {}", s.tokens_in, s.tokens_out),
+            Lang::En => format!(" · tokens {} in, {} out", s.tokens_in, s.tokens_out),
+        });
+    }
+    out
+}
+
+/// "Page 2 of 5 · 430 rows".
+pub fn page_line(lang: Lang, page: usize, pages: usize, rows: usize) -> String {
+    match lang {
+        Lang::Th => format!("หน้า {} / {} · {} แถว", page + 1, pages, rows),
+        Lang::En => format!("Page {} of {} · {} rows", page + 1, pages, rows),
+    }
+}
