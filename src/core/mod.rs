@@ -33,6 +33,7 @@ pub mod retry;
 pub mod review;
 pub mod rng;
 pub mod session;
+pub mod settings;
 pub mod table;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

@@ -14,9 +14,14 @@ pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
     let lang = state.lang;
-    Effect::new(move |_| {
+    // The language is the page's `lang` (Thai fonts and screen readers
+    // follow it) and is remembered.
+    Effect::new(move |first: Option<()>| {
         if let Some(html) = document().document_element() {
             let _ = html.set_attribute("lang", lang.get().code());
+        }
+        if first.is_some() {
+            state.save_settings();
         }
     });
     leptos::task::spawn_local(state.open_device());

@@ -11,6 +11,7 @@ use crate::core::provider::{self, SettingsError};
 use crate::core::rate_limit::Quota;
 use crate::core::registry::Registry;
 use crate::core::session::{BatchMeta, BatchSettingsRecord, Replay, ResumeRun};
+use crate::core::settings::SavedSettings;
 use crate::web;
 use leptos::prelude::*;
 use std::cell::RefCell;
@@ -32,7 +33,7 @@ pub struct BatchSettings {
 }
 
 /// The request timeout's bounds, in seconds.
-pub const TIMEOUT_RANGE_S: (f64, f64) = (10.0, 600.0);
+pub const TIMEOUT_RANGE_S: (f64, f64) = crate::core::settings::TIMEOUT_S;
 
 impl Default for BatchSettings {
     fn default() -> Self {
@@ -114,47 +115,37 @@ const KEY_API_KEY: &str = "tallyscan.api_key";
 impl AppState {
     /// Fresh state, with settings restored from this device.
     pub fn new() -> Self {
+        let saved = SavedSettings::read(&web::storage::get(KEY_SETTINGS).unwrap_or_default());
         let mut settings = provider::ProviderSettings::default();
         let mut batch = BatchSettings::default();
         let device = super::device::Device::new();
-        if let Some(saved) = web::storage::get(KEY_SETTINGS) {
-            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&saved) {
-                settings.kind = provider::ApiKind::from_id(v["kind"].as_str().unwrap_or(""));
-                if let Some(e) = v["endpoint"].as_str() {
-                    settings.endpoint = e.to_string();
-                }
-                if let Some(m) = v["model"].as_str() {
-                    settings.model = m.to_string();
-                }
-                if let Some(r) = v["per_minute"].as_f64().filter(|r| *r > 0.0) {
-                    batch.per_minute = r;
-                }
-                if let Some(b) = v["burst"].as_u64() {
-                    batch.burst = b.clamp(1, 100) as u32;
-                }
-                if let Some(c) = v["concurrency"].as_u64() {
-                    batch.concurrency = c.min(64) as usize;
-                }
-                if let Some(t) = v["timeout_s"].as_f64().filter(|t| t.is_finite()) {
-                    batch.timeout_s = t.clamp(TIMEOUT_RANGE_S.0, TIMEOUT_RANGE_S.1);
-                }
-                if let Some(k) = v["keep_images"].as_bool() {
-                    device.keep_images.set(k);
-                }
-                if let Some(mb) = v["image_budget_mb"].as_f64().filter(|m| m.is_finite()) {
-                    device.image_budget_mb.set(mb.clamp(0.0, 1_000_000.0));
-                }
-                if let Some(name) = v["volunteer"].as_str() {
-                    device.volunteer.set(name.to_string());
-                }
-            }
+        if !saved.kind.is_empty() {
+            settings.kind = provider::ApiKind::from_id(&saved.kind);
         }
+        if !saved.endpoint.is_empty() {
+            settings.endpoint = saved.endpoint.clone();
+        }
+        if !saved.model.is_empty() {
+            settings.model = saved.model.clone();
+        }
+        batch.per_minute = saved.per_minute;
+        batch.burst = saved.burst;
+        batch.concurrency = saved.concurrency;
+        batch.timeout_s = saved.timeout_s;
+        device.keep_images.set(saved.keep_images);
+        device.image_budget_mb.set(saved.image_budget_mb);
+        device.volunteer.set(saved.volunteer.clone());
+        let lang = if saved.lang == "en" {
+            super::i18n::Lang::En
+        } else {
+            super::i18n::Lang::Th
+        };
         let saved_key = web::storage::get(KEY_API_KEY);
         if let Some(k) = &saved_key {
             settings.api_key = provider::ApiKey::new(k);
         }
         AppState {
-            lang: RwSignal::new(Default::default()),
+            lang: RwSignal::new(lang),
             settings: RwSignal::new(settings),
             batch: RwSignal::new(batch),
             remember_key: RwSignal::new(saved_key.is_some()),
@@ -176,11 +167,20 @@ impl AppState {
         let s = self.settings.get_untracked();
         let b = self.batch.get_untracked();
         let d = self.device;
-        let v = serde_json::json!({"kind": s.kind.id(), "endpoint": s.endpoint, "model": s.model,
-            "per_minute": b.per_minute, "burst": b.burst, "concurrency": b.concurrency, "timeout_s": b.timeout_s,
-            "keep_images": d.keep_images.get_untracked(), "image_budget_mb": d.image_budget_mb.get_untracked(),
-            "volunteer": d.volunteer.get_untracked()});
-        web::storage::set(KEY_SETTINGS, &v.to_string());
+        let saved = SavedSettings {
+            kind: s.kind.id().into(),
+            endpoint: s.endpoint.clone(),
+            model: s.model.clone(),
+            per_minute: b.per_minute,
+            burst: b.burst,
+            concurrency: b.concurrency,
+            timeout_s: b.timeout_s,
+            keep_images: d.keep_images.get_untracked(),
+            image_budget_mb: d.image_budget_mb.get_untracked(),
+            volunteer: d.volunteer.get_untracked(),
+            lang: self.lang.get_untracked().code().into(),
+        };
+        web::storage::set(KEY_SETTINGS, &saved.write());
         if self.remember_key.get_untracked() && !s.api_key.is_empty() {
             web::storage::set(KEY_API_KEY, s.api_key.expose());
         } else {

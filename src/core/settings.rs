@@ -1,0 +1,210 @@
+//! The settings kept on this device, as one serde struct with one clamp
+//! rule: whatever was stored (an older version, a hand-edited value, a
+//! number out of range) is read as far as it goes and brought into range.
+//! The API key is never in it (it is kept apart, and only when the
+//! volunteer asks).
+
+use serde::{Deserialize, Serialize};
+
+/// The saved settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SavedSettings {
+    /// The API dialect's id (`openai`, `anthropic`).
+    pub kind: String,
+    pub endpoint: String,
+    pub model: String,
+    /// Requests per minute.
+    pub per_minute: f64,
+    pub burst: u32,
+    /// Requests in flight; 0 = automatic.
+    pub concurrency: usize,
+    /// Request timeout, seconds.
+    pub timeout_s: f64,
+    /// Keep each batch's images on the device.
+    pub keep_images: bool,
+    /// The largest image set kept per batch, MB.
+    pub image_budget_mb: f64,
+    /// The volunteer's name, written with corrections and in session files.
+    pub volunteer: String,
+    /// The UI language's code (`th`, `en`).
+    pub lang: String,
+}
+
+/// The bounds every saved number is brought into.
+pub const PER_MINUTE: (f64, f64) = (0.1, 6000.0);
+pub const BURST: (u32, u32) = (1, 100);
+pub const CONCURRENCY_MAX: usize = 64;
+pub const TIMEOUT_S: (f64, f64) = (10.0, 600.0);
+pub const IMAGE_BUDGET_MB: (f64, f64) = (0.0, 1_000_000.0);
+
+impl Default for SavedSettings {
+    fn default() -> Self {
+        let quota = super::rate_limit::Quota::default();
+        SavedSettings {
+            kind: String::new(),
+            endpoint: String::new(),
+            model: String::new(),
+            per_minute: quota.per_minute_rate(),
+            burst: quota.burst(),
+            concurrency: 0,
+            timeout_s: 120.0,
+            keep_images: true,
+            image_budget_mb: 500.0,
+            volunteer: String::new(),
+            lang: "th".into(),
+        }
+    }
+}
+
+fn within(v: f64, (lo, hi): (f64, f64), default: f64) -> f64 {
+    if v.is_finite() {
+        v.clamp(lo, hi)
+    } else {
+        default
+    }
+}
+
+impl SavedSettings {
+    /// Reads stored settings: unreadable text gives the defaults, missing
+    /// or wrongly typed fields their default, and every number its bounds.
+    pub fn read(stored: &str) -> Self {
+        if let Ok(s) = serde_json::from_str::<SavedSettings>(stored) {
+            return s.clamped();
+        }
+        let parsed = serde_json::from_str::<serde_json::Value>(stored).unwrap_or_default();
+        let d = SavedSettings::default();
+        let obj = parsed.as_object().cloned().unwrap_or_default();
+        // Field by field, so one wrongly typed value loses only itself.
+        let mut s = d.clone();
+        let field = |name: &str, apply: &mut dyn FnMut(&serde_json::Value)| {
+            if let Some(v) = obj.get(name) {
+                apply(v)
+            }
+        };
+        field("kind", &mut |v| s.kind = v.as_str().unwrap_or("").into());
+        field("endpoint", &mut |v| {
+            s.endpoint = v.as_str().unwrap_or("").into()
+        });
+        field("model", &mut |v| s.model = v.as_str().unwrap_or("").into());
+        field("per_minute", &mut |v| {
+            s.per_minute = v.as_f64().unwrap_or(d.per_minute)
+        });
+        field("burst", &mut |v| {
+            s.burst = v
+                .as_u64()
+                .map_or(d.burst, |b| b.min(u32::MAX as u64) as u32)
+        });
+        field("concurrency", &mut |v| {
+            s.concurrency = v
+                .as_u64()
+                .map_or(0, |c| c.min(CONCURRENCY_MAX as u64) as usize)
+        });
+        field("timeout_s", &mut |v| {
+            s.timeout_s = v.as_f64().unwrap_or(d.timeout_s)
+        });
+        field("keep_images", &mut |v| {
+            s.keep_images = v.as_bool().unwrap_or(d.keep_images)
+        });
+        field("image_budget_mb", &mut |v| {
+            s.image_budget_mb = v.as_f64().unwrap_or(d.image_budget_mb)
+        });
+        field("volunteer", &mut |v| {
+            s.volunteer = v.as_str().unwrap_or("").into()
+        });
+        field("lang", &mut |v| s.lang = v.as_str().unwrap_or("th").into());
+        s.clamped()
+    }
+
+    /// The one clamp rule: every number within its bounds (a value that is
+    /// not a number gets its default), the language one the app speaks.
+    pub fn clamped(mut self) -> Self {
+        let d = SavedSettings::default();
+        self.per_minute = within(self.per_minute, PER_MINUTE, d.per_minute);
+        self.burst = self.burst.clamp(BURST.0, BURST.1);
+        self.concurrency = self.concurrency.min(CONCURRENCY_MAX);
+        self.timeout_s = within(self.timeout_s, TIMEOUT_S, d.timeout_s);
+        self.image_budget_mb = within(self.image_budget_mb, IMAGE_BUDGET_MB, d.image_budget_mb);
+        if self.lang != "en" {
+            self.lang = "th".into();
+        }
+        self.volunteer = self.volunteer.chars().take(100).collect();
+        self
+    }
+
+    /// As stored.
+    pub fn write(&self) -> String {
+        serde_json::to_string(&self.clone().clamped()).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_what_it_wrote() {
+        let s = SavedSettings {
+            endpoint: "https://openrouter.ai/api/v1".into(),
+            per_minute: 30.0,
+            lang: "en".into(),
+            volunteer: "สมชาย".into(),
+            ..SavedSettings::default()
+        };
+        assert_eq!(SavedSettings::read(&s.write()), s);
+    }
+
+    #[test]
+    fn anything_stored_is_read_as_far_as_it_goes() {
+        type Check = Box<dyn Fn(&SavedSettings) -> bool>;
+        let cases: Vec<(&str, Check)> = vec![
+            ("", Box::new(|s| *s == SavedSettings::default())),
+            ("not json", Box::new(|s| *s == SavedSettings::default())),
+            ("[1,2]", Box::new(|s| *s == SavedSettings::default())),
+            (
+                r#"{"per_minute": 1e308}"#,
+                Box::new(|s| s.per_minute == PER_MINUTE.1),
+            ),
+            (
+                r#"{"per_minute": -5}"#,
+                Box::new(|s| s.per_minute == PER_MINUTE.0),
+            ),
+            (
+                r#"{"per_minute": "fast"}"#,
+                Box::new(|s| s.per_minute == SavedSettings::default().per_minute),
+            ),
+            (r#"{"burst": 0}"#, Box::new(|s| s.burst == 1)),
+            (
+                r#"{"burst": 99999999999}"#,
+                Box::new(|s| s.burst == BURST.1),
+            ),
+            (
+                r#"{"concurrency": 1000}"#,
+                Box::new(|s| s.concurrency == CONCURRENCY_MAX),
+            ),
+            (
+                r#"{"timeout_s": 0.5}"#,
+                Box::new(|s| s.timeout_s == TIMEOUT_S.0),
+            ),
+            (
+                r#"{"image_budget_mb": -1}"#,
+                Box::new(|s| s.image_budget_mb == 0.0),
+            ),
+            (
+                r#"{"lang": "fr", "model": "m"}"#,
+                Box::new(|s| s.lang == "th" && s.model == "m"),
+            ),
+            (
+                r#"{"endpoint": 5, "model": "kept"}"#,
+                Box::new(|s| s.endpoint.is_empty() && s.model == "kept"),
+            ),
+        ];
+        for (stored, ok) in cases {
+            assert!(
+                ok(&SavedSettings::read(stored)),
+                "{stored}: {:?}",
+                SavedSettings::read(stored)
+            );
+        }
+    }
+}
