@@ -493,7 +493,7 @@ fn new_tally(k: &UnitKey, registry: &Registry) -> ConstituencyTally {
 
 fn add_unit(t: &mut ConstituencyTally, r: &BallotRecord) {
     t.units += 1;
-    t.units_needing_review += usize::from(r.confidence.needs_review);
+    t.units_needing_review += usize::from(r.in_review_queue());
     for row in &r.rows {
         let v = t.votes.entry(row.number).or_default();
         *v = v.saturating_add(row.votes.digits.unwrap_or(0));
@@ -541,7 +541,7 @@ pub fn aggregate(records: &[BallotRecord], registry: &Registry) -> Aggregate {
     merge_units(records, by_unit, registry, &mut out);
     out.constituencies = tally(&out.units, registry);
     out.not_placed.sort_by_key(|n| n.record);
-    let needing = records.iter().filter(|r| r.confidence.needs_review).count();
+    let needing = records.iter().filter(|r| r.in_review_queue()).count();
     out.review_share = if records.is_empty() {
         0.0
     } else {

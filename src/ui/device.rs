@@ -283,7 +283,8 @@ impl AppState {
     /// or the one kept on the device.
     pub async fn image_of(self, index: usize, file: &str) -> Option<web_sys::File> {
         let picked = self.files.get_untracked();
-        if let Some(f) = picked.get(index).filter(|f| f.name() == file) {
+        // A folder's files are named by their path in it.
+        if let Some(f) = picked.get(index).filter(|f| file.ends_with(&f.name())) {
             return Some(f.clone());
         }
         let batch = self.progress.batch.get_untracked()?;

@@ -254,11 +254,11 @@ pub fn ResultsTable() -> impl IntoView {
                 </table>
             </div>
             <nav class="pager" aria-label=tr(lang, Text::Pages)>
-                <button type="button" id="page-prev" disabled=move || at() == 0 on:click=move |_| page.set(at().saturating_sub(1))>
+                <button type="button" id="page-prev" disabled={move || at() == 0} on:click={move |_| page.set(at().saturating_sub(1))}>
                     {tr(lang, Text::Previous)}
                 </button>
                 <span id="page-line" aria-live="polite">{move || row_text::page_line(lang.get(), at(), pages(), shown.with(Vec::len))}</span>
-                <button type="button" id="page-next" disabled=move || at() + 1 >= pages() on:click=move |_| page.set(at() + 1)>
+                <button type="button" id="page-next" disabled={move || at() + 1 >= pages()} on:click={move |_| page.set(at() + 1)}>
                     {tr(lang, Text::Next)}
                 </button>
                 <Show when=failed>

@@ -1,0 +1,236 @@
+// The volunteer's workflow, end to end in headless Chromium against the
+// simulator: pick a folder of 20 forms (แพร่/เขต 1/หน่วย N/…), run, one
+// failure and "retry failed", review and correct a ballot (checks run again
+// as you type), accept one with a reason, the constituency view, exports
+// checked, a reload keeps the corrections; the Thai UI shows no English;
+// a model answer carrying HTML stays inert text.
+// Needs: OCR_SIM_URL (a running ocr-sim, control token OCR_SIM_TOKEN), DIST.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { chromium } from 'playwright-core';
+import { png, serve, openApp, rowsOf, ARGS } from './support.mjs';
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+const DIST = process.env.DIST || path.join(here, '..', 'dist');
+const SIM = process.env.OCR_SIM_URL;
+const CONTROL = { 'x-sim-control': process.env.OCR_SIM_TOKEN || '' };
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+const WORDS = ['ศูนย์', 'หนึ่ง', 'สอง', 'สาม', 'สี่', 'ห้า', 'หก', 'เจ็ด', 'แปด', 'เก้า'];
+// Thai words for 0..999 (enough for these forms).
+function words(n) {
+  if (n === 0) return WORDS[0];
+  let s = '';
+  const h = Math.floor(n / 100); const t = Math.floor((n % 100) / 10); const u = n % 10;
+  if (h) s += `${WORDS[h]}ร้อย`;
+  if (t) s += t === 1 ? 'สิบ' : t === 2 ? 'ยี่สิบ' : `${WORDS[t]}สิบ`;
+  if (u) s += u === 1 && (t || h) ? 'เอ็ด' : WORDS[u];
+  return s;
+}
+const count = (n) => ({ numeric: n, thai_text: words(n) });
+
+// A consistent ส.ส. 5/18 of แพร่ เขต 1 (6 candidates) for unit `u`.
+function form(u, edit = (f) => f) {
+  const votes = [40 + u, 30, 20 + u, 10, 5, u];
+  const valid = votes.reduce((a, b) => a + b, 0);
+  const f = {
+    form_type: 'ส.ส. 5/18', province: 'แพร่', constituency_number: 1, polling_unit: u, has_vote_table: true,
+    votes: Object.fromEntries(votes.map((v, i) => [String(i + 1), count(v)])),
+    valid_votes: count(valid), invalid_votes: count(3), no_vote: count(2), total_votes: count(valid + 5),
+  };
+  return JSON.stringify(edit(f));
+}
+
+const post = (route, body) => fetch(`${SIM}${route}`, { method: 'POST', headers: CONTROL, body: JSON.stringify(body) });
+const simLog = async () => (await fetch(`${SIM}/_sim/log`, { headers: CONTROL })).json();
+
+// 20 unit folders, one image each; the answers the simulator gives them.
+function folder(root) {
+  const top = path.join(root, 'แพร่');
+  const images = [];
+  for (let u = 1; u <= 20; u++) {
+    const dir = path.join(top, 'เขต 1', `หน่วย ${u}`);
+    fs.mkdirSync(dir, { recursive: true });
+    const bytes = png(50 + u, 40, u * 9);
+    fs.writeFileSync(path.join(dir, `form_${String(u).padStart(2, '0')}.png`), bytes);
+    images.push({ u, sha: crypto.createHash('sha256').update(bytes).digest('hex') });
+  }
+  const answers = {};
+  for (const { u, sha } of images) {
+    answers[sha] = form(u, (f) => {
+      if (u === 3) delete f.province; // the folder names it
+      if (u === 5) f.votes['2'].thai_text = 'หกสิบ'; // 30 written as sixty: needs review
+      if (u === 9) f.invalid_votes = count(4); // totals off by one: accepted by a person
+      return f;
+    });
+  }
+  const failing = images.find((i) => i.u === 7).sha;
+  return { top, images, answers, failing };
+}
+
+async function withApp(fn) {
+  assert.ok(SIM, 'OCR_SIM_URL must point at a running ocr-sim (make test starts one)');
+  assert.ok(fs.existsSync(path.join(DIST, 'index.html')), `no built app in ${DIST}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-flow-'));
+  const server = await serve(path.resolve(DIST));
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 800 } });
+  const errors = [];
+  try {
+    const page = await openApp(context, `http://127.0.0.1:${server.address().port}/`, SIM, errors);
+    page.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss(); });
+    await fn({ page, dir, errors });
+    assert.deepEqual(errors, [], 'no page errors, no dialogs');
+  } finally {
+    await browser.close();
+    server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+    await post('/_sim/reset', {});
+  }
+}
+
+const byUnit = (rows, u) => rows.find((r) => r[1].includes(`หน่วย ${u}/`));
+const download = async (page, sel) => {
+  const [d] = await Promise.all([page.waitForEvent('download'), page.click(sel)]);
+  return { name: d.suggestedFilename(), text: fs.readFileSync(await d.path(), 'utf8') };
+};
+
+// Latin words a Thai view may show: names, units and formats, not sentences.
+const ALLOWED = /^(TallyScan|API|JSON|CSV|Excel|URL|HTTP|HTTPS|OpenAI|OpenRouter|Ollama|vLLM|Anthropic|Gemini|ocr-sim|Python|tallyscan|png|form|MB|ms|p50|p95|endpoint|Messages|compatible|English)$/i;
+async function englishIn(page, selector) {
+  const text = await page.$eval(selector, (el) => el.innerText);
+  return (text.match(/[A-Za-z][A-Za-z-]{2,}/g) || []).filter((w) => !ALLOWED.test(w));
+}
+
+test('a folder of 20 forms: run, retry failed, review, correct, accept, constituency, export, reload', async () => {
+  await withApp(async ({ page, dir }) => {
+    const { top, answers, failing } = folder(dir);
+    await post('/_sim/scenario', { latency_ms: [20, 60], answers: { ...answers, [failing]: 'Sorry, I cannot read this image.' } });
+    await page.setInputFiles('#folder', top);
+    await page.waitForFunction(() => document.querySelector('#file-summary')?.textContent.includes('20'));
+    await page.click('#start');
+    await page.waitForSelector('#batch-summary', { timeout: 60_000 });
+
+    let rows = await rowsOf(page);
+    assert.equal(rows.length, 20, 'one row per picked file');
+    assert.equal(byUnit(rows, 7)[2], 'ผิดพลาด', 'the unreadable answer failed');
+    assert.match(byUnit(rows, 7)[3], /คำตอบของโมเดลไม่มีข้อมูลแบบฟอร์มที่ใช้ได้/, 'why, in Thai');
+    assert.equal(byUnit(rows, 3)[4], 'แพร่', 'the province from the folder name');
+    assert.equal(byUnit(rows, 5)[2], 'ต้องตรวจ');
+    assert.match(byUnit(rows, 5)[11], /แถว 2/, 'the first issue names the row, in Thai');
+    assert.equal(byUnit(rows, 9)[2], 'ต้องตรวจ');
+    // Filter: only the ones needing review.
+    await page.selectOption('#show', 'review');
+    assert.equal((await rowsOf(page)).length, 2);
+    await page.selectOption('#show', 'all');
+
+    // Retry failed: only the failed ballot is sent again.
+    await post('/_sim/scenario', { latency_ms: [20, 60], answers });
+    const before = (await simLog()).requests.length;
+    await page.click('#retry-failed');
+    await page.waitForFunction(() => [...document.querySelectorAll('#results tbody tr')].some((tr) => /หน่วย 7\//.test(tr.textContent) && /อ่านแล้ว/.test(tr.textContent)), null, { timeout: 60_000 });
+    await page.waitForSelector('#batch-summary');
+    const resent = (await simLog()).requests.slice(before).filter((r) => r.path.includes('/v1/'));
+    assert.equal(resent.length, 1, 'one request: the failed ballot only');
+    assert.equal(resent[0].image_sha256, failing);
+
+    // Review unit 5: the image beside the cells; fix the words.
+    const row5 = await page.locator('#results tbody tr', { hasText: 'หน่วย 5/' });
+    await row5.locator('button.link').click();
+    await page.waitForSelector('#review');
+    await page.waitForFunction(() => document.querySelector('#review-image')?.src.startsWith('blob:'));
+    const words2 = page.locator('#review input[data-field="row 2 words"]');
+    assert.match(await words2.getAttribute('class'), /cell--bad/, 'the failing cell is marked');
+    await words2.fill('สามสิบ');
+    await page.waitForFunction(() => !document.querySelector('#review input[data-field="row 2 words"]').classList.contains('cell--bad'));
+    await words2.press('Tab');
+    await page.waitForFunction(() => /ตรวจผ่านทุกข้อ/.test(document.querySelector('#review-issues').textContent));
+    assert.match(await page.textContent('#review-audit'), /แถว 2 \(ตัวอักษร\): หกสิบ → สามสิบ/);
+    assert.deepEqual(await englishIn(page, '#review'), [], 'the review panel speaks Thai');
+    // n: the next ballot needing review (unit 9); accept it with a reason.
+    await page.locator('#review-title').click();
+    await page.keyboard.press('n');
+    await page.waitForFunction(() => /หน่วย 9\//.test(document.querySelector('#review-title').textContent));
+    await page.fill('#accept-reason', 'นับบัตรเสียซ้ำกับกรรมการแล้ว');
+    await page.click('#accept');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#review', { state: 'detached' });
+    rows = await rowsOf(page);
+    assert.equal(byUnit(rows, 5)[2], 'อ่านแล้ว', 'corrected: checks pass');
+    assert.equal(byUnit(rows, 9)[2], 'อ่านแล้ว', 'accepted');
+    assert.match(byUnit(rows, 9)[11], /ยอมรับโดย/);
+    assert.deepEqual(await englishIn(page, '.results'), [], 'the results table speaks Thai');
+    assert.deepEqual(await englishIn(page, '.progress'), [], 'the progress view speaks Thai');
+
+    // The constituency view.
+    await page.click('#tab-constituencies');
+    const cons = await page.$$eval('#constituencies tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    assert.equal(cons.length, 1);
+    assert.deepEqual(cons[0].slice(0, 7), ['แพร่', '1', 'แบ่งเขต', '20 / 257', '0 (0%)', '0', '0']);
+    assert.ok(await page.$$('#constituency-chart rect').then((r) => r.length === 6), 'a bar per candidate');
+    assert.deepEqual(await englishIn(page, '.constituencies'), [], 'the constituency view speaks Thai');
+
+    // Exports: file order, corrections and who, dated names, BOM.
+    const csv = await download(page, '#export-csv');
+    assert.match(csv.name, /^tallyscan-ballots-\d{4}-\d\d-\d\d-\d{4}\.csv$/);
+    assert.ok(csv.text.startsWith('\ufeff'));
+    const files = [...new Set(csv.text.trim().split('\r\n').slice(1).map((l) => l.split(',')[0]))];
+    assert.equal(files.length, 20, 'every file');
+    assert.ok(csv.text.includes('row 2 words: หกสิบ → สามสิบ'), 'the correction with its old value');
+    const json = JSON.parse((await download(page, '#export-json')).text);
+    assert.equal(json.records.length, 20);
+    const five = json.records.find((r) => r.source.file_name.includes('หน่วย 5/'));
+    assert.equal(five.audit[0].from, 'หกสิบ');
+    assert.equal(five.audit[0].to, 'สามสิบ');
+    const nine = json.records.find((r) => r.source.file_name.includes('หน่วย 9/'));
+    assert.equal(nine.accepted.reason, 'นับบัตรเสียซ้ำกับกรรมการแล้ว');
+    const summary = await download(page, '#export-summary');
+    assert.match(summary.name, /^tallyscan-constituencies-/);
+
+    // A reload keeps the corrections.
+    await page.reload();
+    await page.waitForFunction(() => document.querySelectorAll('#results tbody tr').length === 20);
+    rows = await rowsOf(page);
+    assert.equal(byUnit(rows, 5)[2], 'อ่านแล้ว', 'the correction was kept on the device');
+    assert.equal(byUnit(rows, 9)[2], 'อ่านแล้ว', 'the acceptance too');
+  });
+});
+
+test('the language switch: English everywhere, then Thai again, remembered', async () => {
+  await withApp(async ({ page }) => {
+    await page.click('.lang-toggle');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    assert.match(await page.textContent('#start'), /Start/);
+    await page.reload();
+    await page.waitForSelector('#start');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en', 'remembered');
+    await page.click('.lang-toggle');
+    await page.waitForFunction(() => document.documentElement.lang === 'th');
+    assert.deepEqual(await englishIn(page, 'main'), [], 'no English words in the Thai page');
+  });
+});
+
+test('a model answer carrying HTML is shown as inert text', async () => {
+  await withApp(async ({ page, dir }) => {
+    const bytes = png(77, 40, 200);
+    const file = path.join(dir, 'xss.png');
+    fs.writeFileSync(file, bytes);
+    const sha = crypto.createHash('sha256').update(bytes).digest('hex');
+    const evil = '<img src=x onerror=window.__xss=1>';
+    await post('/_sim/scenario', { answers: { [sha]: form(4, (f) => ({ ...f, province: evil })) } });
+    await page.evaluate(() => { window.__xss = 0; });
+    await page.setInputFiles('#files', file);
+    await page.click('#start');
+    await page.waitForSelector('#batch-summary', { timeout: 30_000 });
+    const [row] = await rowsOf(page);
+    assert.equal(row[4], evil, 'shown as the text it is');
+    await page.locator('#results button.link').click();
+    await page.waitForSelector('#review');
+    assert.equal(await page.$$eval('main img:not(#review-image), #review img:not(#review-image)', (i) => i.length), 0, 'no element made from it');
+    assert.equal(await page.evaluate(() => window.__xss), 0, 'no script ran');
+  });
+});
