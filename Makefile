@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine: `make run` and `make test`.
-.PHONY: run test check bench setup lint fmt registry dist
+.PHONY: run test check bench setup lint fmt registry dist screenshots
 
 setup:
 	@scripts/setup
@@ -16,6 +16,10 @@ bench: setup
 # The folder to upload to a static host (see README, "Hosting").
 dist: setup
 	@scripts/dist
+
+# PNGs of the main views at desktop and tablet sizes, in docs/screenshots/.
+screenshots: setup
+	@scripts/screenshots
 
 # The fast loop while developing: lint + native tests (needs `make setup` once).
 check:

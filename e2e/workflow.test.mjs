@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { chromium } from 'playwright-core';
-import { png, serve, openApp, rowsOf, ARGS } from './support.mjs';
+import { png, serve, openApp, rowsOf, form, formFolder as folder, ARGS } from './support.mjs';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const DIST = process.env.DIST || path.join(here, '..', 'dist');
@@ -20,57 +20,8 @@ const SIM = process.env.OCR_SIM_URL;
 const CONTROL = { 'x-sim-control': process.env.OCR_SIM_TOKEN || '' };
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
-const WORDS = ['ศูนย์', 'หนึ่ง', 'สอง', 'สาม', 'สี่', 'ห้า', 'หก', 'เจ็ด', 'แปด', 'เก้า'];
-// Thai words for 0..999 (enough for these forms).
-function words(n) {
-  if (n === 0) return WORDS[0];
-  let s = '';
-  const h = Math.floor(n / 100); const t = Math.floor((n % 100) / 10); const u = n % 10;
-  if (h) s += `${WORDS[h]}ร้อย`;
-  if (t) s += t === 1 ? 'สิบ' : t === 2 ? 'ยี่สิบ' : `${WORDS[t]}สิบ`;
-  if (u) s += u === 1 && (t || h) ? 'เอ็ด' : WORDS[u];
-  return s;
-}
-const count = (n) => ({ numeric: n, thai_text: words(n) });
-
-// A consistent ส.ส. 5/18 of แพร่ เขต 1 (6 candidates) for unit `u`.
-function form(u, edit = (f) => f) {
-  const votes = [40 + u, 30, 20 + u, 10, 5, u];
-  const valid = votes.reduce((a, b) => a + b, 0);
-  const f = {
-    form_type: 'ส.ส. 5/18', province: 'แพร่', constituency_number: 1, polling_unit: u, has_vote_table: true,
-    votes: Object.fromEntries(votes.map((v, i) => [String(i + 1), count(v)])),
-    valid_votes: count(valid), invalid_votes: count(3), no_vote: count(2), total_votes: count(valid + 5),
-  };
-  return JSON.stringify(edit(f));
-}
-
 const post = (route, body) => fetch(`${SIM}${route}`, { method: 'POST', headers: CONTROL, body: JSON.stringify(body) });
 const simLog = async () => (await fetch(`${SIM}/_sim/log`, { headers: CONTROL })).json();
-
-// 20 unit folders, one image each; the answers the simulator gives them.
-function folder(root) {
-  const top = path.join(root, 'แพร่');
-  const images = [];
-  for (let u = 1; u <= 20; u++) {
-    const dir = path.join(top, 'เขต 1', `หน่วย ${u}`);
-    fs.mkdirSync(dir, { recursive: true });
-    const bytes = png(50 + u, 40, u * 9);
-    fs.writeFileSync(path.join(dir, `form_${String(u).padStart(2, '0')}.png`), bytes);
-    images.push({ u, sha: crypto.createHash('sha256').update(bytes).digest('hex') });
-  }
-  const answers = {};
-  for (const { u, sha } of images) {
-    answers[sha] = form(u, (f) => {
-      if (u === 3) delete f.province; // the folder names it
-      if (u === 5) f.votes['2'].thai_text = 'หกสิบ'; // 30 written as sixty: needs review
-      if (u === 9) f.invalid_votes = count(4); // totals off by one: accepted by a person
-      return f;
-    });
-  }
-  const failing = images.find((i) => i.u === 7).sha;
-  return { top, images, answers, failing };
-}
 
 async function withApp(fn) {
   assert.ok(SIM, 'OCR_SIM_URL must point at a running ocr-sim (make test starts one)');

@@ -224,3 +224,75 @@ mod tests {
         );
     }
 }
+
+/// One run of a path: digits (compared by value) or other text.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum Run<'a> {
+    Number(usize, &'a str),
+    Text(&'a str),
+}
+
+fn runs(s: &str) -> Vec<Run<'_>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut digits = None;
+    for (i, c) in s.char_indices() {
+        let d = c.is_ascii_digit();
+        if digits.is_some_and(|was| was != d) {
+            out.push(run(&s[start..i]));
+            start = i;
+        }
+        digits = Some(d);
+    }
+    if start < s.len() {
+        out.push(run(&s[start..]));
+    }
+    out
+}
+
+fn run(part: &str) -> Run<'_> {
+    if part.bytes().all(|b| b.is_ascii_digit()) {
+        // Leading zeros do not count; a longer number is a larger one.
+        let value = part.trim_start_matches('0');
+        Run::Number(value.len(), value)
+    } else {
+        Run::Text(part)
+    }
+}
+
+/// Orders paths as a person reads them: runs of digits by their value, so
+/// `หน่วย 2/…` comes before `หน่วย 10/…` (the order of a picked folder).
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    runs(a).cmp(&runs(b)).then_with(|| a.cmp(b))
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::natural_cmp;
+
+    #[test]
+    fn folders_in_the_order_a_person_reads_them() {
+        let mut paths = vec![
+            "แพร่/เขต 1/หน่วย 10/a.png",
+            "แพร่/เขต 1/หน่วย 2/a.png",
+            "แพร่/เขต 1/หน่วย 1/b.png",
+            "แพร่/เขต 1/หน่วย 1/a.png",
+            "scan_010.png",
+            "scan_9.png",
+            "แพร่/เขต 1/หน่วย 007/a.png",
+        ];
+        paths.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            paths,
+            [
+                "scan_9.png",
+                "scan_010.png",
+                "แพร่/เขต 1/หน่วย 1/a.png",
+                "แพร่/เขต 1/หน่วย 1/b.png",
+                "แพร่/เขต 1/หน่วย 2/a.png",
+                "แพร่/เขต 1/หน่วย 007/a.png",
+                "แพร่/เขต 1/หน่วย 10/a.png",
+            ]
+        );
+    }
+}

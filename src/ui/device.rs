@@ -168,7 +168,7 @@ impl AppState {
             return;
         }
         let files = source.files();
-        let size: f64 = files.iter().map(|(_, f)| f.size()).sum();
+        let size = source.total_size();
         let mut limit = self.device.image_budget_mb.get_untracked().max(0.0) * MIB;
         if let Some((used, quota)) = self.device.usage.get_untracked() {
             limit = limit.min((quota - used) * 0.8);

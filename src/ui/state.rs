@@ -241,6 +241,9 @@ impl AppState {
             return;
         };
         let source = web::files::FileSource::new(self.files.get_untracked());
+        // Counts as running from here: a second click starts nothing.
+        self.running.set(true);
+        source.measure().await;
         let meta = BatchMeta {
             id: format!("b{}", web::timer::unix_ms() as u64),
             started_unix_ms: web::timer::unix_ms(),
@@ -282,6 +285,7 @@ impl AppState {
         }
         self.exported.set(false);
         self.review.set(None);
+        source.measure().await;
         let meta = Rc::new(RefCell::new(meta));
         self.progress.batch.set(Some(meta.borrow().id.clone()));
         self.keep_images(meta.clone(), &source);

@@ -34,30 +34,22 @@ pub async fn read_text(file: &web_sys::Blob) -> Result<String, WebError> {
 pub struct FileSource {
     names: Vec<String>,
     files: RefCell<Vec<Option<web_sys::File>>>,
+    /// Each file's size and time stamp once read (`File.size` of a picked
+    /// file asks the browser process: slow enough that 5,000 of them block
+    /// the page).
+    sizes: RefCell<Vec<Option<(f64, f64)>>>,
 }
 
 impl FileSource {
     /// A source over `files`, in order. Names are the files' relative paths
     /// when picked from a folder, else their names.
     pub fn new(files: Vec<web_sys::File>) -> Self {
-        let names = files
-            .iter()
-            .map(|f| {
-                // Set when picked from a folder (not in web-sys' File bindings).
-                let rel = js_sys::Reflect::get(f, &"webkitRelativePath".into())
-                    .ok()
-                    .and_then(|v| v.as_string())
-                    .unwrap_or_default();
-                if rel.is_empty() {
-                    f.name()
-                } else {
-                    rel
-                }
-            })
-            .collect();
+        let names = files.iter().map(path_of).collect();
+        let sizes = RefCell::new(vec![None; files.len()]);
         FileSource {
             names,
             files: RefCell::new(files.into_iter().map(Some).collect()),
+            sizes,
         }
     }
 
@@ -67,20 +59,67 @@ impl FileSource {
     pub fn named(names: Vec<String>, files: Vec<Option<web_sys::File>>) -> Self {
         FileSource {
             names,
+            sizes: RefCell::new(vec![None; files.len()]),
             files: RefCell::new(files),
         }
     }
 
+    /// File `i`'s size in bytes and time stamp (0 when it is not held),
+    /// read once.
+    fn stat(&self, i: usize) -> (f64, f64) {
+        if let Some(Some(s)) = self.sizes.borrow().get(i) {
+            return *s;
+        }
+        let stat = self
+            .files
+            .borrow()
+            .get(i)
+            .and_then(|f| f.as_ref().map(|f| (f.size(), f.last_modified())))
+            .map(|(size, at)| {
+                let ok = |v: f64| if v.is_finite() && v >= 0.0 { v } else { 0.0 };
+                (ok(size), ok(at))
+            })
+            .unwrap_or_default();
+        if let Some(slot) = self.sizes.borrow_mut().get_mut(i) {
+            *slot = Some(stat);
+        }
+        stat
+    }
+
+    fn size_of(&self, i: usize) -> f64 {
+        self.stat(i).0
+    }
+
+    /// Reads every file's size and time stamp in slices of a few
+    /// milliseconds, letting the page draw in between (one `File.size`
+    /// can take a millisecond), so that no later step blocks on them.
+    pub async fn measure(&self) {
+        const SLICE_MS: f64 = 8.0;
+        let mut from = super::timer::now_ms();
+        for i in 0..self.names.len() {
+            self.stat(i);
+            if super::timer::now_ms() - from > SLICE_MS {
+                super::timer::sleep(std::time::Duration::ZERO).await;
+                from = super::timer::now_ms();
+            }
+        }
+    }
+
+    /// The bytes of all the files held.
+    pub fn total_size(&self) -> f64 {
+        (0..self.names.len()).map(|i| self.size_of(i)).sum()
+    }
+
     /// The batch's record of each file: name, size, time stamp.
     pub fn entries(&self) -> Vec<crate::core::session::FileEntry> {
-        let files = self.files.borrow();
-        self.names
-            .iter()
-            .zip(files.iter())
-            .map(|(name, f)| crate::core::session::FileEntry {
-                name: name.clone(),
-                size: f.as_ref().map_or(0, |f| f.size().max(0.0) as u64),
-                last_modified: f.as_ref().map_or(0.0, |f| f.last_modified()),
+        (0..self.names.len())
+            .map(|i| {
+                let (size, last_modified) = self.stat(i);
+                crate::core::session::FileEntry {
+                    name: self.names[i].clone(),
+                    size: size as u64,
+                    last_modified,
+                }
             })
             .collect()
     }
@@ -111,9 +150,9 @@ impl ImageSource for FileSource {
     /// not read.
     fn probe(&self, i: usize) -> LocalBoxFuture<'_, Result<Probe, String>> {
         let file = self.files.borrow().get(i).cloned().flatten();
+        let size = self.size_of(i);
         Box::pin(async move {
             let file = file.ok_or_else(|| "the file was already released".to_string())?;
-            let size = file.size();
             let head = file
                 .slice_with_f64_and_f64(0.0, PROBE_HEAD_BYTES as f64)
                 .map_err(|e| WebError::js("reading the start of the file", e).to_string())?;
@@ -140,6 +179,29 @@ impl ImageSource for FileSource {
             .filter(|&&i| files.get_mut(i).and_then(Option::take).is_some())
             .count()
     }
+}
+
+/// A file's path in the folder it was picked from, else its name.
+pub fn path_of(f: &web_sys::File) -> String {
+    // Set when picked from a folder (not in web-sys' File bindings).
+    let rel = js_sys::Reflect::get(f, &"webkitRelativePath".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default();
+    if rel.is_empty() {
+        f.name()
+    } else {
+        rel
+    }
+}
+
+/// A folder's files in the order a person reads their paths
+/// (`หน่วย 2` before `หน่วย 10`), whatever order the browser listed them.
+pub fn in_path_order(files: Vec<web_sys::File>) -> Vec<web_sys::File> {
+    let mut keyed: Vec<(String, web_sys::File)> =
+        files.into_iter().map(|f| (path_of(&f), f)).collect();
+    keyed.sort_by(|a, b| crate::core::path_hints::natural_cmp(&a.0, &b.0));
+    keyed.into_iter().map(|(_, f)| f).collect()
 }
 
 /// A `File` made of `bytes` (an image carried in a session file).

@@ -238,14 +238,18 @@ impl Store {
         batch: &str,
         files: &[(usize, web_sys::File)],
     ) -> Result<(), WebError> {
-        let tx = self.tx(&[IMAGES], IdbTransactionMode::Readwrite)?;
-        let store = Self::store(&tx, IMAGES)?;
-        for (i, f) in files {
-            store
-                .put(&row(batch, *i, "file", f))
-                .map_err(js("keeping the images"))?;
+        // A few hundred a transaction: one put per file is quick, but
+        // thousands in one go would hold the page.
+        for chunk in files.chunks(200) {
+            let tx = self.tx(&[IMAGES], IdbTransactionMode::Readwrite)?;
+            let store = Self::store(&tx, IMAGES)?;
+            for (i, f) in chunk {
+                store
+                    .put(&row(batch, *i, "file", f))
+                    .map_err(js("keeping the images"))?;
+            }
+            committed(&tx).await.map_err(js("keeping the images"))?;
         }
-        committed(&tx).await.map_err(js("keeping the images"))?;
         Ok(())
     }
 

@@ -11,12 +11,14 @@ use crate::ui::i18n::{self, t, Lang, Text};
 use crate::ui::state::AppState;
 use leptos::prelude::*;
 
-/// The leader's number and name, or "—".
-fn leader(t: &crate::core::aggregate::ConstituencyTally, registry: &Registry) -> String {
-    let Some(&n) = t.leaders.first() else {
-        return "—".into();
-    };
-    let name = match t.category {
+/// The name of number `n` in a tally's constituency or party list, where
+/// the registry has it.
+fn name_of(
+    t: &crate::core::aggregate::ConstituencyTally,
+    n: u32,
+    registry: &Registry,
+) -> Option<String> {
+    match t.category {
         Category::PartyList => registry.party(n).map(|p| p.name_th.clone()),
         Category::Constituency => registry
             .provinces
@@ -29,9 +31,17 @@ fn leader(t: &crate::core::aggregate::ConstituencyTally, registry: &Registry) ->
                     .find(|(m, _)| *m == n)
                     .map(|(_, name)| name.clone())
             }),
+    }
+    .filter(|name| !name.is_empty())
+}
+
+/// The leader's number and name, or "—".
+fn leader(t: &crate::core::aggregate::ConstituencyTally, registry: &Registry) -> String {
+    let Some(&n) = t.leaders.first() else {
+        return "—".into();
     };
     let votes = t.votes.get(&n).copied().unwrap_or(0);
-    match name.filter(|n| !n.is_empty()) {
+    match name_of(t, n, registry) {
         Some(name) => format!("{n} {name} ({votes})"),
         None => format!("{n} ({votes})"),
     }
@@ -58,21 +68,30 @@ fn not_placed_rows(agg: &Aggregate, records: &[BallotRecord], lang: Lang) -> Vec
 }
 
 /// The numbers with the most votes, with names: (label, votes), at most 10.
-fn top(t: &crate::core::aggregate::ConstituencyTally, registry: &Registry) -> Vec<(String, u64)> {
+fn top(
+    t: &crate::core::aggregate::ConstituencyTally,
+    registry: &Registry,
+    lang: Lang,
+) -> Vec<(String, u64)> {
     let mut v: Vec<(u32, u64)> = t.votes.iter().map(|(n, v)| (*n, *v)).collect();
     v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     v.truncate(10);
     v.into_iter()
         .map(|(n, votes)| {
-            let mut one = t.clone();
-            one.leaders = vec![n];
-            let label = leader(&one, registry);
-            let label = label
-                .rsplit_once(" (")
-                .map_or(label.clone(), |(l, _)| l.to_string());
+            let label = match name_of(t, n, registry) {
+                Some(name) => format!("{n} {name}"),
+                None => format!("{} {n}", t_number(lang)),
+            };
             (label, votes)
         })
         .collect()
+}
+
+fn t_number(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Th => "หมายเลข",
+        Lang::En => "No.",
+    }
 }
 
 /// A horizontal bar chart (SVG made here, text as text): readable in
@@ -188,7 +207,7 @@ pub fn ConstituencyView() -> impl IntoView {
             </div>
             {move || agg.with(|a| a.constituencies.get(chosen.get()).map(|c| {
                 let title = format!("{} {} {} · {}", c.province, t(lang.get(), Text::ConstituencyNo), c.constituency, t(lang.get(), Text::Votes));
-                let data = registry.with_value(|reg| top(c, reg));
+                let data = registry.with_value(|reg| top(c, reg, lang.get()));
                 view! { <figure id="constituency-chart">{bars(title.clone(), data)}<figcaption>{title}</figcaption></figure> }
             }))}
             {move || {

@@ -37,7 +37,7 @@ pub fn FilePicker() -> impl IntoView {
                     .any(|e| n.ends_with(e))
         });
         skipped.set(other.len());
-        state.files.set(images);
+        state.files.set(web::files::in_path_order(images));
     };
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();

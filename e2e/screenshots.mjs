@@ -1,0 +1,90 @@
+// `make screenshots`: PNGs of the main views (settings, running, results,
+// review, constituency) at desktop (1280x800) and tablet (800x1280) sizes,
+// in docs/screenshots/. The forms are drawn here (no real scan is used) and
+// read by the simulator, whose answers match what is drawn.
+// Needs: SIM_BIN (the ocr-sim binary), DIST (default ../dist).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { chromium } from 'playwright-core';
+import { ARGS, serve, startSim, openApp, form, words } from './support.mjs';
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+const DIST = process.env.DIST || path.join(here, '..', 'dist');
+const SIM_BIN = process.env.SIM_BIN || path.join(here, '..', 'target', 'release', 'ocr-sim');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const OUT = process.env.OUT || path.join(here, '..', 'docs', 'screenshots');
+const SIZES = { desktop: { width: 1280, height: 800 }, tablet: { width: 800, height: 1280 } };
+
+// A count form as a polling station posts it, drawn from the answer.
+function formHtml(f) {
+  const rows = Object.entries(f.votes).map(([n, c]) =>
+    `<tr><td>${n}</td><td>ผู้สมัครหมายเลข ${n}</td><td class="h">${c.numeric}</td><td class="h">${c.thai_text}</td></tr>`).join('');
+  return `<html><body style="margin:0;padding:40px;width:720px;font-family:'Noto Sans Thai',sans-serif;background:#fbfaf5">
+    <h2 style="text-align:center;margin:0">แบบ ส.ส. ๕/๑๘</h2>
+    <p style="text-align:center">รายงานผลการนับคะแนนสมาชิกสภาผู้แทนราษฎรแบบแบ่งเขตเลือกตั้ง</p>
+    <p>จังหวัด <b class="h">แพร่</b> เขตเลือกตั้งที่ <b class="h">1</b> หน่วยเลือกตั้งที่ <b class="h">${f.polling_unit}</b></p>
+    <style>td,th{border:1px solid #333;padding:6px 10px}table{border-collapse:collapse;width:100%}.h{font-family:cursive;color:#1a3d8f;font-size:20px}</style>
+    <table><tr><th>หมายเลข</th><th>ชื่อ</th><th>คะแนน (ตัวเลข)</th><th>คะแนน (ตัวอักษร)</th></tr>${rows}</table>
+    <p>บัตรดี <span class="h">${f.valid_votes.numeric}</span> (${words(f.valid_votes.numeric)}) · บัตรเสีย <span class="h">${f.invalid_votes.numeric}</span> · ไม่เลือกผู้ใด <span class="h">${f.no_vote.numeric}</span></p>
+    <p style="margin-top:60px">ลงชื่อ ............................ ประธานกรรมการประจำหน่วยเลือกตั้ง</p></body></html>`;
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-shots-'));
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+const server = await serve(path.resolve(DIST));
+let sim;
+try {
+  // Draw 12 forms of แพร่ เขต 1; unit 5 has its row 2 words miswritten.
+  const draw = await browser.newPage({ viewport: { width: 800, height: 900 } });
+  const top = path.join(dir, 'แพร่', 'เขต 1');
+  const answers = {};
+  for (let u = 1; u <= 12; u++) {
+    const text = form(u, (f) => { if (u === 5) f.votes['2'].thai_text = 'หกสิบ'; return f; });
+    await draw.setContent(formHtml(JSON.parse(text)));
+    const png = await draw.screenshot({ fullPage: true });
+    const folder = path.join(top, `หน่วย ${u}`);
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, `scan_${String(u).padStart(2, '0')}.png`), png);
+    answers[crypto.createHash('sha256').update(png).digest('hex')] = text;
+  }
+  await draw.close();
+  const scenario = path.join(dir, 'scenario.json');
+  fs.writeFileSync(scenario, JSON.stringify({ seed: 5, latency_ms: [1500, 2500], answers }));
+  const started = await startSim(SIM_BIN, scenario);
+  sim = started.sim;
+  fs.mkdirSync(OUT, { recursive: true });
+  for (const [name, viewport] of Object.entries(SIZES)) {
+    const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+    const errors = [];
+    const page = await openApp(context, `http://127.0.0.1:${server.address().port}/`, started.url, errors);
+    const shot = (view) => page.screenshot({ path: path.join(OUT, `${view}-${name}.png`) });
+    await shot('settings');
+    await page.setInputFiles('#folder', path.join(dir, 'แพร่'));
+    await page.click('#start');
+    await page.waitForFunction(() => Number(document.querySelector('#progress-count')?.textContent.split('/')[0]) >= 5, null, { timeout: 60_000 });
+    await page.locator('.progress').scrollIntoViewIfNeeded();
+    await shot('running');
+    await page.waitForSelector('#batch-summary', { timeout: 120_000 });
+    await page.locator('.results').scrollIntoViewIfNeeded();
+    await page.locator('.tabs').scrollIntoViewIfNeeded();
+    await shot('results');
+    await page.locator('#results tbody tr', { hasText: 'หน่วย 5/' }).locator('button.link').click();
+    await page.waitForFunction(() => document.querySelector('#review-image')?.complete);
+    await shot('review');
+    await page.keyboard.press('Escape');
+    await page.click('#tab-constituencies');
+    await page.locator('.constituencies').scrollIntoViewIfNeeded();
+    await shot('constituency');
+    if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+    await context.close();
+    console.error(`screenshots: ${name} done`);
+  }
+  console.error(`screenshots in ${OUT}`);
+} finally {
+  await browser.close();
+  server.close();
+  sim?.kill();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
