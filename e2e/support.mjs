@@ -12,7 +12,7 @@ export const ARGS = ['--headless=new', '--no-sandbox', '--disable-dev-shm-usage'
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 // A minimal valid PNG: w x h, 8-bit grey, each image a different shade.
-export function png(w, h, shade) {
+export function png(w, h, shade, noise = false) {
   const crcTable = Array.from({ length: 256 }, (_, n) => {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -28,6 +28,7 @@ export function png(w, h, shade) {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 0;
   const raw = Buffer.alloc((w + 1) * h, shade);
+  if (noise) { let x = shade + 1; for (let i = 0; i < raw.length; i++) { x = (Math.imul(x, 1103515245) + 12345) >>> 0; raw[i] = (shade + (x >>> 24) % 64) & 255; } }
   for (let y = 0; y < h; y++) raw[y * (w + 1)] = 0;
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
@@ -70,7 +71,7 @@ export function makeImages(dir, n, prefix) {
 }
 
 // A new page of the app, pointed at the simulator, at 600 requests a minute.
-export async function openApp(context, url, sim, errors) {
+export async function openApp(context, url, sim, errors, { original = true } = {}) {
   const page = await context.newPage();
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(url);
@@ -80,6 +81,9 @@ export async function openApp(context, url, sim, errors) {
   await page.click('details.advanced summary');
   await set('#per-minute', 600);
   await set('#burst', 5);
+  // The simulator knows test images by their bytes: send them as they are
+  // (preparation has its own tests).
+  if (original) await page.check('#send-original');
   await page.click('details.advanced summary');
   return page;
 }

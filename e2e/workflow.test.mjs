@@ -185,3 +185,33 @@ test('a model answer carrying HTML is shown as inert text', async () => {
     assert.equal(await page.evaluate(() => window.__xss), 0, 'no script ran');
   });
 });
+
+test('scans are prepared before sending: downscaled JPEG, smaller than the file', async () => {
+  assert.ok(SIM, 'OCR_SIM_URL must point at a running ocr-sim');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-prep-'));
+  const server = await serve(path.resolve(DIST));
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  const errors = [];
+  try {
+    await post('/_sim/reset', {});
+    const context = await browser.newContext();
+    // Defaults: images prepared (long edge 2048, JPEG 0.85).
+    const page = await openApp(context, `http://127.0.0.1:${server.address().port}/`, SIM, errors, { original: false });
+    const file = path.join(dir, 'scan.png');
+    fs.writeFileSync(file, png(3000, 2000, 120, true));
+    await page.setInputFiles('#files', file);
+    await page.click('#start');
+    await page.waitForSelector('#batch-summary', { timeout: 60_000 });
+    const [row] = await rowsOf(page);
+    assert.equal(row[1], 'scan.png');
+    const sent = (await simLog()).requests.filter((r) => r.path.includes('/v1/'));
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0].image_type, 'image/jpeg', 'sent as JPEG');
+    assert.ok(sent[0].image_bytes < fs.statSync(file).size, `${sent[0].image_bytes} bytes sent`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -210,7 +210,11 @@ async fn a_run_ends_every_file_in_exactly_one_row() {
         file("b.png", b"\x89PNG\r\n\x1a\nsecond"),
         file("notes.txt", b"hello"),
     ]);
-    state.batch.update(|b| b.per_minute = 600.0);
+    state.batch.update(|b| {
+        b.per_minute = 600.0;
+        // These files are PNG-signed bytes, not pictures: sent as they are.
+        b.send_original = true;
+    });
     state.run().await;
     let rows = state.progress.rows.get_untracked();
     assert_eq!(
@@ -800,5 +804,122 @@ mod storage {
             .unwrap();
         assert_eq!(store.images("old").await.unwrap().len(), 1);
         store.clear().await.unwrap();
+    }
+}
+
+// ---- Image preparation (CanvasPrep): real decoding and encoding.
+
+mod prep {
+    use super::*;
+    use tallyscan::core::image::sniff_image_type;
+    use tallyscan::core::ports::{ImagePrep, PrepError};
+    use tallyscan::web::image_prep::CanvasPrep;
+    use wasm_bindgen_futures::JsFuture;
+
+    /// A `w` × `h` picture (a gradient with a dark block in its top-left
+    /// corner, to see orientation), encoded as `kind` by the browser.
+    async fn picture(w: u32, h: u32, kind: &str) -> Vec<u8> {
+        let canvas = web_sys::OffscreenCanvas::new(w, h).unwrap();
+        let ctx: web_sys::OffscreenCanvasRenderingContext2d = canvas
+            .get_context("2d")
+            .unwrap()
+            .unwrap()
+            .dyn_into()
+            .unwrap();
+        ctx.set_fill_style_str("#ddd");
+        ctx.fill_rect(0.0, 0.0, f64::from(w), f64::from(h));
+        ctx.set_fill_style_str("#000");
+        ctx.fill_rect(0.0, 0.0, f64::from(w) / 4.0, f64::from(h) / 4.0);
+        let opts = web_sys::ImageEncodeOptions::new();
+        opts.set_type(kind);
+        let blob = JsFuture::from(canvas.convert_to_blob_with_options(&opts).unwrap())
+            .await
+            .unwrap();
+        tallyscan::web::files::read_bytes(&blob.dyn_into().unwrap())
+            .await
+            .unwrap()
+    }
+
+    /// An EXIF block (big-endian TIFF): orientation `o`, and a GPS IFD with
+    /// a latitude reference, as a phone writes it.
+    fn exif(o: u16) -> Vec<u8> {
+        let mut t: Vec<u8> = b"MM\x00\x2a\x00\x00\x00\x08".to_vec();
+        t.extend_from_slice(&[0, 2]); // IFD0: two entries
+        t.extend_from_slice(&[0x01, 0x12, 0, 3, 0, 0, 0, 1]);
+        t.extend_from_slice(&o.to_be_bytes());
+        t.extend_from_slice(&[0, 0]);
+        t.extend_from_slice(&[0x88, 0x25, 0, 4, 0, 0, 0, 1, 0, 0, 0, 38]); // GPS IFD at 38
+        t.extend_from_slice(&[0, 0, 0, 0]);
+        t.extend_from_slice(&[0, 1]); // GPS IFD: one entry
+        t.extend_from_slice(&[0x00, 0x01, 0, 2, 0, 0, 0, 2, b'N', 0, 0, 0]);
+        t.extend_from_slice(&[0, 0, 0, 0]);
+        let mut seg = vec![0xFF, 0xE1];
+        seg.extend_from_slice(&((2 + 6 + t.len()) as u16).to_be_bytes());
+        seg.extend_from_slice(b"Exif\x00\x00");
+        seg.extend_from_slice(&t);
+        seg
+    }
+
+    /// `jpeg` with `segment` right after its start marker.
+    fn with_segment(jpeg: &[u8], segment: &[u8]) -> Vec<u8> {
+        let mut out = jpeg[..2].to_vec();
+        out.extend_from_slice(segment);
+        out.extend_from_slice(&jpeg[2..]);
+        out
+    }
+
+    fn contains(hay: &[u8], needle: &[u8]) -> bool {
+        hay.windows(needle.len()).any(|w| w == needle)
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_large_scan_is_downscaled_and_sent_as_jpeg() {
+        let png = picture(2480, 3509, "image/png").await;
+        let p = CanvasPrep::default()
+            .prepare(png.clone(), "image/png")
+            .await
+            .unwrap();
+        assert_eq!(p.source_pixels, (2480, 3509));
+        assert_eq!(p.pixels, (1447, 2048), "long edge 2048, aspect kept");
+        assert_eq!(sniff_image_type(&p.bytes), Some("image/jpeg"));
+        assert!(
+            p.bytes.len() < png.len(),
+            "{} vs {}",
+            p.bytes.len(),
+            png.len()
+        );
+        let small = picture(800, 600, "image/png").await;
+        let p = CanvasPrep::default()
+            .prepare(small, "image/png")
+            .await
+            .unwrap();
+        assert_eq!(p.pixels, (800, 600), "never upscaled");
+    }
+
+    #[wasm_bindgen_test]
+    async fn location_data_is_gone_and_orientation_applied() {
+        let jpeg = picture(40, 20, "image/jpeg").await;
+        let phone = with_segment(&jpeg, &exif(6));
+        assert!(contains(&phone, b"Exif"));
+        let p = CanvasPrep::default()
+            .prepare(phone, "image/jpeg")
+            .await
+            .unwrap();
+        assert_eq!(p.source_pixels, (20, 40), "orientation 6: turned upright");
+        assert!(!contains(&p.bytes, b"Exif"), "no EXIF block out");
+        assert!(!contains(&p.bytes, b"MM\x00\x2a"), "no TIFF header out");
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_damaged_file_says_so() {
+        let mut broken = picture(64, 64, "image/png").await;
+        broken.truncate(40);
+        broken.extend_from_slice(b"not the rest of a png");
+        let e = CanvasPrep::default()
+            .prepare(broken, "image/png")
+            .await
+            .unwrap_err();
+        assert_eq!(e, PrepError::Undecodable);
+        assert!(e.to_string().contains("damaged"));
     }
 }

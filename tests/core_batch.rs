@@ -4,9 +4,10 @@
 
 use std::cell::RefCell;
 use std::time::Duration;
+use tallyscan::core::ballot::IssueCode;
 use tallyscan::core::batch::{run_batch, BatchOptions, BatchResult, Concurrency, Env, StopReason};
 use tallyscan::core::control::Control;
-use tallyscan::core::ports::Clock;
+use tallyscan::core::ports::{Clock, ImagePrep, LocalBoxFuture, PrepError, Prepared};
 use tallyscan::core::progress::{
     BallotError, BallotResult, EngineEvent, FailureKind, ProgressCallback,
 };
@@ -131,6 +132,7 @@ impl Harness {
             progress: &self.progress,
             control: &self.control,
             journal: None,
+            prep: None,
         }
     }
     fn run(&self, client: &ScriptedOcr, images: &MemoryImages, opts: &BatchOptions) -> BatchResult {
@@ -1249,4 +1251,82 @@ fn a_resumed_batch_sends_nothing_twice_and_counts_on() {
         "the count goes on"
     );
     assert_eq!(currents.last(), Some(&30));
+}
+
+// ---- Image preparation: what is sent is prepared, what is kept is the original's.
+
+/// Keeps a tenth of each image as a "JPEG" of a 800 × 600 source; image 3
+/// cannot be decoded.
+struct TenthPrep;
+
+impl ImagePrep for TenthPrep {
+    fn prepare(
+        &self,
+        original: Vec<u8>,
+        _media: &'static str,
+    ) -> LocalBoxFuture<'_, Result<Prepared, PrepError>> {
+        Box::pin(async move {
+            if original.windows(8).any(|w| w == b"image#3;") {
+                return Err(PrepError::Undecodable);
+            }
+            let mut bytes = b"\xff\xd8\xff\xe0".to_vec();
+            bytes.resize(original.len() / 10, 0);
+            Ok(Prepared {
+                bytes,
+                media: "image/jpeg",
+                source_pixels: (800, 600),
+                pixels: (800, 600),
+            })
+        })
+    }
+}
+
+#[test]
+fn prepared_images_are_sent_and_the_original_is_what_the_record_names() {
+    let h = Harness::new();
+    let client = ScriptedOcr::new(&h.time, fixed_latency(1.0));
+    let images = MemoryImages::new(6, 10_000);
+    let mut env = h.env(&client, &images);
+    env.prep = Some(&TenthPrep);
+    let r = h.time.run(run_batch(&env, &BatchOptions::default()));
+    assert_eq!((r.results.len(), r.errors.len()), (5, 1));
+    let e = &r.errors[0];
+    assert_eq!((e.index, e.kind.clone()), (3, FailureKind::Image));
+    assert!(e.message.contains("cannot be decoded"), "{}", e.message);
+    assert_eq!(r.bytes_read, 6 * 10_000, "each file read once");
+    assert_eq!(r.bytes_sent, 5 * 1_000, "a tenth sent");
+    for res in &r.results {
+        let rec = &res.record;
+        assert_eq!(rec.source.pixels, Some((800, 600)));
+        assert!(
+            rec.issues.iter().any(|i| i.code == IssueCode::SmallImage),
+            "a 800 px scan is worth a warning"
+        );
+        let original = tallyscan::core::hash::sha256_hex(&images_bytes(&images, res.index));
+        assert_eq!(rec.source.sha256, original, "the original's hash");
+    }
+}
+
+fn images_bytes(images: &MemoryImages, i: usize) -> Vec<u8> {
+    use tallyscan::core::ports::ImageSource;
+    let mut out = Vec::new();
+    let time = FakeTime::new();
+    time.run(async {
+        out = images.load(i).await.unwrap();
+    });
+    out
+}
+
+#[test]
+fn a_large_scan_is_taken_when_it_will_be_prepared() {
+    let h = Harness::new();
+    let client = ScriptedOcr::new(&h.time, fixed_latency(1.0));
+    let images = MemoryImages::new(1, 20 * 1024 * 1024);
+    let r = h.run(&client, &images, &BatchOptions::default());
+    assert_eq!(r.errors.len(), 1, "sent as picked, 20 MB is too large");
+    assert!(r.errors[0].message.contains("too large"));
+    let mut env = h.env(&client, &images);
+    env.prep = Some(&TenthPrep);
+    let r = h.time.run(run_batch(&env, &BatchOptions::default()));
+    assert_eq!((r.results.len(), r.errors.len()), (1, 0));
 }

@@ -111,6 +111,10 @@ pub struct Source {
     /// results), that file's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub imported_from: Option<String>,
+    /// The picked image's size in pixels (width, height), when it was
+    /// prepared before sending.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pixels: Option<(u32, u32)>,
 }
 
 /// How bad an issue is.
@@ -175,6 +179,8 @@ pub enum IssueCode {
     PageInferred,
     /// The form says one place, the file's folder or name another.
     PathMismatch,
+    /// The picked image has few pixels: hard to read.
+    SmallImage,
 }
 
 /// A problem found in a record, with a specific message.

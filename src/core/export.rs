@@ -454,6 +454,7 @@ mod tests {
             model: "m".into(),
             prompt_version: "p".into(),
             imported_from: None,
+            pixels: None,
         };
         vec![validate(
             extract(text, source).unwrap(),

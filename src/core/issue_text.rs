@@ -102,6 +102,12 @@ fn with_values(i: &Issue) -> Option<String> {
         IssueCode::PathMismatch => {
             format!("{f}: แบบฟอร์มเขียน {} แต่ชื่อโฟลเดอร์หรือไฟล์บอก {}", a(0)?, a(1)?)
         }
+        IssueCode::SmallImage => format!(
+            "ภาพมีขนาดเพียง {} × {} พิกเซล (ด้านยาวควรมีอย่างน้อย {}) อาจอ่านผิด ควรถ่ายหรือสแกนใหม่ให้ชัดขึ้น",
+            a(0)?,
+            a(1)?,
+            a(2)?
+        ),
         _ => return None,
     })
 }
@@ -132,6 +138,7 @@ fn generic(i: &Issue) -> String {
         IssueCode::Conflict => format!("{f}: สองสำเนาของหน่วยเดียวกันอ่านได้ไม่ตรงกัน"),
         IssueCode::PageInferred => "หน้าของบัญชีรายชื่อ ดูจากหมายเลขพรรค".into(),
         IssueCode::PathMismatch => format!("{f}: ไม่ตรงกับชื่อโฟลเดอร์หรือไฟล์"),
+        IssueCode::SmallImage => "ภาพเล็กเกินไป อาจอ่านผิด".into(),
     }
 }
 

@@ -78,6 +78,44 @@ pub struct Probe {
     pub head: Vec<u8>,
 }
 
+/// An image as it will be sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    pub bytes: Vec<u8>,
+    /// Its media type.
+    pub media: &'static str,
+    /// The picked image's size in pixels (width, height), upright.
+    pub source_pixels: (u32, u32),
+    /// The size sent.
+    pub pixels: (u32, u32),
+}
+
+/// Why an image could not be prepared.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PrepError {
+    /// Not decodable here: damaged, or a format this browser cannot read.
+    #[error(
+        "the image cannot be decoded: the file is damaged or in a format this browser cannot read"
+    )]
+    Undecodable,
+    /// The browser could not re-encode it.
+    #[error("the image could not be re-encoded: {0}")]
+    Encode(String),
+}
+
+/// Prepares each image before it is sent: downscaled to the size the
+/// model reads anyway, re-encoded (which drops its metadata: location,
+/// camera). Optional: without it the file is sent as picked.
+pub trait ImagePrep {
+    /// The image to send for `original` (of type `media`); `original` is
+    /// dropped as soon as the browser has it.
+    fn prepare(
+        &self,
+        original: Vec<u8>,
+        media: &'static str,
+    ) -> LocalBoxFuture<'_, Result<Prepared, PrepError>>;
+}
+
 /// The images of a batch, by index. Loading reads the bytes fresh each time
 /// (a retry reads again), so nothing holds an image between attempts.
 pub trait ImageSource {

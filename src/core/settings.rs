@@ -21,6 +21,12 @@ pub struct SavedSettings {
     pub concurrency: usize,
     /// Request timeout, seconds.
     pub timeout_s: f64,
+    /// Prepared images' longest edge, pixels.
+    pub long_edge: u32,
+    /// Prepared images' JPEG quality, 0 to 1.
+    pub quality: f64,
+    /// Send files as picked.
+    pub send_original: bool,
     /// Keep each batch's images on the device.
     pub keep_images: bool,
     /// The largest image set kept per batch, MB.
@@ -37,6 +43,8 @@ pub const BURST: (u32, u32) = (1, 100);
 pub const CONCURRENCY_MAX: usize = 64;
 pub const TIMEOUT_S: (f64, f64) = (10.0, 600.0);
 pub const IMAGE_BUDGET_MB: (f64, f64) = (0.0, 1_000_000.0);
+pub const LONG_EDGE: (u32, u32) = (512, 8192);
+pub const QUALITY: (f64, f64) = (0.3, 1.0);
 
 impl Default for SavedSettings {
     fn default() -> Self {
@@ -49,6 +57,9 @@ impl Default for SavedSettings {
             burst: quota.burst(),
             concurrency: 0,
             timeout_s: 120.0,
+            long_edge: 2048,
+            quality: 0.85,
+            send_original: false,
             keep_images: true,
             image_budget_mb: 500.0,
             volunteer: String::new(),
@@ -124,6 +135,8 @@ impl SavedSettings {
         self.burst = self.burst.clamp(BURST.0, BURST.1);
         self.concurrency = self.concurrency.min(CONCURRENCY_MAX);
         self.timeout_s = within(self.timeout_s, TIMEOUT_S, d.timeout_s);
+        self.long_edge = self.long_edge.clamp(LONG_EDGE.0, LONG_EDGE.1);
+        self.quality = within(self.quality, QUALITY, d.quality);
         self.image_budget_mb = within(self.image_budget_mb, IMAGE_BUDGET_MB, d.image_budget_mb);
         if self.lang != "en" {
             self.lang = "th".into();

@@ -654,9 +654,30 @@ pub fn validate(mut record: BallotRecord, registry: &Registry) -> BallotRecord {
         // Nothing to count on this page: the registry part is not needed either.
         parts.registry = 1.0;
     }
+    ck.image_size(&record);
     record.issues.extend(ck.issues);
     record.confidence = confidence(parts, record.has_errors());
     record
+}
+
+impl Checker<'_> {
+    /// A scan with few pixels is hard to read: worth knowing, and worth
+    /// taking again.
+    fn image_size(&mut self, record: &BallotRecord) {
+        let Some((w, h)) = record.source.pixels else {
+            return;
+        };
+        let min = super::image::SMALL_LONG_EDGE;
+        if w.max(h) < min {
+            self.push(
+                Severity::Warning,
+                IssueCode::SmallImage,
+                "image",
+                format!("the image is only {w} × {h} pixels (at least {min} on the long edge reads well): a clearer photo or scan may be needed"),
+                vec![w.to_string(), h.to_string(), min.to_string()],
+            );
+        }
+    }
 }
 
 #[cfg(test)]
@@ -677,6 +698,24 @@ mod tests {
     }
 
     use crate::core::testing::PHRAE_FORM as PHRAE_FULL;
+
+    #[test]
+    fn a_small_image_is_worth_a_warning() {
+        let source = Source {
+            pixels: Some((640, 480)),
+            ..Source::default()
+        };
+        let r = validate(extract(PHRAE_FULL, source).unwrap(), &Registry::builtin());
+        assert_eq!(codes(&r), vec![IssueCode::SmallImage]);
+        assert!(!r.confidence.needs_review, "a warning, not an error");
+        assert!(crate::core::issue_text::issue_thai(&r.issues[0]).contains("640 × 480"));
+        let source = Source {
+            pixels: Some((1447, 2048)),
+            ..Source::default()
+        };
+        let r = validate(extract(PHRAE_FULL, source).unwrap(), &Registry::builtin());
+        assert_eq!(codes(&r), vec![]);
+    }
 
     #[test]
     fn clean_form_is_high_and_not_for_review() {

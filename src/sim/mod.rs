@@ -44,6 +44,12 @@ pub struct LogEntry {
     pub model: Option<String>,
     /// SHA-256 of the image sent, if any (tests check no image is read twice).
     pub image_sha256: Option<String>,
+    /// The image's type, from its first bytes (`image/jpeg`...), if any.
+    #[serde(default)]
+    pub image_type: Option<String>,
+    /// The image's size in bytes, if any.
+    #[serde(default)]
+    pub image_bytes: Option<usize>,
     /// Status sent; 0 when no answer was sent (hang, drop).
     pub status: u16,
     /// The scripted outcome, e.g. "ok", "status", "hang".

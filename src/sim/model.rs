@@ -69,6 +69,12 @@ fn decide(req: &super::http::Request, asked: &Asked, state: &Shared) -> Decision
         body_bytes: req.body.len(),
         model: asked.request.as_ref().map(|r| r.model().to_string()),
         image_sha256: asked.image.as_deref().map(sha256_hex),
+        image_type: asked
+            .image
+            .as_deref()
+            .and_then(crate::core::image::sniff_image_type)
+            .map(String::from),
+        image_bytes: asked.image.as_ref().map(Vec::len),
         status: 0,
         outcome: String::new(),
     });

@@ -161,6 +161,9 @@ pub enum Text {
     ExportJson,
     ConflictCount,
     StartAnyway,
+    LongEdge,
+    Quality,
+    SendOriginal,
 }
 
 /// A static text that follows the language signal. Every static text of
@@ -437,6 +440,12 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         (Lang::En, ConflictCount) => "Conflicts",
         (Lang::Th, StartAnyway) => "เริ่มชุดใหม่เลย",
         (Lang::En, StartAnyway) => "Start the new batch",
+        (Lang::Th, LongEdge) => "ย่อภาพให้ด้านยาวไม่เกิน (พิกเซล)",
+        (Lang::En, LongEdge) => "Downscale the long edge to at most (pixels)",
+        (Lang::Th, Quality) => "คุณภาพ JPEG (0.3–1)",
+        (Lang::En, Quality) => "JPEG quality (0.3–1)",
+        (Lang::Th, SendOriginal) => "ส่งไฟล์ต้นฉบับตามที่เลือก (ไม่ย่อ ไม่ลบข้อมูลตำแหน่งในภาพ)",
+        (Lang::En, SendOriginal) => "Send the original file (no downscale, location data kept)",
         (Lang::Th, PausedNow) => "หยุดชั่วคราวอยู่: คำขอที่ส่งไปแล้วจะเสร็จ แต่จะไม่ส่งใหม่",
         (Lang::En, PausedNow) => "Paused: requests in flight finish, no new ones are sent",
     }

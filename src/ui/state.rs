@@ -30,6 +30,12 @@ pub struct BatchSettings {
     pub verbose: bool,
     /// The longest a request may take, in seconds.
     pub timeout_s: f64,
+    /// Images are downscaled so their long edge is at most this, in pixels.
+    pub long_edge: u32,
+    /// JPEG quality of prepared images, 0 to 1.
+    pub quality: f64,
+    /// Send each file as picked (no downscale, metadata kept).
+    pub send_original: bool,
 }
 
 /// The request timeout's bounds, in seconds.
@@ -44,6 +50,9 @@ impl Default for BatchSettings {
             concurrency: 0,
             verbose: false,
             timeout_s: 120.0,
+            long_edge: 2048,
+            quality: 0.85,
+            send_original: false,
         }
     }
 }
@@ -132,6 +141,9 @@ impl AppState {
         batch.burst = saved.burst;
         batch.concurrency = saved.concurrency;
         batch.timeout_s = saved.timeout_s;
+        batch.long_edge = saved.long_edge;
+        batch.quality = saved.quality;
+        batch.send_original = saved.send_original;
         device.keep_images.set(saved.keep_images);
         device.image_budget_mb.set(saved.image_budget_mb);
         device.volunteer.set(saved.volunteer.clone());
@@ -175,6 +187,9 @@ impl AppState {
             burst: b.burst,
             concurrency: b.concurrency,
             timeout_s: b.timeout_s,
+            long_edge: b.long_edge,
+            quality: b.quality,
+            send_original: b.send_original,
             keep_images: d.keep_images.get_untracked(),
             image_budget_mb: d.image_budget_mb.get_untracked(),
             volunteer: d.volunteer.get_untracked(),
@@ -305,6 +320,10 @@ impl AppState {
             inner: &inner,
             rows: &resume.replay,
         };
+        let prep = web::image_prep::CanvasPrep {
+            long_edge: batch.long_edge,
+            quality: batch.quality,
+        };
         let env = Env {
             client: &client,
             clock: &web::timer::BrowserClock,
@@ -315,6 +334,7 @@ impl AppState {
             progress: &progress,
             control: &control,
             journal: journal.as_ref().map(|j| j as &dyn Journal),
+            prep: (!batch.send_original).then_some(&prep as &dyn crate::core::ports::ImagePrep),
         };
         let mut opts = batch.options(&settings.endpoint);
         opts.already_done = resume.already_done.clone();

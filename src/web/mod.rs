@@ -8,6 +8,7 @@ pub mod download;
 pub mod error;
 pub mod files;
 pub mod http;
+pub mod image_prep;
 pub mod network;
 pub mod object_url;
 pub mod service_worker;

@@ -121,6 +121,7 @@ pub async fn run_in_browser(
         progress: &NullProgressCallback,
         control,
         journal: None,
+        prep: None,
     };
     run_batch(&env, opts).await
 }

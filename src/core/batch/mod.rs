@@ -32,8 +32,8 @@ pub use classify::{classify, Context, Observed, Outcome, RetryWait, Step};
 use super::ballot::Source;
 use super::control::Control;
 use super::hash::sha256_hex;
-use super::image::check_image;
-use super::ports::{Clock, ImageSource, Journal, LocalBoxFuture, OcrClient, Sleeper};
+use super::image::{check_image, check_start_within, MAX_IMAGE_BYTES, MAX_SOURCE_BYTES};
+use super::ports::{Clock, ImagePrep, ImageSource, Journal, LocalBoxFuture, OcrClient, Sleeper};
 use super::progress::{BallotOutcome, EngineEvent, FailureKind, ProgressCallback};
 use super::prompt::{PROMPT, PROMPT_VERSION};
 use super::provider::{
@@ -203,6 +203,8 @@ pub struct Env<'a> {
     /// Where finished ballots are kept before they count as done (none:
     /// results live in memory only).
     pub journal: Option<&'a dyn Journal>,
+    /// Prepares each image before it is sent (none: sent as picked).
+    pub prep: Option<&'a dyn ImagePrep>,
 }
 
 /// The outcome of a batch, with its statistics.
@@ -234,6 +236,10 @@ pub struct BatchResult {
     pub latency_p95_ms: f64,
     /// Token usage, when the API reported it.
     pub tokens: Usage,
+    /// Bytes of the picked files read to send them.
+    pub bytes_read: u64,
+    /// Bytes of the images sent (after preparation), retries included.
+    pub bytes_sent: u64,
 }
 
 impl BatchResult {
@@ -249,6 +255,16 @@ impl BatchResult {
         } else {
             0.0
         }
+    }
+}
+
+/// The largest file a batch takes: larger when images are prepared
+/// (downscaled) before sending.
+pub(super) fn source_limit(prepared: bool) -> usize {
+    if prepared {
+        MAX_SOURCE_BYTES
+    } else {
+        MAX_IMAGE_BYTES
     }
 }
 
@@ -301,6 +317,10 @@ struct Shared {
     retries: u64,
     tokens: Usage,
     tries: Vec<Tries>,
+    /// Each ballot's picked image size in pixels, once prepared.
+    pixels: Vec<Option<(u32, u32)>>,
+    bytes_read: u64,
+    bytes_sent: u64,
     streak: Streak,
     stop: Option<StopReason>,
     timeout_shown: Duration,
@@ -337,6 +357,9 @@ impl<'e, 'a> Engine<'e, 'a> {
                 retries: 0,
                 tokens: Usage::default(),
                 tries: vec![Tries::default(); env.images.len()],
+                pixels: vec![None; env.images.len()],
+                bytes_read: 0,
+                bytes_sent: 0,
                 streak: Streak::default(),
                 stop: None,
                 timeout_shown: opts.request_timeout,
@@ -447,7 +470,8 @@ impl<'e, 'a> Engine<'e, 'a> {
         }
     }
 
-    /// Reads the image and builds its request; the bytes are dropped here.
+    /// Reads the image (prepared, when the batch prepares images) and
+    /// builds its request; the bytes are dropped here.
     async fn prepare(&self, index: usize, sha256: &mut String) -> Result<HttpRequest, Outcome> {
         let failed = |m: String| Outcome::Failed(FailureKind::Image, m);
         let bytes = self
@@ -456,10 +480,28 @@ impl<'e, 'a> Engine<'e, 'a> {
             .load(index)
             .await
             .map_err(|why| failed(format!("cannot read the file: {why}")))?;
-        let media = check_image(&bytes).map_err(|e| failed(e.to_string()))?;
+        let limit = source_limit(self.env.prep.is_some());
+        let media = check_start_within(bytes.len() as u64, &bytes, limit)
+            .map_err(|e| failed(e.to_string()))?;
         if sha256.is_empty() {
             *sha256 = sha256_hex(&bytes);
         }
+        self.shared.borrow_mut().bytes_read += bytes.len() as u64;
+        let (bytes, media) = match self.env.prep {
+            None => (bytes, media),
+            Some(prep) => {
+                let p = prep
+                    .prepare(bytes, media)
+                    .await
+                    .map_err(|e| failed(e.to_string()))?;
+                check_image(&p.bytes).map_err(|e| failed(e.to_string()))?;
+                if let Some(slot) = self.shared.borrow_mut().pixels.get_mut(index) {
+                    *slot = Some(p.source_pixels);
+                }
+                (p.bytes, p.media)
+            }
+        };
+        self.shared.borrow_mut().bytes_sent += bytes.len() as u64;
         let mut request = build_request(self.env.settings, media, &bytes, PROMPT);
         request.timeout = Some(self.request_timeout());
         Ok(request)
@@ -615,6 +657,7 @@ impl<'e, 'a> Engine<'e, 'a> {
                 model: self.env.settings.model.clone(),
                 prompt_version: PROMPT_VERSION.into(),
                 imported_from: None,
+                pixels: self.shared.borrow().pixels.get(index).copied().flatten(),
             };
             let ctx = Context {
                 kind: self.env.settings.kind,
@@ -724,6 +767,8 @@ impl<'e, 'a> Engine<'e, 'a> {
         result.latency_p50_ms = percentile(&lat, 0.5);
         result.latency_p95_ms = percentile(&lat, 0.95);
         result.requests_sent = s.requests;
+        result.bytes_read = s.bytes_read;
+        result.bytes_sent = s.bytes_sent;
         result.retries = s.retries;
         result.tokens = s.tokens;
     }
@@ -788,7 +833,8 @@ pub async fn run_batch(env: &Env<'_>, opts: &BatchOptions) -> BatchResult {
     let mut ledger = Ledger::new(env.images, env.progress, opts);
     let start = env.clock.now();
     env.progress.on_start(env.images.len());
-    let found = survey::survey(env.images, env.control, &opts.already_done).await;
+    let limit = source_limit(env.prep.is_some());
+    let found = survey::survey(env.images, env.control, &opts.already_done, limit).await;
     let refused = found
         .failed
         .into_iter()

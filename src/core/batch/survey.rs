@@ -5,7 +5,7 @@
 
 use super::super::control::Control;
 use super::super::hash::sha256_hex;
-use super::super::image::check_start;
+use super::super::image::check_start_within;
 use super::super::ports::ImageSource;
 use std::collections::BTreeMap;
 
@@ -21,7 +21,12 @@ pub(super) struct Survey {
 }
 
 /// Surveys every image but those `done` in an earlier run.
-pub(super) async fn survey(images: &dyn ImageSource, control: &Control, done: &[usize]) -> Survey {
+pub(super) async fn survey(
+    images: &dyn ImageSource,
+    control: &Control,
+    done: &[usize],
+    limit: usize,
+) -> Survey {
     let mut out = Survey::default();
     let mut by_start: BTreeMap<(u64, Vec<u8>), Vec<usize>> = BTreeMap::new();
     for i in (0..images.len()).filter(|i| !done.contains(i)) {
@@ -31,7 +36,7 @@ pub(super) async fn survey(images: &dyn ImageSource, control: &Control, done: &[
         }
         match images.probe(i).await {
             Err(why) => out.failed.push((i, format!("cannot read the file: {why}"))),
-            Ok(p) => match check_start(p.size, &p.head) {
+            Ok(p) => match check_start_within(p.size, &p.head, limit) {
                 Err(e) => out.failed.push((i, e.to_string())),
                 Ok(_) => {
                     out.queue.push(i);

@@ -89,6 +89,21 @@ pub fn SettingsForm() -> impl IntoView {
                 <NumberField id="concurrency" label=Text::Concurrency min="0"
                     value=Signal::derive(move || state.batch.with(|b| b.concurrency as f64))
                     set=move |v: f64| { state.batch.update(|b| b.concurrency = v.clamp(0.0, 64.0) as usize) }/>
+                <NumberField id="long-edge" label=Text::LongEdge min="512"
+                    value=Signal::derive(move || state.batch.with(|b| f64::from(b.long_edge)))
+                    set=move |v: f64| { state.batch.update(|b| b.long_edge = v.clamp(512.0, 8192.0) as u32) }/>
+                <NumberField id="quality" label=Text::Quality min="0.3"
+                    value=Signal::derive(move || state.batch.with(|b| b.quality))
+                    set=move |v: f64| { state.batch.update(|b| b.quality = v.clamp(0.3, 1.0)) }/>
+                <label class="check">
+                    <input
+                        id="send-original"
+                        type="checkbox"
+                        prop:checked=move || state.batch.with(|b| b.send_original)
+                        on:change=move |ev| state.batch.update(|b| b.send_original = event_target_checked(&ev))
+                    />
+                    <span>{tr(lang, Text::SendOriginal)}</span>
+                </label>
                 <label class="check">
                     <input
                         type="checkbox"
