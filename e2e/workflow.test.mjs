@@ -51,7 +51,7 @@ const download = async (page, sel) => {
 };
 
 // Latin words a Thai view may show: names, units and formats, not sentences.
-const ALLOWED = /^(TallyScan|API|JSON|CSV|Excel|URL|HTTP|HTTPS|OpenAI|OpenRouter|Ollama|vLLM|Anthropic|Gemini|ocr-sim|Python|tallyscan|png|form|MB|ms|p50|p95|endpoint|Messages|compatible|English)$/i;
+const ALLOWED = /^(TallyScan|API|JSON|CSV|Excel|URL|HTTP|HTTPS|OpenAI|OpenRouter|Ollama|vLLM|Anthropic|Gemini|Google|llama|cpp|ocr-sim|Python|tallyscan|png|form|MB|ms|p50|p95|endpoint|Messages|compatible|English)$/i;
 async function englishIn(page, selector) {
   const text = await page.$eval(selector, (el) => el.innerText);
   return (text.match(/[A-Za-z][A-Za-z-]{2,}/g) || []).filter((w) => !ALLOWED.test(w));
@@ -214,4 +214,50 @@ test('scans are prepared before sending: downscaled JPEG, smaller than the file'
     server.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a preset fills the provider, the connection is tested, the estimate shown, and the batch stops at the budget', async () => {
+  await withApp(async ({ page, dir }) => {
+    await page.selectOption('#preset', 'openai');
+    assert.equal(await page.inputValue('#endpoint'), 'https://api.openai.com/v1');
+    assert.equal(await page.inputValue('#model'), 'gpt-4o-mini');
+    await page.click('details.advanced summary');
+    assert.equal(await page.inputValue('#price-in'), '0.15', 'list prices filled in');
+    // Back to the simulator (custom), and test it.
+    await page.fill('#endpoint', `${SIM}/v1`);
+    await page.locator('#endpoint').dispatchEvent('change');
+    await page.fill('#model', 'tallyscan-sim');
+    await page.locator('#model').dispatchEvent('change');
+    assert.equal(await page.inputValue('#preset'), 'custom');
+    await page.click('#test-connection');
+    await page.waitForSelector('#connection-result');
+    assert.match(await page.textContent('#connection-result'), /เชื่อมต่อได้: มีโมเดลนี้/);
+    await page.fill('#model', 'llava');
+    await page.locator('#model').dispatchEvent('change');
+    await page.click('#test-connection');
+    await page.waitForFunction(() => /ไม่มีโมเดล "llava"/.test(document.querySelector('#connection-result')?.textContent || ''));
+    await page.fill('#model', 'tallyscan-sim');
+    await page.locator('#model').dispatchEvent('change');
+    // $1,000 a million input tokens, a $3 budget: about one ballot.
+    const set = async (sel, v) => { await page.fill(sel, String(v)); await page.locator(sel).dispatchEvent('change'); };
+    await set('#price-in', 1000);
+    await set('#budget', 3);
+    const files = [];
+    for (let i = 0; i < 10; i++) {
+      const f = path.join(dir, `b_${i}.png`);
+      fs.writeFileSync(f, png(60 + i, 40, i * 20));
+      files.push(f);
+    }
+    await page.setInputFiles('#files', files);
+    assert.match(await page.textContent('#estimate'), /ประมาณการ: 10 ภาพ ≈ \d+ โทเคน ≈ \$\d+\.\d\d/);
+    await page.click('#start');
+    await page.waitForSelector('#batch-summary', { timeout: 60_000 });
+    assert.match(await page.textContent('.progress'), /ใช้งบครบแล้ว/);
+    assert.match(await page.textContent('#spent'), /ใช้ไปแล้ว: โทเคนเข้า \d+/);
+    const rows = await rowsOf(page);
+    assert.equal(rows.length, 10, 'every file has its row');
+    const read = rows.filter((r) => r[2] === 'อ่านแล้ว' || r[2] === 'ต้องตรวจ').length;
+    assert.equal(read, 1, 'about $2 a ballot expected, a $3 budget: one ballot');
+    assert.equal(rows.filter((r) => r[2] === 'ไม่ได้เริ่ม').length, 9, 'the rest not started');
+  });
 });

@@ -923,3 +923,80 @@ mod prep {
         assert!(e.to_string().contains("damaged"));
     }
 }
+
+// ---- Test connection, against the simulator.
+
+mod connection {
+    use super::*;
+    use tallyscan::core::connection::Connection;
+
+    async fn test_with(change: impl Fn(&mut ProviderSettings)) -> Connection {
+        let owner = Owner::new();
+        owner.set();
+        let state = AppState::new();
+        state.settings.update(|s| {
+            *s = settings(ApiKind::OpenAiCompatible);
+            change(s);
+        });
+        state.test_connection().await
+    }
+
+    #[wasm_bindgen_test]
+    async fn each_outcome_is_told_apart() {
+        assert_eq!(
+            test_with(|_| {}).await,
+            Connection::Works {
+                models: 1,
+                listed: Some(true)
+            }
+        );
+        assert!(matches!(
+            test_with(|s| s.model = "llava".into()).await,
+            Connection::ModelMissing { .. }
+        ));
+        assert_eq!(
+            test_with(|s| s.endpoint = format!("{}/nope/v1", sim_url())).await,
+            Connection::NotFound
+        );
+        assert!(matches!(
+            test_with(|s| s.endpoint = "http://127.0.0.1:9/v1".into()).await,
+            Connection::Unreachable(_)
+        ));
+        sim_post("/_sim/scenario", r#"{"require_key": "right"}"#).await;
+        let refused = test_with(|s| s.api_key = provider::ApiKey::new("wrong")).await;
+        let accepted = test_with(|s| s.api_key = provider::ApiKey::new("right")).await;
+        sim_post("/_sim/scenario", "{}").await;
+        assert_eq!(refused, Connection::KeyRefused(401));
+        assert!(matches!(accepted, Connection::Works { .. }));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_page_stops_at_its_budget() {
+    // Mounting starts the task executor the run's helpers spawn on.
+    let spot: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    mount_to(spot, || ()).forget();
+    sim_post("/_sim/scenario", r#"{"latency_ms":[20,40]}"#).await;
+    let owner = Owner::new();
+    owner.set();
+    let state = AppState::new();
+    state
+        .settings
+        .update(|s| *s = settings(ApiKind::OpenAiCompatible));
+    state.files.set(png_files(10));
+    state.batch.update(|b| {
+        b.per_minute = 600.0;
+        b.burst = 5;
+        b.send_original = true;
+        b.prices.input = 1000.0;
+        b.budget = 3.0;
+    });
+    state.run().await;
+    let s = state.progress.summary.get_untracked().unwrap();
+    // $1,000 a million input tokens: about $2 a ballot expected, $3 cap.
+    assert_eq!(s.read, 1, "{s:?}");
+    assert!(matches!(
+        state.progress.stopped.get_untracked(),
+        Some(tallyscan::core::progress::StopReason::Budget { .. })
+    ));
+}

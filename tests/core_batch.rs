@@ -1330,3 +1330,87 @@ fn a_large_scan_is_taken_when_it_will_be_prepared() {
     let r = h.time.run(run_batch(&env, &BatchOptions::default()));
     assert_eq!((r.results.len(), r.errors.len()), (1, 0));
 }
+
+// ---- The budget: the batch stops cleanly before passing it.
+
+#[test]
+fn the_batch_stops_at_the_budget_and_keeps_what_it_read() {
+    use tallyscan::core::cost::{Budget, Prices};
+    use tallyscan::core::provider::Usage;
+    let h = Harness::new();
+    let client = ScriptedOcr::new(&h.time, fixed_latency(1.0));
+    let images = MemoryImages::new(10, 1000);
+    let per_ballot = Usage {
+        input_tokens: 1000,
+        output_tokens: 0,
+    };
+    let opts = BatchOptions {
+        // Five may go at once: the budget counts those on their way.
+        quota: Quota::new(10.0, 5),
+        budget: Some((
+            Budget {
+                prices: Prices {
+                    input: 1.0,
+                    output: 0.0,
+                },
+                cap: 0.0035,
+            },
+            per_ballot,
+        )),
+        ..BatchOptions::default()
+    };
+    let r = h.run(&client, &images, &opts);
+    assert_eq!(
+        r.results.len(),
+        3,
+        "three ballots fit $0.0035 at $0.001 each"
+    );
+    assert_eq!(r.requests_sent, 3);
+    assert!(matches!(
+        r.stopped,
+        Some(StopReason::Budget {
+            spent_micros: 3000,
+            cap_micros: 3500
+        })
+    ));
+    assert_eq!(r.errors.len(), 7);
+    assert!(r.errors.iter().all(|e| e.kind == FailureKind::NotStarted));
+    assert!(
+        r.errors[0].message.contains("budget reached"),
+        "{}",
+        r.errors[0].message
+    );
+    h.progress.assert_exactly_once(10);
+}
+
+#[test]
+fn budget_counts_what_is_on_its_way_at_any_concurrency() {
+    use tallyscan::core::cost::{Budget, Prices};
+    use tallyscan::core::provider::Usage;
+    let h = Harness::new();
+    let client = ScriptedOcr::new(&h.time, fixed_latency(0.1));
+    let images = MemoryImages::new(10, 1000);
+    let opts = BatchOptions {
+        quota: Quota::new(10.0, 5),
+        budget: Some((
+            Budget {
+                prices: Prices {
+                    input: 1000.0,
+                    output: 0.0,
+                },
+                cap: 3.0,
+            },
+            Usage {
+                input_tokens: 2005,
+                output_tokens: 700,
+            },
+        )),
+        ..BatchOptions::default()
+    };
+    let r = h.run(&client, &images, &opts);
+    assert_eq!(
+        r.results.len(),
+        1,
+        "$2 expected a ballot, $3 cap: one at a time, one in all"
+    );
+}

@@ -10,9 +10,11 @@
 pub mod aggregate;
 pub mod ballot;
 pub mod batch;
+pub mod connection;
 pub mod control;
 #[cfg(any(test, feature = "testing"))]
 pub mod corpus;
+pub mod cost;
 pub mod endpoint;
 pub mod export;
 pub mod extract;

@@ -117,6 +117,13 @@ pub enum StopReason {
     /// or the browser refused): the batch stops so no more is paid for
     /// that cannot be kept.
     Storage(String),
+    /// Spending reached the budget the user set (dollars, in millionths).
+    Budget {
+        /// Spent so far.
+        spent_micros: u64,
+        /// The cap.
+        cap_micros: u64,
+    },
     /// The first attempts all failed the same way before any succeeded.
     Systemic {
         /// What kind of failure.
@@ -137,6 +144,14 @@ impl StopReason {
             StopReason::Storage(m) => {
                 format!("the batch stopped because a result could not be stored on this device ({m})")
             }
+            StopReason::Budget {
+                spent_micros,
+                cap_micros,
+            } => format!(
+                "budget reached: ${:.2} spent of ${:.2}",
+                *spent_micros as f64 / 1e6,
+                *cap_micros as f64 / 1e6
+            ),
             StopReason::Systemic {
                 cause,
                 failures,
@@ -247,6 +262,9 @@ pub enum EngineEvent {
     /// A resumed batch showed again the ballots finished before a reload
     /// (they were not sent again).
     Replayed(usize),
+    /// The tokens the batch has used so far (after each answer that
+    /// reported them).
+    Spent(super::provider::Usage),
     /// The batch stops early.
     Stopping(StopReason),
 }
@@ -386,6 +404,10 @@ pub fn event_line(e: &EngineEvent) -> String {
             wait.as_millis()
         ),
         EngineEvent::Timeout(d) => format!("request timeout now {:.0} s", d.as_secs_f64()),
+        EngineEvent::Spent(u) => format!(
+            "tokens so far: {} in, {} out",
+            u.input_tokens, u.output_tokens
+        ),
         EngineEvent::Paused => "paused".into(),
         EngineEvent::Replayed(n) => {
             format!("resumed: {n} ballots finished before are not sent again")

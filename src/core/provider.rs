@@ -188,6 +188,7 @@ pub struct HttpRequest {
     pub url: String,
     /// Header name/value pairs.
     pub headers: Vec<(String, String)>,
+    /// The JSON body; empty for a GET.
     pub body: String,
     /// Give up when no complete answer came within this time (the
     /// transport's default when `None`).

@@ -27,6 +27,12 @@ pub struct SavedSettings {
     pub quality: f64,
     /// Send files as picked.
     pub send_original: bool,
+    /// Dollars per million input tokens.
+    pub price_in: f64,
+    /// Dollars per million output tokens.
+    pub price_out: f64,
+    /// The spending cap in dollars (0: none).
+    pub budget: f64,
     /// Keep each batch's images on the device.
     pub keep_images: bool,
     /// The largest image set kept per batch, MB.
@@ -45,6 +51,8 @@ pub const TIMEOUT_S: (f64, f64) = (10.0, 600.0);
 pub const IMAGE_BUDGET_MB: (f64, f64) = (0.0, 1_000_000.0);
 pub const LONG_EDGE: (u32, u32) = (512, 8192);
 pub const QUALITY: (f64, f64) = (0.3, 1.0);
+pub const PRICE: (f64, f64) = (0.0, 1000.0);
+pub const BUDGET: (f64, f64) = (0.0, 1_000_000.0);
 
 impl Default for SavedSettings {
     fn default() -> Self {
@@ -60,6 +68,9 @@ impl Default for SavedSettings {
             long_edge: 2048,
             quality: 0.85,
             send_original: false,
+            price_in: 0.0,
+            price_out: 0.0,
+            budget: 0.0,
             keep_images: true,
             image_budget_mb: 500.0,
             volunteer: String::new(),
@@ -137,6 +148,9 @@ impl SavedSettings {
         self.timeout_s = within(self.timeout_s, TIMEOUT_S, d.timeout_s);
         self.long_edge = self.long_edge.clamp(LONG_EDGE.0, LONG_EDGE.1);
         self.quality = within(self.quality, QUALITY, d.quality);
+        self.price_in = within(self.price_in, PRICE, 0.0);
+        self.price_out = within(self.price_out, PRICE, 0.0);
+        self.budget = within(self.budget, BUDGET, 0.0);
         self.image_budget_mb = within(self.image_budget_mb, IMAGE_BUDGET_MB, d.image_budget_mb);
         if self.lang != "en" {
             self.lang = "th".into();

@@ -34,10 +34,25 @@ pub async fn handle(req: &Request, state: &Shared) -> Reply {
             "text/plain; charset=utf-8",
             ABOUT.to_vec(),
         )),
-        ("GET", "/v1/models") => send(
-            200,
-            json!({"object": "list", "data": [{"id": "tallyscan-sim", "object": "model", "owned_by": "tallyscan-simulator"}]}),
-        ),
+        ("GET", "/v1/models") => {
+            // The key the scenario requires, as for model requests.
+            let required = lock(state).scenario.require_key.clone();
+            let key = req
+                .header("authorization")
+                .map(|v| v.trim_start_matches("Bearer ").trim().to_string())
+                .or_else(|| req.header("x-api-key").map(str::to_string));
+            if required.is_some_and(|k| key.as_deref() != Some(k.as_str())) {
+                send(
+                    401,
+                    json!({"error": {"message": "invalid API key", "type": "invalid_request_error"}}),
+                )
+            } else {
+                send(
+                    200,
+                    json!({"object": "list", "data": [{"id": "tallyscan-sim", "object": "model", "owned_by": "tallyscan-simulator"}]}),
+                )
+            }
+        }
         ("GET", "/_sim/log") => {
             let s = lock(state);
             send(

@@ -87,6 +87,16 @@ pub fn App() -> impl IntoView {
                 >
                     {move || t(lang.get(), if state.running.get() { Text::Running } else { Text::Start })}
                 </button>
+                <p class="hint" id="estimate">
+                    {move || {
+                        let n = state.files.with(|f| f.len());
+                        let kind = state.settings.with(|s| s.kind);
+                        let b = state.batch.get();
+                        let (usage, cost) = b.estimate(kind, n);
+                        let priced = b.prices.input + b.prices.output > 0.0;
+                        (n > 0).then(|| crate::ui::i18n::estimate_line(lang.get(), n, usage.input_tokens + usage.output_tokens, cost, priced))
+                    }}
+                </p>
                 <Show when=move || asking.get()>
                     <div class="notice" role="alert" id="confirm-new">
                         <p>{tr(lang, Text::ConfirmNewBatch)}</p>

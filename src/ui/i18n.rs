@@ -164,6 +164,13 @@ pub enum Text {
     LongEdge,
     Quality,
     SendOriginal,
+    Preset,
+    CustomPreset,
+    PriceIn,
+    PriceOut,
+    BudgetCap,
+    PricesHint,
+    TestConnection,
 }
 
 /// A static text that follows the language signal. Every static text of
@@ -446,6 +453,20 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         (Lang::En, Quality) => "JPEG quality (0.3–1)",
         (Lang::Th, SendOriginal) => "ส่งไฟล์ต้นฉบับตามที่เลือก (ไม่ย่อ ไม่ลบข้อมูลตำแหน่งในภาพ)",
         (Lang::En, SendOriginal) => "Send the original file (no downscale, location data kept)",
+        (Lang::Th, Preset) => "ผู้ให้บริการ",
+        (Lang::En, Preset) => "Provider",
+        (Lang::Th, CustomPreset) => "กำหนดเอง",
+        (Lang::En, CustomPreset) => "Custom",
+        (Lang::Th, PriceIn) => "ราคาโทเคนขาเข้า (ดอลลาร์ต่อล้านโทเคน)",
+        (Lang::En, PriceIn) => "Input price (dollars per million tokens)",
+        (Lang::Th, PriceOut) => "ราคาโทเคนขาออก (ดอลลาร์ต่อล้านโทเคน)",
+        (Lang::En, PriceOut) => "Output price (dollars per million tokens)",
+        (Lang::Th, BudgetCap) => "งบสูงสุดของชุดนี้ (ดอลลาร์, 0 = ไม่จำกัด)",
+        (Lang::En, BudgetCap) => "Budget for a batch (dollars, 0 = no cap)",
+        (Lang::Th, PricesHint) => "ราคาเป็นค่าตั้งต้นจากผู้ให้บริการ ผู้ใช้ต้องตรวจสอบราคาปัจจุบันเอง",
+        (Lang::En, PricesHint) => "Prices are starting values: checking the provider's current prices is up to you",
+        (Lang::Th, TestConnection) => "ทดสอบการเชื่อมต่อ",
+        (Lang::En, TestConnection) => "Test connection",
         (Lang::Th, PausedNow) => "หยุดชั่วคราวอยู่: คำขอที่ส่งไปแล้วจะเสร็จ แต่จะไม่ส่งใหม่",
         (Lang::En, PausedNow) => "Paused: requests in flight finish, no new ones are sent",
     }
@@ -536,6 +557,28 @@ pub fn stop_reason(lang: Lang, r: &StopReason) -> String {
         ),
         (Lang::En, StopReason::Storage(m)) => format!(
             "Stopped: a result could not be stored on this device ({m}). What was read is still in the table: export it, then free space under Storage before going on."
+        ),
+        (
+            Lang::Th,
+            StopReason::Budget {
+                spent_micros,
+                cap_micros,
+            },
+        ) => format!(
+            "หยุดแล้ว: ใช้งบครบแล้ว (${:.2} จากงบ ${:.2}) ใบที่อ่านแล้วเก็บไว้ครบ ใบที่เหลือยังไม่ได้ส่ง",
+            *spent_micros as f64 / 1e6,
+            *cap_micros as f64 / 1e6
+        ),
+        (
+            Lang::En,
+            StopReason::Budget {
+                spent_micros,
+                cap_micros,
+            },
+        ) => format!(
+            "Stopped: the budget is reached (${:.2} of ${:.2}). Everything read is kept; the rest was not sent.",
+            *spent_micros as f64 / 1e6,
+            *cap_micros as f64 / 1e6
         ),
         (
             Lang::Th,
@@ -771,5 +814,72 @@ pub fn sessions_note(
         Lang::En => format!(
             "Imported {files} session file(s): {new} new, {duplicates} already here, {conflicts} read differently"
         ),
+    }
+}
+
+/// Dollars, as the page shows them.
+pub fn dollars(d: f64) -> String {
+    if d < 0.01 && d > 0.0 {
+        format!("${d:.4}")
+    } else {
+        format!("${d:.2}")
+    }
+}
+
+/// The estimate before a run.
+pub fn estimate_line(lang: Lang, images: usize, tokens: u64, cost: f64, priced: bool) -> String {
+    let money = if priced { dollars(cost) } else { "?".into() };
+    match lang {
+        Lang::Th => format!(
+            "ประมาณการ: {images} ภาพ ≈ {tokens} โทเคน ≈ {money}{}",
+            if priced {
+                ""
+            } else {
+                " (ใส่ราคาในตั้งค่าขั้นสูง)"
+            }
+        ),
+        Lang::En => format!(
+            "Estimate: {images} images ≈ {tokens} tokens ≈ {money}{}",
+            if priced {
+                ""
+            } else {
+                " (set prices under Advanced)"
+            }
+        ),
+    }
+}
+
+/// Tokens and cost so far.
+pub fn spent_line(lang: Lang, input: u64, output: u64, cost: f64) -> String {
+    match lang {
+        Lang::Th => format!("ใช้ไปแล้ว: โทเคนเข้า {input} ออก {output} ≈ {}", dollars(cost)),
+        Lang::En => format!(
+            "Spent so far: {input} tokens in, {output} out ≈ {}",
+            dollars(cost)
+        ),
+    }
+}
+
+/// What testing the connection found, in plain words.
+pub fn connection(lang: Lang, c: &crate::core::connection::Connection, origin: &str) -> String {
+    use crate::core::connection::Connection as C;
+    let th = lang == Lang::Th;
+    match c {
+        C::Works { listed: Some(true), models } if th => format!("เชื่อมต่อได้: มีโมเดลนี้ (จาก {models} โมเดล)"),
+        C::Works { listed: Some(true), models } => format!("Connected: the model is served ({models} models listed)"),
+        C::Works { .. } if th => "เชื่อมต่อได้ (เซิร์ฟเวอร์ไม่ได้บอกรายชื่อโมเดล)".into(),
+        C::Works { .. } => "Connected (the server lists no models)".into(),
+        C::KeyRefused(s) if th => format!("คีย์ API ไม่ถูกต้องหรือไม่มีสิทธิ์ (HTTP {s}) ตรวจคีย์อีกครั้ง"),
+        C::KeyRefused(s) => format!("The API key was refused (HTTP {s}): check the key"),
+        C::NotFound if th => "ไม่พบ API ที่ที่อยู่นี้ (HTTP 404) ตรวจที่อยู่ API (เช่น ต้องลงท้ายด้วย /v1)".into(),
+        C::NotFound => "No API at this address (HTTP 404): check the base URL (it usually ends in /v1)".into(),
+        C::NoCredit if th => "เครดิตหมด (HTTP 402) เติมเงินที่ผู้ให้บริการก่อน".into(),
+        C::NoCredit => "No credit left (HTTP 402): top up with the provider".into(),
+        C::ModelMissing { model, examples } if th => format!("ไม่มีโมเดล \"{model}\" ที่นี่ ตัวอย่างที่มี: {}", examples.join(", ")),
+        C::ModelMissing { model, examples } => format!("The model \"{model}\" is not served here; some that are: {}", examples.join(", ")),
+        C::Unreachable(_) if th => format!("เบราว์เซอร์ติดต่อเซิร์ฟเวอร์นี้ไม่ได้: ที่อยู่ผิด เซิร์ฟเวอร์ไม่ทำงาน หรือเซิร์ฟเวอร์ไม่อนุญาตหน้านี้ (CORS) สำหรับ Ollama ให้เริ่มด้วย OLLAMA_ORIGINS={origin} ollama serve สำหรับ vLLM ใส่ --allowed-origins '[\"{origin}\"]'"),
+        C::Unreachable(_) => format!("The browser could not reach this server: wrong address, server down, or it does not allow this page (CORS). For Ollama start it with OLLAMA_ORIGINS={origin} ollama serve; for vLLM pass --allowed-origins '[\"{origin}\"]'"),
+        C::Status(s) if th => format!("เซิร์ฟเวอร์ตอบ HTTP {s} ลองใหม่ภายหลัง"),
+        C::Status(s) => format!("The server answered HTTP {s}: try again later"),
     }
 }

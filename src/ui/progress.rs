@@ -137,6 +137,8 @@ pub struct SignalProgress {
     pub summary: RwSignal<Option<RunSummary>>,
     /// The id of the batch in view (its rows with an origin belong to it).
     pub batch: RwSignal<Option<String>>,
+    /// Tokens used so far.
+    pub spent: RwSignal<crate::core::provider::Usage>,
     /// The checked records, in the order they finished (for export).
     pub records: RwSignal<Vec<BallotRecord>>,
 }
@@ -164,6 +166,7 @@ impl SignalProgress {
             rows: RwSignal::new(Vec::new()),
             summary: RwSignal::new(None),
             batch: RwSignal::new(None),
+            spent: RwSignal::new(Default::default()),
             records: RwSignal::new(Vec::new()),
         }
     }
@@ -309,6 +312,7 @@ impl ProgressCallback for SignalProgress {
         self.timeout.set(None);
         self.hidden.set(HiddenSpans::default());
         self.summary.set(None);
+        self.spent.set(Default::default());
         self.records.set(Vec::new());
     }
     fn on_progress(&self, current: usize, total: usize, path: &str, result: &BallotResult) {
@@ -378,6 +382,7 @@ impl ProgressCallback for SignalProgress {
             }
             EngineEvent::Rate { per_minute, change } => self.rate.set(Some((*per_minute, *change))),
             EngineEvent::Timeout(d) => self.timeout.set(Some(*d)),
+            EngineEvent::Spent(u) => self.spent.set(*u),
             EngineEvent::Replayed(n) => {
                 self.earlier.set(*n);
                 self.started_ms.set(now_ms());

@@ -36,6 +36,10 @@ pub struct BatchSettings {
     pub quality: f64,
     /// Send each file as picked (no downscale, metadata kept).
     pub send_original: bool,
+    /// US dollars per million input and output tokens (the user's to check).
+    pub prices: crate::core::cost::Prices,
+    /// Stop before spending more than this many dollars (0: no cap).
+    pub budget: f64,
 }
 
 /// The request timeout's bounds, in seconds.
@@ -53,13 +57,31 @@ impl Default for BatchSettings {
             long_edge: 2048,
             quality: 0.85,
             send_original: false,
+            prices: crate::core::cost::Prices::default(),
+            budget: 0.0,
         }
     }
 }
 
 impl BatchSettings {
-    /// The engine options these settings mean for an endpoint.
-    pub fn options(&self, endpoint: &str) -> BatchOptions {
+    /// The size images are sent at, about (an A4 scan's aspect): for the
+    /// estimate before a run.
+    pub fn sent_pixels(&self) -> (u32, u32) {
+        let long = if self.send_original {
+            3509
+        } else {
+            self.long_edge.min(3509)
+        };
+        ((f64::from(long) / 1.414).round() as u32, long)
+    }
+
+    /// The tokens and dollars `images` scans should take.
+    pub fn estimate(&self, kind: provider::ApiKind, images: usize) -> (provider::Usage, f64) {
+        crate::core::cost::estimate(kind, images, self.sent_pixels(), &self.prices)
+    }
+
+    /// The engine options these settings mean for an API and endpoint.
+    pub fn options(&self, kind: provider::ApiKind, endpoint: &str) -> BatchOptions {
         let (lo, hi) = TIMEOUT_RANGE_S;
         let timeout_s = if self.timeout_s.is_finite() {
             self.timeout_s.clamp(lo, hi)
@@ -70,6 +92,14 @@ impl BatchSettings {
             quota: Quota::per_minute(self.per_minute, self.burst),
             concurrency: Concurrency::for_endpoint(self.concurrency, endpoint),
             request_timeout: Duration::from_secs_f64(timeout_s),
+            budget: (self.budget.is_finite() && self.budget > 0.0).then(|| {
+                let one = crate::core::cost::estimate(kind, 1, self.sent_pixels(), &self.prices);
+                let cap = crate::core::cost::Budget {
+                    prices: self.prices,
+                    cap: self.budget,
+                };
+                (cap, one.0)
+            }),
             ..BatchOptions::default()
         }
     }
@@ -144,6 +174,11 @@ impl AppState {
         batch.long_edge = saved.long_edge;
         batch.quality = saved.quality;
         batch.send_original = saved.send_original;
+        batch.prices = crate::core::cost::Prices {
+            input: saved.price_in,
+            output: saved.price_out,
+        };
+        batch.budget = saved.budget;
         device.keep_images.set(saved.keep_images);
         device.image_budget_mb.set(saved.image_budget_mb);
         device.volunteer.set(saved.volunteer.clone());
@@ -190,6 +225,9 @@ impl AppState {
             long_edge: b.long_edge,
             quality: b.quality,
             send_original: b.send_original,
+            price_in: b.prices.input,
+            price_out: b.prices.output,
+            budget: b.budget,
             keep_images: d.keep_images.get_untracked(),
             image_budget_mb: d.image_budget_mb.get_untracked(),
             volunteer: d.volunteer.get_untracked(),
@@ -336,7 +374,7 @@ impl AppState {
             journal: journal.as_ref().map(|j| j as &dyn Journal),
             prep: (!batch.send_original).then_some(&prep as &dyn crate::core::ports::ImagePrep),
         };
-        let mut opts = batch.options(&settings.endpoint);
+        let mut opts = batch.options(settings.kind, &settings.endpoint);
         opts.already_done = resume.already_done.clone();
         let result = run_batch(&env, &opts).await;
         drop((awake, network));
@@ -359,6 +397,17 @@ impl AppState {
         if let Some(w) = self.device.worker.get_value() {
             w.check_for_update();
         }
+    }
+
+    /// Tests the connection with the settings as they are (no image, nothing
+    /// billed), and says what it found.
+    pub async fn test_connection(self) -> crate::core::connection::Connection {
+        use crate::core::connection::{judge, models_request};
+        let settings = self.settings.get_untracked();
+        let request = models_request(&settings);
+        let opts = web::http::FetchOptions::default();
+        let result = web::http::send(request, &opts).await;
+        judge(result.as_ref(), &settings.model)
     }
 
     /// Imports results read before (the Python tool's JSON or CSV, or a

@@ -74,11 +74,14 @@ pub async fn send(req: HttpRequest, opts: &FetchOptions) -> Result<HttpResponse,
             .map_err(|e| TransportError::Network(format!("bad header {k}: {}", js_message(&e))))?;
     }
     let init = web_sys::RequestInit::new();
-    init.set_method("POST");
+    // A request without a body (testing the connection) is a GET.
+    init.set_method(if req.body.is_empty() { "GET" } else { "POST" });
     init.set_mode(web_sys::RequestMode::Cors);
     init.set_redirect(web_sys::RequestRedirect::Error);
     init.set_headers(&headers);
-    init.set_body(&JsValue::from_str(&req.body));
+    if !req.body.is_empty() {
+        init.set_body(&JsValue::from_str(&req.body));
+    }
     init.set_signal(Some(&controller.signal()));
     let request = web_sys::Request::new_with_str_and_init(&req.url, &init).map_err(|e| {
         TransportError::Network(format!(

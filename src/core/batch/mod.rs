@@ -31,6 +31,7 @@ pub use classify::{classify, Context, Observed, Outcome, RetryWait, Step};
 
 use super::ballot::Source;
 use super::control::Control;
+use super::cost::{cost, Budget};
 use super::hash::sha256_hex;
 use super::image::{check_image, check_start_within, MAX_IMAGE_BYTES, MAX_SOURCE_BYTES};
 use super::ports::{Clock, ImagePrep, ImageSource, Journal, LocalBoxFuture, OcrClient, Sleeper};
@@ -144,6 +145,9 @@ pub struct BatchOptions {
     /// Ballots finished in an earlier run of this batch (a resume after a
     /// reload): never sent or reported again; the count goes on after them.
     pub already_done: Vec<usize>,
+    /// A spending cap, and the tokens one ballot should take (the batch
+    /// stops before a ballot that would pass the cap).
+    pub budget: Option<(Budget, Usage)>,
 }
 
 impl Default for BatchOptions {
@@ -160,6 +164,7 @@ impl Default for BatchOptions {
             min_request_timeout: Duration::from_secs(20),
             systemic_after: 5,
             already_done: Vec::new(),
+            budget: None,
         }
     }
 }
@@ -324,6 +329,11 @@ struct Shared {
     streak: Streak,
     stop: Option<StopReason>,
     timeout_shown: Duration,
+    /// Attempts admitted whose answer is not yet observed.
+    admitted: usize,
+    /// The budget would be passed: nothing more is admitted, and the batch
+    /// stops once what is on its way has come back.
+    budget_hit: bool,
     /// Ballots sleeping before their next attempt: they hold no request,
     /// so they do not count against the concurrency limit.
     backing_off: usize,
@@ -360,6 +370,8 @@ impl<'e, 'a> Engine<'e, 'a> {
                 pixels: vec![None; env.images.len()],
                 bytes_read: 0,
                 bytes_sent: 0,
+                admitted: 0,
+                budget_hit: false,
                 streak: Streak::default(),
                 stop: None,
                 timeout_shown: opts.request_timeout,
@@ -389,6 +401,43 @@ impl<'e, 'a> Engine<'e, 'a> {
         let mut s = self.shared.borrow_mut();
         if s.stop.is_none() {
             s.stop = Some(reason);
+        }
+    }
+
+    /// Whether one more request fits the budget; if not, the batch stops.
+    fn within_budget(&self) -> bool {
+        let Some((budget, next)) = &self.opts.budget else {
+            return true;
+        };
+        let (spent, in_flight) = {
+            let s = self.shared.borrow();
+            (s.tokens, s.admitted as u64)
+        };
+        // What is on its way will be paid for too.
+        let coming = Usage {
+            input_tokens: next.input_tokens.saturating_mul(in_flight + 1),
+            output_tokens: next.output_tokens.saturating_mul(in_flight + 1),
+        };
+        if budget.allows(&spent, &coming) {
+            return true;
+        }
+        // Not a stop that aborts: what is on its way is paid for, so its
+        // answers are kept; nothing new goes.
+        self.shared.borrow_mut().budget_hit = true;
+        false
+    }
+
+    /// Why the batch stopped at its budget, with what it spent in the end.
+    fn budget_reason(&self) -> StopReason {
+        let micros = |d: f64| (d.max(0.0) * 1e6).min(u64::MAX as f64) as u64;
+        let spent = self.shared.borrow().tokens;
+        let (spent, cap) = match &self.opts.budget {
+            Some((b, _)) => (cost(&spent, &b.prices), b.cap),
+            None => (0.0, 0.0),
+        };
+        StopReason::Budget {
+            spent_micros: micros(spent),
+            cap_micros: micros(cap),
         }
     }
 
@@ -570,6 +619,7 @@ impl<'e, 'a> Engine<'e, 'a> {
             if let Some(u) = seen.usage {
                 s.tokens.input_tokens = s.tokens.input_tokens.saturating_add(u.input_tokens);
                 s.tokens.output_tokens = s.tokens.output_tokens.saturating_add(u.output_tokens);
+                events.push(EngineEvent::Spent(s.tokens));
             }
             if let Some((cause, failures)) = s.streak.count(seen, self.opts.systemic_after) {
                 let last = reason.unwrap_or("").to_string();
@@ -638,9 +688,13 @@ impl<'e, 'a> Engine<'e, 'a> {
         let mut reasks = 0u32;
         let mut sha256 = String::new();
         loop {
-            if !self.acquire(index).await {
+            // The budget is checked at admission, with what is on its way.
+            if !self.acquire(index).await || !self.within_budget() {
                 return unfinished;
             }
+            // Admitted until its answer is observed: the budget counts it.
+            self.shared.borrow_mut().admitted += 1;
+            let _admitted = OnDrop(|| self.shared.borrow_mut().admitted -= 1);
             let request = match self.prepare(index, &mut sha256).await {
                 Ok(r) => r,
                 Err(o) => {
@@ -727,7 +781,9 @@ impl<'e, 'a> Engine<'e, 'a> {
                 self.event(EngineEvent::Concurrency(limit));
                 last_limit = limit;
             }
+            let budget_hit = self.shared.borrow().budget_hit;
             while !paused
+                && !budget_hit
                 && in_flight.len().saturating_sub(self.backing_off()) < limit
                 && next < queue.len()
             {
@@ -736,6 +792,10 @@ impl<'e, 'a> Engine<'e, 'a> {
                 next += 1;
             }
             if in_flight.is_empty() {
+                if budget_hit {
+                    ledger.stop(self.budget_reason());
+                    break;
+                }
                 if next >= queue.len() {
                     break;
                 }

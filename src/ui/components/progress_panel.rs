@@ -53,6 +53,14 @@ pub fn ProgressPanel() -> impl IntoView {
                 <span class="pct">{move || format!("{}%", pct())}</span>
             </div>
             <p id="progress-stats" class="stats">{stats}</p>
+            {move || {
+                let u = p.spent.get();
+                (u.input_tokens + u.output_tokens > 0).then(|| {
+                    let prices = state.batch.with(|b| b.prices);
+                    let cost = crate::core::cost::cost(&u, &prices);
+                    view! { <p id="spent" class="stats">{crate::ui::i18n::spent_line(lang.get(), u.input_tokens, u.output_tokens, cost)}</p> }
+                })
+            }}
             <Show when=move || state.running.get()>
                 <div class="progress__controls">
                     <button id="pause" on:click=move |_| state.toggle_pause()>

@@ -1,5 +1,6 @@
 //! Endpoint, model, API key.
 
+use crate::core::cost::{preset, preset_for, PRESETS};
 use crate::core::endpoint::parse_endpoint;
 use crate::core::provider::{ApiKey, ApiKind};
 use crate::ui::i18n::{self, t, tr, Text};
@@ -12,12 +13,43 @@ pub fn SettingsForm() -> impl IntoView {
     let state = expect_context::<AppState>();
     let lang = state.lang;
     let settings = state.settings;
+    let checking = RwSignal::new(false);
+    let connection = RwSignal::new(None::<crate::core::connection::Connection>);
+    // A changed setting makes the last test's answer stale.
+    Effect::new(move |_| {
+        settings.track();
+        connection.set(None);
+    });
     let is_sim = move || {
         settings.with(|s| s.endpoint.contains("127.0.0.1:8787") || s.model == "tallyscan-sim")
     };
     view! {
         <section class="panel settings">
             <h2>{tr(lang, Text::Settings)}</h2>
+            <label>
+                <span>{tr(lang, Text::Preset)}</span>
+                <select
+                    id="preset"
+                    prop:value=move || settings.with(|s| preset_for(&s.endpoint).map_or("custom", |p| p.id))
+                    on:change=move |ev| {
+                        if let Some(p) = preset(&event_target_value(&ev)) {
+                            settings.update(|s| {
+                                s.kind = p.kind;
+                                s.endpoint = p.endpoint.into();
+                                s.model = p.model.into();
+                            });
+                            state.batch.update(|b| {
+                                b.per_minute = p.per_minute;
+                                b.prices = p.prices;
+                            });
+                            state.save_settings();
+                        }
+                    }
+                >
+                    {PRESETS.iter().map(|p| view! { <option value=p.id>{p.name}</option> }).collect_view()}
+                    <option value="custom">{tr(lang, Text::CustomPreset)}</option>
+                </select>
+            </label>
             <label>
                 <span>{tr(lang, Text::ApiKind)}</span>
                 <select
@@ -62,6 +94,23 @@ pub fn SettingsForm() -> impl IntoView {
                     on:change=move |ev| settings.update(|s| s.api_key = ApiKey::new(&event_target_value(&ev)))
                 />
             </label>
+            <div class="connection">
+                <button type="button" id="test-connection" on:click=move |_| {
+                    checking.set(true);
+                    leptos::task::spawn_local(async move {
+                        let found = state.test_connection().await;
+                        checking.set(false);
+                        connection.set(Some(found));
+                    });
+                } disabled=move || checking.get()>
+                    {tr(lang, Text::TestConnection)}
+                </button>
+                {move || connection.get().map(|c| {
+                    let ok = matches!(c, crate::core::connection::Connection::Works { .. });
+                    let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+                    view! { <p id="connection-result" class="notice" class:notice--error=!ok role="status">{i18n::connection(lang.get(), &c, &origin)}</p> }
+                })}
+            </div>
             <label class="check">
                 <input
                     id="remember-key"
@@ -95,6 +144,16 @@ pub fn SettingsForm() -> impl IntoView {
                 <NumberField id="quality" label=Text::Quality min="0.3"
                     value=Signal::derive(move || state.batch.with(|b| b.quality))
                     set=move |v: f64| { state.batch.update(|b| b.quality = v.clamp(0.3, 1.0)) }/>
+                <NumberField id="price-in" label=Text::PriceIn min="0"
+                    value=Signal::derive(move || state.batch.with(|b| b.prices.input))
+                    set=move |v: f64| { state.batch.update(|b| b.prices.input = v.clamp(0.0, 1000.0)) }/>
+                <NumberField id="price-out" label=Text::PriceOut min="0"
+                    value=Signal::derive(move || state.batch.with(|b| b.prices.output))
+                    set=move |v: f64| { state.batch.update(|b| b.prices.output = v.clamp(0.0, 1000.0)) }/>
+                <NumberField id="budget" label=Text::BudgetCap min="0"
+                    value=Signal::derive(move || state.batch.with(|b| b.budget))
+                    set=move |v: f64| { state.batch.update(|b| b.budget = v.clamp(0.0, 1_000_000.0)) }/>
+                <p class="hint">{tr(lang, Text::PricesHint)}</p>
                 <label class="check">
                     <input
                         id="send-original"
