@@ -177,3 +177,78 @@ async fn bench_memory_500() {
     console_log!("memory_peak_mb_500={mb:.1}");
     console_log!("memory_cleanups={cleanups}");
 }
+
+/// A scan-like A4 page at 300 dpi (2480 × 3509): paper with grain, a form's
+/// grid, handwritten-looking digits, as a PNG the browser writes.
+async fn scan_png(seed: u64) -> Vec<u8> {
+    use wasm_bindgen::JsCast;
+    let (w, h) = (2480u32, 3509u32);
+    let canvas = web_sys::OffscreenCanvas::new(w, h).unwrap();
+    let ctx: web_sys::OffscreenCanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let mut rng = SplitMix64::new(seed);
+    // Paper grain: light grey noise.
+    let mut px = vec![0u8; (w * h * 4) as usize];
+    for p in px.chunks_mut(4) {
+        let v = 236 + (rng.next_u64() % 14) as u8;
+        p.copy_from_slice(&[v, v, v.saturating_sub(3), 255]);
+    }
+    let data =
+        web_sys::ImageData::new_with_u8_clamped_array(wasm_bindgen::Clamped(&px), w).unwrap();
+    ctx.put_image_data(&data, 0.0, 0.0).unwrap();
+    drop(px);
+    ctx.set_stroke_style_str("#222");
+    ctx.set_line_width(3.0);
+    for row in 0..40 {
+        let y = 500.0 + f64::from(row) * 70.0;
+        ctx.stroke_rect(200.0, y, 2080.0, 70.0);
+    }
+    ctx.set_fill_style_str("#1a3d8f");
+    ctx.set_font("48px cursive");
+    for row in 0..40 {
+        let y = 550.0 + f64::from(row) * 70.0;
+        let n = rng.next_u64() % 1000;
+        ctx.fill_text(&format!("{row}   {n}   {n} votes"), 260.0, y)
+            .unwrap();
+    }
+    let opts = web_sys::ImageEncodeOptions::new();
+    opts.set_type("image/png");
+    let blob =
+        wasm_bindgen_futures::JsFuture::from(canvas.convert_to_blob_with_options(&opts).unwrap())
+            .await
+            .unwrap();
+    tallyscan::web::files::read_bytes(&blob.dyn_into().unwrap())
+        .await
+        .unwrap()
+}
+
+/// Preparing one 2480 × 3509 scan (decode, downscale, JPEG), 15 times:
+/// p50 and p95 of the time it takes, and source ÷ sent bytes.
+#[wasm_bindgen_test]
+async fn bench_prep() {
+    use tallyscan::core::ports::ImagePrep;
+    let prep = tallyscan::web::image_prep::WorkerPrep::from_source(Default::default()).unwrap();
+    let mut ms = Vec::new();
+    let (mut source, mut sent) = (0usize, 0usize);
+    for i in 0..15u64 {
+        let png = scan_png(i).await;
+        source += png.len();
+        let t0 = timer::now_ms();
+        let p = prep.prepare(png, "image/png").await.unwrap();
+        ms.push(timer::now_ms() - t0);
+        sent += p.bytes.len();
+    }
+    ms.sort_by(f64::total_cmp);
+    console_log!("prep_ms_p50={:.0}", ms[ms.len() / 2]);
+    console_log!("prep_ms_p95={:.0}", ms[(ms.len() * 95).div_ceil(100) - 1]);
+    console_log!(
+        "bench: prep source {:.1} MB a scan, sent {:.0} KB",
+        source as f64 / 15.0 / 1048576.0,
+        sent as f64 / 15.0 / 1024.0
+    );
+    console_log!("prep_bytes_ratio={:.2}", source as f64 / sent.max(1) as f64);
+}

@@ -807,13 +807,17 @@ mod storage {
     }
 }
 
-// ---- Image preparation (CanvasPrep): real decoding and encoding.
+// ---- Image preparation (the worker): real decoding and encoding.
 
 mod prep {
     use super::*;
     use tallyscan::core::image::sniff_image_type;
     use tallyscan::core::ports::{ImagePrep, PrepError};
-    use tallyscan::web::image_prep::CanvasPrep;
+    use tallyscan::web::image_prep::{PrepOptions, WorkerPrep};
+
+    fn worker() -> WorkerPrep {
+        WorkerPrep::from_source(PrepOptions::default()).unwrap()
+    }
     use wasm_bindgen_futures::JsFuture;
 
     /// A `w` × `h` picture (a gradient with a dark block in its top-left
@@ -875,10 +879,7 @@ mod prep {
     #[wasm_bindgen_test]
     async fn a_large_scan_is_downscaled_and_sent_as_jpeg() {
         let png = picture(2480, 3509, "image/png").await;
-        let p = CanvasPrep::default()
-            .prepare(png.clone(), "image/png")
-            .await
-            .unwrap();
+        let p = worker().prepare(png.clone(), "image/png").await.unwrap();
         assert_eq!(p.source_pixels, (2480, 3509));
         assert_eq!(p.pixels, (1447, 2048), "long edge 2048, aspect kept");
         assert_eq!(sniff_image_type(&p.bytes), Some("image/jpeg"));
@@ -889,10 +890,7 @@ mod prep {
             png.len()
         );
         let small = picture(800, 600, "image/png").await;
-        let p = CanvasPrep::default()
-            .prepare(small, "image/png")
-            .await
-            .unwrap();
+        let p = worker().prepare(small, "image/png").await.unwrap();
         assert_eq!(p.pixels, (800, 600), "never upscaled");
     }
 
@@ -901,10 +899,7 @@ mod prep {
         let jpeg = picture(40, 20, "image/jpeg").await;
         let phone = with_segment(&jpeg, &exif(6));
         assert!(contains(&phone, b"Exif"));
-        let p = CanvasPrep::default()
-            .prepare(phone, "image/jpeg")
-            .await
-            .unwrap();
+        let p = worker().prepare(phone, "image/jpeg").await.unwrap();
         assert_eq!(p.source_pixels, (20, 40), "orientation 6: turned upright");
         assert!(!contains(&p.bytes, b"Exif"), "no EXIF block out");
         assert!(!contains(&p.bytes, b"MM\x00\x2a"), "no TIFF header out");
@@ -915,10 +910,7 @@ mod prep {
         let mut broken = picture(64, 64, "image/png").await;
         broken.truncate(40);
         broken.extend_from_slice(b"not the rest of a png");
-        let e = CanvasPrep::default()
-            .prepare(broken, "image/png")
-            .await
-            .unwrap_err();
+        let e = worker().prepare(broken, "image/png").await.unwrap_err();
         assert_eq!(e, PrepError::Undecodable);
         assert!(e.to_string().contains("damaged"));
     }

@@ -4,12 +4,37 @@ use sha2::{Digest, Sha256};
 
 /// SHA-256 of `bytes` as 64 lowercase hex digits.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(digest: &[u8]) -> String {
     let mut out = String::with_capacity(64);
     for b in digest {
         out.push_str(&format!("{b:02x}"));
     }
     out
+}
+
+/// Bytes hashed between two pauses of [`sha256_hex_sliced`] (a few
+/// milliseconds of work in the browser).
+pub const SLICE: usize = 256 * 1024;
+
+/// [`sha256_hex`] in slices, calling `pause` between them so a browser can
+/// draw the page while a large scan is hashed (in one go, a 4 MB scan held
+/// the page for about 150 ms).
+pub async fn sha256_hex_sliced<F, P>(bytes: &[u8], mut pause: P) -> String
+where
+    P: FnMut() -> F,
+    F: std::future::Future<Output = ()>,
+{
+    let mut h = Sha256::new();
+    for chunk in bytes.chunks(SLICE) {
+        h.update(chunk);
+        if chunk.len() == SLICE {
+            pause().await;
+        }
+    }
+    hex(&h.finalize())
 }
 
 #[cfg(test)]
@@ -20,5 +45,20 @@ mod tests {
             super::sha256_hex(b"abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+
+    #[test]
+    fn sliced_is_the_same_hash() {
+        let big: Vec<u8> = (0..(super::SLICE * 3 + 17))
+            .map(|i| (i % 251) as u8)
+            .collect();
+        let mut pauses = 0;
+        let sliced =
+            crate::core::testing::FakeTime::new().run(super::sha256_hex_sliced(&big, || {
+                pauses += 1;
+                std::future::ready(())
+            }));
+        assert_eq!(sliced, super::sha256_hex(&big));
+        assert_eq!(pauses, 3);
     }
 }

@@ -358,10 +358,12 @@ impl AppState {
             inner: &inner,
             rows: &resume.replay,
         };
-        let prep = web::image_prep::CanvasPrep {
-            long_edge: batch.long_edge,
-            quality: batch.quality,
-        };
+        let prep = (!batch.send_original).then(|| {
+            web::image_prep::PagePrep::start(web::image_prep::PrepOptions {
+                long_edge: batch.long_edge,
+                quality: batch.quality,
+            })
+        });
         let env = Env {
             client: &client,
             clock: &web::timer::BrowserClock,
@@ -372,7 +374,9 @@ impl AppState {
             progress: &progress,
             control: &control,
             journal: journal.as_ref().map(|j| j as &dyn Journal),
-            prep: (!batch.send_original).then_some(&prep as &dyn crate::core::ports::ImagePrep),
+            prep: prep
+                .as_ref()
+                .map(|p| p as &dyn crate::core::ports::ImagePrep),
         };
         let mut opts = batch.options(settings.kind, &settings.endpoint);
         opts.already_done = resume.already_done.clone();

@@ -32,7 +32,7 @@ pub use classify::{classify, Context, Observed, Outcome, RetryWait, Step};
 use super::ballot::Source;
 use super::control::Control;
 use super::cost::{cost, Budget};
-use super::hash::sha256_hex;
+use super::hash::sha256_hex_sliced;
 use super::image::{check_image, check_start_within, MAX_IMAGE_BYTES, MAX_SOURCE_BYTES};
 use super::ports::{Clock, ImagePrep, ImageSource, Journal, LocalBoxFuture, OcrClient, Sleeper};
 use super::progress::{BallotOutcome, EngineEvent, FailureKind, ProgressCallback};
@@ -529,13 +529,19 @@ impl<'e, 'a> Engine<'e, 'a> {
             .load(index)
             .await
             .map_err(|why| failed(format!("cannot read the file: {why}")))?;
+        // The page draws between one ballot's heavy steps and another's:
+        // several reads can finish at once, and hashing them all in one go
+        // would hold the page.
+        self.env.sleeper.sleep(Duration::ZERO).await;
         let limit = source_limit(self.env.prep.is_some());
         let media = check_start_within(bytes.len() as u64, &bytes, limit)
             .map_err(|e| failed(e.to_string()))?;
         if sha256.is_empty() {
-            *sha256 = sha256_hex(&bytes);
+            let sleeper = self.env.sleeper;
+            *sha256 = sha256_hex_sliced(&bytes, || sleeper.sleep(Duration::ZERO)).await;
         }
         self.shared.borrow_mut().bytes_read += bytes.len() as u64;
+        self.env.sleeper.sleep(Duration::ZERO).await;
         let (bytes, media) = match self.env.prep {
             None => (bytes, media),
             Some(prep) => {
