@@ -238,6 +238,16 @@ test('a preset fills the provider, the connection is tested, the estimate shown,
     await page.waitForFunction(() => /ไม่มีโมเดล "llava"/.test(document.querySelector('#connection-result')?.textContent || ''));
     await page.fill('#model', 'tallyscan-sim');
     await page.locator('#model').dispatchEvent('change');
+    // A key the server refuses.
+    await post('/_sim/scenario', { require_key: 'sk-right' });
+    await page.fill('#api-key', 'sk-wrong');
+    await page.locator('#api-key').dispatchEvent('change');
+    await page.click('#test-connection');
+    await page.waitForFunction(() => /HTTP 401/.test(document.querySelector('#connection-result')?.textContent || ''));
+    assert.match(await page.textContent('#connection-result'), /คีย์ API ไม่ถูกต้องหรือไม่มีสิทธิ์/);
+    await post('/_sim/scenario', {});
+    await page.fill('#api-key', '');
+    await page.locator('#api-key').dispatchEvent('change');
     // $1,000 a million input tokens, a $3 budget: about one ballot.
     const set = async (sel, v) => { await page.fill(sel, String(v)); await page.locator(sel).dispatchEvent('change'); };
     await set('#price-in', 1000);
