@@ -428,12 +428,20 @@ mod hardening {
             endpoint: format!("{}/redirect/v1", sim_url()),
             ..ProviderSettings::default()
         };
-        let req = provider::build_request(&s, "image/png", PNG, "read");
+        // An image no other test sends: requests other tests left in flight
+        // may reach the simulator meanwhile.
+        let image = b"\x89PNG\r\n\x1a\nonly-the-redirect-test";
+        let req = provider::build_request(&s, "image/png", image, "read");
         let r = http::send(req, &http::FetchOptions::default()).await;
         assert!(matches!(r, Err(TransportError::Network(_))), "{r:?}");
         let log = sim_log().await;
+        let ours = tallyscan::core::hash::sha256_hex(image);
         assert!(
-            log["requests"].as_array().unwrap().is_empty(),
+            !log["requests"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["image_sha256"].as_str() == Some(ours.as_str())),
             "the redirect was not followed"
         );
     }
@@ -922,14 +930,14 @@ mod connection {
     use super::*;
     use tallyscan::core::connection::Connection;
 
-    /// Only the settings change between cases: nothing here touches the
-    /// simulator's scenario or log, which the other tests of this page use.
+    /// Against the HTTPS simulator, whose scenario the other tests of this
+    /// page leave as it is (they share the plain one and its log).
     async fn test_with(change: impl Fn(&mut ProviderSettings)) -> Connection {
         let owner = Owner::new();
         owner.set();
         let state = AppState::new();
         state.settings.update(|s| {
-            *s = settings(ApiKind::OpenAiCompatible);
+            *s = settings_for(sim_tls_url(), ApiKind::OpenAiCompatible);
             change(s);
         });
         state.test_connection().await
@@ -949,7 +957,7 @@ mod connection {
             Connection::ModelMissing { .. }
         ));
         assert_eq!(
-            test_with(|s| s.endpoint = format!("{}/nope/v1", sim_url())).await,
+            test_with(|s| s.endpoint = format!("{}/nope/v1", sim_tls_url())).await,
             Connection::NotFound
         );
         assert!(matches!(
