@@ -271,3 +271,26 @@ test('a preset fills the provider, the connection is tested, the estimate shown,
     assert.equal(rows.filter((r) => r[2] === 'ไม่ได้เริ่ม').length, 9, 'the rest not started');
   });
 });
+
+test('a ballot the first model refuses is read by the fallback model', async () => {
+  await withApp(async ({ page, dir }) => {
+    await post('/_sim/scenario', { latency_ms: [10, 30], script: [{ kind: 'status', code: 400 }] });
+    await page.click('details.advanced summary');
+    await page.fill('#fallback-endpoint', `${SIM}/v1`);
+    await page.locator('#fallback-endpoint').dispatchEvent('change');
+    await page.fill('#fallback-model', 'second-sim');
+    await page.locator('#fallback-model').dispatchEvent('change');
+    const f = path.join(dir, 'refused.png');
+    fs.writeFileSync(f, png(70, 40, 99));
+    await page.setInputFiles('#files', f);
+    await page.click('#start');
+    await page.waitForSelector('#batch-summary', { timeout: 30_000 });
+    const [row] = await rowsOf(page);
+    assert.equal(row[2], 'อ่านแล้ว', 'read by the fallback');
+    assert.match(await page.textContent('#progress-stats'), /1 ใบส่งให้โมเดลสำรอง/);
+    const models = (await simLog()).requests.filter((r) => r.path.includes('/v1/')).map((r) => r.model);
+    assert.deepEqual(models, ['tallyscan-sim', 'second-sim'], 'the first, then the fallback');
+    const json = JSON.parse((await download(page, '#export-json')).text);
+    assert.equal(json.records[0].source.model, 'second-sim', 'the record says which model read it');
+  });
+});

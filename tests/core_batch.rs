@@ -133,6 +133,7 @@ impl Harness {
             control: &self.control,
             journal: None,
             prep: None,
+            fallback: None,
         }
     }
     fn run(&self, client: &ScriptedOcr, images: &MemoryImages, opts: &BatchOptions) -> BatchResult {
@@ -1413,4 +1414,43 @@ fn budget_counts_what_is_on_its_way_at_any_concurrency() {
         1,
         "$2 expected a ballot, $3 cap: one at a time, one in all"
     );
+}
+
+// ---- The fallback model: asked once for what the first refused or could not read.
+
+#[test]
+fn a_refused_ballot_goes_once_to_the_fallback_model() {
+    let h = Harness::new();
+    // The first request is refused (400: retrying will not help); the
+    // fallback's answer reads.
+    let client = ScriptedOcr::new(&h.time, |n, _| {
+        if n == 0 {
+            Reply::status(secs(1.0), 400, &[])
+        } else {
+            Reply::ok(secs(1.0), FORM)
+        }
+    });
+    let images = MemoryImages::new(1, 1000);
+    let fallback = ProviderSettings {
+        model: "second-model".into(),
+        ..h.settings.clone()
+    };
+    let mut env = h.env(&client, &images);
+    env.fallback = Some(&fallback);
+    let r = h.time.run(run_batch(&env, &BatchOptions::default()));
+    assert_eq!((r.results.len(), r.errors.len(), r.fallbacks), (1, 0, 1));
+    assert_eq!(
+        r.results[0].record.source.model, "second-model",
+        "says which model read it"
+    );
+    assert_eq!(r.requests_sent, 2);
+
+    // Refused by both: one failure, the fallback asked once.
+    let h = Harness::new();
+    let client = ScriptedOcr::new(&h.time, |_, _| Reply::status(secs(1.0), 400, &[]));
+    let mut env = h.env(&client, &images);
+    env.fallback = Some(&fallback);
+    let r = h.time.run(run_batch(&env, &BatchOptions::default()));
+    assert_eq!((r.results.len(), r.errors.len(), r.fallbacks), (0, 1, 1));
+    assert_eq!(r.requests_sent, 2);
 }

@@ -265,6 +265,15 @@ pub enum EngineEvent {
     /// The tokens the batch has used so far (after each answer that
     /// reported them).
     Spent(super::provider::Usage),
+    /// A ballot goes to the fallback model.
+    Fallback {
+        /// The ballot.
+        index: usize,
+        /// The fallback model.
+        model: String,
+        /// Why the first model did not read it.
+        reason: String,
+    },
     /// The batch stops early.
     Stopping(StopReason),
 }
@@ -404,6 +413,14 @@ pub fn event_line(e: &EngineEvent) -> String {
             wait.as_millis()
         ),
         EngineEvent::Timeout(d) => format!("request timeout now {:.0} s", d.as_secs_f64()),
+        EngineEvent::Fallback {
+            index,
+            model,
+            reason,
+        } => format!(
+            "ballot #{} goes to the fallback model {model} ({reason})",
+            index + 1
+        ),
         EngineEvent::Spent(u) => format!(
             "tokens so far: {} in, {} out",
             u.input_tokens, u.output_tokens

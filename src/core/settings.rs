@@ -33,6 +33,11 @@ pub struct SavedSettings {
     pub price_out: f64,
     /// The spending cap in dollars (0: none).
     pub budget: f64,
+    /// The fallback model's API format, base URL and name (its key is
+    /// never stored).
+    pub fallback_kind: String,
+    pub fallback_endpoint: String,
+    pub fallback_model: String,
     /// Keep each batch's images on the device.
     pub keep_images: bool,
     /// The largest image set kept per batch, MB.
@@ -71,6 +76,9 @@ impl Default for SavedSettings {
             price_in: 0.0,
             price_out: 0.0,
             budget: 0.0,
+            fallback_kind: String::new(),
+            fallback_endpoint: String::new(),
+            fallback_model: String::new(),
             keep_images: true,
             image_budget_mb: 500.0,
             volunteer: String::new(),

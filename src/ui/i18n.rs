@@ -171,6 +171,11 @@ pub enum Text {
     BudgetCap,
     PricesHint,
     TestConnection,
+    FallbackCount,
+    FallbackTitle,
+    FallbackEndpoint,
+    FallbackModel,
+    FallbackKey,
 }
 
 /// A static text that follows the language signal. Every static text of
@@ -467,6 +472,16 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         (Lang::En, PricesHint) => "Prices are starting values: checking the provider's current prices is up to you",
         (Lang::Th, TestConnection) => "ทดสอบการเชื่อมต่อ",
         (Lang::En, TestConnection) => "Test connection",
+        (Lang::Th, FallbackCount) => "ใบส่งให้โมเดลสำรอง",
+        (Lang::En, FallbackCount) => "to the fallback model",
+        (Lang::Th, FallbackTitle) => "โมเดลสำรอง (ใช้เมื่อโมเดลแรกปฏิเสธหรืออ่านไม่ได้)",
+        (Lang::En, FallbackTitle) => "Fallback model (asked when the first refuses or cannot read)",
+        (Lang::Th, FallbackEndpoint) => "ที่อยู่ API ของโมเดลสำรอง (ว่าง = ไม่ใช้)",
+        (Lang::En, FallbackEndpoint) => "Fallback base URL (empty: none)",
+        (Lang::Th, FallbackModel) => "ชื่อโมเดลสำรอง",
+        (Lang::En, FallbackModel) => "Fallback model",
+        (Lang::Th, FallbackKey) => "คีย์ API ของโมเดลสำรอง (ไม่ถูกบันทึก)",
+        (Lang::En, FallbackKey) => "Fallback API key (never stored)",
         (Lang::Th, PausedNow) => "หยุดชั่วคราวอยู่: คำขอที่ส่งไปแล้วจะเสร็จ แต่จะไม่ส่งใหม่",
         (Lang::En, PausedNow) => "Paused: requests in flight finish, no new ones are sent",
     }

@@ -139,6 +139,8 @@ pub struct SignalProgress {
     pub batch: RwSignal<Option<String>>,
     /// Tokens used so far.
     pub spent: RwSignal<crate::core::provider::Usage>,
+    /// Ballots handed to the fallback model.
+    pub fallbacks: RwSignal<u32>,
     /// The checked records, in the order they finished (for export).
     pub records: RwSignal<Vec<BallotRecord>>,
 }
@@ -167,6 +169,7 @@ impl SignalProgress {
             summary: RwSignal::new(None),
             batch: RwSignal::new(None),
             spent: RwSignal::new(Default::default()),
+            fallbacks: RwSignal::new(0),
             records: RwSignal::new(Vec::new()),
         }
     }
@@ -313,6 +316,7 @@ impl ProgressCallback for SignalProgress {
         self.hidden.set(HiddenSpans::default());
         self.summary.set(None);
         self.spent.set(Default::default());
+        self.fallbacks.set(0);
         self.records.set(Vec::new());
     }
     fn on_progress(&self, current: usize, total: usize, path: &str, result: &BallotResult) {
@@ -383,6 +387,7 @@ impl ProgressCallback for SignalProgress {
             EngineEvent::Rate { per_minute, change } => self.rate.set(Some((*per_minute, *change))),
             EngineEvent::Timeout(d) => self.timeout.set(Some(*d)),
             EngineEvent::Spent(u) => self.spent.set(*u),
+            EngineEvent::Fallback { .. } => self.fallbacks.update(|n| *n += 1),
             EngineEvent::Replayed(n) => {
                 self.earlier.set(*n);
                 self.started_ms.set(now_ms());

@@ -132,6 +132,8 @@ pub struct AppState {
     pub import_note: RwSignal<Option<Result<ImportNote, String>>>,
     /// This device's storage.
     pub device: super::device::Device,
+    /// The fallback provider and model (no endpoint or model: none).
+    pub fallback: RwSignal<provider::ProviderSettings>,
     /// The row (its index, from 1) open in the review panel.
     pub review: RwSignal<Option<usize>>,
     /// The view shown below the progress: results or constituencies.
@@ -191,6 +193,12 @@ impl AppState {
         if let Some(k) = &saved_key {
             settings.api_key = provider::ApiKey::new(k);
         }
+        let fallback = provider::ProviderSettings {
+            kind: provider::ApiKind::from_id(&saved.fallback_kind),
+            endpoint: saved.fallback_endpoint.clone(),
+            model: saved.fallback_model.clone(),
+            ..provider::ProviderSettings::default()
+        };
         AppState {
             lang: RwSignal::new(lang),
             settings: RwSignal::new(settings),
@@ -203,6 +211,7 @@ impl AppState {
             setup_error: RwSignal::new(None),
             import_note: RwSignal::new(None),
             device,
+            fallback: RwSignal::new(fallback),
             review: RwSignal::new(None),
             tab: RwSignal::new(Tab::Results),
             exported: RwSignal::new(true),
@@ -228,6 +237,9 @@ impl AppState {
             price_in: b.prices.input,
             price_out: b.prices.output,
             budget: b.budget,
+            fallback_kind: self.fallback.with_untracked(|f| f.kind.id().to_string()),
+            fallback_endpoint: self.fallback.with_untracked(|f| f.endpoint.clone()),
+            fallback_model: self.fallback.with_untracked(|f| f.model.clone()),
             keep_images: d.keep_images.get_untracked(),
             image_budget_mb: d.image_budget_mb.get_untracked(),
             volunteer: d.volunteer.get_untracked(),
@@ -247,6 +259,11 @@ impl AppState {
         web::storage::remove(KEY_API_KEY);
         self.settings.set(provider::ProviderSettings::default());
         self.batch.set(BatchSettings::default());
+        self.fallback.set(provider::ProviderSettings {
+            endpoint: String::new(),
+            model: String::new(),
+            ..provider::ProviderSettings::default()
+        });
         self.remember_key.set(false);
         self.device.keep_images.set(true);
         self.device.image_budget_mb.set(500.0);
@@ -283,8 +300,20 @@ impl AppState {
             self.setup_error.set(Some(e));
             return None;
         }
+        if let Some(f) = self.fallback_settings() {
+            if let Err(e) = f.validate_for_page(web::page_is_https()) {
+                self.setup_error.set(Some(e));
+                return None;
+            }
+        }
         self.setup_error.set(None);
         Some(settings)
+    }
+
+    /// The fallback provider, when one is set (a base URL and a model).
+    pub(super) fn fallback_settings(&self) -> Option<provider::ProviderSettings> {
+        let f = self.fallback.get_untracked();
+        (!f.endpoint.trim().is_empty() && !f.model.trim().is_empty()).then_some(f)
     }
 
     /// Runs the batch engine over the picked files. Every file ends as
@@ -364,6 +393,7 @@ impl AppState {
                 quality: batch.quality,
             })
         });
+        let fallback = self.fallback_settings();
         let env = Env {
             client: &client,
             clock: &web::timer::BrowserClock,
@@ -377,6 +407,7 @@ impl AppState {
             prep: prep
                 .as_ref()
                 .map(|p| p as &dyn crate::core::ports::ImagePrep),
+            fallback: fallback.as_ref(),
         };
         let mut opts = batch.options(settings.kind, &settings.endpoint);
         opts.already_done = resume.already_done.clone();

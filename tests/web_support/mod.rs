@@ -122,6 +122,7 @@ pub async fn run_in_browser(
         control,
         journal: None,
         prep: None,
+        fallback: None,
     };
     run_batch(&env, opts).await
 }

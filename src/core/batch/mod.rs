@@ -210,6 +210,9 @@ pub struct Env<'a> {
     pub journal: Option<&'a dyn Journal>,
     /// Prepares each image before it is sent (none: sent as picked).
     pub prep: Option<&'a dyn ImagePrep>,
+    /// A second provider and model, asked once for a ballot the first
+    /// refused (a failure retrying will not fix) or could not read.
+    pub fallback: Option<&'a ProviderSettings>,
 }
 
 /// The outcome of a batch, with its statistics.
@@ -245,6 +248,8 @@ pub struct BatchResult {
     pub bytes_read: u64,
     /// Bytes of the images sent (after preparation), retries included.
     pub bytes_sent: u64,
+    /// Ballots handed to the fallback model.
+    pub fallbacks: u32,
 }
 
 impl BatchResult {
@@ -331,6 +336,8 @@ struct Shared {
     timeout_shown: Duration,
     /// Attempts admitted whose answer is not yet observed.
     admitted: usize,
+    /// Ballots handed to the fallback model.
+    fallbacks: u32,
     /// The budget would be passed: nothing more is admitted, and the batch
     /// stops once what is on its way has come back.
     budget_hit: bool,
@@ -371,6 +378,7 @@ impl<'e, 'a> Engine<'e, 'a> {
                 bytes_read: 0,
                 bytes_sent: 0,
                 admitted: 0,
+                fallbacks: 0,
                 budget_hit: false,
                 streak: Streak::default(),
                 stop: None,
@@ -425,6 +433,18 @@ impl<'e, 'a> Engine<'e, 'a> {
         // answers are kept; nothing new goes.
         self.shared.borrow_mut().budget_hit = true;
         false
+    }
+
+    /// Whether a ballot that failed so with `used` goes to the fallback
+    /// model: once, for a refusal retrying will not fix or an answer that
+    /// could not be read, when there is one.
+    fn falls_back(&self, kind: &FailureKind, used: &ProviderSettings) -> bool {
+        let Some(fallback) = self.env.fallback else {
+            return false;
+        };
+        matches!(kind, FailureKind::Api | FailureKind::Unreadable)
+            && !std::ptr::eq(used, fallback)
+            && !self.stopping()
     }
 
     /// Why the batch stopped at its budget, with what it spent in the end.
@@ -521,7 +541,12 @@ impl<'e, 'a> Engine<'e, 'a> {
 
     /// Reads the image (prepared, when the batch prepares images) and
     /// builds its request; the bytes are dropped here.
-    async fn prepare(&self, index: usize, sha256: &mut String) -> Result<HttpRequest, Outcome> {
+    async fn prepare(
+        &self,
+        index: usize,
+        sha256: &mut String,
+        settings: &ProviderSettings,
+    ) -> Result<HttpRequest, Outcome> {
         let failed = |m: String| Outcome::Failed(FailureKind::Image, m);
         let bytes = self
             .env
@@ -557,7 +582,7 @@ impl<'e, 'a> Engine<'e, 'a> {
             }
         };
         self.shared.borrow_mut().bytes_sent += bytes.len() as u64;
-        let mut request = build_request(self.env.settings, media, &bytes, PROMPT);
+        let mut request = build_request(settings, media, &bytes, PROMPT);
         request.timeout = Some(self.request_timeout());
         Ok(request)
     }
@@ -693,6 +718,7 @@ impl<'e, 'a> Engine<'e, 'a> {
         };
         let mut reasks = 0u32;
         let mut sha256 = String::new();
+        let mut settings = self.env.settings;
         loop {
             // The budget is checked at admission, with what is on its way.
             if !self.acquire(index).await || !self.within_budget() {
@@ -701,7 +727,7 @@ impl<'e, 'a> Engine<'e, 'a> {
             // Admitted until its answer is observed: the budget counts it.
             self.shared.borrow_mut().admitted += 1;
             let _admitted = OnDrop(|| self.shared.borrow_mut().admitted -= 1);
-            let request = match self.prepare(index, &mut sha256).await {
+            let request = match self.prepare(index, &mut sha256, settings).await {
                 Ok(r) => r,
                 Err(o) => {
                     return Finished {
@@ -714,13 +740,13 @@ impl<'e, 'a> Engine<'e, 'a> {
             let source = Source {
                 file_name: self.env.images.name(index),
                 sha256: sha256.clone(),
-                model: self.env.settings.model.clone(),
+                model: settings.model.clone(),
                 prompt_version: PROMPT_VERSION.into(),
                 imported_from: None,
                 pixels: self.shared.borrow().pixels.get(index).copied().flatten(),
             };
             let ctx = Context {
-                kind: self.env.settings.kind,
+                kind: settings.kind,
                 source: &source,
                 registry: self.env.registry,
                 now_unix_ms: self.env.clock.unix_ms(),
@@ -736,6 +762,16 @@ impl<'e, 'a> Engine<'e, 'a> {
             };
             self.observe(&seen, reason);
             match step {
+                Step::Done(Outcome::Failed(kind, why)) if self.falls_back(&kind, settings) => {
+                    settings = self.env.fallback.unwrap_or(settings);
+                    reasks = 0;
+                    self.shared.borrow_mut().fallbacks += 1;
+                    self.event(EngineEvent::Fallback {
+                        index,
+                        model: settings.model.clone(),
+                        reason: why,
+                    });
+                }
                 Step::Done(outcome) => {
                     return Finished {
                         index,
@@ -835,6 +871,7 @@ impl<'e, 'a> Engine<'e, 'a> {
         result.requests_sent = s.requests;
         result.bytes_read = s.bytes_read;
         result.bytes_sent = s.bytes_sent;
+        result.fallbacks = s.fallbacks;
         result.retries = s.retries;
         result.tokens = s.tokens;
     }

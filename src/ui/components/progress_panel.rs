@@ -37,6 +37,10 @@ pub fn ProgressPanel() -> impl IntoView {
         parts.push(format!("{} {}", p.errors.get(), t(l, Text::Errors)));
         parts.push(format!("{} {}", p.retries.get(), t(l, Text::Retries)));
         parts.push(format!("{} {}", p.cleanups.get(), t(l, Text::Cleanups)));
+        let fallbacks = p.fallbacks.get();
+        if fallbacks > 0 {
+            parts.push(format!("{fallbacks} {}", t(l, Text::FallbackCount)));
+        }
         if let Some(d) = p.timeout.get() {
             parts.push(format!("{} {:.0} s", t(l, Text::Timeout), d.as_secs_f64()));
         }

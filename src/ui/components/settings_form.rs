@@ -154,6 +154,35 @@ pub fn SettingsForm() -> impl IntoView {
                     value=Signal::derive(move || state.batch.with(|b| b.budget))
                     set=move |v: f64| { state.batch.update(|b| b.budget = v.clamp(0.0, 1_000_000.0)) }/>
                 <p class="hint">{tr(lang, Text::PricesHint)}</p>
+                <fieldset class="fallback">
+                    <legend>{tr(lang, Text::FallbackTitle)}</legend>
+                    <label>
+                        <span>{tr(lang, Text::ApiKind)}</span>
+                        <select id="fallback-kind"
+                            prop:value=move || state.fallback.with(|f| f.kind.id())
+                            on:change=move |ev| state.fallback.update(|f| f.kind = ApiKind::from_id(&event_target_value(&ev)))>
+                            <option value="openai">{tr(lang, Text::OpenAiCompatible)}</option>
+                            <option value="anthropic">{tr(lang, Text::Anthropic)}</option>
+                        </select>
+                    </label>
+                    <label>
+                        <span>{tr(lang, Text::FallbackEndpoint)}</span>
+                        <input id="fallback-endpoint" type="url" spellcheck="false"
+                            prop:value=move || state.fallback.with(|f| f.endpoint.clone())
+                            on:change=move |ev| state.fallback.update(|f| f.endpoint = event_target_value(&ev).trim().to_string())/>
+                    </label>
+                    <label>
+                        <span>{tr(lang, Text::FallbackModel)}</span>
+                        <input id="fallback-model" type="text" spellcheck="false"
+                            prop:value=move || state.fallback.with(|f| f.model.clone())
+                            on:change=move |ev| state.fallback.update(|f| f.model = event_target_value(&ev).trim().to_string())/>
+                    </label>
+                    <label>
+                        <span>{tr(lang, Text::FallbackKey)}</span>
+                        <input id="fallback-key" type="password" autocomplete="off"
+                            on:change=move |ev| state.fallback.update(|f| f.api_key = ApiKey::new(&event_target_value(&ev)))/>
+                    </label>
+                </fieldset>
                 <label class="check">
                     <input
                         id="send-original"
