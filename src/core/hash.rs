@@ -15,9 +15,10 @@ fn hex(digest: &[u8]) -> String {
     out
 }
 
-/// Bytes hashed between two pauses of [`sha256_hex_sliced`] (a few
-/// milliseconds of work in the browser).
-pub const SLICE: usize = 256 * 1024;
+/// Bytes hashed between two pauses of [`sha256_hex_sliced`]: about 15 ms
+/// of work in the browser. Smaller slices keep each ballot's bytes alive
+/// longer (256 KB doubled the memory peak); larger ones make long tasks.
+pub const SLICE: usize = 512 * 1024;
 
 /// [`sha256_hex`] in slices, calling `pause` between them so a browser can
 /// draw the page while a large scan is hashed (in one go, a 4 MB scan held
