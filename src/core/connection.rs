@@ -4,7 +4,7 @@
 //! refused, nothing is at that address, the model is not served, no credit
 //! left, or the browser could not reach it at all (often CORS).
 
-use super::provider::{ApiKind, HttpRequest, HttpResponse, ProviderSettings, TransportError};
+use super::provider::{auth_headers, HttpRequest, HttpResponse, ProviderSettings, TransportError};
 use std::time::Duration;
 
 /// The request that tests `settings` (no image, nothing billed).
@@ -14,24 +14,7 @@ pub fn models_request(settings: &ProviderSettings) -> HttpRequest {
         .strip_suffix("/chat/completions")
         .or_else(|| base.strip_suffix("/messages"))
         .unwrap_or(base);
-    let key = settings.api_key.expose();
-    let mut headers = Vec::new();
-    match settings.kind {
-        ApiKind::OpenAiCompatible if !key.is_empty() => {
-            headers.push(("authorization".to_string(), format!("Bearer {key}")))
-        }
-        ApiKind::OpenAiCompatible => {}
-        ApiKind::Anthropic => {
-            if !key.is_empty() {
-                headers.push(("x-api-key".into(), key.to_string()));
-            }
-            headers.push(("anthropic-version".into(), "2023-06-01".into()));
-            headers.push((
-                "anthropic-dangerous-direct-browser-access".into(),
-                "true".into(),
-            ));
-        }
-    }
+    let headers = auth_headers(settings);
     HttpRequest {
         url: format!("{base}/models"),
         headers,
@@ -117,7 +100,7 @@ fn listed(body: &str, model: &str) -> Connection {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::provider::ApiKey;
+    use crate::core::provider::{ApiKey, ApiKind};
 
     fn resp(status: u16, body: &str) -> HttpResponse {
         HttpResponse {

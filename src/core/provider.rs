@@ -312,39 +312,16 @@ pub fn build_request(
     req
 }
 
-/// The request with `slot` where the base64 data belongs.
-fn request_around_slot(
-    settings: &ProviderSettings,
-    media_type: &str,
-    prompt: &str,
-    slot: &str,
-) -> HttpRequest {
-    let mut headers = vec![("content-type".to_string(), "application/json".to_string())];
+/// The headers that carry the key (in its one header, when there is one)
+/// and the API's version, for every request to `settings`' endpoint.
+pub fn auth_headers(settings: &ProviderSettings) -> Vec<(String, String)> {
     let key = settings.api_key.expose();
-    let model = settings.model.trim().to_string();
-    let body = match settings.kind {
+    let mut headers = Vec::new();
+    match settings.kind {
         ApiKind::OpenAiCompatible => {
             if !key.is_empty() {
                 headers.push(("authorization".into(), format!("Bearer {key}")));
             }
-            serde_json::to_string(&wire::ChatRequest {
-                model,
-                temperature: 0.0,
-                max_tokens: settings.max_tokens,
-                messages: vec![wire::ChatMessage {
-                    role: "user".into(),
-                    content: vec![
-                        wire::ChatPart::Text {
-                            text: prompt.into(),
-                        },
-                        wire::ChatPart::ImageUrl {
-                            image_url: wire::ImageUrl {
-                                url: format!("data:{media_type};base64,{slot}"),
-                            },
-                        },
-                    ],
-                }],
-            })
         }
         ApiKind::Anthropic => {
             if !key.is_empty() {
@@ -355,27 +332,60 @@ fn request_around_slot(
                 "anthropic-dangerous-direct-browser-access".into(),
                 "true".into(),
             ));
-            serde_json::to_string(&wire::MessagesRequest {
-                model,
-                max_tokens: settings.max_tokens,
-                temperature: 0.0,
-                messages: vec![wire::AnthropicMessage {
-                    role: "user".into(),
-                    content: vec![
-                        wire::AnthropicPart::Image {
-                            source: wire::ImageSource {
-                                kind: "base64".into(),
-                                media_type: media_type.into(),
-                                data: slot.into(),
-                            },
-                        },
-                        wire::AnthropicPart::Text {
-                            text: prompt.into(),
-                        },
-                    ],
-                }],
-            })
         }
+    }
+    headers
+}
+
+/// The request with `slot` where the base64 data belongs.
+fn request_around_slot(
+    settings: &ProviderSettings,
+    media_type: &str,
+    prompt: &str,
+    slot: &str,
+) -> HttpRequest {
+    let mut headers = vec![("content-type".to_string(), "application/json".to_string())];
+    headers.extend(auth_headers(settings));
+    let model = settings.model.trim().to_string();
+    let body = match settings.kind {
+        ApiKind::OpenAiCompatible => serde_json::to_string(&wire::ChatRequest {
+            model,
+            temperature: 0.0,
+            max_tokens: settings.max_tokens,
+            messages: vec![wire::ChatMessage {
+                role: "user".into(),
+                content: vec![
+                    wire::ChatPart::Text {
+                        text: prompt.into(),
+                    },
+                    wire::ChatPart::ImageUrl {
+                        image_url: wire::ImageUrl {
+                            url: format!("data:{media_type};base64,{slot}"),
+                        },
+                    },
+                ],
+            }],
+        }),
+        ApiKind::Anthropic => serde_json::to_string(&wire::MessagesRequest {
+            model,
+            max_tokens: settings.max_tokens,
+            temperature: 0.0,
+            messages: vec![wire::AnthropicMessage {
+                role: "user".into(),
+                content: vec![
+                    wire::AnthropicPart::Image {
+                        source: wire::ImageSource {
+                            kind: "base64".into(),
+                            media_type: media_type.into(),
+                            data: slot.into(),
+                        },
+                    },
+                    wire::AnthropicPart::Text {
+                        text: prompt.into(),
+                    },
+                ],
+            }],
+        }),
     };
     HttpRequest {
         url: settings.url(),

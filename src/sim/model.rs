@@ -38,6 +38,13 @@ struct Asked {
     key: Option<String>,
 }
 
+/// The key a request carries (Bearer or `x-api-key`).
+pub(super) fn request_key(req: &super::http::Request) -> Option<String> {
+    req.header("authorization")
+        .map(|v| v.trim_start_matches("Bearer ").trim().to_string())
+        .or_else(|| req.header("x-api-key").map(str::to_string))
+}
+
 fn read(req: &super::http::Request) -> Asked {
     let request: Option<AnyRequest> = serde_json::from_slice(&req.body).ok();
     let image = request
@@ -48,10 +55,7 @@ fn read(req: &super::http::Request) -> Asked {
                 .decode(d.trim())
                 .ok()
         });
-    let key = req
-        .header("authorization")
-        .map(|v| v.trim_start_matches("Bearer ").trim().to_string())
-        .or_else(|| req.header("x-api-key").map(str::to_string));
+    let key = request_key(req);
     Asked {
         request,
         image,

@@ -3,7 +3,7 @@
 //! control token).
 
 use super::http::{Reply, Request, Response};
-use super::model::{model_request, Dialect};
+use super::model::{model_request, request_key, Dialect};
 use super::{lock, Scenario, Shared, State};
 use serde_json::json;
 
@@ -37,11 +37,7 @@ pub async fn handle(req: &Request, state: &Shared) -> Reply {
         ("GET", "/v1/models") => {
             // The key the scenario requires, as for model requests.
             let required = lock(state).scenario.require_key.clone();
-            let key = req
-                .header("authorization")
-                .map(|v| v.trim_start_matches("Bearer ").trim().to_string())
-                .or_else(|| req.header("x-api-key").map(str::to_string));
-            if required.is_some_and(|k| key.as_deref() != Some(k.as_str())) {
+            if required.is_some_and(|k| request_key(req).as_deref() != Some(k.as_str())) {
                 send(
                     401,
                     json!({"error": {"message": "invalid API key", "type": "invalid_request_error"}}),
