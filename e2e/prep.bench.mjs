@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { ARGS, serve, startSim, openApp } from './support.mjs';
+import { ARGS, serve, startSim, openApp, rendererRssMb } from './support.mjs';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const DIST = process.env.DIST || path.join(here, '..', 'dist');
@@ -45,20 +45,6 @@ function scan(seed) {
   ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 0;
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw, { level: 1 })), chunk('IEND', Buffer.alloc(0))]);
-}
-
-// Resident memory of Chromium's renderer processes, MB.
-function rendererRssMb() {
-  let kb = 0;
-  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!cmd.includes('--type=renderer')) continue;
-      const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (m) kb += Number(m[1]);
-    } catch { /* gone */ }
-  }
-  return kb / 1024;
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-prep-'));

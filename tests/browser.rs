@@ -695,6 +695,7 @@ mod storage {
                     name: format!("หน่วย {i}.png"),
                     size: 100,
                     last_modified: 5.0,
+                    page: None,
                 })
                 .collect(),
             ended: false,

@@ -579,6 +579,46 @@ fn bad_images_fail_without_a_request() {
 }
 
 #[test]
+fn pdf_pages_are_drawn_when_sent_and_each_outcome_is_said() {
+    use tallyscan::core::testing::PageDraw::*;
+    let h = Harness::new();
+    let client = ScriptedOcr::new(&h.time, fixed_latency(1.0));
+    let pages = [
+        (0, 1, Form),
+        (1, 2, Blank),
+        (2, 3, Broken),
+        (3, 4, Form),
+        (5, 1, Locked),
+    ];
+    let images = MemoryImages::new(6, 500).with_pages(&pages);
+    let r = h.run(&client, &images, &BatchOptions::default());
+    assert_eq!(
+        r.requests_sent, 3,
+        "two drawn pages and the image; blank and failed pages never"
+    );
+    let kinds: Vec<_> = r.errors.iter().map(|e| (e.index, e.kind.clone())).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (1, FailureKind::BlankPage),
+            (2, FailureKind::PageFailed),
+            (5, FailureKind::PdfLocked)
+        ]
+    );
+    assert!(r.errors[0].message.contains("blank"));
+    assert!(r.errors[2].message.contains("password"));
+    let by_index = |i: usize| r.results.iter().find(|b| b.index == i).unwrap();
+    let first = &by_index(0).record.source;
+    assert_eq!((first.sha256.as_str(), first.page), ("pdf", Some(1)));
+    assert_eq!(first.file_name, "scan.pdf · หน้า 1 / page 1");
+    assert_eq!(by_index(3).record.source.page, Some(4));
+    assert_eq!(by_index(4).record.source.page, None, "an image is no page");
+    // A page is never read as a file (it is drawn), an image is.
+    assert_eq!(images.loads.borrow()[0], 0);
+    assert_eq!(images.loads.borrow()[4], 1);
+}
+
+#[test]
 fn unparseable_answers_are_asked_again_once() {
     let h = Harness::new();
     let client = ScriptedOcr::new(&h.time, |n, image| match (image, n) {

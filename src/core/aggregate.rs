@@ -405,7 +405,7 @@ fn group(records: &[BallotRecord], out: &mut Aggregate) -> Pages {
 /// Reports a duplicate (and a conflict, when the two read differently).
 fn duplicate(records: &[BallotRecord], keep: usize, drop: usize, out: &mut Aggregate) {
     let (k, d) = (&records[keep], &records[drop]);
-    let same_image = !k.source.sha256.is_empty() && k.source.sha256 == d.source.sha256;
+    let same_image = k.source.same_image(&d.source);
     let what = if same_image {
         "the same image twice"
     } else {

@@ -115,6 +115,18 @@ pub struct Source {
     /// prepared before sending.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pixels: Option<(u32, u32)>,
+    /// When the image was a page of a PDF: its page number (the PDF's
+    /// SHA-256 and the page are the page's identity).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+}
+
+impl Source {
+    /// Whether `other` came from the same image (the same file, and the
+    /// same page of it).
+    pub fn same_image(&self, other: &Source) -> bool {
+        !self.sha256.is_empty() && self.sha256 == other.sha256 && self.page == other.page
+    }
 }
 
 /// How bad an issue is.

@@ -455,6 +455,7 @@ mod tests {
             prompt_version: "p".into(),
             imported_from: None,
             pixels: None,
+            page: None,
         };
         vec![validate(
             extract(text, source).unwrap(),

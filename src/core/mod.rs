@@ -24,6 +24,7 @@ pub mod image;
 pub mod import;
 pub mod issue_text;
 pub mod path_hints;
+pub mod pdf;
 pub mod ports;
 pub mod progress;
 pub mod prompt;

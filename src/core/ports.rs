@@ -3,6 +3,7 @@
 //! them in [`super::testing`] (fake clock, scripted client, memory images).
 //! Futures are `!Send` (`LocalBoxFuture`): the browser is single-threaded.
 
+use super::pdf::PageError;
 use super::progress::BallotOutcome;
 use super::provider::{HttpRequest, HttpResponse, TransportError};
 use std::future::Future;
@@ -116,6 +117,20 @@ pub trait ImagePrep {
     ) -> LocalBoxFuture<'_, Result<Prepared, PrepError>>;
 }
 
+/// A page of a document (a PDF) drawn as an image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// The page as an image.
+    pub bytes: Vec<u8>,
+    /// Its media type.
+    pub media: &'static str,
+    /// A small grayscale copy (one byte a pixel), for the blank-page check.
+    pub gray: Vec<u8>,
+    /// SHA-256 of the whole document, hex: with the page number, the
+    /// page's identity.
+    pub document_sha256: String,
+}
+
 /// The images of a batch, by index. Loading reads the bytes fresh each time
 /// (a retry reads again), so nothing holds an image between attempts.
 pub trait ImageSource {
@@ -132,6 +147,16 @@ pub trait ImageSource {
     fn probe(&self, i: usize) -> LocalBoxFuture<'_, Result<Probe, String>>;
     /// The bytes of image `i`, or why they cannot be read.
     fn load(&self, i: usize) -> LocalBoxFuture<'_, Result<Vec<u8>, String>>;
+    /// When item `i` is a page of a document (a PDF): its page number,
+    /// from 1. Such an item is drawn with [`ImageSource::render`], not
+    /// loaded.
+    fn page(&self, _i: usize) -> Option<u32> {
+        None
+    }
+    /// Page item `i` drawn as an image, right before it is sent.
+    fn render(&self, _i: usize) -> LocalBoxFuture<'_, Result<Rendered, PageError>> {
+        Box::pin(async { Err(PageError::Unavailable("not a page of a document".into())) })
+    }
     /// Frees what is still held for these finished images (file handles,
     /// blobs, object URLs). Returns how many objects were freed.
     fn release(&self, finished: &[usize]) -> usize;

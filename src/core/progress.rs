@@ -31,6 +31,14 @@ pub enum FailureKind {
     /// Not started: a resumed batch did not have the file at hand (its
     /// images were not kept and it was not picked again).
     Missing,
+    /// A PDF that asks for a password.
+    PdfLocked,
+    /// A PDF that cannot be opened (damaged, truncated).
+    PdfDamaged,
+    /// A page of a PDF that could not be drawn.
+    PageFailed,
+    /// A blank page of a PDF: nothing to read, not sent.
+    BlankPage,
 }
 
 impl FailureKind {

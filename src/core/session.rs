@@ -26,6 +26,20 @@ pub struct FileEntry {
     pub size: u64,
     /// `File.lastModified`, ms since the epoch.
     pub last_modified: f64,
+    /// When the item is a page of a PDF: its page (the name is then
+    /// `pdf::page_name` of the file's path, the size the PDF's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+}
+
+impl FileEntry {
+    /// The picked file's own name (a PDF's, for each of its pages).
+    pub fn file_name(&self) -> &str {
+        match self.page {
+            Some(_) => super::pdf::split_page_name(&self.name).0,
+            None => &self.name,
+        }
+    }
 }
 
 /// The settings a batch ran with (never the key).
@@ -94,7 +108,11 @@ impl BallotDoc {
         let index = outcome.index();
         let id = match &outcome {
             BallotOutcome::Result(r) if !r.record.source.sha256.is_empty() => {
-                r.record.source.sha256.clone()
+                let s = &r.record.source;
+                match s.page {
+                    Some(p) => format!("{}#page={p}", s.sha256),
+                    None => s.sha256.clone(),
+                }
             }
             _ => format!("{batch}/{index}"),
         };
@@ -233,7 +251,7 @@ pub fn match_files(batch: &[FileEntry], picked: &[FileEntry]) -> Vec<Option<usiz
     batch
         .iter()
         .map(|f| {
-            let same = |p: &&FileEntry| p.name == f.name && p.size == f.size;
+            let same = |p: &&FileEntry| p.name == f.file_name() && p.size == f.size;
             let candidates: Vec<usize> = picked
                 .iter()
                 .enumerate()
@@ -372,7 +390,7 @@ pub fn merge<'a>(
         let same_image: Vec<&BallotRecord> = out
             .records
             .iter()
-            .filter(|x| !r.source.sha256.is_empty() && x.source.sha256 == r.source.sha256)
+            .filter(|x| r.source.same_image(&x.source))
             .collect();
         if same_image.iter().any(|x| same_reading(x, r)) {
             out.duplicates += 1;
@@ -443,6 +461,7 @@ mod tests {
             name: name.into(),
             size,
             last_modified: 1.0,
+            page: None,
         }
     }
 
@@ -600,6 +619,17 @@ mod tests {
         again.last_modified = 7.0;
         let picked = vec![file("c.png", 3), again, file("a.png", 99)];
         assert_eq!(match_files(&batch, &picked), vec![None, Some(1), Some(0)]);
+        // Each page of a PDF is matched to the PDF picked again.
+        let page = |p: u32| FileEntry {
+            name: crate::core::pdf::page_name("d/scan.pdf", p),
+            page: Some(p),
+            ..file("", 50)
+        };
+        let picked = vec![file("c.png", 3), file("d/scan.pdf", 50)];
+        assert_eq!(
+            match_files(&[page(1), page(2), file("c.png", 3)], &picked),
+            vec![Some(1), Some(1), Some(0)]
+        );
     }
 
     #[test]

@@ -27,6 +27,8 @@ pub struct SavedSettings {
     pub quality: f64,
     /// Send files as picked.
     pub send_original: bool,
+    /// PDF pages are drawn at this resolution, dots per inch.
+    pub pdf_dpi: u32,
     /// Dollars per million input tokens.
     pub price_in: f64,
     /// Dollars per million output tokens.
@@ -73,6 +75,7 @@ impl Default for SavedSettings {
             long_edge: 2048,
             quality: 0.85,
             send_original: false,
+            pdf_dpi: super::pdf::DEFAULT_DPI,
             price_in: 0.0,
             price_out: 0.0,
             budget: 0.0,
@@ -156,6 +159,8 @@ impl SavedSettings {
         self.timeout_s = within(self.timeout_s, TIMEOUT_S, d.timeout_s);
         self.long_edge = self.long_edge.clamp(LONG_EDGE.0, LONG_EDGE.1);
         self.quality = within(self.quality, QUALITY, d.quality);
+        let dpi = &super::pdf::DPI_RANGE;
+        self.pdf_dpi = self.pdf_dpi.clamp(*dpi.start(), *dpi.end());
         self.price_in = within(self.price_in, PRICE, 0.0);
         self.price_out = within(self.price_out, PRICE, 0.0);
         self.budget = within(self.budget, BUDGET, 0.0);

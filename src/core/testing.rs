@@ -6,8 +6,10 @@
 //! [`MemoryJournal`] (keeps rows, or refuses them when "full"),
 //! [`RecordingProgress`] (one line per report).
 
+use super::pdf::PageError;
 use super::ports::{
-    Clock, ImageSource, Journal, LocalBoxFuture, OcrClient, Probe, Sleeper, PROBE_HEAD_BYTES,
+    Clock, ImageSource, Journal, LocalBoxFuture, OcrClient, Probe, Rendered, Sleeper,
+    PROBE_HEAD_BYTES,
 };
 use super::progress::{BallotError, BallotOutcome, BallotResult, EngineEvent, ProgressCallback};
 use super::provider::{HttpRequest, HttpResponse, TransportError};
@@ -347,6 +349,19 @@ impl OcrClient for ScriptedOcr {
     }
 }
 
+/// How a PDF page of [`MemoryImages`] draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageDraw {
+    /// A page with a form on it.
+    Form,
+    /// A blank page.
+    Blank,
+    /// Its PDF asks for a password.
+    Locked,
+    /// The page does not draw.
+    Broken,
+}
+
 /// Images in memory: image `i` is a PNG signature followed by "image#i;"
 /// and padding to `size` bytes. Entries listed in `bad` are not images;
 /// a copy has the same bytes as the image it copies.
@@ -355,6 +370,8 @@ pub struct MemoryImages {
     size: usize,
     bad: Vec<usize>,
     copies: Vec<(usize, usize)>,
+    /// Items that are pages of a PDF: page number and how it draws.
+    pages: Vec<(usize, u32, PageDraw)>,
     pub loads: RefCell<Vec<u32>>,
     /// Images released, in order.
     pub released: RefCell<Vec<usize>>,
@@ -368,6 +385,7 @@ impl MemoryImages {
             size: size.max(32),
             bad: Vec::new(),
             copies: Vec::new(),
+            pages: Vec::new(),
             loads: RefCell::new(vec![0; n]),
             released: RefCell::new(Vec::new()),
         }
@@ -375,6 +393,15 @@ impl MemoryImages {
     /// Makes these images unreadable as images.
     pub fn with_bad(mut self, bad: &[usize]) -> Self {
         self.bad = bad.to_vec();
+        self
+    }
+    /// Makes these items pages of one PDF ("scan.pdf", SHA-256 "pdf"):
+    /// (item, page, how it draws).
+    pub fn with_pages(mut self, pages: &[(usize, u32, PageDraw)]) -> Self {
+        for &(i, page, _) in pages {
+            self.names[i] = crate::core::pdf::page_name("scan.pdf", page);
+        }
+        self.pages = pages.to_vec();
         self
     }
     /// Makes image `copy` the same bytes as image `of`, for each pair.
@@ -419,6 +446,32 @@ impl ImageSource for MemoryImages {
         }
         let bytes = self.bytes(i);
         Box::pin(async move { Ok(bytes) })
+    }
+    fn page(&self, i: usize) -> Option<u32> {
+        self.pages.iter().find(|p| p.0 == i).map(|p| p.1)
+    }
+    fn render(&self, i: usize) -> LocalBoxFuture<'_, Result<Rendered, PageError>> {
+        let draw = self.pages.iter().find(|p| p.0 == i).map(|p| (p.1, p.2));
+        let size = self.size;
+        Box::pin(async move {
+            let (page, draw) = draw.ok_or(PageError::Unavailable("not a page".into()))?;
+            let mut gray = vec![240u8; 64 * 90];
+            match draw {
+                PageDraw::Form => gray[..500].fill(20),
+                PageDraw::Blank => {}
+                PageDraw::Locked => return Err(PageError::Locked),
+                PageDraw::Broken => return Err(PageError::Page("bad stream".into())),
+            }
+            let mut bytes = vec![0xFF, 0xD8, 0xFF];
+            bytes.extend_from_slice(format!("page#{page};").as_bytes());
+            bytes.resize(size, 0);
+            Ok(Rendered {
+                bytes,
+                media: "image/jpeg",
+                gray,
+                document_sha256: "pdf".into(),
+            })
+        })
     }
     fn release(&self, finished: &[usize]) -> usize {
         self.released.borrow_mut().extend_from_slice(finished);

@@ -7,6 +7,7 @@
 
 use super::state::AppState;
 use crate::core::ballot::BallotRecord;
+use crate::core::ports::ImageSource;
 use crate::core::progress::BallotOutcome;
 use crate::core::session::{self, BatchMeta, SessionFile, SessionImage};
 use crate::web::{self, files::FileSource, store::Store};
@@ -254,11 +255,11 @@ impl AppState {
         };
         let present: Vec<bool> = slots.iter().map(Option::is_some).collect();
         let run = session::resume_run(&meta, plan, &present);
-        let names = meta.files.iter().map(|f| f.name.clone()).collect();
+        let dpi = self.batch.get_untracked().pdf_dpi;
+        let source = FileSource::named(&meta.files, slots, dpi);
         self.device.offer.set(None);
         self.device.repicked.set(Vec::new());
-        self.execute(settings, meta, FileSource::named(names, slots), run)
-            .await;
+        self.execute(settings, meta, source, run).await;
     }
 
     /// Keeps a record a person corrected or accepted (ballot `index` of
@@ -279,20 +280,41 @@ impl AppState {
         }
     }
 
-    /// The image of ballot `index` of the batch in view: the picked file,
-    /// or the one kept on the device.
+    /// The image of ballot `index` of the batch in view: the picked file
+    /// (a PDF's page drawn now), or the one kept on the device.
     pub async fn image_of(self, index: usize, file: &str) -> Option<web_sys::File> {
-        let picked = self.files.get_untracked();
-        // A folder's files are named by their path in it.
-        if let Some(f) = picked.get(index).filter(|f| file.ends_with(&f.name())) {
-            return Some(f.clone());
+        let run = self.source.get_value();
+        if let Some(source) = run.filter(|s| s.len() > index && s.name(index) == file) {
+            if let Some(f) = source.preview(index).await {
+                return Some(f);
+            }
         }
+        // Released after the run: the picked files again, else the kept ones.
         let batch = self.progress.batch.get_untracked()?;
-        let images = self.store()?.images(&batch).await.ok()?;
-        images
+        let meta = self.device.batches.with_untracked(|b| {
+            b.iter()
+                .find(|(m, _)| m.id == batch)
+                .map(|(m, _)| m.clone())
+        })?;
+        let picked = self.files.get_untracked();
+        let entries = FileSource::new(picked.clone()).entries();
+        let mut slots: Vec<Option<web_sys::File>> = session::match_files(&meta.files, &entries)
             .into_iter()
-            .find(|(i, _)| *i == index)
-            .map(|(_, f)| f)
+            .map(|m| m.and_then(|k| picked.get(k).cloned()))
+            .collect();
+        if slots.get(index).is_none_or(Option::is_none) {
+            if let Some(store) = self.store() {
+                for (i, f) in store.images(&batch).await.unwrap_or_default() {
+                    if let Some(slot) = slots.get_mut(i) {
+                        *slot = Some(f);
+                    }
+                }
+            }
+        }
+        let dpi = self.batch.get_untracked().pdf_dpi;
+        FileSource::named(&meta.files, slots, dpi)
+            .preview(index)
+            .await
     }
 
     /// Declines the offer: the batch stays on the device, as ended.

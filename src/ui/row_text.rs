@@ -99,6 +99,14 @@ pub fn failure(lang: Lang, e: &RowError, stopped: Option<&StopReason>) -> String
         FailureKind::RetriesExhausted => "Every attempt failed",
         FailureKind::Unreadable if th => "คำตอบของโมเดลไม่มีข้อมูลแบบฟอร์มที่ใช้ได้",
         FailureKind::Unreadable => "The model's answer held no usable form data",
+        FailureKind::PdfLocked if th => "PDF นี้ตั้งรหัสผ่านไว้: เปิดแล้วสั่งพิมพ์เป็น PDF ใหม่ที่ไม่มีรหัสผ่าน แล้วเลือกไฟล์นั้น",
+        FailureKind::PdfLocked => "This PDF is password-protected: open it, print it to a new PDF without a password and pick that",
+        FailureKind::PdfDamaged if th => "เปิด PDF นี้ไม่ได้ ไฟล์เสียหรือไม่ครบ",
+        FailureKind::PdfDamaged => "This PDF cannot be opened: the file is damaged or incomplete",
+        FailureKind::PageFailed if th => "วาดหน้านี้ของ PDF ไม่ได้ หน้าอื่นไม่กระทบ",
+        FailureKind::PageFailed => "This page of the PDF could not be drawn; the other pages are not affected",
+        FailureKind::BlankPage if th => "หน้าว่าง ไม่มีอะไรให้อ่าน จึงไม่ได้ส่ง",
+        FailureKind::BlankPage => "A blank page: nothing to read, not sent",
         _ => "",
     }
     .to_string()

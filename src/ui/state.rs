@@ -36,6 +36,8 @@ pub struct BatchSettings {
     pub quality: f64,
     /// Send each file as picked (no downscale, metadata kept).
     pub send_original: bool,
+    /// PDF pages are drawn at this resolution, dots per inch.
+    pub pdf_dpi: u32,
     /// US dollars per million input and output tokens (the user's to check).
     pub prices: crate::core::cost::Prices,
     /// Stop before spending more than this many dollars (0: no cap).
@@ -57,6 +59,7 @@ impl Default for BatchSettings {
             long_edge: 2048,
             quality: 0.85,
             send_original: false,
+            pdf_dpi: crate::core::pdf::DEFAULT_DPI,
             prices: crate::core::cost::Prices::default(),
             budget: 0.0,
         }
@@ -126,6 +129,9 @@ pub struct AppState {
     pub progress: SignalProgress,
     /// Cancel/pause of the running batch.
     pub control: StoredValue<Option<Control>, LocalStorage>,
+    /// The images of the batch run last on this page (one item per image
+    /// and per page of a PDF), for the review panel's preview.
+    pub source: StoredValue<Option<Rc<web::files::FileSource>>, LocalStorage>,
     /// A problem that kept the batch from starting.
     pub setup_error: RwSignal<Option<SettingsError>>,
     /// What the last import brought, or why it failed.
@@ -176,6 +182,7 @@ impl AppState {
         batch.long_edge = saved.long_edge;
         batch.quality = saved.quality;
         batch.send_original = saved.send_original;
+        batch.pdf_dpi = saved.pdf_dpi;
         batch.prices = crate::core::cost::Prices {
             input: saved.price_in,
             output: saved.price_out,
@@ -208,6 +215,7 @@ impl AppState {
             running: RwSignal::new(false),
             progress: SignalProgress::new(),
             control: StoredValue::new_local(None),
+            source: StoredValue::new_local(None),
             setup_error: RwSignal::new(None),
             import_note: RwSignal::new(None),
             device,
@@ -234,6 +242,7 @@ impl AppState {
             long_edge: b.long_edge,
             quality: b.quality,
             send_original: b.send_original,
+            pdf_dpi: b.pdf_dpi,
             price_in: b.prices.input,
             price_out: b.prices.output,
             budget: b.budget,
@@ -322,9 +331,10 @@ impl AppState {
         let Some(settings) = self.checked_settings() else {
             return;
         };
-        let source = web::files::FileSource::new(self.files.get_untracked());
         // Counts as running from here: a second click starts nothing.
         self.running.set(true);
+        let dpi = self.batch.get_untracked().pdf_dpi;
+        let source = web::files::FileSource::open(self.files.get_untracked(), dpi).await;
         source.measure().await;
         let meta = BatchMeta {
             id: format!("b{}", web::timer::unix_ms() as u64),
@@ -368,6 +378,8 @@ impl AppState {
         self.exported.set(false);
         self.review.set(None);
         source.measure().await;
+        let source = Rc::new(source);
+        self.source.set_value(Some(source.clone()));
         let meta = Rc::new(RefCell::new(meta));
         self.progress.batch.set(Some(meta.borrow().id.clone()));
         self.keep_images(meta.clone(), &source);
@@ -398,7 +410,7 @@ impl AppState {
             client: &client,
             clock: &web::timer::BrowserClock,
             sleeper: &web::timer::GlooSleeper,
-            images: &source,
+            images: &*source,
             settings: &settings,
             registry: &registry,
             progress: &progress,

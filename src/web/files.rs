@@ -2,8 +2,11 @@
 //! them.
 
 use super::error::WebError;
-use crate::core::ports::{ImageSource, LocalBoxFuture, Probe, PROBE_HEAD_BYTES};
+use crate::core::pdf::PageError;
+use crate::core::ports::{ImageSource, LocalBoxFuture, Probe, Rendered, PROBE_HEAD_BYTES};
+use crate::core::session::FileEntry;
 use std::cell::RefCell;
+use std::collections::HashMap;
 use wasm_bindgen_futures::JsFuture;
 
 /// The files of an `<input type=file>` or a drop, in order.
@@ -27,10 +30,11 @@ pub async fn read_text(file: &web_sys::Blob) -> Result<String, WebError> {
         .map(|b| String::from_utf8_lossy(&b).into_owned())
 }
 
-/// A batch's images as browser `File`s. Each load reads the file afresh
-/// into a new buffer that the engine drops as soon as the request is built;
-/// `release` drops this source's handle on each finished file. (It makes no
-/// object URLs; previews for the review screen will, and release them here.)
+/// A batch's images as browser `File`s: one item per image, and one per
+/// page of each PDF (its items share the PDF's `File`). Each load reads
+/// the file afresh into a new buffer that the engine drops as soon as the
+/// request is built; a page is drawn right before it is sent; `release`
+/// drops this source's handle on each finished item.
 pub struct FileSource {
     names: Vec<String>,
     files: RefCell<Vec<Option<web_sys::File>>>,
@@ -38,30 +42,135 @@ pub struct FileSource {
     /// file asks the browser process: slow enough that 5,000 of them block
     /// the page).
     sizes: RefCell<Vec<Option<(f64, f64)>>>,
+    /// For each item that is a page of a PDF: the page and its document.
+    pages: Vec<Option<PageOf>>,
+    /// Each document's SHA-256 once hashed, by document.
+    hashes: RefCell<HashMap<usize, String>>,
+    /// Names this source's documents in the PDF worker.
+    key: u64,
+    /// The resolution pages are drawn at.
+    dpi: u32,
+}
+
+/// Page `page` of document `doc` (documents are numbered per source).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PageOf {
+    page: u32,
+    doc: usize,
+}
+
+thread_local! {
+    static NEXT_KEY: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+fn next_key() -> u64 {
+    NEXT_KEY.with(|k| {
+        k.set(k.get() + 1);
+        k.get()
+    })
+}
+
+/// Whether a picked file is a PDF (by its first bytes).
+pub async fn is_pdf_file(f: &web_sys::File) -> bool {
+    let Ok(head) = f.slice_with_f64_and_f64(0.0, 1024.0) else {
+        return false;
+    };
+    read_bytes(&head)
+        .await
+        .is_ok_and(|h| crate::core::pdf::is_pdf(&h))
 }
 
 impl FileSource {
-    /// A source over `files`, in order. Names are the files' relative paths
-    /// when picked from a folder, else their names.
+    /// A source over `files`, in order, one item each. Names are the
+    /// files' relative paths when picked from a folder, else their names.
     pub fn new(files: Vec<web_sys::File>) -> Self {
         let names = files.iter().map(path_of).collect();
-        let sizes = RefCell::new(vec![None; files.len()]);
-        FileSource {
-            names,
-            files: RefCell::new(files.into_iter().map(Some).collect()),
-            sizes,
-        }
+        let pages = vec![None; files.len()];
+        Self::build(names, files.into_iter().map(Some).collect(), pages)
     }
 
-    /// A source whose files are named by the batch (a resume: the files
-    /// come from storage or are picked again, and some may be missing;
-    /// missing ones are never sent, see `core::session::resume_run`).
-    pub fn named(names: Vec<String>, files: Vec<Option<web_sys::File>>) -> Self {
+    fn build(
+        names: Vec<String>,
+        files: Vec<Option<web_sys::File>>,
+        pages: Vec<Option<PageOf>>,
+    ) -> Self {
         FileSource {
             names,
             sizes: RefCell::new(vec![None; files.len()]),
             files: RefCell::new(files),
+            pages,
+            hashes: RefCell::default(),
+            key: next_key(),
+            dpi: crate::core::pdf::DEFAULT_DPI,
         }
+    }
+
+    /// A source over `files` where each PDF is one item per page (its
+    /// pages counted by the PDF worker, started now if it is the first
+    /// PDF). A PDF that cannot be opened is one item, which fails with
+    /// why when its turn comes.
+    pub async fn open(files: Vec<web_sys::File>, dpi: u32) -> Self {
+        let (mut names, mut slots, mut pages) = (Vec::new(), Vec::new(), Vec::new());
+        let key = next_key();
+        for (doc, f) in files.into_iter().enumerate() {
+            let path = path_of(&f);
+            let count = match is_pdf_file(&f).await {
+                false => None,
+                true => Some(count_pages(key, doc, &f).await),
+            };
+            match count {
+                None => {
+                    names.push(path);
+                    pages.push(None);
+                    slots.push(Some(f));
+                }
+                Some(n) => {
+                    for page in 1..=n.max(1) {
+                        let name = match n {
+                            0 => path.clone(),
+                            _ => crate::core::pdf::page_name(&path, page),
+                        };
+                        names.push(name);
+                        pages.push(Some(PageOf { page, doc }));
+                        slots.push(Some(f.clone()));
+                    }
+                }
+            }
+        }
+        let mut source = Self::build(names, slots, pages);
+        source.key = key;
+        source.dpi = dpi.clamp(
+            *crate::core::pdf::DPI_RANGE.start(),
+            *crate::core::pdf::DPI_RANGE.end(),
+        );
+        source
+    }
+
+    /// A source for a batch's entries (a resume: the files come from
+    /// storage or are picked again, and some may be missing; missing ones
+    /// are never sent, see `core::session::resume_run`). A PDF's file,
+    /// found for one of its pages, serves them all.
+    pub fn named(entries: &[FileEntry], mut files: Vec<Option<web_sys::File>>, dpi: u32) -> Self {
+        let docs: Vec<Option<(&str, u64)>> = entries
+            .iter()
+            .map(|e| e.page.map(|_| (e.file_name(), e.size)))
+            .collect();
+        crate::core::pdf::share_document_files(&docs, &mut files);
+        let pages = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let doc = docs.iter().position(|d| d.is_some() && *d == docs[i]);
+                Some(PageOf {
+                    page: e.page?,
+                    doc: doc?,
+                })
+            })
+            .collect();
+        let names = entries.iter().map(|e| e.name.clone()).collect();
+        let mut source = Self::build(names, files, pages);
+        source.dpi = dpi;
+        source
     }
 
     /// File `i`'s size in bytes and time stamp (0 when it is not held),
@@ -86,10 +195,6 @@ impl FileSource {
         stat
     }
 
-    fn size_of(&self, i: usize) -> f64 {
-        self.stat(i).0
-    }
-
     /// Reads every file's size and time stamp in slices of a few
     /// milliseconds, letting the page draw in between (one `File.size`
     /// can take a millisecond), so that no later step blocks on them.
@@ -105,31 +210,48 @@ impl FileSource {
         }
     }
 
-    /// The bytes of all the files held.
-    pub fn total_size(&self) -> f64 {
-        (0..self.names.len()).map(|i| self.size_of(i)).sum()
+    /// Whether item `i` is a page after the first of its document (its
+    /// file is counted and kept with the first).
+    fn later_page(&self, i: usize) -> bool {
+        let Some(Some(p)) = self.pages.get(i) else {
+            return false;
+        };
+        self.pages[..i]
+            .iter()
+            .any(|q| q.is_some_and(|q| q.doc == p.doc))
     }
 
-    /// The batch's record of each file: name, size, time stamp.
-    pub fn entries(&self) -> Vec<crate::core::session::FileEntry> {
+    /// The bytes of all the files held (a PDF once).
+    pub fn total_size(&self) -> f64 {
+        (0..self.names.len())
+            .filter(|&i| !self.later_page(i))
+            .map(|i| self.stat(i).0)
+            .sum()
+    }
+
+    /// The batch's record of each item: name, size, time stamp, page.
+    pub fn entries(&self) -> Vec<FileEntry> {
         (0..self.names.len())
             .map(|i| {
                 let (size, last_modified) = self.stat(i);
-                crate::core::session::FileEntry {
+                FileEntry {
                     name: self.names[i].clone(),
                     size: size as u64,
                     last_modified,
+                    page: self.page(i),
                 }
             })
             .collect()
     }
 
-    /// The files still held, with their index.
+    /// The files still held, with their item's index: each file once (a
+    /// PDF with its first page).
     pub fn files(&self) -> Vec<(usize, web_sys::File)> {
         let files = self.files.borrow();
         files
             .iter()
             .enumerate()
+            .filter(|(i, _)| !self.later_page(*i))
             .filter_map(|(i, f)| Some((i, f.clone()?)))
             .collect()
     }
@@ -137,6 +259,84 @@ impl FileSource {
     pub fn held(&self) -> usize {
         self.files.borrow().iter().filter(|f| f.is_some()).count()
     }
+
+    /// Item `i` as an image to look at: the picked image, or the page of
+    /// the PDF drawn now.
+    pub async fn preview(&self, i: usize) -> Option<web_sys::File> {
+        let file = self.files.borrow().get(i).cloned().flatten()?;
+        let Some(Some(p)) = self.pages.get(i).copied() else {
+            return Some(file);
+        };
+        let worker = super::pdf::PdfWorker::shared().ok()?;
+        let drawn = worker
+            .render(&self.doc_key(p.doc), &file, p.page, self.dpi)
+            .await
+            .ok()?;
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(&drawn.bytes[..]));
+        let bag = web_sys::FilePropertyBag::new();
+        bag.set_type("image/jpeg");
+        web_sys::File::new_with_u8_array_sequence_and_options(&parts, &self.names[i], &bag).ok()
+    }
+
+    fn doc_key(&self, doc: usize) -> String {
+        format!("{}/{doc}", self.key)
+    }
+
+    /// The SHA-256 of document `doc` (the file `f`), hashed once, read in
+    /// slices so neither the page nor memory holds the whole PDF at once.
+    async fn document_sha256(&self, doc: usize, f: &web_sys::File) -> Result<String, String> {
+        if let Some(h) = self.hashes.borrow().get(&doc) {
+            return Ok(h.clone());
+        }
+        let mut hasher = crate::core::hash::Hasher::default();
+        let size = f.size();
+        let step = crate::core::hash::SLICE as f64;
+        let mut at = 0.0;
+        while at < size {
+            let part = f
+                .slice_with_f64_and_f64(at, (at + step).min(size))
+                .map_err(|e| WebError::js("reading the PDF", e).to_string())?;
+            hasher.update(&read_bytes(&part).await.map_err(|e| e.to_string())?);
+            at += step;
+        }
+        let h = hasher.finish();
+        self.hashes.borrow_mut().insert(doc, h.clone());
+        Ok(h)
+    }
+
+    async fn draw(&self, i: usize) -> Result<Rendered, PageError> {
+        let (Some(file), Some(Some(p))) = (
+            self.files.borrow().get(i).cloned().flatten(),
+            self.pages.get(i).copied(),
+        ) else {
+            return Err(PageError::Unavailable(
+                "the file was already released".into(),
+            ));
+        };
+        let worker = super::pdf::PdfWorker::shared()?;
+        let drawn = worker
+            .render(&self.doc_key(p.doc), &file, p.page, self.dpi)
+            .await?;
+        let document_sha256 = self
+            .document_sha256(p.doc, &file)
+            .await
+            .map_err(PageError::Unavailable)?;
+        Ok(Rendered {
+            bytes: drawn.bytes,
+            media: "image/jpeg",
+            gray: drawn.gray,
+            document_sha256,
+        })
+    }
+}
+
+/// The number of pages of PDF `f` (0 when it cannot be opened: it is
+/// then one item that fails with why when drawn).
+async fn count_pages(key: u64, doc: usize, f: &web_sys::File) -> u32 {
+    let Ok(worker) = super::pdf::PdfWorker::shared() else {
+        return 0;
+    };
+    worker.count(&format!("{key}/{doc}"), f).await.unwrap_or(0)
 }
 
 impl ImageSource for FileSource {
@@ -150,19 +350,17 @@ impl ImageSource for FileSource {
     /// not read.
     fn probe(&self, i: usize) -> LocalBoxFuture<'_, Result<Probe, String>> {
         let file = self.files.borrow().get(i).cloned().flatten();
-        let size = self.size_of(i);
+        let size = self.stat(i).0;
         Box::pin(async move {
             let file = file.ok_or_else(|| "the file was already released".to_string())?;
             let head = file
                 .slice_with_f64_and_f64(0.0, PROBE_HEAD_BYTES as f64)
                 .map_err(|e| WebError::js("reading the start of the file", e).to_string())?;
             let head = read_bytes(&head).await.map_err(|e| e.to_string())?;
-            let size = if size.is_finite() && size >= 0.0 {
-                size as u64
-            } else {
-                0
-            };
-            Ok(Probe { size, head })
+            Ok(Probe {
+                size: size as u64,
+                head,
+            })
         })
     }
     fn load(&self, i: usize) -> LocalBoxFuture<'_, Result<Vec<u8>, String>> {
@@ -171,6 +369,12 @@ impl ImageSource for FileSource {
             let file = file.ok_or_else(|| "the file was already released".to_string())?;
             read_bytes(&file).await.map_err(|e| e.to_string())
         })
+    }
+    fn page(&self, i: usize) -> Option<u32> {
+        self.pages.get(i).copied().flatten().map(|p| p.page)
+    }
+    fn render(&self, i: usize) -> LocalBoxFuture<'_, Result<Rendered, PageError>> {
+        Box::pin(self.draw(i))
     }
     fn release(&self, finished: &[usize]) -> usize {
         let mut files = self.files.borrow_mut();

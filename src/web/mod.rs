@@ -11,12 +11,14 @@ pub mod http;
 pub mod image_prep;
 pub mod network;
 pub mod object_url;
+pub mod pdf;
 pub mod service_worker;
 pub mod storage;
 pub mod store;
 pub mod timer;
 pub mod visibility;
 pub mod wake_lock;
+pub mod worker;
 
 pub use error::WebError;
 

@@ -34,6 +34,7 @@ use super::control::Control;
 use super::cost::{cost, Budget};
 use super::hash::sha256_hex_sliced;
 use super::image::{check_image, check_start_within, MAX_IMAGE_BYTES, MAX_SOURCE_BYTES};
+use super::pdf::looks_blank;
 use super::ports::{Clock, ImagePrep, ImageSource, Journal, LocalBoxFuture, OcrClient, Sleeper};
 use super::progress::{BallotOutcome, EngineEvent, FailureKind, ProgressCallback};
 use super::prompt::{PROMPT, PROMPT_VERSION};
@@ -548,23 +549,11 @@ impl<'e, 'a> Engine<'e, 'a> {
         settings: &ProviderSettings,
     ) -> Result<HttpRequest, Outcome> {
         let failed = |m: String| Outcome::Failed(FailureKind::Image, m);
-        let bytes = self
-            .env
-            .images
-            .load(index)
-            .await
-            .map_err(|why| failed(format!("cannot read the file: {why}")))?;
-        // The page draws between one ballot's heavy steps and another's:
-        // several reads can finish at once, and hashing them all in one go
-        // would hold the page.
-        self.env.sleeper.sleep(Duration::ZERO).await;
-        let limit = source_limit(self.env.prep.is_some());
-        let media = check_start_within(bytes.len() as u64, &bytes, limit)
-            .map_err(|e| failed(e.to_string()))?;
-        if sha256.is_empty() {
-            let sleeper = self.env.sleeper;
-            *sha256 = sha256_hex_sliced(&bytes, || sleeper.sleep(Duration::ZERO)).await;
-        }
+        let (bytes, media) = if self.env.images.page(index).is_some() {
+            self.render(index, sha256).await?
+        } else {
+            self.read(index, sha256).await?
+        };
         self.shared.borrow_mut().bytes_read += bytes.len() as u64;
         self.env.sleeper.sleep(Duration::ZERO).await;
         let (bytes, media) = match self.env.prep {
@@ -585,6 +574,54 @@ impl<'e, 'a> Engine<'e, 'a> {
         let mut request = build_request(settings, media, &bytes, PROMPT);
         request.timeout = Some(self.request_timeout());
         Ok(request)
+    }
+
+    /// A picked image's bytes and media type; its SHA-256 the first time.
+    async fn read(
+        &self,
+        index: usize,
+        sha256: &mut String,
+    ) -> Result<(Vec<u8>, &'static str), Outcome> {
+        let failed = |m: String| Outcome::Failed(FailureKind::Image, m);
+        let bytes = self
+            .env
+            .images
+            .load(index)
+            .await
+            .map_err(|why| failed(format!("cannot read the file: {why}")))?;
+        // The page draws between one ballot's heavy steps and another's:
+        // several reads can finish at once, and hashing them all in one go
+        // would hold the page.
+        self.env.sleeper.sleep(Duration::ZERO).await;
+        let limit = source_limit(self.env.prep.is_some());
+        let media = check_start_within(bytes.len() as u64, &bytes, limit)
+            .map_err(|e| failed(e.to_string()))?;
+        if sha256.is_empty() {
+            let sleeper = self.env.sleeper;
+            *sha256 = sha256_hex_sliced(&bytes, || sleeper.sleep(Duration::ZERO)).await;
+        }
+        Ok((bytes, media))
+    }
+
+    /// A page of a PDF, drawn now (right after its slot, so only the pages
+    /// in flight are held); a blank page is not sent.
+    async fn render(
+        &self,
+        index: usize,
+        sha256: &mut String,
+    ) -> Result<(Vec<u8>, &'static str), Outcome> {
+        let page = self
+            .env
+            .images
+            .render(index)
+            .await
+            .map_err(|e| Outcome::Failed(e.kind(), e.to_string()))?;
+        *sha256 = page.document_sha256;
+        if looks_blank(&page.gray) {
+            let why = "a blank page: nothing to read, not sent".to_string();
+            return Err(Outcome::Failed(FailureKind::BlankPage, why));
+        }
+        Ok((page.bytes, page.media))
     }
 
     fn request_timeout(&self) -> Duration {
@@ -744,6 +781,7 @@ impl<'e, 'a> Engine<'e, 'a> {
                 prompt_version: PROMPT_VERSION.into(),
                 imported_from: None,
                 pixels: self.shared.borrow().pixels.get(index).copied().flatten(),
+                page: self.env.images.page(index),
             };
             let ctx = Context {
                 kind: settings.kind,

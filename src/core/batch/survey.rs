@@ -34,6 +34,12 @@ pub(super) async fn survey(
             out.queue.push(i); // reported as not started
             continue;
         }
+        // A PDF's page is drawn when its turn comes; a PDF that cannot
+        // be opened fails then, page by page.
+        if images.page(i).is_some() {
+            out.queue.push(i);
+            continue;
+        }
         match images.probe(i).await {
             Err(why) => out.failed.push((i, format!("cannot read the file: {why}"))),
             Ok(p) => match check_start_within(p.size, &p.head, limit) {

@@ -1,4 +1,6 @@
-//! Choosing images: a file input (several at once) and a drop zone.
+//! Choosing images and PDF scans: a file input (several at once), a folder
+//! and a drop zone. A PDF's pages are counted as soon as it is picked (the
+//! PDF worker, and PDF.js with it, load then and not before).
 
 use crate::ui::i18n::{t, tr, Lang, Text};
 use crate::ui::state::AppState;
@@ -12,6 +14,23 @@ pub fn FilePicker() -> impl IntoView {
     let lang = state.lang;
     let dragging = RwSignal::new(false);
     let skipped = RwSignal::new(0usize);
+    // Ballots in the pick once PDFs' pages are counted (None: no PDF).
+    let pages = RwSignal::new(None::<(usize, usize)>);
+    Effect::new(move |_| {
+        let files = state.files.get();
+        pages.set(None);
+        let dpi = state.batch.with_untracked(|b| b.pdf_dpi);
+        leptos::task::spawn_local(async move {
+            let mut pdfs = 0;
+            for f in &files {
+                pdfs += usize::from(web::files::is_pdf_file(f).await);
+            }
+            if pdfs > 0 {
+                let n = web::files::FileSource::open(files, dpi).await;
+                pages.set(Some((pdfs, crate::core::ports::ImageSource::len(&n))));
+            }
+        });
+    });
     // `webkitdirectory` (pick a folder) is not an attribute the view macro knows.
     let folder_ref = NodeRef::<leptos::html::Input>::new();
     Effect::new(move |_| {
@@ -32,7 +51,8 @@ pub fn FilePicker() -> impl IntoView {
         let (images, other): (Vec<_>, Vec<_>) = all.into_iter().partition(|f| {
             let n = f.name().to_ascii_lowercase();
             f.type_().starts_with("image/")
-                || [".png", ".jpg", ".jpeg", ".webp", ".gif"]
+                || f.type_() == "application/pdf"
+                || [".png", ".jpg", ".jpeg", ".webp", ".gif", ".pdf"]
                     .iter()
                     .any(|e| n.ends_with(e))
         });
@@ -58,10 +78,16 @@ pub fn FilePicker() -> impl IntoView {
                 Lang::En => format!("{n} file(s) chosen"),
             }
         };
+        if let Some((pdfs, ballots)) = pages.get() {
+            s.push_str(&match lang.get() {
+                Lang::Th => format!(" · PDF {pdfs} ไฟล์ · รวม {ballots} ใบ (หน้าละใบ)"),
+                Lang::En => format!(" · {pdfs} PDF(s) · {ballots} ballot(s) in all (one per page)"),
+            });
+        }
         if skip > 0 {
             s.push_str(&match lang.get() {
-                Lang::Th => format!(" (ข้ามไฟล์ที่ไม่ใช่ภาพ {skip} ไฟล์)"),
-                Lang::En => format!(" ({skip} non-image file(s) skipped)"),
+                Lang::Th => format!(" (ข้ามไฟล์ที่ไม่ใช่ภาพหรือ PDF {skip} ไฟล์)"),
+                Lang::En => format!(" ({skip} file(s) neither image nor PDF skipped)"),
             });
         }
         s
@@ -79,7 +105,7 @@ pub fn FilePicker() -> impl IntoView {
         >
             <label class="file-label">
                 <span>{tr(lang, Text::PickImages)}</span>
-                <input id="files" type="file" multiple accept="image/*" on:change=on_change/>
+                <input id="files" type="file" multiple accept="image/*,application/pdf,.pdf" on:change=on_change/>
             </label>
             <label class="file-label">
                 <span>{tr(lang, Text::PickFolder)}</span>

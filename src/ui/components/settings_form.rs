@@ -144,6 +144,9 @@ pub fn SettingsForm() -> impl IntoView {
                 <NumberField id="quality" label=Text::Quality min="0.3"
                     value=Signal::derive(move || state.batch.with(|b| b.quality))
                     set=move |v: f64| { state.batch.update(|b| b.quality = v.clamp(0.3, 1.0)) }/>
+                <NumberField id="pdf-dpi" label=Text::PdfDpi min="150"
+                    value=Signal::derive(move || state.batch.with(|b| f64::from(b.pdf_dpi)))
+                    set=move |v: f64| { state.batch.update(|b| b.pdf_dpi = v.clamp(150.0, 200.0) as u32) }/>
                 <NumberField id="price-in" label=Text::PriceIn min="0"
                     value=Signal::derive(move || state.batch.with(|b| b.prices.input))
                     set=move |v: f64| { state.batch.update(|b| b.prices.input = v.clamp(0.0, 1000.0)) }/>
