@@ -160,7 +160,9 @@ fn classify_response(resp: &HttpResponse, ctx: &Context<'_>) -> (Step, Observed)
 fn read_answer(text: &str, ctx: &Context<'_>) -> Step {
     match extract(text, ctx.source.clone()) {
         Ok(mut record) => {
-            let hints = path_hints::hints(&record.source.file_name, ctx.registry);
+            // A PDF page's name ends with its page: the hints are in the path.
+            let path = crate::core::pdf::split_page_name(&record.source.file_name).0;
+            let hints = path_hints::hints(path, ctx.registry);
             path_hints::apply(&mut record, &hints, ctx.registry);
             Step::Done(Outcome::Record(Box::new(validate(record, ctx.registry))))
         }
