@@ -74,7 +74,7 @@ def main():
     w("/// The parties on the party-list ballot, by ballot number.")
     w("pub static PARTIES: &[StaticParty] = &[")
     for p in sorted(parties, key=lambda p: int(p["party_no"])):
-        w(f"    StaticParty {{ number: {int(p['party_no'])}, name_th: {q(p['name'])}, abbr_th: {q(p['abbr'] or '')}, color: {q(p['color'] or '')} }},")
+        w(f"    StaticParty {{ number: {int(p['party_no'])}, ect_id: {int(p['id'])}, name_th: {q(p['name'])}, abbr_th: {q(p['abbr'] or '')}, color: {q(p['color'] or '')} }},")
     w("];")
     assert len(prov) == 77 and sum(per_prov.values()) == 400, (len(prov), sum(per_prov.values()))
     dst = os.path.join(here, "..", "src", "core", "registry_data.rs")

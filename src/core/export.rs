@@ -6,6 +6,7 @@
 use super::aggregate::Aggregate;
 use super::ballot::BallotRecord;
 use super::form::Category;
+use super::official::{Comparison, Evidence, Severity, Subject};
 use super::registry::Registry;
 use serde::{Deserialize, Serialize};
 
@@ -435,6 +436,109 @@ fn not_placed_lines(out: &mut String, agg: &Aggregate, records: &[BallotRecord])
             .unwrap_or_default();
         out.push_str(&line(&[String::new(), file, n.reason.describe(records)]));
     }
+}
+
+/// The discrepancies with the official results, one line each, most
+/// severe first, with the forms behind our number (file, page, SHA-256,
+/// model, corrected or accepted by a person).
+pub fn discrepancies_csv(c: &Comparison, registry: &Registry) -> String {
+    let mut out = String::from(BOM);
+    out.push_str(&line(&[
+        "severity / ความรุนแรง".into(),
+        "province / จังหวัด".into(),
+        "constituency / เขต".into(),
+        "category / ประเภท".into(),
+        "subject / รายการ".into(),
+        "forms / จากใบรายงาน".into(),
+        "official / ผลทางการ".into(),
+        "difference / ผลต่าง".into(),
+        "variance % / ร้อยละ".into(),
+        "certain excess / เกินแน่นอน".into(),
+        "evidence / หลักฐาน".into(),
+    ]));
+    for d in &c.discrepancies {
+        out.push_str(&line(&[
+            severity_name(d.severity).into(),
+            if d.constituency == 0 {
+                "ทั้งประเทศ / national".into()
+            } else {
+                d.province.clone()
+            },
+            if d.constituency == 0 {
+                String::new()
+            } else {
+                d.constituency.to_string()
+            },
+            category_name(d.category).into(),
+            subject_name(&d.subject, registry),
+            d.ours.to_string(),
+            d.official.to_string(),
+            (d.ours as i128 - d.official as i128).to_string(),
+            format!("{:.2}", d.variance * 100.0),
+            if d.certain_excess {
+                "yes / ใช่"
+            } else {
+                ""
+            }
+            .into(),
+            d.evidence
+                .iter()
+                .map(evidence_text)
+                .collect::<Vec<_>>()
+                .join(" | "),
+        ]));
+    }
+    out
+}
+
+/// The comparison as JSON (discrepancies with their evidence, coverage).
+pub fn discrepancies_json(c: &Comparison) -> String {
+    serde_json::to_string_pretty(c).unwrap_or_default()
+}
+
+fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::High => "HIGH / สูง",
+        Severity::Medium => "MEDIUM / กลาง",
+        Severity::Low => "LOW / ต่ำ",
+    }
+}
+
+fn category_name(c: Category) -> &'static str {
+    match c {
+        Category::Constituency => "constituency / แบ่งเขต",
+        Category::PartyList => "party list / บัญชีรายชื่อ",
+    }
+}
+
+/// A subject as people name it: "หมายเลข 3", a party's name, a total.
+pub fn subject_name(s: &Subject, registry: &Registry) -> String {
+    match s {
+        Subject::Candidate(n) => format!("ผู้สมัครหมายเลข {n} / candidate {n}"),
+        Subject::Party(n) => match registry.parties.iter().find(|p| p.number == *n) {
+            Some(p) => format!("{} ({n})", p.name_th),
+            None => format!("พรรคหมายเลข {n} / party {n}"),
+        },
+        Subject::Valid => "บัตรดี / valid".into(),
+        Subject::Invalid => "บัตรเสีย / invalid".into(),
+        Subject::NoVote => "ไม่เลือกผู้ใด / no vote".into(),
+        Subject::Turnout => "ผู้มาใช้สิทธิ / ballots used".into(),
+    }
+}
+
+fn evidence_text(e: &Evidence) -> String {
+    let mut t = e.file.clone();
+    if let Some(u) = e.polling_unit {
+        t.push_str(&format!(" (หน่วย {u})"));
+    }
+    t.push_str(&format!(" sha256:{} {}", e.sha256, e.model));
+    if e.corrected {
+        t.push_str(" corrected/แก้แล้ว");
+    }
+    if e.accepted {
+        t.push_str(" accepted/ยอมรับ");
+    }
+    t
 }
 
 #[cfg(test)]

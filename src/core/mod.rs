@@ -23,6 +23,7 @@ pub mod hash;
 pub mod image;
 pub mod import;
 pub mod issue_text;
+pub mod official;
 pub mod path_hints;
 pub mod pdf;
 pub mod ports;

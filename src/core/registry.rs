@@ -47,6 +47,8 @@ pub struct StaticConstituency {
 pub struct StaticParty {
     /// Ballot number on the party-list ballot.
     pub number: u32,
+    /// The ECT's id of the party (`party_id` in its results files).
+    pub ect_id: u32,
     /// Thai name.
     pub name_th: &'static str,
     /// Thai abbreviation.
@@ -117,6 +119,9 @@ pub struct Constituency {
 pub struct Party {
     /// Ballot number.
     pub number: u32,
+    /// The ECT's id of the party (`party_id` in its results files; 0 when
+    /// not known).
+    pub ect_id: u32,
     /// Thai name.
     pub name_th: String,
     /// Abbreviation.
@@ -191,6 +196,7 @@ impl Registry {
             .iter()
             .map(|p| Party {
                 number: p.number,
+                ect_id: p.ect_id,
                 name_th: p.name_th.into(),
                 abbr_th: p.abbr_th.into(),
                 color: p.color.into(),
@@ -281,7 +287,7 @@ impl Registry {
     }
 }
 
-fn num(v: &Value) -> Option<u64> {
+pub(crate) fn num(v: &Value) -> Option<u64> {
     match v {
         Value::Number(n) => n.as_u64(),
         Value::String(s) => s.trim().parse().ok(),
@@ -401,6 +407,9 @@ fn ect_parties(v: &Value) -> Result<Vec<Party>, RegistryError> {
         };
         parties.push(Party {
             number,
+            ect_id: num(&p["id"])
+                .and_then(|n| u32::try_from(n).ok())
+                .unwrap_or(0),
             name_th: nfc_thai(name),
             abbr_th: p["abbr"].as_str().unwrap_or("").to_string(),
             color: p["color"].as_str().unwrap_or("").to_string(),

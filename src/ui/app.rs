@@ -1,8 +1,8 @@
 //! The root component: state in context, then the page.
 
 use super::components::{
-    ConstituencyView, ExportPanel, FilePicker, ProgressPanel, ResultsTable, ResumePanel,
-    ReviewPanel, SettingsForm, StoragePanel,
+    ConstituencyView, ExportPanel, FilePicker, OfficialView, ProgressPanel, ResultsTable,
+    ResumePanel, ReviewPanel, SettingsForm, StoragePanel,
 };
 use super::i18n::{t, tr, Text};
 use super::state::{AppState, Tab};
@@ -111,10 +111,12 @@ pub fn App() -> impl IntoView {
                 <div class="tabs" role="tablist">
                     {tab_button("tab-results", Tab::Results, Text::TabResults)}
                     {tab_button("tab-constituencies", Tab::Constituencies, Text::TabConstituencies)}
+                    {tab_button("tab-official", Tab::Official, Text::TabOfficial)}
                 </div>
                 {move || match tab.get() {
                     Tab::Results => view! { <ResultsTable/> }.into_any(),
                     Tab::Constituencies => view! { <ConstituencyView/> }.into_any(),
+                    Tab::Official => view! { <OfficialView/> }.into_any(),
                 }}
             </Show>
             <ReviewPanel/>

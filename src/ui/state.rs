@@ -129,6 +129,10 @@ pub struct AppState {
     pub progress: SignalProgress,
     /// Cancel/pause of the running batch.
     pub control: StoredValue<Option<Control>, LocalStorage>,
+    /// The official results loaded (the ECT's files), and what loading
+    /// them said.
+    pub official: RwSignal<crate::core::official::OfficialResults>,
+    pub official_notes: RwSignal<Vec<String>>,
     /// The images of the batch run last on this page (one item per image
     /// and per page of a PDF), for the review panel's preview.
     pub source: StoredValue<Option<Rc<web::files::FileSource>>, LocalStorage>,
@@ -154,6 +158,7 @@ pub enum Tab {
     #[default]
     Results,
     Constituencies,
+    Official,
 }
 
 const KEY_SETTINGS: &str = "tallyscan.settings";
@@ -215,6 +220,8 @@ impl AppState {
             running: RwSignal::new(false),
             progress: SignalProgress::new(),
             control: StoredValue::new_local(None),
+            official: RwSignal::new(Default::default()),
+            official_notes: RwSignal::new(Vec::new()),
             source: StoredValue::new_local(None),
             setup_error: RwSignal::new(None),
             import_note: RwSignal::new(None),

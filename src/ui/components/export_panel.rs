@@ -29,7 +29,7 @@ fn order(rows: &[Row]) -> Vec<Entry> {
 }
 
 /// "tallyscan-ballots-2026-11-29-0815.csv": what and when (local time).
-fn file_name(what: &str, ext: &str) -> String {
+pub(crate) fn file_name(what: &str, ext: &str) -> String {
     let d = js_sys::Date::new_0();
     format!(
         "tallyscan-{what}-{:04}-{:02}-{:02}-{:02}{:02}.{ext}",

@@ -1,8 +1,9 @@
 //! The page's parts, one component a file.
 
 mod constituency_view;
-mod export_panel;
+pub(crate) mod export_panel;
 mod file_picker;
+mod official_view;
 mod progress_panel;
 mod results_table;
 mod resume_panel;
@@ -13,6 +14,7 @@ mod storage_panel;
 pub use constituency_view::ConstituencyView;
 pub use export_panel::ExportPanel;
 pub use file_picker::FilePicker;
+pub use official_view::OfficialView;
 pub use progress_panel::ProgressPanel;
 pub use results_table::ResultsTable;
 pub use resume_panel::ResumePanel;
