@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine: `make run` and `make test`.
-.PHONY: run test check bench setup lint fmt registry dist screenshots
+.PHONY: run test check bench setup lint fmt registry dist screenshots reports
 
 setup:
 	@scripts/setup
@@ -20,6 +20,11 @@ dist: setup
 # PNGs of the main views at desktop and tablet sizes, in docs/screenshots/.
 screenshots: setup
 	@scripts/screenshots
+
+# The three printable reports of a sample batch as PDFs (and PNGs of
+# their first pages), in docs/reports/.
+reports: setup
+	@scripts/reports
 
 # The fast loop while developing: lint + native tests (needs `make setup` once).
 check:

@@ -212,3 +212,41 @@ export function rendererRssMb() {
   }
   return kb / 1024;
 }
+
+// A sample batch for the reports: 12 units of แพร่ เขต 1, each with a
+// constituency form (as `form`) and a party-list form (parties 1-8), as
+// images in unit folders; the simulator's answers; and a stats_cons.json
+// in the ECT's shape that agrees with the forms except candidate 1, whose
+// official total is 50 votes below what the forms already add up to.
+export function reportSample(root) {
+  const top = path.join(root, 'แพร่');
+  const answers = {};
+  let cand1 = 0;
+  const partyVotes = (u) => [120 + u, 95, 60 + 2 * u, 40, 22, 15, 9, u];
+  for (let u = 1; u <= 12; u++) {
+    const dir = path.join(top, 'เขต 1', `หน่วย ${u}`);
+    fs.mkdirSync(dir, { recursive: true });
+    const a = png(60 + u, 44, 10 + u * 7);
+    const b = png(60 + u, 46, 140 + u * 7);
+    fs.writeFileSync(path.join(dir, 'ส.ส. 5-18.png'), a);
+    fs.writeFileSync(path.join(dir, 'ส.ส. 5-18 บช.png'), b);
+    const sha = (x) => crypto.createHash('sha256').update(x).digest('hex');
+    answers[sha(a)] = form(u);
+    cand1 += 40 + u;
+    const votes = partyVotes(u);
+    const valid = votes.reduce((x, y) => x + y, 0);
+    answers[sha(b)] = JSON.stringify({
+      form_type: 'ส.ส. 5/18 (บช)', province: 'แพร่', constituency_number: 1, polling_unit: u, has_vote_table: true,
+      votes: Object.fromEntries(votes.map((v, i) => [String(i + 1), count(v)])),
+      valid_votes: count(valid), invalid_votes: count(4), no_vote: count(1), total_votes: count(valid + 5),
+    });
+  }
+  const official = {
+    result_province: [{ prov_id: 'PRE', constituencies: [{
+      cons_id: 'PRE_1', counted_vote_stations: 400, percent_count: 100.0,
+      candidates: [{ mp_app_id: 'PRE_1_1', mp_app_vote: cand1 - 50 }],
+      result_party: [],
+    }] }],
+  };
+  return { top, answers, official, cand1 };
+}

@@ -33,6 +33,7 @@ pub mod provider;
 pub mod rate_limit;
 pub mod registry;
 mod registry_data;
+pub mod report;
 pub mod retry;
 pub mod review;
 pub mod rng;

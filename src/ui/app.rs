@@ -1,7 +1,7 @@
 //! The root component: state in context, then the page.
 
 use super::components::{
-    ConstituencyView, ExportPanel, FilePicker, OfficialView, ProgressPanel, ResultsTable,
+    ConstituencyView, ExportPanel, FilePicker, OfficialView, ProgressPanel, Reports, ResultsTable,
     ResumePanel, ReviewPanel, SettingsForm, StoragePanel,
 };
 use super::i18n::{t, tr, Text};
@@ -112,11 +112,13 @@ pub fn App() -> impl IntoView {
                     {tab_button("tab-results", Tab::Results, Text::TabResults)}
                     {tab_button("tab-constituencies", Tab::Constituencies, Text::TabConstituencies)}
                     {tab_button("tab-official", Tab::Official, Text::TabOfficial)}
+                    {tab_button("tab-reports", Tab::Reports, Text::TabReports)}
                 </div>
                 {move || match tab.get() {
                     Tab::Results => view! { <ResultsTable/> }.into_any(),
                     Tab::Constituencies => view! { <ConstituencyView/> }.into_any(),
                     Tab::Official => view! { <OfficialView/> }.into_any(),
+                    Tab::Reports => view! { <Reports/> }.into_any(),
                 }}
             </Show>
             <ReviewPanel/>

@@ -3,6 +3,7 @@
 //! context.
 
 pub mod app;
+pub mod chart;
 pub mod components;
 pub mod device;
 pub mod i18n;

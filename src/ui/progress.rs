@@ -71,6 +71,8 @@ impl Row {
 /// The closing statistics of a run, shown in the current language.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunSummary {
+    /// How long the run took, seconds.
+    pub duration_s: f64,
     pub read: usize,
     pub review: usize,
     pub failed: usize,
@@ -273,6 +275,7 @@ impl SignalProgress {
             }
         }
         self.summary.set(Some(RunSummary {
+            duration_s: r.end.saturating_sub(r.start).as_secs_f64(),
             read: r.results.len(),
             review,
             failed: r.errors.len(),

@@ -159,6 +159,7 @@ pub enum Tab {
     Results,
     Constituencies,
     Official,
+    Reports,
 }
 
 const KEY_SETTINGS: &str = "tallyscan.settings";

@@ -7,6 +7,7 @@ use crate::core::aggregate::{aggregate, Aggregate};
 use crate::core::ballot::BallotRecord;
 use crate::core::form::Category;
 use crate::core::registry::Registry;
+use crate::ui::chart::bars;
 use crate::ui::i18n::{self, t, Lang, Text};
 use crate::ui::state::AppState;
 use leptos::prelude::*;
@@ -18,21 +19,7 @@ fn name_of(
     n: u32,
     registry: &Registry,
 ) -> Option<String> {
-    match t.category {
-        Category::PartyList => registry.party(n).map(|p| p.name_th.clone()),
-        Category::Constituency => registry
-            .provinces
-            .iter()
-            .find(|p| p.code == t.province_code)
-            .and_then(|p| registry.constituency(&p.id, t.constituency))
-            .and_then(|c| {
-                c.candidates
-                    .iter()
-                    .find(|(m, _)| *m == n)
-                    .map(|(_, name)| name.clone())
-            }),
-    }
-    .filter(|name| !name.is_empty())
+    Some(crate::core::report::name_of(t, n, registry)).filter(|name| !name.is_empty())
 }
 
 /// The leader's number and name, or "—".
@@ -91,38 +78,6 @@ fn t_number(lang: Lang) -> &'static str {
     match lang {
         Lang::Th => "หมายเลข",
         Lang::En => "No.",
-    }
-}
-
-/// A horizontal bar chart (SVG made here, text as text): readable in
-/// black and white.
-fn bars(title: String, data: Vec<(String, u64)>) -> impl IntoView {
-    const W: f64 = 640.0;
-    const LABEL: f64 = 230.0;
-    const ROW: f64 = 26.0;
-    let max = data.iter().map(|d| d.1).max().unwrap_or(0).max(1) as f64;
-    let h = ROW * data.len() as f64 + 8.0;
-    let label = title.clone();
-    let rows = data
-        .into_iter()
-        .enumerate()
-        .map(|(k, (label, votes))| {
-            let y = 4.0 + ROW * k as f64;
-            let w = (W - LABEL - 70.0) * votes as f64 / max;
-            view! {
-                <g>
-                    <text x="0" y=y + 17.0 class="bar__label">{label}</text>
-                    <rect x=LABEL y=y + 3.0 width=w height=ROW - 8.0 class="bar" />
-                    <text x=LABEL + w + 6.0 y=y + 17.0 class="bar__value">{votes}</text>
-                </g>
-            }
-        })
-        .collect_view();
-    view! {
-        <svg class="chart" viewBox=format!("0 0 {W} {h}") role="img" aria-label=label>
-            <title>{title}</title>
-            {rows}
-        </svg>
     }
 }
 

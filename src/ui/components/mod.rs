@@ -3,8 +3,9 @@
 mod constituency_view;
 pub(crate) mod export_panel;
 mod file_picker;
-mod official_view;
+pub(crate) mod official_view;
 mod progress_panel;
+mod reports;
 mod results_table;
 mod resume_panel;
 mod review_panel;
@@ -16,6 +17,7 @@ pub use export_panel::ExportPanel;
 pub use file_picker::FilePicker;
 pub use official_view::OfficialView;
 pub use progress_panel::ProgressPanel;
+pub use reports::Reports;
 pub use results_table::ResultsTable;
 pub use resume_panel::ResumePanel;
 pub use review_panel::ReviewPanel;

@@ -6,7 +6,7 @@
 //! comparison are `core::official`.
 
 use crate::core::aggregate::aggregate;
-use crate::core::official::{self, Comparison, Discrepancy, Evidence, Severity};
+use crate::core::official::{self, Comparison, Discrepancy, Evidence, Severity, Subject};
 use crate::core::ports::OcrClient;
 use crate::core::registry::Registry;
 use crate::ui::components::export_panel::file_name;
@@ -22,7 +22,22 @@ fn th(lang: Lang, thai: &'static str, english: &'static str) -> &'static str {
     }
 }
 
-fn severity_text(lang: Lang, s: Severity) -> &'static str {
+/// What a discrepancy is about, in the page's language.
+pub(crate) fn subject_text(lang: Lang, s: &Subject, registry: &Registry) -> String {
+    let party = |n: u32| registry.party(n).map(|p| format!("{} ({n})", p.name_th));
+    match (s, lang) {
+        (Subject::Candidate(n), Lang::Th) => format!("ผู้สมัครหมายเลข {n}"),
+        (Subject::Candidate(n), Lang::En) => format!("Candidate {n}"),
+        (Subject::Party(n), Lang::Th) => party(*n).unwrap_or_else(|| format!("พรรคหมายเลข {n}")),
+        (Subject::Party(n), Lang::En) => party(*n).unwrap_or_else(|| format!("Party {n}")),
+        (Subject::Valid, _) => th(lang, "บัตรดี", "Valid ballots").into(),
+        (Subject::Invalid, _) => th(lang, "บัตรเสีย", "Invalid ballots").into(),
+        (Subject::NoVote, _) => th(lang, "ไม่เลือกผู้ใด", "No vote").into(),
+        (Subject::Turnout, _) => th(lang, "ผู้มาใช้สิทธิ", "Ballots used").into(),
+    }
+}
+
+pub(crate) fn severity_text(lang: Lang, s: Severity) -> &'static str {
     match s {
         Severity::High => th(lang, "สูง", "High"),
         Severity::Medium => th(lang, "กลาง", "Medium"),
@@ -146,7 +161,7 @@ fn row(lang: Lang, d: &Discrepancy, registry: &Registry) -> impl IntoView {
         <tr class=format!("severity--{:?}", d.severity).to_lowercase()>
             <td>{severity_text(lang, d.severity)}</td>
             <td>{place}</td>
-            <td>{crate::core::export::subject_name(&d.subject, registry)}</td>
+            <td>{subject_text(lang, &d.subject, registry)}</td>
             <td class="num">{d.ours}</td>
             <td class="num">{d.official}</td>
             <td class="num">{d.ours as i128 - d.official as i128}</td>

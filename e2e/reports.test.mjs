@@ -1,0 +1,101 @@
+// The printable reports, end to end in headless Chromium: a sample batch
+// (12 units of แพร่ เขต 1, constituency and party-list forms) read against
+// the simulator and compared with an official file; each report checked in
+// the page (the right numbers), then printed to PDF by Chromium: its page
+// count, and its text (poppler's pdftotext) holding the Thai names and totals.
+// Needs: OCR_SIM_URL (a running ocr-sim, control token OCR_SIM_TOKEN), DIST,
+// poppler-utils (scripts/setup).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { chromium } from 'playwright-core';
+import { serve, openApp, reportSample, ARGS } from './support.mjs';
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+const DIST = process.env.DIST || path.join(here, '..', 'dist');
+const SIM = process.env.OCR_SIM_URL;
+const CONTROL = { 'x-sim-control': process.env.OCR_SIM_TOKEN || '' };
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const post = (route, body) => fetch(`${SIM}${route}`, { method: 'POST', headers: CONTROL, body: JSON.stringify(body) });
+
+// Prints the page to PDF; its number of pages and its text.
+async function printed(page, file) {
+  await page.pdf({ path: file, format: 'A4', printBackground: true });
+  const info = execFileSync('pdfinfo', [file]).toString();
+  const pages = Number(/Pages:\s+(\d+)/.exec(info)[1]);
+  const text = execFileSync('pdftotext', ['-layout', file, '-']).toString();
+  return { pages, text };
+}
+
+test('reports: the right numbers on screen and in the printed PDF, Thai included', async () => {
+  assert.ok(SIM, 'OCR_SIM_URL must point at a running ocr-sim (make test starts one)');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-reports-'));
+  const sample = reportSample(dir);
+  const server = await serve(path.resolve(DIST));
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  const context = await browser.newContext();
+  const errors = [];
+  try {
+    await post('/_sim/scenario', { latency_ms: [10, 30], answers: sample.answers });
+    const page = await openApp(context, `http://127.0.0.1:${server.address().port}/`, SIM, errors);
+    await page.setInputFiles('#folder', sample.top);
+    await page.waitForFunction(() => document.querySelector('#file-summary')?.textContent.includes('24'));
+    await page.click('#start');
+    await page.waitForSelector('#batch-summary', { timeout: 60_000 });
+    const official = path.join(dir, 'stats_cons.json');
+    fs.writeFileSync(official, JSON.stringify(sample.official));
+    await page.click('#tab-official');
+    await page.setInputFiles('#official-files', [official]);
+    await page.waitForSelector('#discrepancies tbody tr');
+    await page.click('#tab-reports');
+
+    // Executive summary: one page.
+    await page.waitForSelector('.report--executive');
+    const text = (sel) => page.textContent(sel);
+    assert.equal(await text('#exec-files'), '24');
+    assert.equal(await text('#exec-read'), '24');
+    assert.equal(await text('#exec-provinces'), '1');
+    assert.equal(await text('#exec-constituencies'), '1');
+    assert.equal(await page.$$eval('#exec-discrepancies td', (t) => t.map((x) => x.textContent).join(',')), '1,0,0');
+    // Party 1 leads: 120 + u votes in unit u, 1,518 over 12 units.
+    assert.match(await text('.report--executive svg'), /1 .*1518/);
+    let pdf = await printed(page, path.join(dir, 'executive.pdf'));
+    assert.equal(pdf.pages, 1, 'the executive summary fits one page');
+    assert.match(pdf.text, /สรุปผู้บริหาร/);
+    assert.match(pdf.text, /1518/);
+
+    // Batch summary.
+    await page.selectOption('#report-kind', 'batch');
+    await page.waitForSelector('.report--batch');
+    assert.equal(await text('#batch-files'), '24');
+    assert.equal(await text('#batch-failed'), '0');
+    const forms = await page.$$eval('#batch-forms tbody tr', (t) => t.map((r) => r.textContent));
+    assert.deepEqual(forms.sort(), ['ส.ส. 5/1812', 'ส.ส. 5/18 (บช)12'].sort());
+    assert.match(await text('#batch-provinces'), /แพร่24/);
+    pdf = await printed(page, path.join(dir, 'batch.pdf'));
+    assert.ok(pdf.pages >= 1);
+    assert.match(pdf.text, /แพร่/);
+    assert.match(pdf.text, /ส\.ส\. 5\/18/);
+
+    // Constituency report: both ballots of แพร่ เขต 1, each on its page.
+    await page.selectOption('#report-kind', 'constituencies');
+    await page.waitForSelector('.report--constituencies');
+    assert.equal(await page.$$eval('.constituency-report', (s) => s.length), 2);
+    const first = await text('.constituency-report');
+    assert.match(first, /แพร่ เขต 1/);
+    assert.match(first, new RegExp(String(sample.cand1)), 'candidate 1 as the forms add up');
+    pdf = await printed(page, path.join(dir, 'constituencies.pdf'));
+    assert.equal(pdf.pages, 2, 'one page per ballot category');
+    assert.match(pdf.text, /แพร่ เขต 1/);
+    assert.match(pdf.text, new RegExp(String(sample.cand1)));
+    assert.deepEqual(errors, [], 'no page errors');
+  } finally {
+    await browser.close();
+    server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+    await post('/_sim/reset', {});
+  }
+});
