@@ -5,7 +5,9 @@
 use std::cell::RefCell;
 use std::time::Duration;
 use tallyscan::core::ballot::IssueCode;
-use tallyscan::core::batch::{run_batch, BatchOptions, BatchResult, Concurrency, Env, StopReason};
+use tallyscan::core::batch::{
+    run_batch, BatchOptions, BatchResult, Concurrency, Env, RereadOptions, StopReason,
+};
 use tallyscan::core::control::Control;
 use tallyscan::core::ports::{Clock, ImagePrep, LocalBoxFuture, PrepError, Prepared};
 use tallyscan::core::progress::{
@@ -1493,4 +1495,115 @@ fn a_refused_ballot_goes_once_to_the_fallback_model() {
     let r = h.time.run(run_batch(&env, &BatchOptions::default()));
     assert_eq!((r.results.len(), r.errors.len(), r.fallbacks), (0, 1, 1));
     assert_eq!(r.requests_sent, 2);
+}
+
+/// A แพร่ เขต 1 form; `words2` is how row 2 (30 votes) is written.
+fn phrae_form(words2: &str) -> String {
+    format!(
+        r#"{{"form_type":"ส.ส. 5/18","province":"แพร่","constituency_number":1,"polling_unit":4,
+        "votes":{{"1":{{"numeric":40,"thai_text":"สี่สิบ"}},"2":{{"numeric":30,"thai_text":"{words2}"}},"3":{{"numeric":20,"thai_text":"ยี่สิบ"}},
+          "4":{{"numeric":4,"thai_text":"สี่"}},"5":{{"numeric":5,"thai_text":"ห้า"}},"6":{{"numeric":1,"thai_text":"หนึ่ง"}}}},
+        "valid_votes":{{"numeric":100,"thai_text":"หนึ่งร้อย"}},"invalid_votes":{{"numeric":3,"thai_text":"สาม"}},
+        "no_vote":{{"numeric":2,"thai_text":"สอง"}},"total_votes":{{"numeric":105,"thai_text":"หนึ่งร้อยห้า"}}}}"#
+    )
+}
+
+fn reread_answer(words2: &str) -> String {
+    format!(r#"{{"cells":{{"row 2":{{"numeric":30,"thai_text":"{words2}"}}}}}}"#)
+}
+
+/// Ballot 0 is clean; 1, 2 and 3 have row 2's words misread (หกสิบ): the
+/// re-read of 1 is right, of 2 repeats the misreading, of 3 is no answer.
+fn rereading_client(h: &Harness) -> ScriptedOcr {
+    let asked = RefCell::new(vec![0u32; 8]);
+    ScriptedOcr::new(&h.time, move |_, image| {
+        let i = image.unwrap_or(0);
+        let k = {
+            let mut a = asked.borrow_mut();
+            a[i] += 1;
+            a[i]
+        };
+        let text = match (i, k) {
+            (0, _) => phrae_form("สามสิบ"),
+            (_, 1) => phrae_form("หกสิบ"),
+            (1, _) => reread_answer("สามสิบ"),
+            (2, _) => reread_answer("หกสิบ"),
+            _ => "Sorry, I cannot see that.".to_string(),
+        };
+        Reply::ok(secs(1.0), &text)
+    })
+}
+
+#[test]
+fn flagged_ballots_are_read_again_and_settled_only_when_the_readings_agree() {
+    let h = Harness::new();
+    let client = rereading_client(&h);
+    let images = MemoryImages::new(4, 500);
+    let r = h.run(&client, &images, &BatchOptions::default());
+    assert_eq!(r.requests_sent, 7, "one re-read for each flagged ballot");
+    assert_eq!(r.rereads, 3);
+    assert_eq!(r.errors, vec![], "a re-read never fails a ballot");
+    let rec = |i: usize| &r.results.iter().find(|b| b.index == i).unwrap().record;
+    assert!(rec(0).reread.is_none() && !rec(0).has_errors());
+    let settled = rec(1);
+    assert!(!settled.has_errors() && !settled.confidence.needs_review);
+    assert!(settled.reread.as_ref().unwrap().settled);
+    assert_eq!(settled.rows[1].votes.words.as_deref(), Some("สามสิบ"));
+    for i in [2, 3] {
+        let r = rec(i);
+        assert!(
+            r.has_errors() && r.confidence.needs_review,
+            "ballot {i} stays in review"
+        );
+        assert_eq!(
+            r.rows[1].votes.words.as_deref(),
+            Some("หกสิบ"),
+            "its first reading stands"
+        );
+        assert!(!r.reread.as_ref().unwrap().settled);
+    }
+    assert!(rec(3).reread.as_ref().unwrap().note.contains("failed"));
+    // Every request, re-reads included, went through the one rate limit.
+    let times: Vec<Duration> = client.sent.borrow().iter().map(|s| s.at).collect();
+    assert_bucket_bound(&times, BatchOptions::default().quota);
+}
+
+#[test]
+fn rereads_respect_the_cap_and_the_switch() {
+    for (opts, requests, rereads) in [
+        (
+            RereadOptions {
+                cap: 1,
+                ..RereadOptions::default()
+            },
+            5,
+            1,
+        ),
+        (
+            RereadOptions {
+                enabled: false,
+                ..RereadOptions::default()
+            },
+            4,
+            0,
+        ),
+    ] {
+        let h = Harness::new();
+        let client = rereading_client(&h);
+        let images = MemoryImages::new(4, 500);
+        let r = h.run(
+            &client,
+            &images,
+            &BatchOptions {
+                reread: opts,
+                ..BatchOptions::default()
+            },
+        );
+        assert_eq!(
+            (r.requests_sent, r.rereads),
+            (requests, rereads),
+            "{opts:?}"
+        );
+        assert_eq!(r.results.len(), 4);
+    }
 }

@@ -283,6 +283,7 @@ fn merge(
             .map(|(_, p)| p.accepted.clone())
             .collect::<Option<Vec<_>>>()
             .and_then(|a| a.into_iter().next()),
+        reread: None,
     };
     merged.source.file_name = pages
         .iter()

@@ -411,6 +411,10 @@ pub struct BallotRecord {
     /// A person accepted the record as it is (it leaves the review queue).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accepted: Option<Acceptance>,
+    /// The second reading, when the ballot was read again (both readings
+    /// kept; see `core::reread`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reread: Option<super::reread::SecondReading>,
 }
 
 impl BallotRecord {

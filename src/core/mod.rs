@@ -34,6 +34,7 @@ pub mod rate_limit;
 pub mod registry;
 mod registry_data;
 pub mod report;
+pub mod reread;
 pub mod retry;
 pub mod review;
 pub mod rng;

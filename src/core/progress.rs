@@ -273,6 +273,13 @@ pub enum EngineEvent {
     /// The tokens the batch has used so far (after each answer that
     /// reported them).
     Spent(super::provider::Usage),
+    /// A flagged ballot is read a second time, for `cells` of its counts.
+    Reread {
+        /// The ballot.
+        index: usize,
+        /// Counts asked about.
+        cells: usize,
+    },
     /// A ballot goes to the fallback model.
     Fallback {
         /// The ballot.
@@ -421,6 +428,9 @@ pub fn event_line(e: &EngineEvent) -> String {
             wait.as_millis()
         ),
         EngineEvent::Timeout(d) => format!("request timeout now {:.0} s", d.as_secs_f64()),
+        EngineEvent::Reread { index, cells } => {
+            format!("ballot {} read again for {cells} count(s)", index + 1)
+        }
         EngineEvent::Fallback {
             index,
             model,

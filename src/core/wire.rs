@@ -126,6 +126,28 @@ impl AnyRequest {
         }
     }
 
+    /// The request's instruction text (its text parts, joined).
+    pub fn prompt(&self) -> String {
+        let mut out = Vec::new();
+        match self {
+            AnyRequest::Chat(r) => {
+                for p in r.messages.iter().flat_map(|m| &m.content) {
+                    if let ChatPart::Text { text } = p {
+                        out.push(text.as_str());
+                    }
+                }
+            }
+            AnyRequest::Messages(r) => {
+                for p in r.messages.iter().flat_map(|m| &m.content) {
+                    if let AnthropicPart::Text { text } = p {
+                        out.push(text.as_str());
+                    }
+                }
+            }
+        }
+        out.join("\n")
+    }
+
     /// The base64 of the first image in the request.
     pub fn image_base64(&self) -> Option<&str> {
         match self {

@@ -50,6 +50,9 @@ pub struct LogEntry {
     /// The image's size in bytes, if any.
     #[serde(default)]
     pub image_bytes: Option<usize>,
+    /// A second reading of a flagged ballot.
+    #[serde(default)]
+    pub reread: bool,
     /// Status sent; 0 when no answer was sent (hang, drop).
     pub status: u16,
     /// The scripted outcome, e.g. "ok", "status", "hang".

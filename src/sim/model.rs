@@ -36,6 +36,8 @@ struct Asked {
     request: Option<AnyRequest>,
     image: Option<Vec<u8>>,
     key: Option<String>,
+    /// A second reading (its prompt is the re-read prompt).
+    reread: bool,
 }
 
 /// The key a request carries (Bearer or `x-api-key`).
@@ -56,10 +58,14 @@ fn read(req: &super::http::Request) -> Asked {
                 .ok()
         });
     let key = request_key(req);
+    let reread = request
+        .as_ref()
+        .is_some_and(|r| r.prompt().contains(crate::core::reread::REREAD_MARK));
     Asked {
         request,
         image,
         key,
+        reread,
     }
 }
 
@@ -73,6 +79,7 @@ fn decide(req: &super::http::Request, asked: &Asked, state: &Shared) -> Decision
         body_bytes: req.body.len(),
         model: asked.request.as_ref().map(|r| r.model().to_string()),
         image_sha256: asked.image.as_deref().map(sha256_hex),
+        reread: asked.reread,
         image_type: asked
             .image
             .as_deref()
@@ -103,10 +110,14 @@ fn decide(req: &super::http::Request, asked: &Asked, state: &Shared) -> Decision
         fault,
         latency: Duration::from_millis(s.rng.range(lo, hi)),
         hang_cap: Duration::from_millis(s.scenario.hang_cap_ms),
-        known_answer: asked
-            .image
-            .as_ref()
-            .and_then(|img| s.scenario.answers.get(&sha256_hex(img)).cloned()),
+        known_answer: asked.image.as_ref().and_then(|img| {
+            let table = if asked.reread {
+                &s.scenario.rereads
+            } else {
+                &s.scenario.answers
+            };
+            table.get(&sha256_hex(img)).cloned()
+        }),
         limited,
     }
 }

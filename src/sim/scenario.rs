@@ -71,6 +71,10 @@ pub struct Scenario {
     pub faults: Vec<(f64, Fault)>,
     /// Exact model texts for known images, by the image's SHA-256 (hex).
     pub answers: BTreeMap<String, String>,
+    /// Exact texts for second readings (a request whose prompt is the
+    /// re-read prompt), by the image's SHA-256: right the second time,
+    /// wrong again, or wrong again in the same way, as scripted.
+    pub rereads: BTreeMap<String, String>,
     /// Longest a `Hang` lasts, ms.
     pub hang_cap_ms: u64,
 }
@@ -85,6 +89,7 @@ impl Default for Scenario {
             script: VecDeque::new(),
             faults: Vec::new(),
             answers: BTreeMap::new(),
+            rereads: BTreeMap::new(),
             hang_cap_ms: 600_000,
         }
     }

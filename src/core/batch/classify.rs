@@ -15,7 +15,7 @@ use super::super::retry::{
     server_wait, stated_limit_per_minute, status_verdict, RetryPolicy, Verdict,
 };
 use super::super::validate::validate;
-use crate::core::path_hints;
+use crate::core::{path_hints, reread};
 use std::time::Duration;
 
 /// What the engine does next with a ballot.
@@ -90,6 +90,9 @@ pub struct Context<'a> {
     pub reasks: u32,
     /// Retry bounds.
     pub policy: &'a RetryPolicy,
+    /// When this attempt is a second reading: the first reading and the
+    /// cells asked about.
+    pub reread: Option<(&'a BallotRecord, &'a [String])>,
 }
 
 /// Decides what an attempt's result means.
@@ -158,6 +161,15 @@ fn classify_response(resp: &HttpResponse, ctx: &Context<'_>) -> (Step, Observed)
 /// A record from the model's text (its place checked against the file's
 /// folder and name), or a re-ask when it cannot be read.
 fn read_answer(text: &str, ctx: &Context<'_>) -> Step {
+    if let Some((first, cells)) = ctx.reread {
+        // A second reading never fails the ballot: at worst the first stands.
+        let model = &ctx.source.model;
+        let record = match reread::parse(text) {
+            Ok(answer) => reread::merge(first, cells, &answer, model, ctx.registry),
+            Err(why) => reread::failed(first, cells, model, &why),
+        };
+        return Step::Done(Outcome::Record(Box::new(record)));
+    }
     match extract(text, ctx.source.clone()) {
         Ok(mut record) => {
             // A PDF page's name ends with its page: the hints are in the path.
@@ -253,6 +265,7 @@ mod tests {
             attempts,
             reasks,
             policy: &policy,
+            reread: None,
         };
         classify(result.as_ref(), &ctx)
     }

@@ -29,7 +29,7 @@ mod survey;
 pub use super::progress::{StopReason, SystemicCause};
 pub use classify::{classify, Context, Observed, Outcome, RetryWait, Step};
 
-use super::ballot::Source;
+use super::ballot::{BallotRecord, Source};
 use super::control::Control;
 use super::cost::{cost, Budget};
 use super::hash::sha256_hex_sliced;
@@ -43,6 +43,7 @@ use super::provider::{
 };
 use super::rate_limit::Quota;
 use super::registry::Registry;
+use super::reread::{failed as reread_failed, prompt as reread_prompt, targets};
 use super::retry::RetryPolicy;
 use super::rng::SplitMix64;
 use gate::Gate;
@@ -149,6 +150,28 @@ pub struct BatchOptions {
     /// A spending cap, and the tokens one ballot should take (the batch
     /// stops before a ballot that would pass the cap).
     pub budget: Option<(Budget, Usage)>,
+    /// Second readings of flagged ballots (see `core::reread`).
+    pub reread: RereadOptions,
+}
+
+/// How flagged ballots are read a second time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RereadOptions {
+    pub enabled: bool,
+    /// At most this many re-reads in a batch.
+    pub cap: usize,
+    /// Ask the fallback model (when one is set) rather than the first.
+    pub use_fallback: bool,
+}
+
+impl Default for RereadOptions {
+    fn default() -> Self {
+        RereadOptions {
+            enabled: true,
+            cap: 500,
+            use_fallback: false,
+        }
+    }
 }
 
 impl Default for BatchOptions {
@@ -166,7 +189,29 @@ impl Default for BatchOptions {
             systemic_after: 5,
             already_done: Vec::new(),
             budget: None,
+            reread: RereadOptions::default(),
         }
+    }
+}
+
+/// A second reading under way: the first reading and what is asked.
+struct Second {
+    first: Box<BallotRecord>,
+    cells: Vec<String>,
+    prompt: String,
+    /// The ballot's attempts before the re-read (its own are counted apart).
+    attempts_before: u32,
+}
+
+/// A ballot that ends early (the batch stopped): unfinished, or, during a
+/// second reading, the first reading with why the second did not come.
+fn leave(index: usize, second: Option<Second>, why: &str) -> Finished {
+    Finished {
+        index,
+        outcome: second.map(|s| {
+            let model = s.first.source.model.clone();
+            Outcome::Record(Box::new(reread_failed(&s.first, &s.cells, &model, why)))
+        }),
     }
 }
 
@@ -251,6 +296,8 @@ pub struct BatchResult {
     pub bytes_sent: u64,
     /// Ballots handed to the fallback model.
     pub fallbacks: u32,
+    /// Flagged ballots read a second time.
+    pub rereads: usize,
 }
 
 impl BatchResult {
@@ -339,6 +386,8 @@ struct Shared {
     admitted: usize,
     /// Ballots handed to the fallback model.
     fallbacks: u32,
+    /// Second readings started.
+    rereads: usize,
     /// The budget would be passed: nothing more is admitted, and the batch
     /// stops once what is on its way has come back.
     budget_hit: bool,
@@ -380,6 +429,7 @@ impl<'e, 'a> Engine<'e, 'a> {
                 bytes_sent: 0,
                 admitted: 0,
                 fallbacks: 0,
+                rereads: 0,
                 budget_hit: false,
                 streak: Streak::default(),
                 stop: None,
@@ -547,6 +597,7 @@ impl<'e, 'a> Engine<'e, 'a> {
         index: usize,
         sha256: &mut String,
         settings: &ProviderSettings,
+        prompt: &str,
     ) -> Result<HttpRequest, Outcome> {
         let failed = |m: String| Outcome::Failed(FailureKind::Image, m);
         let (bytes, media) = if self.env.images.page(index).is_some() {
@@ -571,7 +622,7 @@ impl<'e, 'a> Engine<'e, 'a> {
             }
         };
         self.shared.borrow_mut().bytes_sent += bytes.len() as u64;
-        let mut request = build_request(settings, media, &bytes, PROMPT);
+        let mut request = build_request(settings, media, &bytes, prompt);
         request.timeout = Some(self.request_timeout());
         Ok(request)
     }
@@ -749,23 +800,25 @@ impl<'e, 'a> Engine<'e, 'a> {
     }
 
     async fn process(&self, index: usize) -> Finished {
-        let unfinished = Finished {
-            index,
-            outcome: None,
-        };
         let mut reasks = 0u32;
         let mut sha256 = String::new();
         let mut settings = self.env.settings;
+        // A second reading under way.
+        let mut second: Option<Second> = None;
         loop {
             // The budget is checked at admission, with what is on its way.
             if !self.acquire(index).await || !self.within_budget() {
-                return unfinished;
+                return leave(index, second, "the batch stopped before it was sent");
             }
             // Admitted until its answer is observed: the budget counts it.
             self.shared.borrow_mut().admitted += 1;
             let _admitted = OnDrop(|| self.shared.borrow_mut().admitted -= 1);
-            let request = match self.prepare(index, &mut sha256, settings).await {
+            let prompt = second.as_ref().map_or(PROMPT, |s| s.prompt.as_str());
+            let request = match self.prepare(index, &mut sha256, settings, prompt).await {
                 Ok(r) => r,
+                Err(Outcome::Failed(_, why)) if second.is_some() => {
+                    return leave(index, second, &why)
+                }
                 Err(o) => {
                     return Finished {
                         index,
@@ -788,9 +841,11 @@ impl<'e, 'a> Engine<'e, 'a> {
                 source: &source,
                 registry: self.env.registry,
                 now_unix_ms: self.env.clock.unix_ms(),
-                attempts: self.tries(index).attempts,
+                attempts: self.tries(index).attempts
+                    - second.as_ref().map_or(0, |s| s.attempts_before),
                 reasks,
                 policy: &self.opts.retry,
+                reread: second.as_ref().map(|s| (&*s.first, &s.cells[..])),
             };
             let (step, seen) = classify(response.as_ref(), &ctx);
             let reason = match &step {
@@ -800,6 +855,22 @@ impl<'e, 'a> Engine<'e, 'a> {
             };
             self.observe(&seen, reason);
             match step {
+                Step::Done(Outcome::Record(first)) if second.is_none() => {
+                    match self.second_reading(index, first, settings) {
+                        Ok((s, with)) => {
+                            (second, settings, reasks) = (Some(s), with, 0);
+                        }
+                        Err(record) => {
+                            return Finished {
+                                index,
+                                outcome: Some(Outcome::Record(record)),
+                            }
+                        }
+                    }
+                }
+                Step::Done(Outcome::Failed(_, why)) if second.is_some() => {
+                    return leave(index, second, &why)
+                }
                 Step::Done(Outcome::Failed(kind, why)) if self.falls_back(&kind, settings) => {
                     settings = self.env.fallback.unwrap_or(settings);
                     reasks = 0;
@@ -817,16 +888,57 @@ impl<'e, 'a> Engine<'e, 'a> {
                     }
                 }
                 Step::StopBatch(message) => {
-                    self.request_stop(StopReason::KeyRefused(message));
-                    return unfinished;
+                    self.request_stop(StopReason::KeyRefused(message.clone()));
+                    return leave(index, second, &message);
                 }
-                Step::Retry { .. } if self.stopping() => return unfinished,
+                Step::Retry { .. } if self.stopping() => {
+                    return leave(index, second, "the batch stopped")
+                }
                 Step::Retry { wait, reason } => {
                     reasks += u32::from(wait == RetryWait::Now);
                     self.wait_before_retry(index, wait, reason).await;
                 }
             }
         }
+    }
+
+    /// Whether `first` is read a second time (its errors are ones a second
+    /// look may settle, re-reads are on and the batch's cap not reached):
+    /// the re-read and the settings to ask with, or the record as it is.
+    fn second_reading(
+        &self,
+        index: usize,
+        first: Box<BallotRecord>,
+        settings: &'a ProviderSettings,
+    ) -> Result<(Second, &'a ProviderSettings), Box<BallotRecord>> {
+        let opts = self.opts.reread;
+        let Some((cells, rows_present)) = targets(&first).filter(|_| opts.enabled) else {
+            return Err(first);
+        };
+        {
+            let mut s = self.shared.borrow_mut();
+            if s.rereads >= opts.cap {
+                return Err(first);
+            }
+            s.rereads += 1;
+        }
+        let with = match (opts.use_fallback, self.env.fallback) {
+            (true, Some(f)) => f,
+            _ => settings,
+        };
+        self.event(EngineEvent::Reread {
+            index,
+            cells: cells.len(),
+        });
+        Ok((
+            Second {
+                prompt: reread_prompt(&cells, rows_present),
+                cells,
+                first,
+                attempts_before: self.tries(index).attempts,
+            },
+            with,
+        ))
     }
 
     /// Runs the queue with bounded concurrency until it is done or the
@@ -910,6 +1022,7 @@ impl<'e, 'a> Engine<'e, 'a> {
         result.bytes_read = s.bytes_read;
         result.bytes_sent = s.bytes_sent;
         result.fallbacks = s.fallbacks;
+        result.rereads = s.rereads;
         result.retries = s.retries;
         result.tokens = s.tokens;
     }

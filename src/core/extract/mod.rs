@@ -6,7 +6,7 @@
 //! the record; only an answer with nothing usable is an [`ExtractError`].
 
 pub mod aliases;
-mod json;
+pub(crate) mod json;
 mod page;
 mod reader;
 mod rows;
