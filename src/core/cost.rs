@@ -196,8 +196,45 @@ impl Budget {
     }
 }
 
+/// Share of ballots a first reading flags for a second one, for the
+/// estimate (measured on the generated corpus with realistic misreadings:
+/// see `make bench`, reread_*).
+pub const REREAD_SHARE: f64 = 0.15;
+
+/// Requests `images` ballots should take with second readings: one each,
+/// and a re-read for the share usually flagged, within the cap.
+pub fn with_rereads(images: usize, opts: &super::batch::RereadOptions) -> usize {
+    if !opts.enabled {
+        return images;
+    }
+    let flagged = (images as f64 * REREAD_SHARE).ceil() as usize;
+    images + flagged.min(opts.cap)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn estimates_count_the_usual_rereads_within_the_cap() {
+        use crate::core::batch::RereadOptions;
+        let on = RereadOptions::default();
+        assert_eq!(super::with_rereads(100, &on), 115);
+        assert_eq!(
+            super::with_rereads(100, &RereadOptions { cap: 3, ..on }),
+            103
+        );
+        assert_eq!(
+            super::with_rereads(
+                100,
+                &RereadOptions {
+                    enabled: false,
+                    ..on
+                }
+            ),
+            100
+        );
+        assert_eq!(super::with_rereads(0, &on), 0);
+    }
+
     use super::*;
     use crate::core::provider::{build_request, ProviderSettings};
 

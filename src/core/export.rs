@@ -187,7 +187,7 @@ fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
-const RECORD_HEADERS: [&str; 26] = [
+const RECORD_HEADERS: [&str; 27] = [
     "file / ไฟล์",
     "sha256",
     "form / แบบ",
@@ -214,6 +214,7 @@ const RECORD_HEADERS: [&str; 26] = [
     "tally / การนับรวม",
     "corrections / การแก้ไข",
     "accepted / ยอมรับโดย",
+    "second reading / อ่านซ้ำ",
 ];
 
 /// A record's corrections: "field: from → to (who)", joined.
@@ -223,6 +224,35 @@ fn corrections(r: &BallotRecord) -> String {
         .map(|c| format!("{}: {} → {} ({})", c.field, c.from, c.to, c.who))
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// The second reading, per cell: "row 2: หกสิบ → สามสิบ settled by re-read".
+fn second_reading(r: &BallotRecord) -> String {
+    let Some(s) = &r.reread else {
+        return String::new();
+    };
+    let show = |c: &super::ballot::Count| {
+        format!("{}/{}", opt(c.digits), c.words.clone().unwrap_or_default())
+    };
+    let cells: Vec<String> = s
+        .cells
+        .iter()
+        .map(|c| {
+            let second = c.second.as_ref().map(show).unwrap_or_else(|| "—".into());
+            let how = if c.settled {
+                "settled by re-read / ยุติด้วยการอ่านซ้ำ"
+            } else {
+                "not settled / ไม่ยุติ"
+            };
+            format!("{}: {} → {second} {how}", c.field, show(&c.first))
+        })
+        .collect();
+    let form = if s.settled {
+        "settled / ยุติ"
+    } else {
+        "in review / รอคนตรวจ"
+    };
+    format!("{form} ({}): {}", s.model, cells.join("; "))
 }
 
 /// Who accepted the record as it is, and why.
@@ -313,6 +343,7 @@ fn record_lines(out: &mut String, r: &BallotRecord, note: &str) {
                 note.to_string(),
                 corrections(r),
                 acceptance(r),
+                second_reading(r),
             ]
         };
         if r.rows.is_empty() {
@@ -647,7 +678,7 @@ mod tests {
         assert!(lines[1].contains("HTTP 400: model takes no images"));
         assert!(lines[2].contains(" → 9 (Somchai)"), "{}", lines[2]);
         assert!(
-            lines[2].ends_with(",checked on paper (Somchai)"),
+            lines[2].ends_with(",checked on paper (Somchai),"),
             "{}",
             lines[2]
         );
@@ -670,12 +701,12 @@ mod tests {
         records.push(lost);
         let agg = aggregate(&records, &reg);
         let csv = records_csv(&records, &agg);
-        assert!(csv.lines().nth(1).unwrap().ends_with(",counted / นับรวม,,"));
+        assert!(csv.lines().nth(1).unwrap().ends_with(",counted / นับรวม,,,"));
         assert!(
             csv.lines()
                 .last()
                 .unwrap()
-                .ends_with(",\"not placed: \"\"ภูเก็จ\"\" is not a province\",,"),
+                .ends_with(",\"not placed: \"\"ภูเก็จ\"\" is not a province\",,,"),
             "{csv}"
         );
         let summary = summary_csv(&agg, &reg, &records);

@@ -29,6 +29,12 @@ pub struct SavedSettings {
     pub send_original: bool,
     /// PDF pages are drawn at this resolution, dots per inch.
     pub pdf_dpi: u32,
+    /// Flagged ballots are read a second time (see `core::reread`).
+    pub reread: bool,
+    /// At most this many second readings a batch.
+    pub reread_cap: usize,
+    /// Second readings go to the fallback model, when one is set.
+    pub reread_fallback: bool,
     /// Dollars per million input tokens.
     pub price_in: f64,
     /// Dollars per million output tokens.
@@ -60,6 +66,7 @@ pub const LONG_EDGE: (u32, u32) = (512, 8192);
 pub const QUALITY: (f64, f64) = (0.3, 1.0);
 pub const PRICE: (f64, f64) = (0.0, 1000.0);
 pub const BUDGET: (f64, f64) = (0.0, 1_000_000.0);
+pub const REREAD_CAP_MAX: usize = 100_000;
 
 impl Default for SavedSettings {
     fn default() -> Self {
@@ -76,6 +83,9 @@ impl Default for SavedSettings {
             quality: 0.85,
             send_original: false,
             pdf_dpi: super::pdf::DEFAULT_DPI,
+            reread: true,
+            reread_cap: 500,
+            reread_fallback: false,
             price_in: 0.0,
             price_out: 0.0,
             budget: 0.0,
@@ -161,6 +171,7 @@ impl SavedSettings {
         self.quality = within(self.quality, QUALITY, d.quality);
         let dpi = &super::pdf::DPI_RANGE;
         self.pdf_dpi = self.pdf_dpi.clamp(*dpi.start(), *dpi.end());
+        self.reread_cap = self.reread_cap.min(REREAD_CAP_MAX);
         self.price_in = within(self.price_in, PRICE, 0.0);
         self.price_out = within(self.price_out, PRICE, 0.0);
         self.budget = within(self.budget, BUDGET, 0.0);

@@ -143,6 +143,8 @@ pub struct SignalProgress {
     pub spent: RwSignal<crate::core::provider::Usage>,
     /// Ballots handed to the fallback model.
     pub fallbacks: RwSignal<u32>,
+    /// Flagged ballots read a second time.
+    pub rereads: RwSignal<u32>,
     /// The checked records, in the order they finished (for export).
     pub records: RwSignal<Vec<BallotRecord>>,
 }
@@ -172,6 +174,7 @@ impl SignalProgress {
             batch: RwSignal::new(None),
             spent: RwSignal::new(Default::default()),
             fallbacks: RwSignal::new(0),
+            rereads: RwSignal::new(0),
             records: RwSignal::new(Vec::new()),
         }
     }
@@ -320,6 +323,7 @@ impl ProgressCallback for SignalProgress {
         self.summary.set(None);
         self.spent.set(Default::default());
         self.fallbacks.set(0);
+        self.rereads.set(0);
         self.records.set(Vec::new());
     }
     fn on_progress(&self, current: usize, total: usize, path: &str, result: &BallotResult) {
@@ -391,6 +395,7 @@ impl ProgressCallback for SignalProgress {
             EngineEvent::Timeout(d) => self.timeout.set(Some(*d)),
             EngineEvent::Spent(u) => self.spent.set(*u),
             EngineEvent::Fallback { .. } => self.fallbacks.update(|n| *n += 1),
+            EngineEvent::Reread { .. } => self.rereads.update(|n| *n += 1),
             EngineEvent::Replayed(n) => {
                 self.earlier.set(*n);
                 self.started_ms.set(now_ms());

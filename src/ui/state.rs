@@ -38,6 +38,8 @@ pub struct BatchSettings {
     pub send_original: bool,
     /// PDF pages are drawn at this resolution, dots per inch.
     pub pdf_dpi: u32,
+    /// Second readings of flagged ballots: on, the cap, to the fallback.
+    pub reread: crate::core::batch::RereadOptions,
     /// US dollars per million input and output tokens (the user's to check).
     pub prices: crate::core::cost::Prices,
     /// Stop before spending more than this many dollars (0: no cap).
@@ -60,6 +62,7 @@ impl Default for BatchSettings {
             quality: 0.85,
             send_original: false,
             pdf_dpi: crate::core::pdf::DEFAULT_DPI,
+            reread: crate::core::batch::RereadOptions::default(),
             prices: crate::core::cost::Prices::default(),
             budget: 0.0,
         }
@@ -78,9 +81,11 @@ impl BatchSettings {
         ((f64::from(long) / 1.414).round() as u32, long)
     }
 
-    /// The tokens and dollars `images` scans should take.
+    /// The tokens and dollars `images` scans should take, second
+    /// readings included (see [`crate::core::cost::with_rereads`]).
     pub fn estimate(&self, kind: provider::ApiKind, images: usize) -> (provider::Usage, f64) {
-        crate::core::cost::estimate(kind, images, self.sent_pixels(), &self.prices)
+        let requests = crate::core::cost::with_rereads(images, &self.reread);
+        crate::core::cost::estimate(kind, requests, self.sent_pixels(), &self.prices)
     }
 
     /// The engine options these settings mean for an API and endpoint.
@@ -103,6 +108,7 @@ impl BatchSettings {
                 };
                 (cap, one.0)
             }),
+            reread: self.reread,
             ..BatchOptions::default()
         }
     }
@@ -189,6 +195,11 @@ impl AppState {
         batch.quality = saved.quality;
         batch.send_original = saved.send_original;
         batch.pdf_dpi = saved.pdf_dpi;
+        batch.reread = crate::core::batch::RereadOptions {
+            enabled: saved.reread,
+            cap: saved.reread_cap,
+            use_fallback: saved.reread_fallback,
+        };
         batch.prices = crate::core::cost::Prices {
             input: saved.price_in,
             output: saved.price_out,
@@ -251,6 +262,9 @@ impl AppState {
             quality: b.quality,
             send_original: b.send_original,
             pdf_dpi: b.pdf_dpi,
+            reread: b.reread.enabled,
+            reread_cap: b.reread.cap,
+            reread_fallback: b.reread.use_fallback,
             price_in: b.prices.input,
             price_out: b.prices.output,
             budget: b.budget,

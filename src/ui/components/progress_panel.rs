@@ -37,6 +37,10 @@ pub fn ProgressPanel() -> impl IntoView {
         parts.push(format!("{} {}", p.errors.get(), t(l, Text::Errors)));
         parts.push(format!("{} {}", p.retries.get(), t(l, Text::Retries)));
         parts.push(format!("{} {}", p.cleanups.get(), t(l, Text::Cleanups)));
+        let rereads = p.rereads.get();
+        if rereads > 0 {
+            parts.push(format!("{rereads} {}", t(l, Text::RereadCount)));
+        }
         let fallbacks = p.fallbacks.get();
         if fallbacks > 0 {
             parts.push(format!("{fallbacks} {}", t(l, Text::FallbackCount)));

@@ -188,6 +188,27 @@ pub fn SettingsForm() -> impl IntoView {
                 </fieldset>
                 <label class="check">
                     <input
+                        id="reread"
+                        type="checkbox"
+                        prop:checked=move || state.batch.with(|b| b.reread.enabled)
+                        on:change=move |ev| state.batch.update(|b| b.reread.enabled = event_target_checked(&ev))
+                    />
+                    <span>{tr(lang, Text::Reread)}</span>
+                </label>
+                <NumberField id="reread-cap" label=Text::RereadCap min="0"
+                    value=Signal::derive(move || state.batch.with(|b| b.reread.cap as f64))
+                    set=move |v: f64| { state.batch.update(|b| b.reread.cap = v.clamp(0.0, 100_000.0) as usize) }/>
+                <label class="check">
+                    <input
+                        id="reread-fallback"
+                        type="checkbox"
+                        prop:checked=move || state.batch.with(|b| b.reread.use_fallback)
+                        on:change=move |ev| state.batch.update(|b| b.reread.use_fallback = event_target_checked(&ev))
+                    />
+                    <span>{tr(lang, Text::RereadFallback)}</span>
+                </label>
+                <label class="check">
+                    <input
                         id="send-original"
                         type="checkbox"
                         prop:checked=move || state.batch.with(|b| b.send_original)

@@ -1,0 +1,191 @@
+//! Second readings on generated batches, through the real engine in fake
+//! time: every ballot's first reading has one misread cell (its digits or
+//! its words, so its checks fail); the re-read is right with probability
+//! 0.8, otherwise wrong, half the time self-consistently (digits and words
+//! agreeing on a wrong value: the first misreading again, or another). Prints
+//! `key=value` lines:
+//!   reread_settled_share         flagged ballots settled (goal >= 0.7)
+//!   reread_false_accept          settled ballots whose values differ from
+//!                                the truth (goal 0)
+//!   reread_requests_per_flagged  re-read requests per flagged ballot (goal <= 1.0)
+
+use serde_json::{json, Map, Value};
+use std::cell::RefCell;
+use std::time::Duration;
+use tallyscan::core::ballot::BallotRecord;
+use tallyscan::core::batch::{run_batch, BatchOptions, Env};
+use tallyscan::core::control::Control;
+use tallyscan::core::progress::NullProgressCallback;
+use tallyscan::core::provider::ProviderSettings;
+use tallyscan::core::rate_limit::Quota;
+use tallyscan::core::registry::Registry;
+use tallyscan::core::rng::SplitMix64;
+use tallyscan::core::testing::{FakeTime, MemoryImages, Reply, ScriptedOcr};
+use tallyscan::core::thai::to_words;
+
+const BALLOTS: usize = 600;
+
+fn count(d: u64, w: u64) -> Value {
+    json!({ "numeric": d, "thai_text": to_words(w) })
+}
+
+/// A ballot: its six rows' true votes, and its first reading's misread
+/// (row index, digits wrong rather than words, the wrong value).
+struct Ballot {
+    votes: Vec<u64>,
+    row: usize,
+    digits_wrong: bool,
+    wrong: u64,
+    /// How the re-read goes: 0 right, 1 wrong self-consistently, 2 wrong
+    /// (digits and words disagree).
+    reread: u8,
+}
+
+fn first_reading(b: &Ballot) -> String {
+    let valid: u64 = b.votes.iter().sum();
+    let mut rows = Map::new();
+    for (i, &v) in b.votes.iter().enumerate() {
+        let c = match (i == b.row, b.digits_wrong) {
+            (false, _) => count(v, v),
+            (true, true) => count(b.wrong, v),
+            (true, false) => count(v, b.wrong),
+        };
+        rows.insert((i + 1).to_string(), c);
+    }
+    json!({
+        "form_type": "ส.ส. 5/18", "province": "แพร่", "constituency_number": 1, "polling_unit": 1,
+        "votes": rows, "valid_votes": count(valid, valid), "invalid_votes": count(3, 3),
+        "no_vote": count(2, 2), "total_votes": count(valid + 5, valid + 5),
+    })
+    .to_string()
+}
+
+/// The re-read's answer for every cell it may be asked about.
+fn second_reading(b: &Ballot) -> String {
+    let valid: u64 = b.votes.iter().sum();
+    let mut cells = Map::new();
+    for (i, &v) in b.votes.iter().enumerate() {
+        let c = match (i == b.row, b.reread) {
+            // Wrong self-consistently: the first misreading again (odd
+            // values) or another wrong value.
+            (true, 1) if b.wrong % 2 == 1 => count(b.wrong, b.wrong),
+            (true, 1) => count(b.wrong + 1, b.wrong + 1),
+            (true, 2) => count(v, b.wrong + 2),
+            _ => count(v, v),
+        };
+        cells.insert(format!("row {}", i + 1), c);
+    }
+    cells.insert("valid".into(), count(valid, valid));
+    cells.insert("invalid".into(), count(3, 3));
+    cells.insert("no-vote".into(), count(2, 2));
+    cells.insert("total".into(), count(valid + 5, valid + 5));
+    json!({ "cells": cells }).to_string()
+}
+
+fn ballots(seed: u64) -> Vec<Ballot> {
+    let mut rng = SplitMix64::new(seed);
+    (0..BALLOTS)
+        .map(|_| {
+            let votes: Vec<u64> = (0..6).map(|_| rng.range(1, 250)).collect();
+            let row = rng.range(0, 5) as usize;
+            let wrong = votes[row] + rng.range(1, 40);
+            let reread = match rng.next_f64() {
+                p if p < 0.8 => 0,
+                p if p < 0.9 => 1,
+                _ => 2,
+            };
+            Ballot {
+                votes,
+                row,
+                digits_wrong: rng.next_f64() < 0.5,
+                wrong,
+                reread,
+            }
+        })
+        .collect()
+}
+
+fn true_to(b: &Ballot, r: &BallotRecord) -> bool {
+    let valid: u64 = b.votes.iter().sum();
+    r.rows.len() == b.votes.len()
+        && r.rows
+            .iter()
+            .zip(&b.votes)
+            .all(|(row, v)| row.votes.digits == Some(*v))
+        && r.totals.valid.as_ref().and_then(|c| c.digits) == Some(valid)
+}
+
+fn main() {
+    let list = ballots(2026);
+    let time = FakeTime::new();
+    let asked = RefCell::new(vec![0u32; BALLOTS]);
+    let answers: Vec<(String, String)> = list
+        .iter()
+        .map(|b| (first_reading(b), second_reading(b)))
+        .collect();
+    let client = ScriptedOcr::new(&time, move |_, image| {
+        let i = image.unwrap_or(0).min(BALLOTS - 1);
+        let k = {
+            let mut a = asked.borrow_mut();
+            a[i] += 1;
+            a[i]
+        };
+        let text = if k == 1 { &answers[i].0 } else { &answers[i].1 };
+        Reply::ok(Duration::from_millis(800), text)
+    });
+    let images = MemoryImages::new(BALLOTS, 200);
+    let (settings, registry, control) = (
+        ProviderSettings::default(),
+        Registry::builtin(),
+        Control::new(),
+    );
+    let env = Env {
+        client: &client,
+        clock: &time,
+        sleeper: &time,
+        images: &images,
+        settings: &settings,
+        registry: &registry,
+        progress: &NullProgressCallback,
+        control: &control,
+        journal: None,
+        prep: None,
+        fallback: None,
+    };
+    let opts = BatchOptions {
+        quota: Quota::per_minute(6000.0, 20),
+        reread: tallyscan::core::batch::RereadOptions {
+            cap: BALLOTS,
+            ..Default::default()
+        },
+        ..BatchOptions::default()
+    };
+    let r = time.run(run_batch(&env, &opts));
+    let flagged = r.rereads.max(1);
+    let settled: Vec<_> = r
+        .results
+        .iter()
+        .filter(|x| x.record.reread.as_ref().is_some_and(|s| s.settled))
+        .collect();
+    let false_accept = settled
+        .iter()
+        .filter(|x| !true_to(&list[x.index], &x.record))
+        .count();
+    let rereads_sent = r.requests_sent as usize - BALLOTS;
+    eprintln!(
+        "reread: {BALLOTS} ballots, {} flagged, {} settled, {} re-read requests, {} errors",
+        r.rereads,
+        settled.len(),
+        rereads_sent,
+        r.errors.len()
+    );
+    println!(
+        "reread_settled_share={:.3}",
+        settled.len() as f64 / flagged as f64
+    );
+    println!("reread_false_accept={false_accept}");
+    println!(
+        "reread_requests_per_flagged={:.3}",
+        rereads_sent as f64 / flagged as f64
+    );
+}
