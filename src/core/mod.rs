@@ -16,6 +16,7 @@ pub mod control;
 pub mod corpus;
 pub mod cost;
 pub mod endpoint;
+pub mod events;
 pub mod export;
 pub mod extract;
 pub mod form;

@@ -35,6 +35,11 @@ pub struct SavedSettings {
     pub reread_cap: usize,
     /// Second readings go to the fallback model, when one is set.
     pub reread_fallback: bool,
+    /// Progress is published to other tabs and the page's listeners.
+    pub publish_events: bool,
+    /// The one origin an embedding page may have to get progress by
+    /// `postMessage` ("" none).
+    pub embed_origin: String,
     /// Dollars per million input tokens.
     pub price_in: f64,
     /// Dollars per million output tokens.
@@ -86,6 +91,8 @@ impl Default for SavedSettings {
             reread: true,
             reread_cap: 500,
             reread_fallback: false,
+            publish_events: true,
+            embed_origin: String::new(),
             price_in: 0.0,
             price_out: 0.0,
             budget: 0.0,
@@ -172,6 +179,7 @@ impl SavedSettings {
         let dpi = &super::pdf::DPI_RANGE;
         self.pdf_dpi = self.pdf_dpi.clamp(*dpi.start(), *dpi.end());
         self.reread_cap = self.reread_cap.min(REREAD_CAP_MAX);
+        self.embed_origin = origin_or_empty(&self.embed_origin);
         self.price_in = within(self.price_in, PRICE, 0.0);
         self.price_out = within(self.price_out, PRICE, 0.0);
         self.budget = within(self.budget, BUDGET, 0.0);
@@ -189,8 +197,40 @@ impl SavedSettings {
     }
 }
 
+/// `text` as a web origin (`https://example.org`, `http://127.0.0.1:8080`:
+/// a scheme, a host, maybe a port, nothing else), or "" when it is not one.
+pub fn origin_or_empty(text: &str) -> String {
+    let t = text.trim().trim_end_matches('/');
+    let Some((scheme, rest)) = t.split_once("://") else {
+        return String::new();
+    };
+    let host_ok = !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c));
+    if (scheme == "https" || scheme == "http") && host_ok {
+        format!("{scheme}://{}", rest.to_ascii_lowercase())
+    } else {
+        String::new()
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn embedding_origins_are_origins_or_nothing() {
+        for (t, want) in [
+            ("https://Example.org/", "https://example.org"),
+            ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+            ("*", ""),
+            ("https://a.org/path", ""),
+            ("javascript:alert(1)", ""),
+            ("", ""),
+        ] {
+            assert_eq!(super::origin_or_empty(t), want, "{t}");
+        }
+    }
+
     use super::*;
 
     #[test]

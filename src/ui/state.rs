@@ -40,6 +40,8 @@ pub struct BatchSettings {
     pub pdf_dpi: u32,
     /// Second readings of flagged ballots: on, the cap, to the fallback.
     pub reread: crate::core::batch::RereadOptions,
+    /// Progress events for other tabs and pages (see `web::progress_events`).
+    pub publish_events: bool,
     /// US dollars per million input and output tokens (the user's to check).
     pub prices: crate::core::cost::Prices,
     /// Stop before spending more than this many dollars (0: no cap).
@@ -63,6 +65,7 @@ impl Default for BatchSettings {
             send_original: false,
             pdf_dpi: crate::core::pdf::DEFAULT_DPI,
             reread: crate::core::batch::RereadOptions::default(),
+            publish_events: true,
             prices: crate::core::cost::Prices::default(),
             budget: 0.0,
         }
@@ -139,6 +142,8 @@ pub struct AppState {
     /// them said.
     pub official: RwSignal<crate::core::official::OfficialResults>,
     pub official_notes: RwSignal<Vec<String>>,
+    /// The one origin an embedding page may have to get progress events.
+    pub embed_origin: RwSignal<String>,
     /// The images of the batch run last on this page (one item per image
     /// and per page of a PDF), for the review panel's preview.
     pub source: StoredValue<Option<Rc<web::files::FileSource>>, LocalStorage>,
@@ -195,6 +200,7 @@ impl AppState {
         batch.quality = saved.quality;
         batch.send_original = saved.send_original;
         batch.pdf_dpi = saved.pdf_dpi;
+        batch.publish_events = saved.publish_events;
         batch.reread = crate::core::batch::RereadOptions {
             enabled: saved.reread,
             cap: saved.reread_cap,
@@ -234,6 +240,7 @@ impl AppState {
             control: StoredValue::new_local(None),
             official: RwSignal::new(Default::default()),
             official_notes: RwSignal::new(Vec::new()),
+            embed_origin: RwSignal::new(saved.embed_origin.clone()),
             source: StoredValue::new_local(None),
             setup_error: RwSignal::new(None),
             import_note: RwSignal::new(None),
@@ -265,6 +272,8 @@ impl AppState {
             reread: b.reread.enabled,
             reread_cap: b.reread.cap,
             reread_fallback: b.reread.use_fallback,
+            publish_events: b.publish_events,
+            embed_origin: self.embed_origin.get_untracked(),
             price_in: b.prices.input,
             price_out: b.prices.output,
             budget: b.budget,
@@ -416,7 +425,15 @@ impl AppState {
         let console = web::console::ConsoleProgressCallback {
             verbose: batch.verbose,
         };
-        let inner = (self.progress, (console, web::crash::Keeper));
+        let publisher =
+            web::progress_events::Publisher::new(web::progress_events::PublishOptions {
+                enabled: batch.publish_events,
+                parent_origin: crate::core::settings::origin_or_empty(
+                    &self.embed_origin.get_untracked(),
+                ),
+            })
+            .callback();
+        let inner = ((self.progress, publisher), (console, web::crash::Keeper));
         let progress = Replay {
             inner: &inner,
             rows: &resume.replay,

@@ -2,6 +2,7 @@
 //! lives here, one file per capability, and JS errors become typed errors at
 //! this edge. Never imports leptos (the UI depends on this, not the reverse).
 
+pub mod api;
 pub mod console;
 pub mod crash;
 pub mod download;
@@ -12,6 +13,7 @@ pub mod image_prep;
 pub mod network;
 pub mod object_url;
 pub mod pdf;
+pub mod progress_events;
 pub mod service_worker;
 pub mod storage;
 pub mod store;

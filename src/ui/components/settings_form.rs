@@ -188,6 +188,24 @@ pub fn SettingsForm() -> impl IntoView {
                 </fieldset>
                 <label class="check">
                     <input
+                        id="publish-events"
+                        type="checkbox"
+                        prop:checked=move || state.batch.with(|b| b.publish_events)
+                        on:change=move |ev| state.batch.update(|b| b.publish_events = event_target_checked(&ev))
+                    />
+                    <span>{tr(lang, Text::PublishEvents)}</span>
+                </label>
+                <label>
+                    <span>{tr(lang, Text::EmbedOrigin)}</span>
+                    <input id="embed-origin" type="url" placeholder="https://example.org"
+                        prop:value=move || state.embed_origin.get()
+                        on:change=move |ev| {
+                            state.embed_origin.set(crate::core::settings::origin_or_empty(&event_target_value(&ev)));
+                            state.save_settings();
+                        }/>
+                </label>
+                <label class="check">
+                    <input
                         id="reread"
                         type="checkbox"
                         prop:checked=move || state.batch.with(|b| b.reread.enabled)
