@@ -10,14 +10,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { serve, openApp, rowsOf, makeImages, ARGS } from './support.mjs';
+import { serve, openApp, rowsOf, makeImages, ARGS, DIST, SIM, CHROMIUM, simPost } from './support.mjs';
 
-const here = path.dirname(new URL(import.meta.url).pathname);
-const DIST = process.env.DIST || path.join(here, '..', 'dist');
-const SIM = process.env.OCR_SIM_URL;
-const CONTROL = { 'x-sim-control': process.env.OCR_SIM_TOKEN || '' };
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const post = (route, body) => fetch(`${SIM}${route}`, { method: 'POST', headers: CONTROL, body: JSON.stringify(body) });
 
 async function withBrowser(fn) {
   assert.ok(SIM, 'OCR_SIM_URL must point at a running ocr-sim (make test starts one)');
@@ -27,21 +21,21 @@ async function withBrowser(fn) {
   const context = await browser.newContext();
   const errors = [];
   try {
-    await post('/_sim/reset', {});
+    await simPost('/_sim/reset', {});
     await fn({ dir, context, errors, url: `http://127.0.0.1:${server.address().port}/` });
     assert.deepEqual(errors, [], 'no page errors');
   } finally {
     await browser.close();
     server.close();
     fs.rmSync(dir, { recursive: true, force: true });
-    await post('/_sim/reset', {});
+    await simPost('/_sim/reset', {});
   }
 }
 
 test('another tab hears every event of a 20-image batch in order, on the BroadcastChannel', async () => {
   await withBrowser(async ({ dir, context, errors, url }) => {
     const images = makeImages(dir, 20, 'unit');
-    await post('/_sim/scenario', { latency_ms: [10, 40], answers: { [images.hashes[6]]: 'Sorry, I cannot read this image.' } });
+    await simPost('/_sim/scenario', { latency_ms: [10, 40], answers: { [images.hashes[6]]: 'Sorry, I cannot read this image.' } });
     const listener = await context.newPage();
     await listener.goto(`${url}?listener`);
     await listener.evaluate(() => {
@@ -73,7 +67,7 @@ test('another tab hears every event of a 20-image batch in order, on the Broadca
 test('an embedding page gets postMessage events only from an origin it was allowed', async () => {
   await withBrowser(async ({ dir, context, errors, url }) => {
     const images = makeImages(dir, 3, 'emb');
-    await post('/_sim/scenario', { latency_ms: [5, 20] });
+    await simPost('/_sim/scenario', { latency_ms: [5, 20] });
     const parentDir = path.join(dir, 'parent');
     fs.mkdirSync(parentDir);
     fs.writeFileSync(path.join(parentDir, 'index.html'), `<!DOCTYPE html><html><body>
@@ -117,7 +111,7 @@ test('an embedding page gets postMessage events only from an origin it was allow
 test('the example page runs a batch through the JavaScript API', async () => {
   await withBrowser(async ({ dir, context, errors, url }) => {
     const images = makeImages(dir, 3, 'api');
-    await post('/_sim/scenario', { latency_ms: [5, 20] });
+    await simPost('/_sim/scenario', { latency_ms: [5, 20] });
     const page = await context.newPage();
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(`${url}examples/embed.html`);

@@ -12,14 +12,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { serve, openApp, formFolder, ARGS } from './support.mjs';
+import { serve, openApp, formFolder, ARGS, DIST, SIM, CHROMIUM, simPost } from './support.mjs';
 
-const here = path.dirname(new URL(import.meta.url).pathname);
-const DIST = process.env.DIST || path.join(here, '..', 'dist');
-const SIM = process.env.OCR_SIM_URL;
-const CONTROL = { 'x-sim-control': process.env.OCR_SIM_TOKEN || '' };
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const post = (route, body) => fetch(`${SIM}${route}`, { method: 'POST', headers: CONTROL, body: JSON.stringify(body) });
 
 test('official results: a certain excess with its evidence, the rest waits, notes and export', async () => {
   assert.ok(SIM, 'OCR_SIM_URL must point at a running ocr-sim (make test starts one)');
@@ -30,7 +24,7 @@ test('official results: a certain excess with its evidence, the rest waits, note
   const context = await browser.newContext({ acceptDownloads: true });
   const errors = [];
   try {
-    await post('/_sim/scenario', { latency_ms: [10, 30], answers });
+    await simPost('/_sim/scenario', { latency_ms: [10, 30], answers });
     const page = await openApp(context, `http://127.0.0.1:${server.address().port}/`, SIM, errors);
     await page.setInputFiles('#folder', top);
     await page.waitForFunction(() => document.querySelector('#file-summary')?.textContent.includes('20'));
@@ -78,6 +72,6 @@ test('official results: a certain excess with its evidence, the rest waits, note
     await browser.close();
     server.close();
     fs.rmSync(dir, { recursive: true, force: true });
-    await post('/_sim/reset', {});
+    await simPost('/_sim/reset', {});
   }
 });

@@ -11,16 +11,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { png, serve, openApp, rowsOf, ARGS } from './support.mjs';
+import { png, serve, openApp, rowsOf, ARGS, DIST, SIM, CHROMIUM, simPost, simLog } from './support.mjs';
 import { makePdfs } from './pdfs.mjs';
 
-const here = path.dirname(new URL(import.meta.url).pathname);
-const DIST = process.env.DIST || path.join(here, '..', 'dist');
-const SIM = process.env.OCR_SIM_URL;
-const CONTROL = { 'x-sim-control': process.env.OCR_SIM_TOKEN || '' };
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const post = (route, body) => fetch(`${SIM}${route}`, { method: 'POST', headers: CONTROL, body: JSON.stringify(body) });
-const simLog = async () => (await fetch(`${SIM}/_sim/log`, { headers: CONTROL })).json();
 
 test('PDFs: one row per page in page order, blank/locked/damaged each said, PDF.js loaded on demand', async () => {
   assert.ok(SIM, 'OCR_SIM_URL must point at a running ocr-sim (make test starts one)');
@@ -37,8 +30,8 @@ test('PDFs: one row per page in page order, blank/locked/damaged each said, PDF.
   const context = await browser.newContext({ acceptDownloads: true, serviceWorkers: 'block' });
   const errors = [];
   try {
-    await post('/_sim/reset', {});
-    await post('/_sim/scenario', { latency_ms: [10, 30] });
+    await simPost('/_sim/reset', {});
+    await simPost('/_sim/scenario', { latency_ms: [10, 30] });
     const page = await openApp(context, `http://127.0.0.1:${server.address().port}/`, SIM, errors);
     const pdfAsked = () => asked.filter((p) => p.includes('pdf'));
     await page.setInputFiles('#files', [photo]);
@@ -99,6 +92,6 @@ test('PDFs: one row per page in page order, blank/locked/damaged each said, PDF.
     await browser.close();
     server.close();
     fs.rmSync(dir, { recursive: true, force: true });
-    await post('/_sim/reset', {});
+    await simPost('/_sim/reset', {});
   }
 });

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
-import { ARGS, serve, startSim, openApp, reportSample } from './support.mjs';
+import { ARGS, serve, startSim, openApp, reportSample, runReportSample } from './support.mjs';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const DIST = path.resolve(process.env.DIST || path.join(here, '..', 'dist'));
@@ -27,16 +27,7 @@ fs.mkdirSync(OUT, { recursive: true });
 const errors = [];
 try {
   const page = await openApp(await browser.newContext(), `http://127.0.0.1:${server.address().port}/`, url, errors);
-  await page.setInputFiles('#folder', sample.top);
-  await page.waitForFunction(() => document.querySelector('#file-summary')?.textContent.includes('24'));
-  await page.click('#start');
-  await page.waitForSelector('#batch-summary', { timeout: 120_000 });
-  const official = path.join(dir, 'stats_cons.json');
-  fs.writeFileSync(official, JSON.stringify(sample.official));
-  await page.click('#tab-official');
-  await page.setInputFiles('#official-files', [official]);
-  await page.waitForSelector('#discrepancies tbody tr');
-  await page.click('#tab-reports');
+  await runReportSample(page, sample, dir);
   for (const kind of ['executive', 'batch', 'constituencies']) {
     await page.selectOption('#report-kind', kind);
     await page.waitForSelector(`.report--${kind}`);

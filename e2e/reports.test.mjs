@@ -12,14 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
-import { serve, openApp, reportSample, ARGS } from './support.mjs';
+import { serve, openApp, reportSample, runReportSample, ARGS, DIST, SIM, CHROMIUM, simPost } from './support.mjs';
 
-const here = path.dirname(new URL(import.meta.url).pathname);
-const DIST = process.env.DIST || path.join(here, '..', 'dist');
-const SIM = process.env.OCR_SIM_URL;
-const CONTROL = { 'x-sim-control': process.env.OCR_SIM_TOKEN || '' };
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const post = (route, body) => fetch(`${SIM}${route}`, { method: 'POST', headers: CONTROL, body: JSON.stringify(body) });
 
 // Prints the page to PDF; its number of pages and its text.
 async function printed(page, file) {
@@ -39,18 +33,9 @@ test('reports: the right numbers on screen and in the printed PDF, Thai included
   const context = await browser.newContext();
   const errors = [];
   try {
-    await post('/_sim/scenario', { latency_ms: [10, 30], answers: sample.answers });
+    await simPost('/_sim/scenario', { latency_ms: [10, 30], answers: sample.answers });
     const page = await openApp(context, `http://127.0.0.1:${server.address().port}/`, SIM, errors);
-    await page.setInputFiles('#folder', sample.top);
-    await page.waitForFunction(() => document.querySelector('#file-summary')?.textContent.includes('24'));
-    await page.click('#start');
-    await page.waitForSelector('#batch-summary', { timeout: 60_000 });
-    const official = path.join(dir, 'stats_cons.json');
-    fs.writeFileSync(official, JSON.stringify(sample.official));
-    await page.click('#tab-official');
-    await page.setInputFiles('#official-files', [official]);
-    await page.waitForSelector('#discrepancies tbody tr');
-    await page.click('#tab-reports');
+    await runReportSample(page, sample, dir);
 
     // Executive summary: one page.
     await page.waitForSelector('.report--executive');
@@ -96,6 +81,6 @@ test('reports: the right numbers on screen and in the printed PDF, Thai included
     await browser.close();
     server.close();
     fs.rmSync(dir, { recursive: true, force: true });
-    await post('/_sim/reset', {});
+    await simPost('/_sim/reset', {});
   }
 });

@@ -11,15 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { chromium } from 'playwright-core';
-import { png, serve, openApp, rowsOf, form, ARGS } from './support.mjs';
+import { png, serve, openApp, rowsOf, form, ARGS, DIST, SIM, CHROMIUM, simPost, simLog } from './support.mjs';
 
-const here = path.dirname(new URL(import.meta.url).pathname);
-const DIST = process.env.DIST || path.join(here, '..', 'dist');
-const SIM = process.env.OCR_SIM_URL;
-const CONTROL = { 'x-sim-control': process.env.OCR_SIM_TOKEN || '' };
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const post = (route, body) => fetch(`${SIM}${route}`, { method: 'POST', headers: CONTROL, body: JSON.stringify(body) });
-const simLog = async () => (await fetch(`${SIM}/_sim/log`, { headers: CONTROL })).json();
 
 test('flagged ballots are read again: settled only when both readings agree', async () => {
   assert.ok(SIM, 'OCR_SIM_URL must point at a running ocr-sim (make test starts one)');
@@ -42,8 +35,8 @@ test('flagged ballots are read again: settled only when both readings agree', as
       rereads[sha] = JSON.stringify({ cells: { 'row 2': { numeric: Number(second[i][0]), thai_text: second[i][1] } } });
       return file;
     });
-    await post('/_sim/reset', {});
-    await post('/_sim/scenario', { latency_ms: [10, 30], answers, rereads });
+    await simPost('/_sim/reset', {});
+    await simPost('/_sim/scenario', { latency_ms: [10, 30], answers, rereads });
     const page = await openApp(context, `http://127.0.0.1:${server.address().port}/`, SIM, errors);
     await page.setInputFiles('#files', files);
     await page.click('#start');
@@ -84,6 +77,6 @@ test('flagged ballots are read again: settled only when both readings agree', as
     await browser.close();
     server.close();
     fs.rmSync(dir, { recursive: true, force: true });
-    await post('/_sim/reset', {});
+    await simPost('/_sim/reset', {});
   }
 });

@@ -250,3 +250,29 @@ export function reportSample(root) {
   };
   return { top, answers, official, cand1 };
 }
+
+// What the end-to-end tests are pointed at (scripts/test sets these): the
+// built app, the running simulator and its control token, the browser.
+export const DIST = process.env.DIST || path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'dist');
+export const SIM = process.env.OCR_SIM_URL;
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const SIM_CONTROL = { 'x-sim-control': process.env.OCR_SIM_TOKEN || '' };
+// Scripts the running simulator (`/_sim/scenario`, `/_sim/reset`).
+export const simPost = (route, body) => fetch(`${SIM}${route}`, { method: 'POST', headers: SIM_CONTROL, body: JSON.stringify(body) });
+// The simulator's request log.
+export const simLog = async () => (await fetch(`${SIM}/_sim/log`, { headers: SIM_CONTROL })).json();
+
+// Runs the report sample in `page` (the app, pointed at the simulator),
+// loads its official file and opens the Reports tab.
+export async function runReportSample(page, sample, dir) {
+  await page.setInputFiles('#folder', sample.top);
+  await page.waitForFunction(() => document.querySelector('#file-summary')?.textContent.includes('24'));
+  await page.click('#start');
+  await page.waitForSelector('#batch-summary', { timeout: 120_000 });
+  const official = path.join(dir, 'stats_cons.json');
+  fs.writeFileSync(official, JSON.stringify(sample.official));
+  await page.click('#tab-official');
+  await page.setInputFiles('#official-files', [official]);
+  await page.waitForSelector('#discrepancies tbody tr');
+  await page.click('#tab-reports');
+}
