@@ -70,8 +70,13 @@ fn next_key() -> u64 {
     })
 }
 
-/// Whether a picked file is a PDF (by its first bytes).
+/// Whether a picked file is a PDF (by its first bytes; a file the browser
+/// types as an image is not read for it, so picking thousands of photos
+/// reads nothing more).
 pub async fn is_pdf_file(f: &web_sys::File) -> bool {
+    if f.type_().starts_with("image/") {
+        return false;
+    }
     let Ok(head) = f.slice_with_f64_and_f64(0.0, 1024.0) else {
         return false;
     };
