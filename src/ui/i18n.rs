@@ -198,6 +198,15 @@ pub fn tr(
     move || t(lang.get(), text)
 }
 
+/// A text given in both languages where it is used (views whose texts
+/// are not in [`Text`]).
+pub fn th(lang: Lang, thai: &'static str, english: &'static str) -> &'static str {
+    match lang {
+        Lang::Th => thai,
+        Lang::En => english,
+    }
+}
+
 /// The text in a language.
 pub fn t(lang: Lang, text: Text) -> &'static str {
     use Text::*;

@@ -10,17 +10,10 @@ use crate::core::official::{self, Comparison, Discrepancy, Evidence, Severity, S
 use crate::core::ports::OcrClient;
 use crate::core::registry::Registry;
 use crate::ui::components::export_panel::file_name;
-use crate::ui::i18n::Lang;
+use crate::ui::i18n::{th, Lang};
 use crate::ui::state::AppState;
 use crate::web;
 use leptos::prelude::*;
-
-fn th(lang: Lang, thai: &'static str, english: &'static str) -> &'static str {
-    match lang {
-        Lang::Th => thai,
-        Lang::En => english,
-    }
-}
 
 /// What a discrepancy is about, in the page's language.
 pub(crate) fn subject_text(lang: Lang, s: &Subject, registry: &Registry) -> String {
@@ -188,6 +181,50 @@ fn coverage_line(lang: Lang, c: &Comparison) -> String {
     }
 }
 
+/// Reads the official files picked.
+fn pick(state: AppState, ev: leptos::ev::Event) {
+    let input: web_sys::HtmlInputElement = event_target(&ev);
+    let files = web::files::file_list(input.files());
+    input.set_value("");
+    leptos::task::spawn_local(async move {
+        for f in files {
+            match web::files::read_text(&f).await {
+                Ok(text) => load(state, f.name(), &text),
+                Err(e) => state.official_notes.update(|n| n.push(e.to_string())),
+            }
+        }
+    });
+}
+
+/// The provinces with a discrepancy, for the filter.
+fn provinces_of(c: &Comparison) -> Vec<String> {
+    let mut p: Vec<String> = c
+        .discrepancies
+        .iter()
+        .map(|d| d.province.clone())
+        .filter(|p| !p.is_empty())
+        .collect();
+    p.sort();
+    p.dedup();
+    p
+}
+
+/// Saves the comparison as CSV or JSON, with a dated name.
+fn export(c: &Comparison, registry: &Registry, csv: bool) {
+    let (text, name, mime) = if csv {
+        let text = crate::core::export::discrepancies_csv(c, registry);
+        (
+            text,
+            file_name("discrepancies", "csv"),
+            "text/csv;charset=utf-8",
+        )
+    } else {
+        let text = crate::core::export::discrepancies_json(c);
+        (text, file_name("discrepancies", "json"), "application/json")
+    };
+    let _ = web::download::download_text(&name, mime, &text);
+}
+
 /// The discrepancy view.
 #[component]
 pub fn OfficialView() -> impl IntoView {
@@ -204,19 +241,7 @@ pub fn OfficialView() -> impl IntoView {
     let severity = RwSignal::new(String::new());
     let province = RwSignal::new(String::new());
     let url = RwSignal::new(String::new());
-    let on_pick = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let files = web::files::file_list(input.files());
-        input.set_value("");
-        leptos::task::spawn_local(async move {
-            for f in files {
-                match web::files::read_text(&f).await {
-                    Ok(text) => load(state, f.name(), &text),
-                    Err(e) => state.official_notes.update(|n| n.push(e.to_string())),
-                }
-            }
-        });
-    };
+    let on_pick = move |ev: leptos::ev::Event| pick(state, ev);
     let shown = move || {
         let (sev, prov) = (severity.get(), province.get());
         comparison.with(|c| {
@@ -228,33 +253,9 @@ pub fn OfficialView() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
-    let provinces = move || {
-        let mut p: Vec<String> = comparison.with(|c| {
-            c.discrepancies
-                .iter()
-                .map(|d| d.province.clone())
-                .filter(|p| !p.is_empty())
-                .collect()
-        });
-        p.sort();
-        p.dedup();
-        p
-    };
-    let export = move |csv: bool| {
-        let text = comparison.with(|c| {
-            if csv {
-                registry.with_value(|reg| crate::core::export::discrepancies_csv(c, reg))
-            } else {
-                crate::core::export::discrepancies_json(c)
-            }
-        });
-        let (name, mime) = if csv {
-            (file_name("discrepancies", "csv"), "text/csv;charset=utf-8")
-        } else {
-            (file_name("discrepancies", "json"), "application/json")
-        };
-        let _ = web::download::download_text(&name, mime, &text);
-    };
+    let provinces = move || comparison.with(provinces_of);
+    let export =
+        move |csv: bool| comparison.with(|c| registry.with_value(|reg| export(c, reg, csv)));
     view! {
         <section class="panel official">
             <h2>{move || th(lang.get(), "เทียบกับผลทางการของ กกต.", "Compare with the official results")}</h2>

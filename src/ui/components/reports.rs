@@ -13,16 +13,9 @@ use crate::core::report::{
     Failure, Measure, RunFacts,
 };
 use crate::ui::chart::bars;
-use crate::ui::i18n::Lang;
+use crate::ui::i18n::{th, Lang};
 use crate::ui::state::AppState;
 use leptos::prelude::*;
-
-fn th(lang: Lang, thai: &'static str, english: &'static str) -> &'static str {
-    match lang {
-        Lang::Th => thai,
-        Lang::En => english,
-    }
-}
 
 fn pct(v: f64) -> String {
     format!("{:.1}%", v * 100.0)
@@ -188,6 +181,56 @@ fn pairs_table(
     }
 }
 
+/// The processing figures of a run.
+fn run_table(lang: Lang, r: RunFacts) -> impl IntoView {
+    pairs_table(
+        "batch-run",
+        (th(lang, "การประมวลผล", "Processing"), ""),
+        vec![
+            (
+                th(lang, "ใช้เวลา (วินาที)", "Duration (s)").into(),
+                format!("{:.0}", r.duration_s),
+            ),
+            (th(lang, "คำขอ", "Requests").into(), r.requests.to_string()),
+            (th(lang, "ลองใหม่", "Retries").into(), r.retries.to_string()),
+            (
+                th(lang, "อัตราที่ได้ (ต่อนาที)", "Rate achieved (per minute)").into(),
+                format!("{:.1}", r.per_minute),
+            ),
+            (
+                th(lang, "โทเคน (เข้า / ออก)", "Tokens (in / out)").into(),
+                format!("{} / {}", r.tokens_in, r.tokens_out),
+            ),
+            (
+                th(lang, "ค่าใช้จ่าย (ดอลลาร์สหรัฐ)", "Cost (US$)").into(),
+                format!("{:.2}", r.cost_usd),
+            ),
+        ],
+    )
+}
+
+/// One row per outlying constituency, with the numbers behind it.
+fn anomaly_rows(lang: Lang, anomalies: &[crate::core::report::Anomaly]) -> impl IntoView {
+    anomalies
+        .iter()
+        .map(|a| {
+            let what = match a.measure {
+                Measure::Turnout => th(lang, "ผู้มาใช้สิทธิ", "Turnout"),
+                Measure::InvalidShare => th(lang, "สัดส่วนบัตรเสีย", "Invalid share"),
+            };
+            view! {
+                <tr>
+                    <td>{format!("{} {} {}", a.province, th(lang, "เขต", "constituency"), a.constituency)}</td>
+                    <td>{what}</td>
+                    <td class="num">{pct(a.value)}</td>
+                    <td class="num">{format!("{} – {}", pct(a.q1), pct(a.q3))}</td>
+                    <td class="num">{format!("{} – {}", pct(a.low), pct(a.high))}</td>
+                </tr>
+            }
+        })
+        .collect_view()
+}
+
 fn batch_view(lang: Lang, s: BatchSummary) -> impl IntoView {
     let unknown = th(lang, "(อ่านไม่ได้)", "(not read)");
     let named = |v: Vec<(String, usize)>| {
@@ -237,51 +280,8 @@ fn batch_view(lang: Lang, s: BatchSummary) -> impl IntoView {
             view! { <tr><td>{file.clone()}</td><td>{c.field.clone()}</td><td>{format!("{} → {}", c.from, c.to)}</td><td>{c.who.clone()}</td></tr> }
         })
         .collect_view();
-    let run = s.run.clone().map(|r| {
-        pairs_table(
-            "batch-run",
-            (th(lang, "การประมวลผล", "Processing"), ""),
-            vec![
-                (
-                    th(lang, "ใช้เวลา (วินาที)", "Duration (s)").into(),
-                    format!("{:.0}", r.duration_s),
-                ),
-                (th(lang, "คำขอ", "Requests").into(), r.requests.to_string()),
-                (th(lang, "ลองใหม่", "Retries").into(), r.retries.to_string()),
-                (
-                    th(lang, "อัตราที่ได้ (ต่อนาที)", "Rate achieved (per minute)").into(),
-                    format!("{:.1}", r.per_minute),
-                ),
-                (
-                    th(lang, "โทเคน (เข้า / ออก)", "Tokens (in / out)").into(),
-                    format!("{} / {}", r.tokens_in, r.tokens_out),
-                ),
-                (
-                    th(lang, "ค่าใช้จ่าย (ดอลลาร์สหรัฐ)", "Cost (US$)").into(),
-                    format!("{:.2}", r.cost_usd),
-                ),
-            ],
-        )
-    });
-    let anomalies = s
-        .anomalies
-        .iter()
-        .map(|a| {
-            let what = match a.measure {
-                Measure::Turnout => th(lang, "ผู้มาใช้สิทธิ", "Turnout"),
-                Measure::InvalidShare => th(lang, "สัดส่วนบัตรเสีย", "Invalid share"),
-            };
-            view! {
-                <tr>
-                    <td>{format!("{} {} {}", a.province, th(lang, "เขต", "constituency"), a.constituency)}</td>
-                    <td>{what}</td>
-                    <td class="num">{pct(a.value)}</td>
-                    <td class="num">{format!("{} – {}", pct(a.q1), pct(a.q3))}</td>
-                    <td class="num">{format!("{} – {}", pct(a.low), pct(a.high))}</td>
-                </tr>
-            }
-        })
-        .collect_view();
+    let run = s.run.clone().map(|r| run_table(lang, r));
+    let anomalies = anomaly_rows(lang, &s.anomalies);
     view! {
         <div class="figures">
             {figure(th(lang, "ไฟล์", "files"), s.files.to_string(), "batch-files")}
