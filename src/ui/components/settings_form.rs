@@ -124,125 +124,7 @@ pub fn SettingsForm() -> impl IntoView {
                 <span>{tr(lang, Text::RememberKey)}</span>
             </label>
             <p class="hint">{tr(lang, Text::KeyStaysHere)}</p>
-            <details class="advanced">
-                <summary>{tr(lang, Text::Advanced)}</summary>
-                <NumberField id="per-minute" label=Text::PerMinute min="0.1"
-                    value=Signal::derive(move || state.batch.with(|b| b.per_minute))
-                    set=move |v: f64| { if v > 0.0 { state.batch.update(|b| b.per_minute = v) } }/>
-                <NumberField id="burst" label=Text::Burst min="1"
-                    value=Signal::derive(move || state.batch.with(|b| f64::from(b.burst)))
-                    set=move |v: f64| { state.batch.update(|b| b.burst = v.clamp(1.0, 100.0) as u32) }/>
-                <NumberField id="timeout" label=Text::Timeout min="10"
-                    value=Signal::derive(move || state.batch.with(|b| b.timeout_s))
-                    set=move |v: f64| { state.batch.update(|b| b.timeout_s = v.clamp(crate::ui::state::TIMEOUT_RANGE_S.0, crate::ui::state::TIMEOUT_RANGE_S.1)) }/>
-                <NumberField id="concurrency" label=Text::Concurrency min="0"
-                    value=Signal::derive(move || state.batch.with(|b| b.concurrency as f64))
-                    set=move |v: f64| { state.batch.update(|b| b.concurrency = v.clamp(0.0, 64.0) as usize) }/>
-                <NumberField id="long-edge" label=Text::LongEdge min="512"
-                    value=Signal::derive(move || state.batch.with(|b| f64::from(b.long_edge)))
-                    set=move |v: f64| { state.batch.update(|b| b.long_edge = v.clamp(512.0, 8192.0) as u32) }/>
-                <NumberField id="quality" label=Text::Quality min="0.3"
-                    value=Signal::derive(move || state.batch.with(|b| b.quality))
-                    set=move |v: f64| { state.batch.update(|b| b.quality = v.clamp(0.3, 1.0)) }/>
-                <NumberField id="pdf-dpi" label=Text::PdfDpi min="150"
-                    value=Signal::derive(move || state.batch.with(|b| f64::from(b.pdf_dpi)))
-                    set=move |v: f64| { state.batch.update(|b| b.pdf_dpi = v.clamp(150.0, 200.0) as u32) }/>
-                <NumberField id="price-in" label=Text::PriceIn min="0"
-                    value=Signal::derive(move || state.batch.with(|b| b.prices.input))
-                    set=move |v: f64| { state.batch.update(|b| b.prices.input = v.clamp(0.0, 1000.0)) }/>
-                <NumberField id="price-out" label=Text::PriceOut min="0"
-                    value=Signal::derive(move || state.batch.with(|b| b.prices.output))
-                    set=move |v: f64| { state.batch.update(|b| b.prices.output = v.clamp(0.0, 1000.0)) }/>
-                <NumberField id="budget" label=Text::BudgetCap min="0"
-                    value=Signal::derive(move || state.batch.with(|b| b.budget))
-                    set=move |v: f64| { state.batch.update(|b| b.budget = v.clamp(0.0, 1_000_000.0)) }/>
-                <p class="hint">{tr(lang, Text::PricesHint)}</p>
-                <fieldset class="fallback">
-                    <legend>{tr(lang, Text::FallbackTitle)}</legend>
-                    <label>
-                        <span>{tr(lang, Text::ApiKind)}</span>
-                        <select id="fallback-kind"
-                            prop:value=move || state.fallback.with(|f| f.kind.id())
-                            on:change=move |ev| state.fallback.update(|f| f.kind = ApiKind::from_id(&event_target_value(&ev)))>
-                            <option value="openai">{tr(lang, Text::OpenAiCompatible)}</option>
-                            <option value="anthropic">{tr(lang, Text::Anthropic)}</option>
-                        </select>
-                    </label>
-                    <label>
-                        <span>{tr(lang, Text::FallbackEndpoint)}</span>
-                        <input id="fallback-endpoint" type="url" spellcheck="false"
-                            prop:value=move || state.fallback.with(|f| f.endpoint.clone())
-                            on:change=move |ev| state.fallback.update(|f| f.endpoint = event_target_value(&ev).trim().to_string())/>
-                    </label>
-                    <label>
-                        <span>{tr(lang, Text::FallbackModel)}</span>
-                        <input id="fallback-model" type="text" spellcheck="false"
-                            prop:value=move || state.fallback.with(|f| f.model.clone())
-                            on:change=move |ev| state.fallback.update(|f| f.model = event_target_value(&ev).trim().to_string())/>
-                    </label>
-                    <label>
-                        <span>{tr(lang, Text::FallbackKey)}</span>
-                        <input id="fallback-key" type="password" autocomplete="off"
-                            on:change=move |ev| state.fallback.update(|f| f.api_key = ApiKey::new(&event_target_value(&ev)))/>
-                    </label>
-                </fieldset>
-                <label class="check">
-                    <input
-                        id="publish-events"
-                        type="checkbox"
-                        prop:checked=move || state.batch.with(|b| b.publish_events)
-                        on:change=move |ev| state.batch.update(|b| b.publish_events = event_target_checked(&ev))
-                    />
-                    <span>{tr(lang, Text::PublishEvents)}</span>
-                </label>
-                <label>
-                    <span>{tr(lang, Text::EmbedOrigin)}</span>
-                    <input id="embed-origin" type="url" placeholder="https://example.org"
-                        prop:value=move || state.embed_origin.get()
-                        on:change=move |ev| {
-                            state.embed_origin.set(crate::core::settings::origin_or_empty(&event_target_value(&ev)));
-                            state.save_settings();
-                        }/>
-                </label>
-                <label class="check">
-                    <input
-                        id="reread"
-                        type="checkbox"
-                        prop:checked=move || state.batch.with(|b| b.reread.enabled)
-                        on:change=move |ev| state.batch.update(|b| b.reread.enabled = event_target_checked(&ev))
-                    />
-                    <span>{tr(lang, Text::Reread)}</span>
-                </label>
-                <NumberField id="reread-cap" label=Text::RereadCap min="0"
-                    value=Signal::derive(move || state.batch.with(|b| b.reread.cap as f64))
-                    set=move |v: f64| { state.batch.update(|b| b.reread.cap = v.clamp(0.0, 100_000.0) as usize) }/>
-                <label class="check">
-                    <input
-                        id="reread-fallback"
-                        type="checkbox"
-                        prop:checked=move || state.batch.with(|b| b.reread.use_fallback)
-                        on:change=move |ev| state.batch.update(|b| b.reread.use_fallback = event_target_checked(&ev))
-                    />
-                    <span>{tr(lang, Text::RereadFallback)}</span>
-                </label>
-                <label class="check">
-                    <input
-                        id="send-original"
-                        type="checkbox"
-                        prop:checked=move || state.batch.with(|b| b.send_original)
-                        on:change=move |ev| state.batch.update(|b| b.send_original = event_target_checked(&ev))
-                    />
-                    <span>{tr(lang, Text::SendOriginal)}</span>
-                </label>
-                <label class="check">
-                    <input
-                        type="checkbox"
-                        prop:checked=move || state.batch.with(|b| b.verbose)
-                        on:change=move |ev| state.batch.update(|b| b.verbose = event_target_checked(&ev))
-                    />
-                    <span>{tr(lang, Text::Verbose)}</span>
-                </label>
-            </details>
+            <AdvancedSettings/>
             {move || {
                 let endpoint = settings.with(|s| parse_endpoint(&s.endpoint, crate::web::page_is_https()));
                 match endpoint {
@@ -256,6 +138,134 @@ pub fn SettingsForm() -> impl IntoView {
                 <p class="notice" id="sim-notice">{tr(lang, Text::SimNotice)}</p>
             </Show>
         </section>
+    }
+}
+
+/// The settings under "Advanced": rate, preparation, prices and budget,
+/// the fallback model, events, second readings.
+#[component]
+fn AdvancedSettings() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let lang = state.lang;
+    view! {
+        <details class="advanced">
+            <summary>{tr(lang, Text::Advanced)}</summary>
+            <NumberField id="per-minute" label=Text::PerMinute min="0.1"
+                value=Signal::derive(move || state.batch.with(|b| b.per_minute))
+                set=move |v: f64| { if v > 0.0 { state.batch.update(|b| b.per_minute = v) } }/>
+            <NumberField id="burst" label=Text::Burst min="1"
+                value=Signal::derive(move || state.batch.with(|b| f64::from(b.burst)))
+                set=move |v: f64| { state.batch.update(|b| b.burst = v.clamp(1.0, 100.0) as u32) }/>
+            <NumberField id="timeout" label=Text::Timeout min="10"
+                value=Signal::derive(move || state.batch.with(|b| b.timeout_s))
+                set=move |v: f64| { state.batch.update(|b| b.timeout_s = v.clamp(crate::ui::state::TIMEOUT_RANGE_S.0, crate::ui::state::TIMEOUT_RANGE_S.1)) }/>
+            <NumberField id="concurrency" label=Text::Concurrency min="0"
+                value=Signal::derive(move || state.batch.with(|b| b.concurrency as f64))
+                set=move |v: f64| { state.batch.update(|b| b.concurrency = v.clamp(0.0, 64.0) as usize) }/>
+            <NumberField id="long-edge" label=Text::LongEdge min="512"
+                value=Signal::derive(move || state.batch.with(|b| f64::from(b.long_edge)))
+                set=move |v: f64| { state.batch.update(|b| b.long_edge = v.clamp(512.0, 8192.0) as u32) }/>
+            <NumberField id="quality" label=Text::Quality min="0.3"
+                value=Signal::derive(move || state.batch.with(|b| b.quality))
+                set=move |v: f64| { state.batch.update(|b| b.quality = v.clamp(0.3, 1.0)) }/>
+            <NumberField id="pdf-dpi" label=Text::PdfDpi min="150"
+                value=Signal::derive(move || state.batch.with(|b| f64::from(b.pdf_dpi)))
+                set=move |v: f64| { state.batch.update(|b| b.pdf_dpi = v.clamp(150.0, 200.0) as u32) }/>
+            <NumberField id="price-in" label=Text::PriceIn min="0"
+                value=Signal::derive(move || state.batch.with(|b| b.prices.input))
+                set=move |v: f64| { state.batch.update(|b| b.prices.input = v.clamp(0.0, 1000.0)) }/>
+            <NumberField id="price-out" label=Text::PriceOut min="0"
+                value=Signal::derive(move || state.batch.with(|b| b.prices.output))
+                set=move |v: f64| { state.batch.update(|b| b.prices.output = v.clamp(0.0, 1000.0)) }/>
+            <NumberField id="budget" label=Text::BudgetCap min="0"
+                value=Signal::derive(move || state.batch.with(|b| b.budget))
+                set=move |v: f64| { state.batch.update(|b| b.budget = v.clamp(0.0, 1_000_000.0)) }/>
+            <p class="hint">{tr(lang, Text::PricesHint)}</p>
+            <FallbackFields/>
+            <CheckField id="publish-events" label=Text::PublishEvents
+                checked=Signal::derive(move || state.batch.with(|b| b.publish_events))
+                set=move |v: bool| state.batch.update(|b| b.publish_events = v)/>
+            <label>
+                <span>{tr(lang, Text::EmbedOrigin)}</span>
+                <input id="embed-origin" type="url" placeholder="https://example.org"
+                    prop:value=move || state.embed_origin.get()
+                    on:change=move |ev| {
+                        state.embed_origin.set(crate::core::settings::origin_or_empty(&event_target_value(&ev)));
+                        state.save_settings();
+                    }/>
+            </label>
+            <CheckField id="reread" label=Text::Reread
+                checked=Signal::derive(move || state.batch.with(|b| b.reread.enabled))
+                set=move |v: bool| state.batch.update(|b| b.reread.enabled = v)/>
+            <NumberField id="reread-cap" label=Text::RereadCap min="0"
+                value=Signal::derive(move || state.batch.with(|b| b.reread.cap as f64))
+                set=move |v: f64| { state.batch.update(|b| b.reread.cap = v.clamp(0.0, 100_000.0) as usize) }/>
+            <CheckField id="reread-fallback" label=Text::RereadFallback
+                checked=Signal::derive(move || state.batch.with(|b| b.reread.use_fallback))
+                set=move |v: bool| state.batch.update(|b| b.reread.use_fallback = v)/>
+            <CheckField id="send-original" label=Text::SendOriginal
+                checked=Signal::derive(move || state.batch.with(|b| b.send_original))
+                set=move |v: bool| state.batch.update(|b| b.send_original = v)/>
+            <CheckField id="verbose" label=Text::Verbose
+                checked=Signal::derive(move || state.batch.with(|b| b.verbose))
+                set=move |v: bool| state.batch.update(|b| b.verbose = v)/>
+        </details>
+    }
+}
+
+/// The fallback model: API format, base URL, model, key (never stored).
+#[component]
+fn FallbackFields() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let lang = state.lang;
+    view! {
+        <fieldset class="fallback">
+            <legend>{tr(lang, Text::FallbackTitle)}</legend>
+            <label>
+                <span>{tr(lang, Text::ApiKind)}</span>
+                <select id="fallback-kind"
+                    prop:value=move || state.fallback.with(|f| f.kind.id())
+                    on:change=move |ev| state.fallback.update(|f| f.kind = ApiKind::from_id(&event_target_value(&ev)))>
+                    <option value="openai">{tr(lang, Text::OpenAiCompatible)}</option>
+                    <option value="anthropic">{tr(lang, Text::Anthropic)}</option>
+                </select>
+            </label>
+            <label>
+                <span>{tr(lang, Text::FallbackEndpoint)}</span>
+                <input id="fallback-endpoint" type="url" spellcheck="false"
+                    prop:value=move || state.fallback.with(|f| f.endpoint.clone())
+                    on:change=move |ev| state.fallback.update(|f| f.endpoint = event_target_value(&ev).trim().to_string())/>
+            </label>
+            <label>
+                <span>{tr(lang, Text::FallbackModel)}</span>
+                <input id="fallback-model" type="text" spellcheck="false"
+                    prop:value=move || state.fallback.with(|f| f.model.clone())
+                    on:change=move |ev| state.fallback.update(|f| f.model = event_target_value(&ev).trim().to_string())/>
+            </label>
+            <label>
+                <span>{tr(lang, Text::FallbackKey)}</span>
+                <input id="fallback-key" type="password" autocomplete="off"
+                    on:change=move |ev| state.fallback.update(|f| f.api_key = ApiKey::new(&event_target_value(&ev)))/>
+            </label>
+        </fieldset>
+    }
+}
+
+/// A labelled checkbox; `set` hears each change.
+#[component]
+fn CheckField(
+    id: &'static str,
+    label: Text,
+    #[prop(into)] checked: Signal<bool>,
+    set: impl Fn(bool) + 'static,
+) -> impl IntoView {
+    let lang = expect_context::<AppState>().lang;
+    view! {
+        <label class="check">
+            <input id=id type="checkbox" prop:checked=move || checked.get()
+                on:change=move |ev| set(event_target_checked(&ev))/>
+            <span>{tr(lang, label)}</span>
+        </label>
     }
 }
 
