@@ -67,6 +67,12 @@ test('official results: a certain excess with its evidence, the rest waits, note
     assert.ok(csv.startsWith('\ufeff'), 'CSV with BOM');
     assert.match(csv, /HIGH \/ สูง,แพร่,1,/);
     assert.match(csv, /form_07\.png \(หน่วย 7\) sha256:[0-9a-f]{64}/);
+    // The official results stay loaded after a reload.
+    await page.reload();
+    await page.waitForSelector('#tab-official');
+    await page.click('#tab-official');
+    await page.waitForSelector('#discrepancies tbody tr');
+    assert.equal(await page.$$eval('#discrepancies tbody tr', (t) => t.length), 1);
     assert.deepEqual(errors, [], 'no page errors');
   } finally {
     await browser.close();

@@ -175,6 +175,9 @@ pub enum Tab {
 
 const KEY_SETTINGS: &str = "tallyscan.settings";
 const KEY_API_KEY: &str = "tallyscan.api_key";
+/// The official results loaded, kept until they are replaced or the
+/// device is cleared (public data: no key, no image).
+const KEY_OFFICIAL: &str = "tallyscan.official";
 
 impl AppState {
     /// Fresh state, with settings restored from this device.
@@ -238,7 +241,11 @@ impl AppState {
             running: RwSignal::new(false),
             progress: SignalProgress::new(),
             control: StoredValue::new_local(None),
-            official: RwSignal::new(Default::default()),
+            official: RwSignal::new(
+                web::storage::get(KEY_OFFICIAL)
+                    .and_then(|t| serde_json::from_str(&t).ok())
+                    .unwrap_or_default(),
+            ),
             official_notes: RwSignal::new(Vec::new()),
             embed_origin: RwSignal::new(saved.embed_origin.clone()),
             source: StoredValue::new_local(None),
@@ -250,6 +257,15 @@ impl AppState {
             tab: RwSignal::new(Tab::Results),
             exported: RwSignal::new(true),
         }
+    }
+
+    /// Keeps the official results loaded on this device (they survive a
+    /// reload).
+    pub fn keep_official(&self) {
+        let json = self
+            .official
+            .with_untracked(|o| serde_json::to_string(o).unwrap_or_default());
+        web::storage::set(KEY_OFFICIAL, &json);
     }
 
     /// Saves endpoint, model, kind and batch settings; the key only when the user asked.
@@ -297,6 +313,9 @@ impl AppState {
     pub fn forget_settings(&self) {
         web::storage::remove(KEY_SETTINGS);
         web::storage::remove(KEY_API_KEY);
+        web::storage::remove(KEY_OFFICIAL);
+        self.official.set(Default::default());
+        self.official_notes.set(Vec::new());
         self.settings.set(provider::ProviderSettings::default());
         self.batch.set(BatchSettings::default());
         self.fallback.set(provider::ProviderSettings {

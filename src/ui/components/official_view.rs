@@ -54,6 +54,7 @@ fn load(state: AppState, name: String, text: &str) {
                 },
             );
             state.official.set(out);
+            state.keep_official();
             state.official_notes.update(|n| n.extend(lines));
         }
         Err(e) => state.official_notes.update(|n| {
