@@ -318,6 +318,7 @@ impl FileSource {
                 "the file was already released".into(),
             ));
         };
+        check_pdf_size(&file)?;
         let worker = super::pdf::PdfWorker::shared()?;
         let drawn = worker
             .render(&self.doc_key(p.doc), &file, p.page, self.dpi)
@@ -335,9 +336,27 @@ impl FileSource {
     }
 }
 
+/// PDF.js holds the whole file while its pages are drawn: a PDF above
+/// [`MAX_PDF_BYTES`](crate::core::pdf::MAX_PDF_BYTES) is not opened.
+fn check_pdf_size(f: &web_sys::File) -> Result<(), PageError> {
+    let limit = crate::core::pdf::MAX_PDF_BYTES as f64;
+    if f.size() > limit {
+        let mb = |b: f64| (b / 1_048_576.0).round();
+        return Err(PageError::Unavailable(format!(
+            "the PDF is too large to open here ({} MB; the limit is {} MB): split it into smaller PDFs",
+            mb(f.size()),
+            mb(limit)
+        )));
+    }
+    Ok(())
+}
+
 /// The number of pages of PDF `f` (0 when it cannot be opened: it is
 /// then one item that fails with why when drawn).
 async fn count_pages(key: u64, doc: usize, f: &web_sys::File) -> u32 {
+    if check_pdf_size(f).is_err() {
+        return 0;
+    }
     let Ok(worker) = super::pdf::PdfWorker::shared() else {
         return 0;
     };

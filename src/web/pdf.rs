@@ -52,11 +52,6 @@ impl PdfWorker {
         })
     }
 
-    /// Whether the worker has been started on this page.
-    pub fn started() -> bool {
-        SHARED.with(|s| s.borrow().is_some())
-    }
-
     /// The number of pages of `blob`, a PDF (`key` names the file for
     /// as long as the page lives).
     pub async fn count(&self, key: &str, blob: &web_sys::Blob) -> Result<u32, PageError> {
@@ -93,14 +88,6 @@ impl PdfWorker {
             gray: bytes("gray"),
             pixels: (px("w"), px("h")),
         })
-    }
-
-    /// Closes the open document (its memory goes with it).
-    pub async fn close(&self) {
-        let _ = self
-            .rpc
-            .call(&message(&[("op", &"close".into())]), None)
-            .await;
     }
 
     async fn ask(&self, m: &js_sys::Object) -> Result<JsValue, PageError> {
