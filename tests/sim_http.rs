@@ -6,6 +6,7 @@ mod support;
 use serde_json::{json, Value};
 use std::time::Duration;
 use support::{request, start_sim};
+use tallyscan::core::ports::ImageData;
 use tallyscan::core::provider::{build_request, parse_answer, ApiKey, ApiKind, ProviderSettings};
 use tallyscan::sim::{Fault, RateLimitSpec, RetryAfter, Scenario};
 
@@ -33,7 +34,12 @@ fn ask(
         api_key: ApiKey::new(key),
         max_tokens: 500,
     };
-    let r = build_request(&settings, "image/png", image, "read the form");
+    let r = build_request(
+        &settings,
+        "image/png",
+        &ImageData::from_bytes(image.to_vec()),
+        "read the form",
+    );
     let path = r
         .url
         .trim_start_matches(&format!("http://{addr}"))
@@ -43,7 +49,7 @@ fn ask(
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    request(addr, "POST", &path, &headers, &r.body, T)
+    request(addr, "POST", &path, &headers, &r.body.text().unwrap(), T)
 }
 
 fn log(addr: std::net::SocketAddr) -> Value {
@@ -197,13 +203,18 @@ fn hang_lasts_until_the_client_gives_up() {
             endpoint: format!("http://{addr}/v1"),
             ..ProviderSettings::default()
         };
-        let r = build_request(&settings, "image/png", PNG, "p");
+        let r = build_request(
+            &settings,
+            "image/png",
+            &ImageData::from_bytes(PNG.to_vec()),
+            "p",
+        );
         request(
             addr,
             "POST",
             "/v1/chat/completions",
             &[("content-type", "application/json")],
-            &r.body,
+            &r.body.text().unwrap(),
             Duration::from_millis(300),
         )
     };

@@ -19,7 +19,7 @@ pub fn models_request(settings: &ProviderSettings) -> HttpRequest {
         url: format!("{base}/models"),
         headers,
         // No body: sent as GET.
-        body: String::new(),
+        body: super::provider::Body::default(),
         timeout: Some(Duration::from_secs(20)),
     }
 }

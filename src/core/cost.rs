@@ -249,7 +249,12 @@ mod tests {
                 api_key: crate::core::provider::ApiKey::new("sk-test"),
                 ..ProviderSettings::default()
             };
-            let r = build_request(&settings, "image/jpeg", b"\xff\xd8\xff", "read");
+            let r = build_request(
+                &settings,
+                "image/jpeg",
+                &crate::core::ports::ImageData::from_bytes(b"\xff\xd8\xff".to_vec()),
+                "read",
+            );
             let path = match p.kind {
                 ApiKind::OpenAiCompatible => "/chat/completions",
                 ApiKind::Anthropic => "/messages",
@@ -266,9 +271,10 @@ mod tests {
                 ApiKind::Anthropic => "x-api-key",
             };
             assert_eq!(keyed, vec![header], "{}: the key in one header", p.id);
-            let body: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+            let text = r.body.text().unwrap();
+            let body: serde_json::Value = serde_json::from_str(&text).unwrap();
             assert_eq!(body["model"], p.model, "{}", p.id);
-            assert!(r.body.contains("/9j/"), "{}: the JPEG inline", p.id);
+            assert!(text.contains("/9j/"), "{}: the JPEG inline", p.id);
             assert_eq!(preset_for(&format!("{}/", p.endpoint)), Some(&p));
         }
     }

@@ -78,6 +78,21 @@ pub fn check_start(size: u64, head: &[u8]) -> Result<&'static str, ImageError> {
     check_start_within(size, head, MAX_IMAGE_BYTES)
 }
 
+/// Whether an image held elsewhere (its bytes not in this memory) is small
+/// enough to send.
+pub fn check_size(size: u64) -> Result<(), ImageError> {
+    if size == 0 {
+        return Err(ImageError::Empty);
+    }
+    if size > MAX_IMAGE_BYTES as u64 {
+        return Err(ImageError::TooLarge {
+            mb: size as f64 / (1024.0 * 1024.0),
+            limit_mb: MAX_IMAGE_BYTES / (1024 * 1024),
+        });
+    }
+    Ok(())
+}
+
 /// [`check_start`] with another size limit (a file that will be prepared
 /// before sending may be larger than what is sent).
 pub fn check_start_within(

@@ -47,35 +47,41 @@ pub fn split_page_name(name: &str) -> (&str, Option<u32>) {
     }
 }
 
-/// A page darker than the paper by this much (of 255) carries ink.
-const INK_CONTRAST: u8 = 48;
+/// Neighbouring pixels this far apart (of 255) make an edge: the side of
+/// a stroke, a line or a letter, whatever the paper's shade.
+const EDGE_CONTRAST: u8 = 24;
 
-/// A page is blank when fewer than one pixel in this many carries ink.
+/// A page is blank when fewer than one pixel in this many is on an edge.
 const BLANK_BELOW_ONE_IN: usize = 1000;
 
-/// Whether a drawn page is blank: nearly uniform, with almost no pixel
-/// clearly darker than the paper. `gray` is a small grayscale copy of the
-/// page (one byte a pixel). Conservative: a page number or a stamp is
-/// enough to send the page.
-pub fn looks_blank(gray: &[u8]) -> bool {
-    if gray.is_empty() {
+/// Whether a drawn page is blank: uniform, with almost no edges (the sides
+/// of strokes, lines, letters). `gray` is a small grayscale copy of the page
+/// (one byte a pixel, `width` pixels a row). Uniformity, not darkness: a
+/// form photographed in dim light is dark all over but full of edges, and
+/// is sent; an empty white or black page, or one with only a soft shadow
+/// or scanner noise across it, is not. Conservative: a stamp or a few
+/// written words are enough to send the page.
+pub fn looks_blank(gray: &[u8], width: usize) -> bool {
+    if gray.is_empty() || width == 0 {
         return true;
     }
-    let mut histogram = [0usize; 256];
-    for &v in gray {
-        histogram[usize::from(v)] += 1;
+    let (lo, hi) = gray
+        .iter()
+        .fold((u8::MAX, u8::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    if hi - lo < EDGE_CONTRAST {
+        return true; // no two pixels differ enough to make an edge
     }
-    // The paper: the median shade.
-    let mut seen = 0;
-    let paper = (0..=255u8)
-        .find(|&v| {
-            seen += histogram[usize::from(v)];
-            seen * 2 >= gray.len()
+    let edge = |a: u8, b: u8| a.abs_diff(b) >= EDGE_CONTRAST;
+    let edges = gray
+        .iter()
+        .enumerate()
+        .filter(|&(i, &v)| {
+            let right = (i % width + 1 < width).then(|| gray[i + 1]);
+            let below = gray.get(i + width).copied();
+            right.is_some_and(|r| edge(v, r)) || below.is_some_and(|b| edge(v, b))
         })
-        .unwrap_or(255);
-    let ink_below = paper.saturating_sub(INK_CONTRAST);
-    let ink: usize = histogram[..usize::from(ink_below)].iter().sum();
-    ink * BLANK_BELOW_ONE_IN < gray.len()
+        .count();
+    edges * BLANK_BELOW_ONE_IN < gray.len()
 }
 
 /// Why a page of a PDF could not be drawn.
@@ -150,35 +156,69 @@ mod tests {
         assert_eq!(split_page_name("a · หน้า x / page x").1, None);
     }
 
-    fn page(w: usize, h: usize, paper: u8, marks: &[(usize, usize)]) -> Vec<u8> {
+    fn page(w: usize, h: usize, paper: u8, marks: &[(usize, usize)], ink: u8) -> Vec<u8> {
         let mut g = vec![paper; w * h];
         for &(x, y) in marks {
-            g[y * w + x] = 20;
+            g[y * w + x] = ink;
         }
         g
     }
 
+    /// A grid of ruled lines every 20 pixels, as a form's table.
+    fn grid(w: usize, h: usize) -> Vec<(usize, usize)> {
+        (0..w * h)
+            .map(|i| (i % w, i / w))
+            .filter(|(x, y)| x % 20 == 0 || y % 20 == 0)
+            .collect()
+    }
+
     #[test]
     fn blank_pages_table() {
-        let noisy: Vec<u8> = (0..180 * 256).map(|i| 236 + (i * 7 % 9) as u8).collect();
-        let few = |n: usize| (0..n).map(|i| (i % 180, i / 180)).collect::<Vec<_>>();
+        let (w, h) = (180, 256);
+        let noisy = |base: u8| -> Vec<u8> {
+            (0..w * h)
+                .map(|i| base.saturating_add((i * 7 % 9) as u8))
+                .collect()
+        };
+        // A soft shadow from left to right: 255 down to 155, no edges.
+        let shadow: Vec<u8> = (0..w * h).map(|i| 255 - (i % w * 100 / w) as u8).collect();
+        let few = |n: usize| (0..n).map(|i| (i % w, 100 + i / w)).collect::<Vec<_>>();
         let cases: &[(&str, Vec<u8>, bool)] = &[
             ("empty", vec![], true),
-            ("white", page(180, 256, 255, &[]), true),
-            ("grey paper", page(180, 256, 200, &[]), true),
-            ("paper noise", noisy, true),
-            ("a speck of dust", page(180, 256, 250, &few(20)), true),
-            ("a page number", page(180, 256, 250, &few(60)), false),
-            ("a form", page(180, 256, 240, &few(3000)), false),
+            ("white", page(w, h, 255, &[], 0), true),
+            ("grey paper", page(w, h, 200, &[], 0), true),
+            ("black", page(w, h, 0, &[], 0), true),
+            ("paper noise", noisy(236), true),
+            ("black with noise", noisy(2), true),
+            ("a shadow across a white page", shadow, true),
+            ("a speck of dust", page(w, h, 250, &few(20), 20), true),
+            ("a few words", page(w, h, 250, &few(60), 20), false),
+            ("a form", page(w, h, 240, &grid(w, h), 20), false),
+            ("dark scan of a form", page(w, h, 120, &few(3000), 20), false),
             (
-                "dark scan of a form",
-                page(180, 256, 120, &few(3000)),
+                "a form in dim light: dark all over, its lines darker still",
+                page(w, h, 70, &grid(w, h), 40),
+                false,
+            ),
+            (
+                "more than half of it dark, written on",
+                {
+                    let mut g = page(w, h, 60, &grid(w, h), 25);
+                    g[..w * 60].fill(230);
+                    g
+                },
+                false,
+            ),
+            (
+                "light lines on a black page",
+                page(w, h, 10, &grid(w, h), 200),
                 false,
             ),
         ];
         for (what, gray, blank) in cases {
-            assert_eq!(looks_blank(gray), *blank, "{what}");
+            assert_eq!(looks_blank(gray, w), *blank, "{what}");
         }
+        assert!(looks_blank(&[0, 255], 0), "no width: nothing to judge");
     }
 
     #[test]

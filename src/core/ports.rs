@@ -6,8 +6,11 @@
 use super::pdf::PageError;
 use super::progress::BallotOutcome;
 use super::provider::{HttpRequest, HttpResponse, TransportError};
+use std::any::Any;
+use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 use std::time::Duration;
 
 /// A boxed future that need not be `Send`.
@@ -79,16 +82,87 @@ pub struct Probe {
     pub head: Vec<u8>,
 }
 
+/// Image bytes held where the platform keeps them. In the browser that is
+/// a `File` or a `Blob` the preparation worker made (the bytes never enter
+/// wasm memory); natively, and in tests, bytes in memory.
+pub trait HeldImage: Any {
+    /// Size in bytes.
+    fn size(&self) -> u64;
+    /// The bytes, when they are in this memory.
+    fn bytes(&self) -> Option<&[u8]> {
+        None
+    }
+    /// For the adapter that made it, to find its own type again.
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl HeldImage for Vec<u8> {
+    fn size(&self) -> u64 {
+        self.len() as u64
+    }
+    fn bytes(&self) -> Option<&[u8]> {
+        Some(self)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// A handle on an image's bytes (cheap to clone: the bytes are shared and
+/// freed when the last handle goes).
+#[derive(Clone)]
+pub struct ImageData(Rc<dyn HeldImage>);
+
+impl ImageData {
+    /// Holds `image`.
+    pub fn new(image: impl HeldImage) -> Self {
+        ImageData(Rc::new(image))
+    }
+    /// Bytes in memory.
+    pub fn from_bytes(bytes: Vec<u8>) -> Self {
+        ImageData::new(bytes)
+    }
+    /// Size in bytes.
+    pub fn size(&self) -> u64 {
+        self.0.size()
+    }
+    /// The bytes, when they are in this memory.
+    pub fn bytes(&self) -> Option<&[u8]> {
+        self.0.bytes()
+    }
+    /// The adapter's own type, when it is `T`.
+    pub fn downcast_ref<T: 'static>(&self) -> Option<&T> {
+        self.0.as_any().downcast_ref::<T>()
+    }
+}
+
+impl fmt::Debug for ImageData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ImageData({} bytes)", self.size())
+    }
+}
+
+impl PartialEq for ImageData {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+            || matches!((self.bytes(), other.bytes()), (Some(a), Some(b)) if a == b)
+    }
+}
+
 /// An image as it will be sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Prepared {
-    pub bytes: Vec<u8>,
+    /// The bytes to send.
+    pub image: ImageData,
     /// Its media type.
     pub media: &'static str,
     /// The picked image's size in pixels (width, height), upright.
     pub source_pixels: (u32, u32),
     /// The size sent.
     pub pixels: (u32, u32),
+    /// SHA-256 of the picked file, hex, when the preparation hashed it (the
+    /// browser's worker does, off the page's thread).
+    pub sha256: Option<String>,
 }
 
 /// Why an image could not be prepared.
@@ -108,31 +182,47 @@ pub enum PrepError {
 /// model reads anyway, re-encoded (which drops its metadata: location,
 /// camera). Optional: without it the file is sent as picked.
 pub trait ImagePrep {
-    /// The image to send for `original` (of type `media`); `original` is
-    /// dropped as soon as the browser has it.
+    /// The image to send for `original` (of type `media`); the handle on
+    /// `original` is dropped as soon as the preparation has it.
     fn prepare(
         &self,
-        original: Vec<u8>,
+        original: ImageData,
         media: &'static str,
     ) -> LocalBoxFuture<'_, Result<Prepared, PrepError>>;
+    /// SHA-256 of `image`, hex (to tell copies apart before any slot).
+    fn sha256(&self, image: ImageData) -> LocalBoxFuture<'_, Result<String, PrepError>> {
+        Box::pin(async move {
+            image
+                .bytes()
+                .map(super::hash::sha256_hex)
+                .ok_or_else(|| PrepError::Encode("the image is not in memory".into()))
+        })
+    }
+    /// Gives the memory the preparation holds back to the system (the
+    /// browser restarts its worker once the work in hand is done). Called
+    /// at each memory cleanup.
+    fn recycle(&self) {}
 }
 
 /// A page of a document (a PDF) drawn as an image.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Rendered {
     /// The page as an image.
-    pub bytes: Vec<u8>,
+    pub image: ImageData,
     /// Its media type.
     pub media: &'static str,
     /// A small grayscale copy (one byte a pixel), for the blank-page check.
     pub gray: Vec<u8>,
+    /// Its width in pixels.
+    pub gray_width: usize,
     /// SHA-256 of the whole document, hex: with the page number, the
     /// page's identity.
     pub document_sha256: String,
 }
 
-/// The images of a batch, by index. Loading reads the bytes fresh each time
-/// (a retry reads again), so nothing holds an image between attempts.
+/// The images of a batch, by index. The engine loads and prepares each
+/// image once, right before its turn, and lets go of it when the ballot
+/// is finished.
 pub trait ImageSource {
     /// Number of images.
     fn len(&self) -> usize;
@@ -145,8 +235,9 @@ pub trait ImageSource {
     /// The size and first bytes of image `i` (cheap: no full read), or why
     /// they cannot be read.
     fn probe(&self, i: usize) -> LocalBoxFuture<'_, Result<Probe, String>>;
-    /// The bytes of image `i`, or why they cannot be read.
-    fn load(&self, i: usize) -> LocalBoxFuture<'_, Result<Vec<u8>, String>>;
+    /// Image `i` (a handle: the browser does not read the file here), or
+    /// why it cannot be had.
+    fn load(&self, i: usize) -> LocalBoxFuture<'_, Result<ImageData, String>>;
     /// When item `i` is a page of a document (a PDF): its page number,
     /// from 1. Such an item is drawn with [`ImageSource::render`], not
     /// loaded.

@@ -6,6 +6,7 @@
 //! sending is the job of an adapter (`web::http` in the browser).
 
 use super::endpoint::{parse_endpoint, Endpoint, EndpointError};
+use super::ports::ImageData;
 use super::wire;
 use base64::Engine as _;
 use std::fmt;
@@ -189,7 +190,7 @@ pub struct HttpRequest {
     /// Header name/value pairs.
     pub headers: Vec<(String, String)>,
     /// The JSON body; empty for a GET.
-    pub body: String,
+    pub body: Body,
     /// Give up when no complete answer came within this time (the
     /// transport's default when `None`).
     pub timeout: Option<Duration>,
@@ -212,6 +213,59 @@ impl fmt::Debug for HttpRequest {
             .field("body_bytes", &self.body.len())
             .field("timeout", &self.timeout)
             .finish()
+    }
+}
+
+/// A request's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// JSON text; empty for a GET.
+    Text(String),
+    /// JSON with an image inside: `head`, the image in base64, `tail`. The
+    /// transport joins them (the browser as a `Blob` of the three parts, so
+    /// the image never enters wasm memory and is never copied there).
+    WithImage {
+        head: String,
+        image: ImageData,
+        tail: String,
+    },
+}
+
+impl Default for Body {
+    fn default() -> Self {
+        Body::Text(String::new())
+    }
+}
+
+impl Body {
+    /// Size in bytes as sent.
+    pub fn len(&self) -> u64 {
+        match self {
+            Body::Text(t) => t.len() as u64,
+            Body::WithImage { head, image, tail } => {
+                (head.len() + tail.len()) as u64 + image.size().div_ceil(3) * 4
+            }
+        }
+    }
+    /// Whether there is no body (a GET).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The whole body as text, when the image's bytes are in this memory
+    /// (made with one allocation of its final size: the base64 image is
+    /// encoded straight into it).
+    pub fn text(&self) -> Option<std::borrow::Cow<'_, str>> {
+        match self {
+            Body::Text(t) => Some(std::borrow::Cow::Borrowed(t)),
+            Body::WithImage { head, image, tail } => {
+                let bytes = image.bytes()?;
+                let mut body = String::with_capacity(self.len() as usize);
+                body.push_str(head);
+                base64::engine::general_purpose::STANDARD.encode_string(bytes, &mut body);
+                body.push_str(tail);
+                Some(std::borrow::Cow::Owned(body))
+            }
+        }
     }
 }
 
@@ -291,24 +345,27 @@ fn image_slot(settings: &ProviderSettings, media_type: &str, prompt: &str) -> St
     slot
 }
 
-/// Builds the request that asks the model to read one form image. The body
-/// is made with one allocation of its final size: the base64 image (a third
-/// larger than the image) is encoded straight into it, never copied.
+/// Builds the request that asks the model to read one form image: the JSON
+/// around the image, which stays where it is held (see [`Body::WithImage`]).
+/// Cheap: nothing of the image is read or copied here.
 pub fn build_request(
     settings: &ProviderSettings,
     media_type: &str,
-    image: &[u8],
+    image: &ImageData,
     prompt: &str,
 ) -> HttpRequest {
     let slot = image_slot(settings, media_type, prompt);
     let mut req = request_around_slot(settings, media_type, prompt, &slot);
-    let (head, tail) = req.body.split_once(&slot).unwrap_or((&req.body, ""));
-    let b64_len = image.len().div_ceil(3) * 4;
-    let mut body = String::with_capacity(head.len() + b64_len + tail.len());
-    body.push_str(head);
-    base64::engine::general_purpose::STANDARD.encode_string(image, &mut body);
-    body.push_str(tail);
-    req.body = body;
+    let json = match std::mem::take(&mut req.body) {
+        Body::Text(t) => t,
+        other => return HttpRequest { body: other, ..req },
+    };
+    let (head, tail) = json.split_once(&slot).unwrap_or((&json, ""));
+    req.body = Body::WithImage {
+        head: head.to_string(),
+        image: image.clone(),
+        tail: tail.to_string(),
+    };
     req
 }
 
@@ -391,7 +448,7 @@ fn request_around_slot(
         url: settings.url(),
         headers,
         // Plain structs of strings and numbers always serialize.
-        body: body.unwrap_or_default(),
+        body: Body::Text(body.unwrap_or_default()),
         timeout: None,
     }
 }
@@ -560,19 +617,23 @@ mod tests {
         }
     }
 
+    fn abc() -> ImageData {
+        ImageData::from_bytes(b"abc".to_vec())
+    }
+
     #[test]
     fn openai_request_shape() {
         let r = build_request(
             &settings(ApiKind::OpenAiCompatible),
             "image/png",
-            b"abc",
+            &abc(),
             "read",
         );
         assert_eq!(r.url, "https://api.example.test/v1/chat/completions");
         assert!(r
             .headers
             .contains(&("authorization".into(), "Bearer sk-secret".into())));
-        let v: Value = serde_json::from_str(&r.body).unwrap();
+        let v: Value = serde_json::from_str(&r.body.text().unwrap()).unwrap();
         assert_eq!(
             v["messages"][0]["content"][1]["image_url"]["url"],
             "data:image/png;base64,YWJj"
@@ -582,13 +643,13 @@ mod tests {
 
     #[test]
     fn anthropic_request_shape() {
-        let r = build_request(&settings(ApiKind::Anthropic), "image/jpeg", b"abc", "read");
+        let r = build_request(&settings(ApiKind::Anthropic), "image/jpeg", &abc(), "read");
         assert_eq!(r.url, "https://api.example.test/v1/messages");
         assert!(r
             .headers
             .contains(&("x-api-key".into(), "sk-secret".into())));
         assert!(r.headers.iter().any(|(k, _)| k == "anthropic-version"));
-        let v: Value = serde_json::from_str(&r.body).unwrap();
+        let v: Value = serde_json::from_str(&r.body.text().unwrap()).unwrap();
         assert_eq!(v["messages"][0]["content"][0]["source"]["data"], "YWJj");
     }
 
@@ -599,19 +660,23 @@ mod tests {
         let image: Vec<u8> = (0..=255u8).cycle().take(10_000).collect();
         for kind in [ApiKind::OpenAiCompatible, ApiKind::Anthropic] {
             s.kind = kind;
-            let r = build_request(&s, "image/png", &image, "read");
-            let v: Value = serde_json::from_str(&r.body).unwrap();
+            let data = ImageData::from_bytes(image.clone());
+            let r = build_request(&s, "image/png", &data, "read");
+            let text = r.body.text().unwrap();
+            let v: Value = serde_json::from_str(&text).unwrap();
             assert_eq!(v["model"], "@@TALLYSCAN_IMAGE_DATA@@");
             let b64 = base64::engine::general_purpose::STANDARD.encode(&image);
-            assert!(r.body.contains(&b64));
-            assert_eq!(r.body.capacity(), r.body.len(), "one exact allocation");
+            assert!(text.contains(&b64));
+            assert_eq!(text.len() as u64, r.body.len(), "the size as sent");
+            let text = text.into_owned();
+            assert_eq!(text.capacity(), text.len(), "one exact allocation");
         }
     }
 
     #[test]
     fn key_never_in_debug_output() {
         let s = settings(ApiKind::OpenAiCompatible);
-        let r = build_request(&s, "image/png", b"abc", "read");
+        let r = build_request(&s, "image/png", &abc(), "read");
         assert!(!format!("{s:?}{r:?}").contains("sk-secret"));
         assert!(format!("{r:?}").contains("***"));
     }

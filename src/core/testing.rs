@@ -8,7 +8,7 @@
 
 use super::pdf::PageError;
 use super::ports::{
-    Clock, ImageSource, Journal, LocalBoxFuture, OcrClient, Probe, Rendered, Sleeper,
+    Clock, ImageData, ImageSource, Journal, LocalBoxFuture, OcrClient, Probe, Rendered, Sleeper,
     PROBE_HEAD_BYTES,
 };
 use super::progress::{BallotError, BallotOutcome, BallotResult, EngineEvent, ProgressCallback};
@@ -300,7 +300,7 @@ fn image_tag(body: &str) -> Option<usize> {
     let data = base64::engine::general_purpose::STANDARD
         .decode(request.image_base64()?)
         .ok()?;
-    let text = String::from_utf8_lossy(&data[8..]).to_string();
+    let text = String::from_utf8_lossy(data.get(8..)?).to_string();
     text.strip_prefix("image#")?.split(';').next()?.parse().ok()
 }
 
@@ -319,12 +319,12 @@ impl OcrClient for ScriptedOcr {
         request: HttpRequest,
     ) -> LocalBoxFuture<'_, Result<HttpResponse, TransportError>> {
         let n = self.sent.borrow().len();
-        let image = image_tag(&request.body);
+        let image = request.body.text().and_then(|t| image_tag(&t));
         let timeout = request.timeout;
         self.sent.borrow_mut().push(Sent {
             at: self.time.now(),
             image,
-            body_bytes: request.body.len(),
+            body_bytes: request.body.len() as usize,
             timeout,
         });
         drop(request);
@@ -440,12 +440,12 @@ impl ImageSource for MemoryImages {
         let size = self.size as u64;
         Box::pin(async move { Ok(Probe { size, head }) })
     }
-    fn load(&self, i: usize) -> LocalBoxFuture<'_, Result<Vec<u8>, String>> {
+    fn load(&self, i: usize) -> LocalBoxFuture<'_, Result<ImageData, String>> {
         if let Some(l) = self.loads.borrow_mut().get_mut(i) {
             *l += 1;
         }
         let bytes = self.bytes(i);
-        Box::pin(async move { Ok(bytes) })
+        Box::pin(async move { Ok(ImageData::from_bytes(bytes)) })
     }
     fn page(&self, i: usize) -> Option<u32> {
         self.pages.iter().find(|p| p.0 == i).map(|p| p.1)
@@ -466,9 +466,10 @@ impl ImageSource for MemoryImages {
             bytes.extend_from_slice(format!("page#{page};").as_bytes());
             bytes.resize(size, 0);
             Ok(Rendered {
-                bytes,
+                image: ImageData::from_bytes(bytes),
                 media: "image/jpeg",
                 gray,
+                gray_width: 64,
                 document_sha256: "pdf".into(),
             })
         })
@@ -572,7 +573,7 @@ mod tests {
             timeout: None,
             url: "u".into(),
             headers: vec![],
-            body: "{}".into(),
+            body: crate::core::provider::Body::Text("{}".into()),
         };
         let (a, b) = t.run(join(c.send(req()), c.send(req())));
         assert_eq!(a.unwrap().status, 503);

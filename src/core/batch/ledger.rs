@@ -4,7 +4,7 @@
 //! finish reported with why.
 
 use super::super::ballot::BallotRecord;
-use super::super::ports::ImageSource;
+use super::super::ports::{ImagePrep, ImageSource};
 use super::super::progress::{
     BallotError, BallotOutcome, BallotResult, EngineEvent, FailureKind, ProgressCallback,
 };
@@ -25,6 +25,7 @@ pub(super) struct Tries {
 
 pub(super) struct Ledger<'a> {
     images: &'a dyn ImageSource,
+    prep: Option<&'a dyn ImagePrep>,
     progress: &'a dyn ProgressCallback,
     cleanup_every: Option<usize>,
     current: usize,
@@ -37,11 +38,13 @@ pub(super) struct Ledger<'a> {
 impl<'a> Ledger<'a> {
     pub(super) fn new(
         images: &'a dyn ImageSource,
+        prep: Option<&'a dyn ImagePrep>,
         progress: &'a dyn ProgressCallback,
         opts: &BatchOptions,
     ) -> Self {
         Ledger {
             images,
+            prep,
             progress,
             cleanup_every: opts
                 .enable_memory_cleanup
@@ -221,6 +224,10 @@ impl<'a> Ledger<'a> {
         if self.finished.is_multiple_of(every) {
             let released = self.images.release(&self.since_cleanup);
             self.since_cleanup.clear();
+            // The preparation's worker gives its heap back to the system.
+            if let Some(prep) = self.prep {
+                prep.recycle();
+            }
             self.result.memory_cleanups += 1;
             self.progress.on_event(&EngineEvent::MemoryCleanup {
                 count: self.result.memory_cleanups,

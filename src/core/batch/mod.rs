@@ -8,34 +8,43 @@
 //!
 //! 1. The survey ([`survey`]) checks every file's size and first bytes
 //!    before any slot is spent, and finds copies (sent once).
-//! 2. Each ballot, per attempt: waits for admission ([`gate`]: its booked
-//!    slot, checked again on the wire right before sending; no pause, no
-//!    server hold), reads the image, builds the request and drops the
-//!    bytes, sends, and lets [`classify`] decide: a record, a failure, a
-//!    retry (backoff, a re-ask, or the server's wait, which holds the
-//!    whole batch) or a stop.
-//! 3. The [`ledger`] reports every ballot exactly once, its copies with it.
+//! 2. Each ballot's image is read and prepared once, ahead of its slot and
+//!    a bounded number at a time ([`ahead`]); every attempt (retries,
+//!    re-asks, the fallback model, the second reading) sends those bytes.
+//! 3. Per attempt: waits for admission ([`gate`]: its booked slot, checked
+//!    again on the wire right before sending, with the body already made;
+//!    no pause, no server hold), sends, and lets [`classify`] decide: a
+//!    record, a failure, a retry (backoff, a re-ask, or the server's wait,
+//!    which holds the whole batch) or a stop.
+//! 4. The [`ledger`] reports every ballot exactly once, its copies with it,
+//!    and frees memory every 50 (image handles, the preparation's worker).
 //!
 //! The batch stops early when the key is refused (401/403), or when the
 //! first attempts all fail the same way before any succeeds (no network
 //! answer, 404, 402, 400): what finished is kept, the rest is reported as
 //! not started, interrupted, or cancelled after sending.
 
+mod ahead;
 mod classify;
 mod gate;
 mod ledger;
 mod survey;
 
 pub use super::progress::{StopReason, SystemicCause};
+pub use ahead::PrepareAhead;
 pub use classify::{classify, Context, Observed, Outcome, RetryWait, Step};
 
 use super::ballot::{BallotRecord, Source};
 use super::control::Control;
 use super::cost::{cost, Budget};
 use super::hash::sha256_hex_sliced;
-use super::image::{check_image, check_start_within, MAX_IMAGE_BYTES, MAX_SOURCE_BYTES};
+use super::image::{
+    check_image, check_size, check_start_within, MAX_IMAGE_BYTES, MAX_SOURCE_BYTES,
+};
 use super::pdf::looks_blank;
-use super::ports::{Clock, ImagePrep, ImageSource, Journal, LocalBoxFuture, OcrClient, Sleeper};
+use super::ports::{
+    Clock, ImageData, ImagePrep, ImageSource, Journal, LocalBoxFuture, OcrClient, Sleeper,
+};
 use super::progress::{BallotOutcome, EngineEvent, FailureKind, ProgressCallback};
 use super::prompt::{PROMPT, PROMPT_VERSION};
 use super::provider::{
@@ -46,6 +55,7 @@ use super::registry::Registry;
 use super::reread::{failed as reread_failed, prompt as reread_prompt, targets};
 use super::retry::RetryPolicy;
 use super::rng::SplitMix64;
+use ahead::{Ahead, Permit};
 use gate::Gate;
 use ledger::{Ledger, Tries};
 use std::cell::RefCell;
@@ -152,6 +162,8 @@ pub struct BatchOptions {
     pub budget: Option<(Budget, Usage)>,
     /// Second readings of flagged ballots (see `core::reread`).
     pub reread: RereadOptions,
+    /// How many images are prepared ahead of their slots.
+    pub prepare_ahead: PrepareAhead,
 }
 
 /// How flagged ballots are read a second time.
@@ -190,6 +202,7 @@ impl Default for BatchOptions {
             already_done: Vec::new(),
             budget: None,
             reread: RereadOptions::default(),
+            prepare_ahead: PrepareAhead::default(),
         }
     }
 }
@@ -298,6 +311,9 @@ pub struct BatchResult {
     pub fallbacks: u32,
     /// Flagged ballots read a second time.
     pub rereads: usize,
+    /// Images read and prepared (one per ballot sent: retries, the
+    /// fallback model and second readings send the same bytes).
+    pub preparations: u64,
 }
 
 impl BatchResult {
@@ -394,6 +410,8 @@ struct Shared {
     /// Ballots sleeping before their next attempt: they hold no request,
     /// so they do not count against the concurrency limit.
     backing_off: usize,
+    /// Images read and prepared.
+    preparations: u64,
 }
 
 /// How a ballot's processing ended: `None` when the batch stopped before
@@ -403,10 +421,26 @@ struct Finished {
     outcome: Option<Outcome>,
 }
 
+/// A ballot's image, prepared once and sent by each of its attempts; freed
+/// when the ballot is finished.
+struct Ready<'p> {
+    image: ImageData,
+    media: &'static str,
+    /// SHA-256 of the picked file (of the whole PDF, for a page).
+    sha256: String,
+    /// Its place among the images prepared ahead, until the first send.
+    permit: Option<Permit<'p>>,
+}
+
+/// A drawn PDF page's weight against the bound on images prepared ahead
+/// (its file's size says nothing of one page).
+const PAGE_BYTES: u64 = 4 * 1024 * 1024;
+
 struct Engine<'e, 'a> {
     env: &'e Env<'a>,
     opts: &'e BatchOptions,
     shared: RefCell<Shared>,
+    ahead: Ahead,
 }
 
 impl<'e, 'a> Engine<'e, 'a> {
@@ -435,7 +469,9 @@ impl<'e, 'a> Engine<'e, 'a> {
                 stop: None,
                 timeout_shown: opts.request_timeout,
                 backing_off: 0,
+                preparations: 0,
             }),
+            ahead: Ahead::new(opts.prepare_ahead),
         }
     }
 
@@ -590,89 +626,121 @@ impl<'e, 'a> Engine<'e, 'a> {
         }
     }
 
-    /// Reads the image (prepared, when the batch prepares images) and
-    /// builds its request; the bytes are dropped here.
-    async fn prepare(
-        &self,
-        index: usize,
-        sha256: &mut String,
-        settings: &ProviderSettings,
-        prompt: &str,
-    ) -> Result<HttpRequest, Outcome> {
+    /// The ballot's image, read and prepared once, ahead of its slot: it
+    /// waits its turn among the images prepared ahead (`None` when the
+    /// batch stops meanwhile). A file that cannot be sent fails here,
+    /// before any slot is spent on it.
+    async fn ready(&self, index: usize) -> Result<Ready<'_>, Option<Outcome>> {
         let failed = |m: String| Outcome::Failed(FailureKind::Image, m);
-        let (bytes, media) = if self.env.images.page(index).is_some() {
-            self.render(index, sha256).await?
+        let page = self.env.images.page(index).is_some();
+        let (bytes, media) = if page {
+            (PAGE_BYTES, "image/jpeg")
         } else {
-            self.read(index, sha256).await?
+            let probe = self
+                .env
+                .images
+                .probe(index)
+                .await
+                .map_err(|why| Some(failed(format!("cannot read the file: {why}"))))?;
+            let limit = source_limit(self.env.prep.is_some());
+            let media = check_start_within(probe.size, &probe.head, limit)
+                .map_err(|e| Some(failed(e.to_string())))?;
+            (probe.size, media)
         };
-        self.shared.borrow_mut().bytes_read += bytes.len() as u64;
-        self.env.sleeper.sleep(Duration::ZERO).await;
-        let (bytes, media) = match self.env.prep {
-            None => (bytes, media),
+        let permit = self.ahead.take(bytes).await;
+        if self.stopping() {
+            return Err(None);
+        }
+        self.shared.borrow_mut().preparations += 1;
+        let (original, media, mut sha256) = if page {
+            self.render(index).await?
+        } else {
+            self.read(index, media).await?
+        };
+        self.shared.borrow_mut().bytes_read += original.size();
+        if sha256.is_empty() && original.bytes().is_some() {
+            sha256 = self.hash(&original).await.map_err(Some)?;
+        }
+        let (image, media) = match self.env.prep {
+            None => (original, media),
             Some(prep) => {
                 let p = prep
-                    .prepare(bytes, media)
+                    .prepare(original, media)
                     .await
-                    .map_err(|e| failed(e.to_string()))?;
-                check_image(&p.bytes).map_err(|e| failed(e.to_string()))?;
+                    .map_err(|e| Some(failed(e.to_string())))?;
                 if let Some(slot) = self.shared.borrow_mut().pixels.get_mut(index) {
                     *slot = Some(p.source_pixels);
                 }
-                (p.bytes, p.media)
+                if sha256.is_empty() {
+                    sha256 = p.sha256.unwrap_or_default();
+                }
+                (p.image, p.media)
             }
         };
-        self.shared.borrow_mut().bytes_sent += bytes.len() as u64;
-        let mut request = build_request(settings, media, &bytes, prompt);
-        request.timeout = Some(self.request_timeout());
-        Ok(request)
+        let checked = match image.bytes() {
+            Some(bytes) => check_image(bytes).map(|_| ()),
+            None => check_size(image.size()),
+        };
+        checked.map_err(|e| Some(failed(e.to_string())))?;
+        if sha256.is_empty() {
+            sha256 = self.hash(&image).await.map_err(Some)?;
+        }
+        Ok(Ready {
+            image,
+            media,
+            sha256,
+            permit: Some(permit),
+        })
     }
 
-    /// A picked image's bytes and media type; its SHA-256 the first time.
+    /// A picked image: a handle on it, its media type, no hash yet.
     async fn read(
         &self,
         index: usize,
-        sha256: &mut String,
-    ) -> Result<(Vec<u8>, &'static str), Outcome> {
-        let failed = |m: String| Outcome::Failed(FailureKind::Image, m);
-        let bytes = self
-            .env
-            .images
-            .load(index)
-            .await
-            .map_err(|why| failed(format!("cannot read the file: {why}")))?;
-        // The page draws between one ballot's heavy steps and another's:
-        // several reads can finish at once, and hashing them all in one go
-        // would hold the page.
+        media: &'static str,
+    ) -> Result<(ImageData, &'static str, String), Outcome> {
+        let image = self.env.images.load(index).await.map_err(|why| {
+            Outcome::Failed(FailureKind::Image, format!("cannot read the file: {why}"))
+        })?;
+        // The page draws between one ballot's steps and another's.
         self.env.sleeper.sleep(Duration::ZERO).await;
-        let limit = source_limit(self.env.prep.is_some());
-        let media = check_start_within(bytes.len() as u64, &bytes, limit)
-            .map_err(|e| failed(e.to_string()))?;
-        if sha256.is_empty() {
-            let sleeper = self.env.sleeper;
-            *sha256 = sha256_hex_sliced(&bytes, || sleeper.sleep(Duration::ZERO)).await;
-        }
-        Ok((bytes, media))
+        Ok((image, media, String::new()))
     }
 
-    /// A page of a PDF, drawn now (right after its slot, so only the pages
-    /// in flight are held); a blank page is not sent.
-    async fn render(
-        &self,
-        index: usize,
-        sha256: &mut String,
-    ) -> Result<(Vec<u8>, &'static str), Outcome> {
+    /// SHA-256 of bytes in this memory, hashed in slices between pauses
+    /// so the page keeps drawing (the browser's worker hashes its files
+    /// itself, off the page's thread).
+    async fn hash(&self, image: &ImageData) -> Result<String, Outcome> {
+        let Some(bytes) = image.bytes() else {
+            let why = "cannot read the file: it is not in memory to hash".to_string();
+            return Err(Outcome::Failed(FailureKind::Image, why));
+        };
+        let sleeper = self.env.sleeper;
+        Ok(sha256_hex_sliced(bytes, || sleeper.sleep(Duration::ZERO)).await)
+    }
+
+    /// A page of a PDF, drawn now; a blank page is not sent.
+    async fn render(&self, index: usize) -> Result<(ImageData, &'static str, String), Outcome> {
         let page = self
             .env
             .images
             .render(index)
             .await
             .map_err(|e| Outcome::Failed(e.kind(), e.to_string()))?;
-        *sha256 = page.document_sha256;
-        if looks_blank(&page.gray) {
+        if looks_blank(&page.gray, page.gray_width) {
             let why = "a blank page: nothing to read, not sent".to_string();
             return Err(Outcome::Failed(FailureKind::BlankPage, why));
         }
-        Ok((page.bytes, page.media))
+        Ok((page.image, page.media, page.document_sha256))
+    }
+
+    /// The request for this attempt: the JSON around the prepared image
+    /// (nothing of the image is copied).
+    fn request(&self, ready: &Ready<'_>, settings: &ProviderSettings, prompt: &str) -> HttpRequest {
+        self.shared.borrow_mut().bytes_sent += ready.image.size();
+        let mut request = build_request(settings, ready.media, &ready.image, prompt);
+        request.timeout = Some(self.request_timeout());
+        request
     }
 
     fn request_timeout(&self) -> Duration {
@@ -800,8 +868,16 @@ impl<'e, 'a> Engine<'e, 'a> {
     }
 
     async fn process(&self, index: usize) -> Finished {
+        match self.ready(index).await {
+            Ok(ready) => self.ask(index, ready).await,
+            Err(outcome) => Finished { index, outcome },
+        }
+    }
+
+    /// Asks the model about a prepared image until the ballot is finished:
+    /// each attempt takes its token right before sending.
+    async fn ask(&self, index: usize, mut ready: Ready<'_>) -> Finished {
         let mut reasks = 0u32;
-        let mut sha256 = String::new();
         let mut settings = self.env.settings;
         // A second reading under way.
         let mut second: Option<Second> = None;
@@ -814,22 +890,12 @@ impl<'e, 'a> Engine<'e, 'a> {
             self.shared.borrow_mut().admitted += 1;
             let _admitted = OnDrop(|| self.shared.borrow_mut().admitted -= 1);
             let prompt = second.as_ref().map_or(PROMPT, |s| s.prompt.as_str());
-            let request = match self.prepare(index, &mut sha256, settings, prompt).await {
-                Ok(r) => r,
-                Err(Outcome::Failed(_, why)) if second.is_some() => {
-                    return leave(index, second, &why)
-                }
-                Err(o) => {
-                    return Finished {
-                        index,
-                        outcome: Some(o),
-                    }
-                }
-            };
+            let request = self.request(&ready, settings, prompt);
+            ready.permit = None; // on its way: the next image may be prepared
             let response = self.send(index, request).await;
             let source = Source {
                 file_name: self.env.images.name(index),
-                sha256: sha256.clone(),
+                sha256: ready.sha256.clone(),
                 model: settings.model.clone(),
                 prompt_version: PROMPT_VERSION.into(),
                 imported_from: None,
@@ -1023,6 +1089,7 @@ impl<'e, 'a> Engine<'e, 'a> {
         result.bytes_sent = s.bytes_sent;
         result.fallbacks = s.fallbacks;
         result.rereads = s.rereads;
+        result.preparations = s.preparations;
         result.retries = s.retries;
         result.tokens = s.tokens;
     }
@@ -1084,11 +1151,11 @@ async fn keep_and_commit(
 /// Runs a batch to the end (or until cancelled or stopped early).
 pub async fn run_batch(env: &Env<'_>, opts: &BatchOptions) -> BatchResult {
     let engine = Engine::new(env, opts);
-    let mut ledger = Ledger::new(env.images, env.progress, opts);
+    let mut ledger = Ledger::new(env.images, env.prep, env.progress, opts);
     let start = env.clock.now();
     env.progress.on_start(env.images.len());
     let limit = source_limit(env.prep.is_some());
-    let found = survey::survey(env.images, env.control, &opts.already_done, limit).await;
+    let found = survey::survey(env.images, env.prep, env.control, &opts.already_done, limit).await;
     let refused = found
         .failed
         .into_iter()

@@ -6,7 +6,7 @@
 use super::super::control::Control;
 use super::super::hash::sha256_hex;
 use super::super::image::check_start_within;
-use super::super::ports::ImageSource;
+use super::super::ports::{ImagePrep, ImageSource};
 use std::collections::BTreeMap;
 
 /// What the survey found.
@@ -23,6 +23,7 @@ pub(super) struct Survey {
 /// Surveys every image but those `done` in an earlier run.
 pub(super) async fn survey(
     images: &dyn ImageSource,
+    prep: Option<&dyn ImagePrep>,
     control: &Control,
     done: &[usize],
     limit: usize,
@@ -52,7 +53,7 @@ pub(super) async fn survey(
         }
     }
     for group in by_start.into_values().filter(|g| g.len() > 1) {
-        for (first, rest) in same_content(images, &group, control).await {
+        for (first, rest) in same_content(images, prep, &group, control).await {
             out.copies.insert(first, rest);
         }
     }
@@ -65,6 +66,7 @@ pub(super) async fn survey(
 /// (first, the others), in file order.
 async fn same_content(
     images: &dyn ImageSource,
+    prep: Option<&dyn ImagePrep>,
     group: &[usize],
     control: &Control,
 ) -> Vec<(usize, Vec<usize>)> {
@@ -74,8 +76,16 @@ async fn same_content(
             break;
         }
         // A file that cannot be read here fails with its reason when sent.
-        if let Ok(bytes) = images.load(i).await {
-            by_hash.entry(sha256_hex(&bytes)).or_default().push(i);
+        let Ok(image) = images.load(i).await else {
+            continue;
+        };
+        let hash = match (image.bytes(), prep) {
+            (Some(bytes), _) => Some(sha256_hex(bytes)),
+            (None, Some(prep)) => prep.sha256(image).await.ok(),
+            (None, None) => None,
+        };
+        if let Some(hash) = hash {
+            by_hash.entry(hash).or_default().push(i);
         }
     }
     by_hash
