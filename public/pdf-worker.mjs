@@ -8,8 +8,9 @@
 //              { id, op: 'render', key, blob, page, dpi, quality }
 //              { id, op: 'close' }
 // Message out: { id, ok: true, pages } (count)
-//              { id, ok: true, bytes, w, h, gray, gw, gh } (render; gray is a
-//                small grayscale copy of the page for the blank-page check)
+//              { id, ok: true, image, w, h, gray, gw, gh } (render: image is a
+//                JPEG Blob; gray a small grayscale copy of the page, at most
+//                256 px on its long edge, for the blank-page check)
 //              { id, ok: false, problem: 'locked' | 'damaged' | 'page' | 'unavailable', message }
 let pdfjs = null;
 async function lib() {
@@ -107,14 +108,16 @@ function problemOf(err) {
   return { problem: 'damaged', message };
 }
 
-// The page drawn small in gray (at most 96 px on its long edge).
+// The page drawn small in gray (at most 256 px on its long edge: lines and
+// strokes stay edges, which the blank-page check looks for).
 function grayOf(canvas) {
   const long = Math.max(canvas.width, canvas.height);
-  const scale = Math.min(1, 96 / long);
+  const scale = Math.min(1, 256 / long);
   const gw = Math.max(1, Math.round(canvas.width * scale));
   const gh = Math.max(1, Math.round(canvas.height * scale));
   const small = new OffscreenCanvas(gw, gh);
   const ctx = small.getContext('2d', { willReadFrequently: true });
+  ctx.imageSmoothingQuality = 'high';
   ctx.drawImage(canvas, 0, 0, gw, gh);
   const rgba = ctx.getImageData(0, 0, gw, gh).data;
   const gray = new Uint8Array(gw * gh);
@@ -141,11 +144,10 @@ async function render({ key, blob, page, dpi, quality }) {
     // White, as paper: JPEG has no transparency.
     await p.render({ canvas, viewport, background: '#ffffff', annotationMode: 0 }).promise;
     const { gray, gw, gh } = grayOf(canvas);
-    const out = await canvas.convertToBlob({ type: 'image/jpeg', quality });
+    const image = await canvas.convertToBlob({ type: 'image/jpeg', quality });
     canvas.width = 0;
     canvas.height = 0;
-    const bytes = await out.arrayBuffer();
-    return { ok: true, bytes, w, h, gray: gray.buffer, gw, gh, transfer: [bytes, gray.buffer] };
+    return { ok: true, image, w, h, gray: gray.buffer, gw, gh, transfer: [gray.buffer] };
   } catch (err) {
     return { ok: false, problem: 'page', message: String((err && err.message) || err) };
   } finally {

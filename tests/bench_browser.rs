@@ -238,9 +238,15 @@ async fn bench_prep() {
         let png = scan_png(i).await;
         source += png.len();
         let t0 = timer::now_ms();
-        let p = prep.prepare(png, "image/png").await.unwrap();
+        let p = prep
+            .prepare(
+                tallyscan::core::ports::ImageData::from_bytes(png),
+                "image/png",
+            )
+            .await
+            .unwrap();
         ms.push(timer::now_ms() - t0);
-        sent += p.bytes.len();
+        sent += p.image.size() as usize;
     }
     ms.sort_by(f64::total_cmp);
     console_log!("prep_ms_p50={:.0}", ms[ms.len() / 2]);

@@ -29,6 +29,10 @@ fn png_files(n: usize) -> Vec<web_sys::File> {
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\nbrowser-test-image";
 
+fn png_data() -> tallyscan::core::ports::ImageData {
+    tallyscan::core::ports::ImageData::from_bytes(PNG.to_vec())
+}
+
 #[wasm_bindgen_test]
 async fn gloo_sleep_waits_about_as_long_as_asked() {
     let t0 = timer::now_ms();
@@ -45,7 +49,7 @@ async fn fetch_round_trip_to_the_simulator_in_both_dialects() {
         200
     );
     for kind in [ApiKind::OpenAiCompatible, ApiKind::Anthropic] {
-        let req = provider::build_request(&settings(kind), "image/png", PNG, "read");
+        let req = provider::build_request(&settings(kind), "image/png", &png_data(), "read");
         let resp = http::send(req, &http::FetchOptions::default())
             .await
             .unwrap();
@@ -63,7 +67,7 @@ async fn the_tls_simulator_speaks_http2() {
         endpoint: format!("{}/v1", sim_tls_url()),
         ..ProviderSettings::default()
     };
-    let req = provider::build_request(&s, "image/png", PNG, "read");
+    let req = provider::build_request(&s, "image/png", &png_data(), "read");
     let resp = http::send(req, &http::FetchOptions::default())
         .await
         .unwrap();
@@ -97,7 +101,7 @@ async fn retry_after_header_is_visible_through_cors() {
     let req = provider::build_request(
         &settings(ApiKind::OpenAiCompatible),
         "image/png",
-        PNG,
+        &png_data(),
         "read",
     );
     let resp = http::send(req, &http::FetchOptions::default())
@@ -122,7 +126,7 @@ async fn timeout_and_network_failure_are_typed() {
     let req = provider::build_request(
         &settings(ApiKind::OpenAiCompatible),
         "image/png",
-        PNG,
+        &png_data(),
         "read",
     );
     let opts = http::FetchOptions {
@@ -136,7 +140,7 @@ async fn timeout_and_network_failure_are_typed() {
         endpoint: "http://127.0.0.1:9/v1".into(),
         ..ProviderSettings::default()
     };
-    let req = provider::build_request(&closed, "image/png", PNG, "read");
+    let req = provider::build_request(&closed, "image/png", &png_data(), "read");
     assert!(matches!(
         http::send(req, &http::FetchOptions::default()).await,
         Err(TransportError::Network(_))
@@ -215,6 +219,7 @@ async fn a_run_ends_every_file_in_exactly_one_row() {
         // These files are PNG-signed bytes, not pictures: sent as they are.
         b.send_original = true;
     });
+    tallyscan::web::image_prep::start_workers_from_source().unwrap();
     state.run().await;
     let rows = state.progress.rows.get_untracked();
     assert_eq!(
@@ -431,7 +436,8 @@ mod hardening {
         // An image no other test sends: requests other tests left in flight
         // may reach the simulator meanwhile.
         let image = b"\x89PNG\r\n\x1a\nonly-the-redirect-test";
-        let req = provider::build_request(&s, "image/png", image, "read");
+        let data = tallyscan::core::ports::ImageData::from_bytes(image.to_vec());
+        let req = provider::build_request(&s, "image/png", &data, "read");
         let r = http::send(req, &http::FetchOptions::default()).await;
         assert!(matches!(r, Err(TransportError::Network(_))), "{r:?}");
         let log = sim_log().await;
@@ -456,7 +462,7 @@ mod hardening {
         let mut req = provider::build_request(
             &settings(ApiKind::OpenAiCompatible),
             "image/png",
-            PNG,
+            &png_data(),
             "read",
         );
         req.timeout = Some(Duration::from_millis(250));
@@ -561,6 +567,8 @@ mod hardening {
             s.endpoint = "http://api.openai.com/v1".into();
         });
         state.files.set(vec![file("a.png", PNG)]);
+        tallyscan::web::image_prep::start_workers_from_source().unwrap();
+        tallyscan::web::image_prep::start_workers_from_source().unwrap();
         state.run().await;
         let e = state.setup_error.get_untracked().expect("refused");
         let th = tallyscan::ui::i18n::settings_error(tallyscan::ui::i18n::Lang::Th, &e);
@@ -573,6 +581,8 @@ mod hardening {
             s.endpoint = sim_url().to_string() + "/v1";
             s.api_key = provider::ApiKey::new("sk-ผิด");
         });
+        tallyscan::web::image_prep::start_workers_from_source().unwrap();
+        tallyscan::web::image_prep::start_workers_from_source().unwrap();
         state.run().await;
         let e = state.setup_error.get_untracked().expect("key refused");
         assert!(e.to_string().contains("cannot be sent"), "{e}");
@@ -821,11 +831,41 @@ mod storage {
 mod prep {
     use super::*;
     use tallyscan::core::image::sniff_image_type;
-    use tallyscan::core::ports::{ImagePrep, PrepError};
+    use tallyscan::core::ports::{ImageData, ImagePrep, PrepError, Prepared};
+    use tallyscan::web::blob_image::{BlobImage, PreparedImage};
     use tallyscan::web::image_prep::{PrepOptions, WorkerPrep};
 
     fn worker() -> WorkerPrep {
         WorkerPrep::from_source(PrepOptions::default()).unwrap()
+    }
+
+    /// `bytes` as a picked file is: a `Blob` the page never reads.
+    fn file(bytes: &[u8], media: &str) -> ImageData {
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+        let bag = web_sys::BlobPropertyBag::new();
+        bag.set_type(media);
+        let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &bag).unwrap();
+        ImageData::new(BlobImage(blob))
+    }
+
+    /// What a prepared image sends: its bytes, checked against its base64.
+    async fn sent(p: &Prepared) -> Vec<u8> {
+        use base64::Engine as _;
+        let held = p
+            .image
+            .downcast_ref::<PreparedImage>()
+            .expect("a prepared Blob");
+        let bytes = tallyscan::web::files::read_bytes(&held.image)
+            .await
+            .unwrap();
+        let b64 = tallyscan::web::files::read_text(&held.base64)
+            .await
+            .unwrap();
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(b64.as_bytes())
+            .unwrap();
+        assert_eq!(decoded, bytes, "the base64 is the image's");
+        bytes
     }
     use wasm_bindgen_futures::JsFuture;
 
@@ -888,18 +928,25 @@ mod prep {
     #[wasm_bindgen_test]
     async fn a_large_scan_is_downscaled_and_sent_as_jpeg() {
         let png = picture(2480, 3509, "image/png").await;
-        let p = worker().prepare(png.clone(), "image/png").await.unwrap();
-        assert_eq!(p.source_pixels, (2480, 3509));
+        let p = worker()
+            .prepare(file(&png, "image/png"), "image/png")
+            .await
+            .unwrap();
+        assert_eq!(p.source_pixels, Some((2480, 3509)));
         assert_eq!(p.pixels, (1447, 2048), "long edge 2048, aspect kept");
-        assert_eq!(sniff_image_type(&p.bytes), Some("image/jpeg"));
-        assert!(
-            p.bytes.len() < png.len(),
-            "{} vs {}",
-            p.bytes.len(),
-            png.len()
+        assert_eq!(
+            p.sha256.as_deref(),
+            Some(tallyscan::core::hash::sha256_hex(&png).as_str()),
+            "the worker hashed the picked file"
         );
+        let bytes = sent(&p).await;
+        assert_eq!(sniff_image_type(&bytes), Some("image/jpeg"));
+        assert!(bytes.len() < png.len(), "{} vs {}", bytes.len(), png.len());
         let small = picture(800, 600, "image/png").await;
-        let p = worker().prepare(small, "image/png").await.unwrap();
+        let p = worker()
+            .prepare(file(&small, "image/png"), "image/png")
+            .await
+            .unwrap();
         assert_eq!(p.pixels, (800, 600), "never upscaled");
     }
 
@@ -908,10 +955,18 @@ mod prep {
         let jpeg = picture(40, 20, "image/jpeg").await;
         let phone = with_segment(&jpeg, &exif(6));
         assert!(contains(&phone, b"Exif"));
-        let p = worker().prepare(phone, "image/jpeg").await.unwrap();
-        assert_eq!(p.source_pixels, (20, 40), "orientation 6: turned upright");
-        assert!(!contains(&p.bytes, b"Exif"), "no EXIF block out");
-        assert!(!contains(&p.bytes, b"MM\x00\x2a"), "no TIFF header out");
+        let p = worker()
+            .prepare(file(&phone, "image/jpeg"), "image/jpeg")
+            .await
+            .unwrap();
+        assert_eq!(
+            p.source_pixels,
+            Some((20, 40)),
+            "orientation 6: turned upright"
+        );
+        let bytes = sent(&p).await;
+        assert!(!contains(&bytes, b"Exif"), "no EXIF block out");
+        assert!(!contains(&bytes, b"MM\x00\x2a"), "no TIFF header out");
     }
 
     #[wasm_bindgen_test]
@@ -919,9 +974,83 @@ mod prep {
         let mut broken = picture(64, 64, "image/png").await;
         broken.truncate(40);
         broken.extend_from_slice(b"not the rest of a png");
-        let e = worker().prepare(broken, "image/png").await.unwrap_err();
+        let e = worker()
+            .prepare(file(&broken, "image/png"), "image/png")
+            .await
+            .unwrap_err();
         assert_eq!(e, PrepError::Undecodable);
         assert!(e.to_string().contains("damaged"));
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_original_is_sent_as_picked_and_hashed_in_the_worker() {
+        let jpeg = picture(40, 20, "image/jpeg").await;
+        let prep = WorkerPrep::from_source(PrepOptions {
+            original: true,
+            ..PrepOptions::default()
+        })
+        .unwrap();
+        let p = prep
+            .prepare(file(&jpeg, "image/jpeg"), "image/jpeg")
+            .await
+            .unwrap();
+        assert_eq!(sent(&p).await, jpeg, "the very bytes picked");
+        assert_eq!((p.media, p.source_pixels), ("image/jpeg", None));
+        let hash = tallyscan::core::hash::sha256_hex(&jpeg);
+        assert_eq!(p.sha256.as_deref(), Some(hash.as_str()));
+        assert_eq!(prep.sha256(file(&jpeg, "image/jpeg")).await, Ok(hash));
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_recycled_worker_finishes_its_work_and_the_next_one_takes_over() {
+        let prep = worker();
+        let png = picture(1200, 1600, "image/png").await;
+        // Two images under way when the worker is recycled: both come back
+        // whole, from the old worker; the next goes to the new one.
+        let (a, b) = (file(&png, "image/png"), file(&png, "image/png"));
+        let first = prep.prepare(a, "image/png");
+        let second = prep.prepare(b, "image/png");
+        let (first, second) = futures_join(first, second, || prep.recycle()).await;
+        assert_eq!(prep.workers_started(), 2);
+        for p in [first.unwrap(), second.unwrap()] {
+            assert_eq!(sniff_image_type(&sent(&p).await), Some("image/jpeg"));
+        }
+        let third = prep
+            .prepare(file(&png, "image/png"), "image/png")
+            .await
+            .unwrap();
+        assert_eq!(third.pixels, (1200, 1600));
+        assert_eq!(sniff_image_type(&sent(&third).await), Some("image/jpeg"));
+    }
+
+    /// Polls both futures once, runs `between`, then awaits both.
+    async fn futures_join<A, B>(
+        a: impl std::future::Future<Output = A>,
+        b: impl std::future::Future<Output = B>,
+        between: impl FnOnce(),
+    ) -> (A, B) {
+        let (mut a, mut b) = (Box::pin(a), Box::pin(b));
+        let (mut ra, mut rb) = (None, None);
+        std::future::poll_fn(|cx| {
+            if let std::task::Poll::Ready(v) = a.as_mut().poll(cx) {
+                ra = Some(v);
+            }
+            if let std::task::Poll::Ready(v) = b.as_mut().poll(cx) {
+                rb = Some(v);
+            }
+            std::task::Poll::Ready(())
+        })
+        .await;
+        between();
+        let a = match ra {
+            Some(v) => v,
+            None => a.await,
+        };
+        let b = match rb {
+            Some(v) => v,
+            None => b.await,
+        };
+        (a, b)
     }
 }
 

@@ -1324,7 +1324,7 @@ impl ImagePrep for TenthPrep {
             Ok(Prepared {
                 image: ImageData::from_bytes(bytes),
                 media: "image/jpeg",
-                source_pixels: (800, 600),
+                source_pixels: Some((800, 600)),
                 pixels: (800, 600),
                 sha256: None,
             })
@@ -1661,7 +1661,7 @@ impl ImagePrep for SlowPrep {
             Ok(Prepared {
                 image: sent,
                 media,
-                source_pixels: (2480, 3509),
+                source_pixels: Some((2480, 3509)),
                 pixels: (1448, 2048),
                 sha256: None,
             })

@@ -194,7 +194,11 @@ mod tests {
             ("a speck of dust", page(w, h, 250, &few(20), 20), true),
             ("a few words", page(w, h, 250, &few(60), 20), false),
             ("a form", page(w, h, 240, &grid(w, h), 20), false),
-            ("dark scan of a form", page(w, h, 120, &few(3000), 20), false),
+            (
+                "dark scan of a form",
+                page(w, h, 120, &few(3000), 20),
+                false,
+            ),
             (
                 "a form in dim light: dark all over, its lines darker still",
                 page(w, h, 70, &grid(w, h), 40),

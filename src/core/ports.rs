@@ -156,8 +156,9 @@ pub struct Prepared {
     pub image: ImageData,
     /// Its media type.
     pub media: &'static str,
-    /// The picked image's size in pixels (width, height), upright.
-    pub source_pixels: (u32, u32),
+    /// The picked image's size in pixels (width, height), upright, when
+    /// known (an image sent as picked is not decoded).
+    pub source_pixels: Option<(u32, u32)>,
     /// The size sent.
     pub pixels: (u32, u32),
     /// SHA-256 of the picked file, hex, when the preparation hashed it (the

@@ -457,11 +457,12 @@ impl AppState {
             inner: &inner,
             rows: &resume.replay,
         };
-        let prep = (!batch.send_original).then(|| {
-            web::image_prep::PagePrep::start(web::image_prep::PrepOptions {
-                long_edge: batch.long_edge,
-                quality: batch.quality,
-            })
+        // Sent as picked or not, every image goes through the worker (which
+        // hashes it and writes its base64 off the page's thread).
+        let prep = web::image_prep::PagePrep::start(web::image_prep::PrepOptions {
+            long_edge: batch.long_edge,
+            quality: batch.quality,
+            original: batch.send_original,
         });
         let fallback = self.fallback_settings();
         let env = Env {
@@ -474,9 +475,7 @@ impl AppState {
             progress: &progress,
             control: &control,
             journal: journal.as_ref().map(|j| j as &dyn Journal),
-            prep: prep
-                .as_ref()
-                .map(|p| p as &dyn crate::core::ports::ImagePrep),
+            prep: Some(&prep),
             fallback: fallback.as_ref(),
         };
         let mut opts = batch.options(settings.kind, &settings.endpoint);

@@ -191,8 +191,10 @@ pub fn start_batch(
             call(&callbacks, e);
             publisher.publish(e);
         });
-        let prep = (!s.send_original)
-            .then(|| super::image_prep::PagePrep::start(super::image_prep::PrepOptions::default()));
+        let prep = super::image_prep::PagePrep::start(super::image_prep::PrepOptions {
+            original: s.send_original,
+            ..Default::default()
+        });
         let registry = Registry::builtin();
         let env = Env {
             client: &super::http::FetchClient::default(),
@@ -204,9 +206,7 @@ pub fn start_batch(
             progress: &report,
             control: &running,
             journal: None,
-            prep: prep
-                .as_ref()
-                .map(|p| p as &dyn crate::core::ports::ImagePrep),
+            prep: Some(&prep),
             fallback: None,
         };
         let result = run_batch(&env, &opts).await;

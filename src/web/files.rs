@@ -1,9 +1,12 @@
 //! Reading picked or dropped files, and the engine's [`ImageSource`] over
 //! them.
 
+use super::blob_image::BlobImage;
 use super::error::WebError;
 use crate::core::pdf::PageError;
-use crate::core::ports::{ImageSource, LocalBoxFuture, Probe, Rendered, PROBE_HEAD_BYTES};
+use crate::core::ports::{
+    ImageData, ImageSource, LocalBoxFuture, Probe, Rendered, PROBE_HEAD_BYTES,
+};
 use crate::core::session::FileEntry;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -31,10 +34,11 @@ pub async fn read_text(file: &web_sys::Blob) -> Result<String, WebError> {
 }
 
 /// A batch's images as browser `File`s: one item per image, and one per
-/// page of each PDF (its items share the PDF's `File`). Each load reads
-/// the file afresh into a new buffer that the engine drops as soon as the
-/// request is built; a page is drawn right before it is sent; `release`
-/// drops this source's handle on each finished item.
+/// page of each PDF (its items share the PDF's `File`). A load hands the
+/// `File` itself to the engine (which gives it to the preparation worker
+/// and lets go of it once prepared); a page is drawn right before it is
+/// prepared; `release` drops this source's handle on each finished item
+/// and restarts the PDF worker, so its heap goes back to the system.
 pub struct FileSource {
     names: Vec<String>,
     files: RefCell<Vec<Option<web_sys::File>>>,
@@ -277,10 +281,10 @@ impl FileSource {
             .render(&self.doc_key(p.doc), &file, p.page, self.dpi)
             .await
             .ok()?;
-        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(&drawn.bytes[..]));
+        let parts = js_sys::Array::of1(&drawn.image);
         let bag = web_sys::FilePropertyBag::new();
         bag.set_type("image/jpeg");
-        web_sys::File::new_with_u8_array_sequence_and_options(&parts, &self.names[i], &bag).ok()
+        web_sys::File::new_with_blob_sequence_and_options(&parts, &self.names[i], &bag).ok()
     }
 
     fn doc_key(&self, doc: usize) -> String {
@@ -293,18 +297,9 @@ impl FileSource {
         if let Some(h) = self.hashes.borrow().get(&doc) {
             return Ok(h.clone());
         }
-        let mut hasher = crate::core::hash::Hasher::default();
-        let size = f.size();
-        let step = crate::core::hash::SLICE as f64;
-        let mut at = 0.0;
-        while at < size {
-            let part = f
-                .slice_with_f64_and_f64(at, (at + step).min(size))
-                .map_err(|e| WebError::js("reading the PDF", e).to_string())?;
-            hasher.update(&read_bytes(&part).await.map_err(|e| e.to_string())?);
-            at += step;
-        }
-        let h = hasher.finish();
+        let h = super::blob_image::sha256_sliced(f)
+            .await
+            .map_err(|e| e.to_string())?;
         self.hashes.borrow_mut().insert(doc, h.clone());
         Ok(h)
     }
@@ -328,9 +323,10 @@ impl FileSource {
             .await
             .map_err(PageError::Unavailable)?;
         Ok(Rendered {
-            bytes: drawn.bytes,
+            image: ImageData::new(BlobImage(drawn.image)),
             media: "image/jpeg",
             gray: drawn.gray,
+            gray_width: drawn.gray_width,
             document_sha256,
         })
     }
@@ -387,11 +383,13 @@ impl ImageSource for FileSource {
             })
         })
     }
-    fn load(&self, i: usize) -> LocalBoxFuture<'_, Result<Vec<u8>, String>> {
+    /// A handle on the file: nothing is read here (the preparation worker
+    /// reads it).
+    fn load(&self, i: usize) -> LocalBoxFuture<'_, Result<ImageData, String>> {
         let file = self.files.borrow().get(i).cloned().flatten();
         Box::pin(async move {
             let file = file.ok_or_else(|| "the file was already released".to_string())?;
-            read_bytes(&file).await.map_err(|e| e.to_string())
+            Ok(ImageData::new(BlobImage(file.into())))
         })
     }
     fn page(&self, i: usize) -> Option<u32> {
@@ -401,6 +399,9 @@ impl ImageSource for FileSource {
         Box::pin(self.draw(i))
     }
     fn release(&self, finished: &[usize]) -> usize {
+        if self.pages.iter().any(Option::is_some) {
+            super::pdf::PdfWorker::recycle();
+        }
         let mut files = self.files.borrow_mut();
         finished
             .iter()

@@ -3,9 +3,10 @@
 //! redirects is refused, so a key never follows a redirect elsewhere).
 //! Maps every failure to [`TransportError`].
 
+use super::blob_image::PreparedImage;
 use super::error::{js_message, js_name};
 use crate::core::ports::{LocalBoxFuture, OcrClient};
-use crate::core::provider::{HttpRequest, HttpResponse, TransportError, INTERESTING_HEADERS};
+use crate::core::provider::{Body, HttpRequest, HttpResponse, TransportError, INTERESTING_HEADERS};
 use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
@@ -59,6 +60,26 @@ impl OcrClient for FetchClient {
     }
 }
 
+/// A request body as fetch takes it: text, or a `Blob` of the JSON's head,
+/// the prepared image's base64 `Blob` and the tail (the image is never
+/// copied into wasm memory or into a JS string).
+fn body_of(body: &Body) -> Result<JsValue, TransportError> {
+    if let Body::WithImage { head, image, tail } = body {
+        if let Some(p) = image.downcast_ref::<PreparedImage>() {
+            let parts = js_sys::Array::of3(&head.into(), &p.base64, &tail.into());
+            return web_sys::Blob::new_with_blob_sequence(&parts)
+                .map(Into::into)
+                .map_err(|e| TransportError::Network(js_message(&e)));
+        }
+    }
+    match body.text() {
+        Some(text) => Ok(JsValue::from_str(&text)),
+        None => Err(TransportError::Network(
+            "the image was not prepared for sending".into(),
+        )),
+    }
+}
+
 /// Sends `req` and reads the whole body. Any HTTP status is `Ok`; only a
 /// missing answer is an error. Dropping the future aborts the request. The
 /// request is taken by value: its body (megabytes of base64) is freed as
@@ -80,7 +101,7 @@ pub async fn send(req: HttpRequest, opts: &FetchOptions) -> Result<HttpResponse,
     init.set_redirect(web_sys::RequestRedirect::Error);
     init.set_headers(&headers);
     if !req.body.is_empty() {
-        init.set_body(&JsValue::from_str(&req.body));
+        init.set_body(&body_of(&req.body)?);
     }
     init.set_signal(Some(&controller.signal()));
     let request = web_sys::Request::new_with_str_and_init(&req.url, &init).map_err(|e| {

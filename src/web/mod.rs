@@ -3,6 +3,7 @@
 //! this edge. Never imports leptos (the UI depends on this, not the reverse).
 
 pub mod api;
+pub mod blob_image;
 pub mod console;
 pub mod crash;
 pub mod download;

@@ -8,7 +8,7 @@ use super::worker::{get, message, Rpc};
 use crate::core::pdf::PageError;
 use std::cell::RefCell;
 use std::rc::Rc;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// The worker's file, next to the page (part of the offline app shell).
 pub const WORKER_URL: &str = "./pdf-worker.mjs";
@@ -19,11 +19,13 @@ const PAGE_QUALITY: f64 = 0.92;
 
 /// A drawn page.
 pub struct DrawnPage {
-    /// The page as JPEG.
-    pub bytes: Vec<u8>,
+    /// The page as JPEG (a `Blob`: it never enters wasm memory).
+    pub image: web_sys::Blob,
     /// A small grayscale copy, one byte a pixel.
     pub gray: Vec<u8>,
-    /// Its size in pixels.
+    /// Its width in pixels.
+    pub gray_width: usize,
+    /// The page's size in pixels.
     pub pixels: (u32, u32),
 }
 
@@ -50,6 +52,13 @@ impl PdfWorker {
             *s = Some(w.clone());
             Ok(w)
         })
+    }
+
+    /// Lets the worker go: calls under way finish on it, and it is
+    /// terminated once they are answered; the next call starts a new one
+    /// (which opens its document again). Its heap goes back to the system.
+    pub fn recycle() {
+        SHARED.with(|s| s.borrow_mut().take());
     }
 
     /// The number of pages of `blob`, a PDF (`key` names the file for
@@ -81,11 +90,14 @@ impl PdfWorker {
             ("quality", &PAGE_QUALITY.into()),
         ]);
         let data = self.ask(&m).await?;
-        let bytes = |k: &str| js_sys::Uint8Array::new(&get(&data, k)).to_vec();
         let px = |k: &str| get(&data, k).as_f64().unwrap_or(0.0) as u32;
+        let image = get(&data, "image")
+            .dyn_into::<web_sys::Blob>()
+            .map_err(|_| PageError::Page("the page was drawn but not kept".into()))?;
         Ok(DrawnPage {
-            bytes: bytes("bytes"),
-            gray: bytes("gray"),
+            image,
+            gray: js_sys::Uint8Array::new(&get(&data, "gray")).to_vec(),
+            gray_width: px("gw") as usize,
             pixels: (px("w"), px("h")),
         })
     }

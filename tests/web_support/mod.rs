@@ -59,7 +59,7 @@ pub async fn sim_post(path: &str, body: &str) -> u16 {
     let req = HttpRequest {
         url: format!("{}{path}", sim_url()),
         headers: vec![("x-sim-control".into(), sim_token().into())],
-        body: body.into(),
+        body: tallyscan::core::provider::Body::Text(body.into()),
         timeout: None,
     };
     http::send(req, &http::FetchOptions::default())
@@ -111,6 +111,15 @@ pub async fn run_in_browser(
 ) -> BatchResult {
     let client = FetchClient::default();
     let registry = Registry::builtin();
+    // Sent as picked (the test files are not real images), through the
+    // worker as in the app: it hashes them and writes their base64.
+    let prep = tallyscan::web::image_prep::WorkerPrep::from_source(
+        tallyscan::web::image_prep::PrepOptions {
+            original: true,
+            ..Default::default()
+        },
+    )
+    .expect("the preparation worker");
     let env = Env {
         client: &client,
         clock: &BrowserClock,
@@ -121,7 +130,7 @@ pub async fn run_in_browser(
         progress: &NullProgressCallback,
         control,
         journal: None,
-        prep: None,
+        prep: Some(&prep),
         fallback: None,
     };
     run_batch(&env, opts).await

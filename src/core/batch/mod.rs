@@ -669,7 +669,7 @@ impl<'e, 'a> Engine<'e, 'a> {
                     .await
                     .map_err(|e| Some(failed(e.to_string())))?;
                 if let Some(slot) = self.shared.borrow_mut().pixels.get_mut(index) {
-                    *slot = Some(p.source_pixels);
+                    *slot = p.source_pixels;
                 }
                 if sha256.is_empty() {
                     sha256 = p.sha256.unwrap_or_default();

@@ -72,7 +72,7 @@ async fn fetch(state: AppState, url: String) {
     let request = crate::core::provider::HttpRequest {
         url: url.clone(),
         headers: Vec::new(),
-        body: String::new(),
+        body: Default::default(),
         timeout: Some(std::time::Duration::from_secs(60)),
     };
     let lang = state.lang.get_untracked();
