@@ -42,7 +42,7 @@ async function withBrowser(f) {
   }
 }
 
-test('reload in the middle of a 100-image batch, resume: every file once, nothing sent twice', async () => {
+test('reload in the middle of a 100-image batch, originals kept, resume: every file once, nothing sent twice', async () => {
   await withBrowser(async ({ context, dir, url, errors }) => {
     await scenario({ latency_ms: [100, 300] });
     const images = makeImages(dir, 100, 'form');
@@ -63,12 +63,12 @@ test('reload in the middle of a 100-image batch, resume: every file once, nothin
   });
 });
 
-test('images not kept: resume asks for the files again; missing ones end as not started', async () => {
+test('originals not kept: resume asks for the files again; missing ones end as not started', async () => {
   await withBrowser(async ({ context, dir, url, errors }) => {
     await scenario({ latency_ms: [100, 300] });
     const images = makeImages(dir, 30, 'scan');
     const page = await openApp(context, url, SIM, errors);
-    await page.uncheck('#keep-images');
+    assert.ok(await page.isChecked('#keep-images') && !(await page.isChecked('#keep-originals')), 'the defaults');
     await page.setInputFiles('#files', images.files);
     await page.click('#start');
     await page.waitForFunction(() => Number(document.querySelector('#progress-count')?.textContent.split('/')[0]) >= 10);

@@ -99,7 +99,9 @@ export async function rowsOf(page) {
 // resumes, and waits for the end. Counts what a volunteer must never see:
 // files with no row (lost), files with two rows, and ballots finished
 // before the reload that were requested again (resent, by image hash).
+// The originals are kept on the device, so the resume needs no files.
 export async function reloadAndResume({ page, images, at, simLog, timeout = 10 * 60_000 }) {
+  await page.check('#keep-originals');
   await page.setInputFiles('#files', images.files);
   await page.waitForFunction((n) => document.querySelector('#file-summary')?.textContent.includes(String(n)), images.files.length);
   await page.click('#start');

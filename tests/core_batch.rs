@@ -1801,3 +1801,28 @@ fn a_file_that_cannot_be_prepared_spends_no_slot() {
     let times: Vec<Duration> = client.sent.borrow().iter().map(|s| s.at).collect();
     assert_eq!(times.last(), Some(&secs(1.0)));
 }
+
+#[test]
+fn the_journal_keeps_each_finished_ballot_image_as_it_was_sent() {
+    let h = Harness::new();
+    let client = ScriptedOcr::new(&h.time, |n, _| match n {
+        1 => Reply::status(secs(0.5), 400, &[]),
+        _ => Reply::ok(secs(0.5), FORM),
+    });
+    // Image 3 cannot be decoded: never sent, no image to keep.
+    let images = MemoryImages::new(5, 10_000);
+    let journal = MemoryJournal::default();
+    let mut env = h.env(&client, &images);
+    env.prep = Some(&TenthPrep);
+    env.journal = Some(&journal);
+    let r = h.time.run(run_batch(&env, &BatchOptions::default()));
+    assert_eq!((r.results.len(), r.errors.len()), (3, 2));
+    let mut kept = journal.images.borrow().clone();
+    kept.sort();
+    assert_eq!(
+        kept,
+        vec![(0, 1_000), (1, 1_000), (2, 1_000), (4, 1_000)],
+        "the prepared image (a tenth), for read and refused ballots alike"
+    );
+    assert_eq!(journal.kept.borrow().len(), 5, "every row");
+}

@@ -67,6 +67,13 @@ pub trait Sleeper {
 pub trait Journal {
     /// Stores the row; `Err` says why it could not (storage full…).
     fn keep(&self, outcome: &BallotOutcome) -> LocalBoxFuture<'_, Result<(), String>>;
+    /// Keeps the image ballot `index` was read from, as it was sent (the
+    /// prepared JPEG, about 0.5 MB), when the volunteer keeps images.
+    /// Called before its row is kept; best effort: an image that cannot be
+    /// kept loses no result.
+    fn keep_image(&self, _index: usize, _image: &ImageData) -> LocalBoxFuture<'_, ()> {
+        Box::pin(async {})
+    }
 }
 
 /// Bytes read from the start of a file by [`ImageSource::probe`]: enough to

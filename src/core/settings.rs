@@ -51,8 +51,12 @@ pub struct SavedSettings {
     pub fallback_kind: String,
     pub fallback_endpoint: String,
     pub fallback_model: String,
-    /// Keep each batch's images on the device.
+    /// Keep each ballot's image as it was sent (the prepared JPEG) on the
+    /// device, for review.
     pub keep_images: bool,
+    /// Keep the picked files too, so a batch resumes without picking them
+    /// again (they take several times the room).
+    pub keep_originals: bool,
     /// The largest image set kept per batch, MB.
     pub image_budget_mb: f64,
     /// The volunteer's name, written with corrections and in session files.
@@ -100,6 +104,7 @@ impl Default for SavedSettings {
             fallback_endpoint: String::new(),
             fallback_model: String::new(),
             keep_images: true,
+            keep_originals: false,
             image_budget_mb: 500.0,
             volunteer: String::new(),
             lang: "th".into(),
@@ -155,6 +160,9 @@ impl SavedSettings {
         });
         field("keep_images", &mut |v| {
             s.keep_images = v.as_bool().unwrap_or(d.keep_images)
+        });
+        field("keep_originals", &mut |v| {
+            s.keep_originals = v.as_bool().unwrap_or(d.keep_originals)
         });
         field("image_budget_mb", &mut |v| {
             s.image_budget_mb = v.as_f64().unwrap_or(d.image_budget_mb)

@@ -488,6 +488,8 @@ pub struct MemoryJournal {
     pub kept: RefCell<Vec<BallotOutcome>>,
     /// Rows it can hold (`None`: no limit).
     pub capacity: Option<usize>,
+    /// Images kept: (ballot, size in bytes), in order.
+    pub images: RefCell<Vec<(usize, u64)>>,
 }
 
 impl Journal for MemoryJournal {
@@ -503,6 +505,10 @@ impl Journal for MemoryJournal {
                 Ok(())
             }
         })
+    }
+    fn keep_image(&self, index: usize, image: &ImageData) -> LocalBoxFuture<'_, ()> {
+        self.images.borrow_mut().push((index, image.size()));
+        Box::pin(async {})
     }
 }
 

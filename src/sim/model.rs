@@ -247,6 +247,7 @@ fn scripted(d: Dialect, asked: &Asked, decided: Decision) -> (Response, u16, &'s
             None => (error(d, 400, "no base64 image found in the request"), 400, "no_image"),
             Some(t) => match fault {
                 Fault::Fenced => (answer(d, &format!("```json\n{t}\n```")), 200, "fenced"),
+                Fault::Misread => (answer(d, &synth::misread(&t)), 200, "misread"),
                 Fault::Prose => (
                     answer(
                         d,

@@ -33,6 +33,9 @@ pub enum Fault {
     Fenced,
     /// A 200 whose model text is JSON inside prose.
     Prose,
+    /// A 200 whose reading has one misread cell: row 1's words say ten
+    /// more than its digits (a form the app reads a second time).
+    Misread,
 }
 
 /// How a `Retry-After` header is written.

@@ -59,6 +59,19 @@ pub fn synthetic_form(image: &[u8]) -> Value {
     })
 }
 
+/// `reading` (a form's JSON) with row 1's words ten more than its digits,
+/// as a hurried reader writes them; any other text as it is.
+pub fn misread(reading: &str) -> String {
+    let Ok(mut form) = serde_json::from_str::<Value>(reading) else {
+        return reading.to_string();
+    };
+    let cell = &mut form["votes"]["1"];
+    if let Some(n) = cell["numeric"].as_u64() {
+        cell["thai_text"] = Value::String(to_words(n + 10));
+    }
+    serde_json::to_string_pretty(&form).unwrap_or_else(|_| reading.to_string())
+}
+
 fn count(n: u64) -> Value {
     json!({"numeric": n, "thai_text": to_words(n)})
 }
@@ -67,6 +80,16 @@ fn count(n: u64) -> Value {
 mod tests {
     use super::*;
     use crate::core::thai::parse_words;
+
+    #[test]
+    fn a_misread_row_disagrees_with_itself() {
+        let form = synthetic_form(b"x").to_string();
+        let wrong: Value = serde_json::from_str(&misread(&form)).unwrap();
+        let n = wrong["votes"]["1"]["numeric"].as_u64().unwrap();
+        let words = wrong["votes"]["1"]["thai_text"].as_str().unwrap();
+        assert_eq!(parse_words(words), Ok(n + 10));
+        assert_eq!(misread("not json"), "not json");
+    }
 
     #[test]
     fn consistent_and_deterministic() {

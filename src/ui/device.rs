@@ -36,6 +36,8 @@ pub struct Device {
     pub repicked: RwSignal<Vec<web_sys::File>, LocalStorage>,
     /// Keep the images with each batch.
     pub keep_images: RwSignal<bool>,
+    /// Keep the picked files too (resume without picking them again).
+    pub keep_originals: RwSignal<bool>,
     /// The largest image set kept per batch, in MB.
     pub image_budget_mb: RwSignal<f64>,
     /// The last batch's images were not kept: (their size, the limit).
@@ -69,6 +71,7 @@ impl Device {
             offer: RwSignal::new(None),
             repicked: RwSignal::new_local(Vec::new()),
             keep_images: RwSignal::new(true),
+            keep_originals: RwSignal::new(false),
             image_budget_mb: RwSignal::new(500.0),
             images_not_kept: RwSignal::new(None),
             with_images: RwSignal::new(false),
@@ -160,12 +163,16 @@ impl AppState {
         counts
     }
 
-    /// Keeps the batch's images with it, when they fit the budget and the
-    /// free space; `meta` is shared with the run, which saves it last.
+    /// Keeps the batch's picked files with it, when the volunteer asks for
+    /// the originals and they fit the budget and the free space; `meta` is
+    /// shared with the run, which saves it last. (Otherwise each ballot's
+    /// prepared image is kept as it is read: see [`Self::image_keeping`].)
     pub(super) fn keep_images(&self, meta: Rc<std::cell::RefCell<BatchMeta>>, source: &FileSource) {
         self.device.images_not_kept.set(None);
         let Some(store) = self.store() else { return };
-        if !self.device.keep_images.get_untracked() || meta.borrow().images_kept {
+        let d = self.device;
+        let wanted = d.keep_images.get_untracked() && d.keep_originals.get_untracked();
+        if !wanted || meta.borrow().images_kept {
             return;
         }
         let files = source.files();
@@ -189,6 +196,21 @@ impl AppState {
                 Err(_) => device.images_not_kept.set(Some((size, limit))),
             }
         });
+    }
+
+    /// How the journal keeps each ballot's prepared image: when images are
+    /// kept but not the originals, within the budget and 80 % of the free
+    /// space.
+    pub(super) fn image_keeping(&self, names: Vec<String>) -> Option<web::store::ImageKeeping> {
+        let d = self.device;
+        if !d.keep_images.get_untracked() || d.keep_originals.get_untracked() {
+            return None;
+        }
+        let mut limit = d.image_budget_mb.get_untracked().max(0.0) * MIB;
+        if let Some((used, quota)) = d.usage.get_untracked() {
+            limit = limit.min((quota - used) * 0.8);
+        }
+        Some(web::store::ImageKeeping::new(names, limit))
     }
 
     /// Resumes the batch on offer: finished ballots are shown, not sent;

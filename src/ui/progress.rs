@@ -82,6 +82,8 @@ pub struct RunSummary {
     pub p50_ms: f64,
     pub p95_ms: f64,
     pub cleanups: u32,
+    /// Images read and prepared (one a ballot sent).
+    pub prepared: u64,
     /// Finished before a reload (shown, not sent again).
     pub earlier: usize,
     pub tokens_in: u64,
@@ -288,6 +290,7 @@ impl SignalProgress {
             p50_ms: r.latency_p50_ms,
             p95_ms: r.latency_p95_ms,
             cleanups: r.memory_cleanups,
+            prepared: r.preparations,
             earlier: self.earlier.get_untracked(),
             tokens_in: r.tokens.input_tokens,
             tokens_out: r.tokens.output_tokens,

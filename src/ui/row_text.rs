@@ -116,12 +116,12 @@ pub fn failure(lang: Lang, e: &RowError, stopped: Option<&StopReason>) -> String
 pub fn run_summary(lang: Lang, s: &RunSummary) -> String {
     let mut out = match lang {
         Lang::Th => format!(
-            "อ่านแล้ว {} ใบ (ต้องตรวจ {}), ไม่มีผล {} · คำขอ {} ครั้ง ลองใหม่ {} ครั้ง {:.2} คำขอ/วินาที · เวลาตอบ p50 {:.0} ms, p95 {:.0} ms · คืนหน่วยความจำ {} ครั้ง",
-            s.read, s.review, s.failed, s.requests, s.retries, s.per_second, s.p50_ms, s.p95_ms, s.cleanups
+            "อ่านแล้ว {} ใบ (ต้องตรวจ {}), ไม่มีผล {} · คำขอ {} ครั้ง ลองใหม่ {} ครั้ง {:.2} คำขอ/วินาที · เวลาตอบ p50 {:.0} ms, p95 {:.0} ms · เตรียมภาพ {} ภาพ · คืนหน่วยความจำ {} ครั้ง",
+            s.read, s.review, s.failed, s.requests, s.retries, s.per_second, s.p50_ms, s.p95_ms, s.prepared, s.cleanups
         ),
         Lang::En => format!(
-            "{} read ({} need review), {} without result · {} requests, {} retries, {:.2} req/s · latency p50 {:.0} ms, p95 {:.0} ms · {} memory cleanups",
-            s.read, s.review, s.failed, s.requests, s.retries, s.per_second, s.p50_ms, s.p95_ms, s.cleanups
+            "{} read ({} need review), {} without result · {} requests, {} retries, {:.2} req/s · latency p50 {:.0} ms, p95 {:.0} ms · {} images prepared · {} memory cleanups",
+            s.read, s.review, s.failed, s.requests, s.retries, s.per_second, s.p50_ms, s.p95_ms, s.prepared, s.cleanups
         ),
     };
     if s.earlier > 0 {

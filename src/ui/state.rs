@@ -215,6 +215,7 @@ impl AppState {
         };
         batch.budget = saved.budget;
         device.keep_images.set(saved.keep_images);
+        device.keep_originals.set(saved.keep_originals);
         device.image_budget_mb.set(saved.image_budget_mb);
         device.volunteer.set(saved.volunteer.clone());
         let lang = if saved.lang == "en" {
@@ -297,6 +298,7 @@ impl AppState {
             fallback_endpoint: self.fallback.with_untracked(|f| f.endpoint.clone()),
             fallback_model: self.fallback.with_untracked(|f| f.model.clone()),
             keep_images: d.keep_images.get_untracked(),
+            keep_originals: d.keep_originals.get_untracked(),
             image_budget_mb: d.image_budget_mb.get_untracked(),
             volunteer: d.volunteer.get_untracked(),
             lang: self.lang.get_untracked().code().into(),
@@ -325,6 +327,7 @@ impl AppState {
         });
         self.remember_key.set(false);
         self.device.keep_images.set(true);
+        self.device.keep_originals.set(false);
         self.device.image_budget_mb.set(500.0);
     }
 
@@ -433,9 +436,14 @@ impl AppState {
         let meta = Rc::new(RefCell::new(meta));
         self.progress.batch.set(Some(meta.borrow().id.clone()));
         self.keep_images(meta.clone(), &source);
+        let names = {
+            use crate::core::ports::ImageSource as _;
+            (0..source.len()).map(|i| source.name(i)).collect()
+        };
         let journal = store.map(|store| web::store::BatchJournal {
             store,
             batch: meta.borrow().id.clone(),
+            images: self.image_keeping(names),
         });
         let awake = self.keep_awake();
         let network = self.watch_network(&control, &settings.endpoint);

@@ -273,7 +273,9 @@ impl FileSource {
     /// the PDF drawn now.
     pub async fn preview(&self, i: usize) -> Option<web_sys::File> {
         let file = self.files.borrow().get(i).cloned().flatten()?;
-        let Some(Some(p)) = self.pages.get(i).copied() else {
+        // A page kept as the image it was sent as is that image.
+        let kept_page = file.type_().starts_with("image/");
+        let Some(Some(p)) = self.pages.get(i).copied().filter(|_| !kept_page) else {
             return Some(file);
         };
         let worker = super::pdf::PdfWorker::shared().ok()?;

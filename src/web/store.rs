@@ -12,7 +12,7 @@
 //! finished ballot, done by the browser off the main thread.
 
 use super::error::WebError;
-use crate::core::ports::{Journal, LocalBoxFuture};
+use crate::core::ports::{ImageData, Journal, LocalBoxFuture};
 use crate::core::progress::BallotOutcome;
 use crate::core::session::{BallotDoc, BatchMeta, SCHEMA_VERSION};
 use std::rc::Rc;
@@ -338,6 +338,44 @@ pub struct BatchJournal {
     pub store: Rc<Store>,
     /// The batch's id.
     pub batch: String,
+    /// Each ballot's image as sent, kept (none: not kept).
+    pub images: Option<ImageKeeping>,
+}
+
+/// Keeping each ballot's prepared image as it is read, within a size.
+pub struct ImageKeeping {
+    /// The batch's file names, by ballot.
+    names: Vec<String>,
+    /// Bytes the batch's images may take.
+    limit: f64,
+    used: std::cell::Cell<f64>,
+}
+
+impl ImageKeeping {
+    pub fn new(names: Vec<String>, limit: f64) -> Self {
+        ImageKeeping {
+            names,
+            limit,
+            used: std::cell::Cell::new(0.0),
+        }
+    }
+
+    /// The image to keep for ballot `index` (a JPEG file named after the
+    /// picked one), when it fits.
+    fn file(&self, index: usize, image: &ImageData) -> Option<web_sys::File> {
+        let size = image.size() as f64;
+        if self.used.get() + size > self.limit {
+            return None;
+        }
+        let blob = super::blob_image::blob_of(image, "image/jpeg")?;
+        let parts = js_sys::Array::of1(&blob);
+        let bag = web_sys::FilePropertyBag::new();
+        bag.set_type(&blob.type_());
+        let name = self.names.get(index).cloned().unwrap_or_default();
+        let file = web_sys::File::new_with_blob_sequence_and_options(&parts, &name, &bag).ok()?;
+        self.used.set(self.used.get() + size);
+        Some(file)
+    }
 }
 
 impl Journal for BatchJournal {
@@ -348,6 +386,16 @@ impl Journal for BatchJournal {
                 .put_outcome(&self.batch, &outcome)
                 .await
                 .map_err(|e| e.to_string())
+        })
+    }
+    /// The browser copies the JPEG into storage (its bytes never pass
+    /// through wasm); one that cannot be kept loses no result.
+    fn keep_image(&self, index: usize, image: &ImageData) -> LocalBoxFuture<'_, ()> {
+        let file = self.images.as_ref().and_then(|k| k.file(index, image));
+        Box::pin(async move {
+            if let Some(f) = file {
+                let _ = self.store.put_images(&self.batch, &[(index, f)]).await;
+            }
         })
     }
 }

@@ -225,6 +225,7 @@ fn leave(index: usize, second: Option<Second>, why: &str) -> Finished {
             let model = s.first.source.model.clone();
             Outcome::Record(Box::new(reread_failed(&s.first, &s.cells, &model, why)))
         }),
+        image: None,
     }
 }
 
@@ -419,6 +420,8 @@ struct Shared {
 struct Finished {
     index: usize,
     outcome: Option<Outcome>,
+    /// The image as it was sent, for the journal to keep.
+    image: Option<ImageData>,
 }
 
 /// A ballot's image, prepared once and sent by each of its attempts; freed
@@ -868,10 +871,22 @@ impl<'e, 'a> Engine<'e, 'a> {
     }
 
     async fn process(&self, index: usize) -> Finished {
-        match self.ready(index).await {
-            Ok(ready) => self.ask(index, ready).await,
-            Err(outcome) => Finished { index, outcome },
+        let ready = match self.ready(index).await {
+            Ok(r) => r,
+            Err(outcome) => {
+                return Finished {
+                    index,
+                    outcome,
+                    image: None,
+                }
+            }
+        };
+        let image = ready.image.clone();
+        let mut finished = self.ask(index, ready).await;
+        if finished.outcome.is_some() {
+            finished.image = Some(image);
         }
+        finished
     }
 
     /// Asks the model about a prepared image until the ballot is finished:
@@ -930,6 +945,7 @@ impl<'e, 'a> Engine<'e, 'a> {
                             return Finished {
                                 index,
                                 outcome: Some(Outcome::Record(record)),
+                                image: None,
                             }
                         }
                     }
@@ -951,6 +967,7 @@ impl<'e, 'a> Engine<'e, 'a> {
                     return Finished {
                         index,
                         outcome: Some(outcome),
+                        image: None,
                     }
                 }
                 Step::StopBatch(message) => {
@@ -1065,6 +1082,10 @@ impl<'e, 'a> Engine<'e, 'a> {
             };
             match f.outcome {
                 Some(outcome) => {
+                    if let (Some(j), Some(image)) = (self.env.journal, &f.image) {
+                        j.keep_image(f.index, image).await;
+                    }
+                    drop(f.image);
                     let rows = ledger.rows(f.index, outcome, self.tries(f.index));
                     keep_and_commit(self.env.journal, rows, ledger).await;
                 }

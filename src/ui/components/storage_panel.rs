@@ -79,6 +79,12 @@ pub fn StoragePanel() -> impl IntoView {
                 {tr(lang, Text::KeepImages)}
             </label>
             <label>
+                <input id="keep-originals" type="checkbox" prop:checked=move || d.keep_originals.get()
+                    prop:disabled=move || !d.keep_images.get()
+                    on:change=move |ev| { d.keep_originals.set(event_target_checked(&ev)); save(); }/>
+                {tr(lang, Text::KeepOriginals)}
+            </label>
+            <label>
                 {tr(lang, Text::ImageBudget)}
                 <input id="image-budget" type="number" min="0" step="50" prop:value=move || d.image_budget_mb.get().to_string()
                     on:change=move |ev| {
