@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine: `make run` and `make test`.
-.PHONY: run test check bench setup lint fmt registry dist screenshots reports
+.PHONY: run test check bench setup lint fmt registry dist screenshots reports corpus-images
 
 setup:
 	@scripts/setup
@@ -25,6 +25,12 @@ screenshots: setup
 # their first pages), in docs/reports/.
 reports: setup
 	@scripts/reports
+
+# The realistic image corpus the benchmarks read (A4 scans at 300 dpi, phone
+# photos, PDFs of such pages), drawn here with Debian's Thai fonts into
+# target/corpus-images/; nothing is downloaded.
+corpus-images: setup
+	@scripts/corpus-images target/corpus-images --scans 300 --photos 200 --pdf-pages 40
 
 # The fast loop while developing: lint + native tests (needs `make setup` once).
 check:

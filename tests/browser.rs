@@ -297,6 +297,67 @@ mod engine {
         sim_post("/_sim/reset", "").await;
     }
 
+    /// Bytes of this instance's wasm memory (it only ever grows).
+    fn wasm_memory_bytes() -> f64 {
+        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+        let buffer: js_sys::ArrayBuffer = memory.buffer().unchecked_into();
+        f64::from(buffer.byte_length())
+    }
+
+    /// A `File` of `mb` megabytes made in JS (so making it grows no wasm
+    /// memory): a PNG signature, then the byte `fill`.
+    fn big_file(name: &str, mb: u32, fill: u8) -> web_sys::File {
+        let bytes = js_sys::Uint8Array::new_with_length(mb << 20);
+        bytes.fill(fill, 0, mb << 20);
+        for (k, b) in b"\x89PNG\r\n\x1a\n".iter().enumerate() {
+            bytes.set_index(k as u32, *b);
+        }
+        web_sys::File::new_with_u8_array_sequence(&js_sys::Array::of1(&bytes), name).unwrap()
+    }
+
+    #[wasm_bindgen_test]
+    async fn large_images_never_enter_wasm_memory() {
+        sim_post("/_sim/reset", "").await;
+        let files: Vec<web_sys::File> = (0..4u8)
+            .map(|i| big_file(&format!("big_{i}.png"), 6, 40 + i))
+            .collect();
+        let source = FileSource::new(files);
+        let before = wasm_memory_bytes();
+        let r = run_in_browser(
+            &source,
+            &settings(ApiKind::OpenAiCompatible),
+            &BatchOptions {
+                quota: Quota::new(20.0, 1),
+                ..BatchOptions::default()
+            },
+            &Control::new(),
+        )
+        .await;
+        assert_eq!(r.results.len(), 4, "{:?}", r.errors);
+        assert_eq!(r.bytes_sent, 4 * (6 << 20), "sent as picked");
+        let grown = wasm_memory_bytes() - before;
+        // One image through wasm would be 6 MB, its base64 8 MB more.
+        assert!(
+            grown < 2.0 * 1048576.0,
+            "wasm memory grew by {:.1} MB for 24 MB of images",
+            grown / 1048576.0
+        );
+        let log = sim_log().await;
+        let sizes: Vec<u64> = log["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["body_bytes"].as_u64().unwrap_or(0))
+            .collect();
+        // (Other tests' small requests may share the log.)
+        assert_eq!(
+            sizes.iter().filter(|&&b| b > (8 << 20)).count(),
+            4,
+            "each body carries its 6 MB image in base64: {sizes:?}"
+        );
+        sim_post("/_sim/reset", "").await;
+    }
+
     #[wasm_bindgen_test]
     async fn retry_after_is_honoured_by_the_whole_batch() {
         sim_post("/_sim/scenario", r#"{"latency_ms":[0,5],"script":[{"kind":"status","code":429,"retry_after":{"seconds":1}}]}"#).await;

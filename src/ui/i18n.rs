@@ -333,7 +333,7 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         (Lang::En, Persisted) => "The browser keeps this data even when space runs low.",
         (Lang::Th, NotPersisted) => "เบราว์เซอร์ไม่รับปากว่าจะเก็บไว้ (อาจลบเมื่อพื้นที่เหลือน้อย) ส่งออกผลไว้ด้วย",
         (Lang::En, NotPersisted) => "The browser made no promise: it may clear this data when space runs low. Export your results too.",
-        (Lang::Th, KeepImages) => "เก็บภาพที่ส่งอ่านไว้ในเครื่อง (ภาพ JPEG ที่ย่อแล้ว ราว 0.5 MB ต่อใบ ไว้ตรวจทาน)",
+        (Lang::Th, KeepImages) => "เก็บภาพที่ส่งอ่านไว้ในเครื่อง (ภาพที่ย่อแล้ว ราว 0.5 MB ต่อใบ ไว้ตรวจทาน)",
         (Lang::En, KeepImages) => "Keep the images read on this device (the JPEG sent, about 0.5 MB each, for review)",
         (Lang::Th, KeepOriginals) => "เก็บไฟล์ต้นฉบับไว้ด้วย (อ่านต่อได้โดยไม่ต้องเลือกไฟล์ใหม่ แต่ใช้พื้นที่มากกว่าหลายเท่า)",
         (Lang::En, KeepOriginals) => "Keep the original files too (resume without picking them again; takes several times the room)",
