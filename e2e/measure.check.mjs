@@ -25,6 +25,7 @@ let failed = 0;
 const check = (ok, what) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`); if (!ok) failed++; };
 const near = (x, want, lo, hi) => x >= want - lo && x <= want + hi;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const byType = (list) => list.reduce((m, p) => m.set(p.type, (m.get(p.type) || 0) + p.pssKb / 1024), new Map());
 // Other Chromium instances share its binary's pages, and so its Pss.
 const chromiumCount = () => fs.readdirSync('/proc').filter((p) => {
   try { return /^\d+$/.test(p) && /chrom/i.test(fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').split(/[\0 ]/)[0]); } catch { return false; }
@@ -40,7 +41,8 @@ try {
   const page = await (await browser.newContext()).newPage();
   await page.goto(url);
 
-  // 1. Memory (before any tracing, whose service comes and goes): every process Chromium itself names is counted...
+  // 1. Memory (before any tracing: its service process comes and goes).
+  // Every process Chromium itself names is counted...
   const procs = browserProcesses(browser);
   console.log('processes:', procs.map((p) => `${p.type} ${p.pid} ${(p.pssKb / 1024).toFixed(0)} MB`).join(', '));
   const cdp = await browser.newBrowserCDPSession();
@@ -54,6 +56,7 @@ try {
   const idleMem = startPssSampler(browser);
   await sleep(1500);
   const before = idleMem.stop();
+  const was = byType(browserProcesses(browser));
   const sampler = startPssSampler(browser);
   await page.evaluate(() => window.allocate(300));
   await sleep(1500);
@@ -62,10 +65,13 @@ try {
   const anonGrew = after.peakAnonMb - before.peakAnonMb;
   console.log(`memory: idle peak ${before.peakMb.toFixed(0)} MB (${before.samples.length} samples), with 300 MB allocated peak ${after.peakMb.toFixed(0)} MB (${after.samples.length} samples): +${grew.toFixed(0)} MB`);
   console.log(`  anonymous part (this instance's own): ${before.peakAnonMb.toFixed(0)} → ${after.peakAnonMb.toFixed(0)} MB: +${anonGrew.toFixed(0)} MB; Chromium processes on this machine: ${chromiumCount()}, ${procs.length} of them ours`);
-  const byType = (list) => list.reduce((m, p) => m.set(p.type, (m.get(p.type) || 0) + p.pssKb / 1024), new Map());
-  const was = byType(procs);
   console.log('  by process type, MB now (change):', [...byType(browserProcesses(browser))].map(([t, mb]) => `${t} ${mb.toFixed(0)} (${mb - (was.get(t) || 0) >= 0 ? '+' : ''}${(mb - (was.get(t) || 0)).toFixed(0)})`).join(', '));
-  check(near(grew, 300, 30, 60), `peak grew ${grew.toFixed(0)} MB ≈ 300`);
+  check(near(anonGrew, 300, 30, 60), `peak of its own (anonymous) memory grew ${anonGrew.toFixed(0)} MB ≈ 300`);
+  // The total also holds shares of file-backed pages, which another Chromium
+  // starting or closing meanwhile (other tests on this machine) moves by tens of MB.
+  const others = chromiumCount() - procs.length;
+  if (others <= 2) check(near(grew, 300, 30, 60), `peak Pss grew ${grew.toFixed(0)} MB ≈ 300`);
+  else console.log(`skip total Pss (+${grew.toFixed(0)} MB): ${others} other Chromium processes are running`);
   await page.evaluate(() => { window.keep = null; });
 
   // 2. Main-thread tasks: 5, 20 and 80 ms busy loops, 100 ms apart. The page
@@ -87,7 +93,7 @@ try {
       ...[[t5, loops[0], 5], [t20, loops[1], 20], [t80, loops[2], 80]].map(([t, loop, want]) => [
         t && t[1] >= loop - 0.2 && t[1] <= loop + 3,
         `the ${want} ms task: ${t ? `${t[1]} ms at ${t[0]} ms` : 'missing'} (the page timed its loop at ${loop} ms)`]),
-      [near(burst.totalMs, loops[0] + loops[1] + loops[2], 0.5, 30), `busy time ${burst.totalMs} ms ≈ the loops' ${(loops[0] + loops[1] + loops[2]).toFixed(1)} (nested tasks counted once)`],
+      [near(burst.totalMs, loops[0] + loops[1] + loops[2], 0.5, 30), `busy time ${burst.totalMs} ms ≈ the loops' ${(loops[0] + loops[1] + loops[2]).toFixed(1)} (each counted once)`],
     ];
     if (results.every((r) => r[0]) || attempt === 3) {
       for (const [ok, what] of results) check(ok, what);
@@ -101,15 +107,36 @@ try {
   console.log('idle page:', JSON.stringify({ ...idle, top: idle.top.slice(0, 3) }));
   check(idle.longestMs < 10, `idle: longest task ${idle.longestMs} ms < 10`);
 
-  // 4. Two browsers: this one must be named by asking Chromium.
+  // 4. Nested tasks: a task paused at `debugger;` runs the DevTools commands
+  // sent meanwhile as tasks inside it; they count once, in the outer task.
+  const dbg = await page.context().newCDPSession(page);
+  await dbg.send('Debugger.enable');
+  let pausedMs = 0;
+  dbg.on('Debugger.paused', async () => {
+    const p0 = Date.now();
+    for (let i = 0; i < 5; i++) { await dbg.send('Runtime.evaluate', { expression: '1 + 1' }); await sleep(20); }
+    pausedMs = Date.now() - p0;
+    await dbg.send('Debugger.resume');
+  });
+  const paused = await mainThreadTasks(browser, page,
+    () => page.evaluate(() => new Promise((done) => setTimeout(() => { debugger; done(); }, 50))), { all: true });
+  await dbg.detach();
+  const outerTask = paused.tasks.find((t) => t[1] === paused.longestMs);
+  const inside = paused.tasks.filter((t) => t !== outerTask && t[0] >= outerTask[0] && t[0] < outerTask[0] + outerTask[1]);
+  console.log(`paused page: paused ${pausedMs} ms;`, JSON.stringify({ ...paused, top: paused.top.slice(0, 3), tasks: undefined, value: undefined }));
+  check(paused.nested >= 5 && inside.length === 0 && paused.longestMs >= pausedMs,
+    `the paused task (${paused.longestMs} ms) counted once, the ${paused.nested} tasks run inside it left out`);
+
+  // 5. Two browsers: this one must be named by asking Chromium.
   other = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
   let refused = false;
   try { browserPssMb(other); } catch { refused = true; }
   check(refused, 'with two browsers open, guessing the process is refused');
   const pid2 = await browserPid(other);
-  const mb2 = browserPssMb(other);
-  const mb1 = browserPssMb(browser);
-  check(pid2 !== procs[0].pid && mb2 > 50 && mb2 < mb1 - 200, `second browser ${pid2}: ${mb2.toFixed(0)} MB, first still ${mb1.toFixed(0)} MB`);
+  const mine = new Set(browserProcesses(browser).map((p) => p.pid));
+  const theirs = browserProcesses(other);
+  check(theirs[0].pid === pid2 && theirs.length >= 4 && theirs.every((p) => !mine.has(p.pid)),
+    `the second browser (${pid2}): ${theirs.length} processes, ${browserPssMb(other).toFixed(0)} MB, none of them the first's (${mine.size} processes, ${browserPssMb(browser).toFixed(0)} MB)`);
 } catch (e) {
   console.log('FAIL', e);
   failed++;

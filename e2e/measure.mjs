@@ -3,7 +3,11 @@
 // mainThreadTasks: the exact duration of every task the page's renderer main
 //   thread ran while `run()` was awaited, from a Chromium trace.
 // browserPssMb / startPssSampler: the proportional set size of every process
-//   of one Chromium instance (browser, zygotes, GPU, utilities, renderers).
+//   of one Chromium instance (browser, zygotes, GPU, utilities, renderers);
+//   browserPid / browserProcesses: which processes those are.
+// Tracing costs the browser process memory (its trace buffer: tens of MB a
+// minute on a busy page) and starts a tracing-service process: measure
+// memory and tasks in separate runs.
 import fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 
@@ -12,9 +16,11 @@ import { StringDecoder } from 'node:string_decoder';
 // One category only: 'disabled-by-default-devtools.timeline' holds the
 // top-level 'RunTask' of every thread (what DevTools draws as a "Task"), the
 // 'TracingStartedInBrowser' / 'FrameCommittedInBrowser' records that name the
-// page's renderer process, and little else on a page that does not paint.
-// ('toplevel' has the same tasks as 'ThreadControllerImpl::RunTask' but with
-// source-location args, plus mojo and epoll events: about 3x the bytes.)
+// page's renderer process, and little else (a few paint and counter events).
+// A page's DevTools session records only its own renderers, the browser
+// process and the GPU process. 'toplevel' has the same tasks (as
+// 'ThreadControllerImpl::RunTask', with source-location args) plus mojo and
+// epoll events: 3.6 times the bytes on a busy page.
 const CATEGORIES = ['disabled-by-default-devtools.timeline'];
 
 // Splits a Chromium JSON trace, arriving in chunks, into its events (the
@@ -52,24 +58,41 @@ function eventSplitter(onEvent) {
   };
 }
 
-// Records a trace while `await run()` executes and returns the page's renderer
-// main-thread tasks: { longestMs, over50, count, top: [[startMs, durMs], ...]
-// (the 10 longest, start relative to the start of the trace), totalMs,
-// rendererPids, traceMb, value (what run() returned) }. Nested tasks count
-// once (the outermost). Throws if Chromium reports lost trace data.
+// Records a trace while `await run()` executes and returns the tasks of the
+// page's renderer main thread (of each renderer its main frame used, if it
+// navigated to another process):
+//   longestMs, over50 (tasks > 50 ms), count, totalMs (their sum),
+//   nested (tasks run inside another, e.g. while paused in the debugger:
+//           left out of all the rest),
+//   top: [[startMs, durMs], ...] the 10 longest, startMs counted from the
+//        start of tracing (just before run() is called),
+//   tasks: every task, in order, the same way (only with { all: true }),
+//   rendererPids, traceMb (JSON read), stopMs (Chromium's export, our read),
+//   value: what run() returned.
+// Durations are wall-clock, as Chromium's trace records them (µs, rounded
+// here to 0.1 ms). A task nested in another counts once (the outermost).
+// Throws if Chromium reports lost trace data (raise bufferMb). `browser` is
+// not used (the page's own DevTools session records the trace); tracing is
+// one at a time per browser. The trace is read and parsed in 4 MB pieces,
+// never whole: about 25 MB a minute for the app at 600 requests a minute.
 export async function mainThreadTasks(browser, page, run, { bufferMb = 512, all = false } = {}) {
   const cdp = await page.context().newCDPSession(page);
   const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
-  await cdp.send('Tracing.start', {
-    transferMode: 'ReturnAsStream',
-    streamFormat: 'json',
-    traceConfig: {
-      recordMode: 'recordUntilFull',
-      traceBufferSizeInKb: bufferMb * 1024,
-      includedCategories: CATEGORIES,
-      excludedCategories: ['*'],
-    },
-  });
+  try {
+    await cdp.send('Tracing.start', {
+      transferMode: 'ReturnAsStream',
+      streamFormat: 'json',
+      traceConfig: {
+        recordMode: 'recordUntilFull',
+        traceBufferSizeInKb: bufferMb * 1024,
+        includedCategories: CATEGORIES,
+        excludedCategories: ['*'],
+      },
+    });
+  } catch (e) {
+    await cdp.detach().catch(() => {});
+    throw e; // e.g. another trace is being recorded
+  }
   let value;
   let failure;
   try {
@@ -88,8 +111,7 @@ export async function mainThreadTasks(browser, page, run, { bufferMb = 512, all 
   const open = new Map(); // "pid:tid" -> stack of B timestamps
   let origin = Infinity;
   let started = null; // TracingStartedInBrowser data
-  const commits = []; // FrameCommittedInBrowser data
-  const pseudo = new Map(); // processPseudoId -> processId
+  const commits = []; // { frame, processId } of later commits
   let bytes = 0;
   const feed = eventSplitter((e) => {
     if (e.ph === 'M') {
@@ -113,11 +135,9 @@ export async function mainThreadTasks(browser, page, run, { bufferMb = 512, all 
     } else if (e.name === 'TracingStartedInBrowser') {
       started = e.args?.data;
       origin = Math.min(origin, e.ts);
-    } else if (e.name === 'FrameCommittedInBrowser') {
-      commits.push(e.args?.data);
-    } else if (e.name === 'ProcessReadyInBrowser') {
-      const d = e.args?.data;
-      if (d) pseudo.set(d.processPseudoId, d.processId);
+    } else if (e.name === 'FrameCommittedInBrowser' || e.name === 'ProcessReadyInBrowser') {
+      // (The second comes when a commit's new process had no pid yet.)
+      if (e.args?.data) commits.push(e.args.data);
     }
   });
   // Read and parse it a piece at a time: never the whole trace in memory.
@@ -126,9 +146,14 @@ export async function mainThreadTasks(browser, page, run, { bufferMb = 512, all 
   try {
     for (;;) {
       const { data, base64Encoded, eof } = await cdp.send('IO.read', { handle: stream, size: 4 << 20 });
-      const buf = Buffer.from(data, base64Encoded ? 'base64' : 'utf8');
-      bytes += buf.length;
-      feed(decoder.write(buf));
+      if (base64Encoded) {
+        const buf = Buffer.from(data, 'base64');
+        bytes += buf.length;
+        feed(decoder.write(buf));
+      } else {
+        bytes += data.length; // (JSON text: nearly all ASCII)
+        feed(data);
+      }
       if (eof) break;
     }
   } finally {
@@ -150,9 +175,7 @@ export async function mainThreadTasks(browser, page, run, { bufferMb = 512, all 
     }
   }
   for (const c of commits) {
-    if (!c || !mainFrames.has(c.frame)) continue;
-    const pid = c.processId ?? pseudo.get(c.processPseudoId);
-    if (pid) pids.add(pid);
+    if (mainFrames.has(c.frame) && c.processId) pids.add(c.processId);
   }
   const isMain = (pid, tid) => {
     const name = threadNames.get(`${pid}:${tid}`);
@@ -177,16 +200,17 @@ export async function mainThreadTasks(browser, page, run, { bufferMb = 512, all 
     byThread.get(k).push(t);
   }
   const outer = [];
+  let nested = 0;
   for (const list of byThread.values()) {
     list.sort((a, b) => a[2] - b[2] || b[3] - a[3]);
     let end = -Infinity;
     for (const t of list) {
-      if (t[2] < end) { end = Math.max(end, t[2] + t[3]); continue; } // nested
+      if (t[2] < end) { nested++; end = Math.max(end, t[2] + t[3]); continue; }
       outer.push(t);
       end = t[2] + t[3];
     }
   }
-  if (origin === Infinity) origin = Math.min(...outer.map((t) => t[2]));
+  if (origin === Infinity) origin = outer.reduce((a, t) => Math.min(a, t[2]), Infinity);
   const ms = (us) => Math.round(us / 100) / 10;
   const sorted = [...outer].sort((a, b) => b[3] - a[3]);
   return {
@@ -195,6 +219,7 @@ export async function mainThreadTasks(browser, page, run, { bufferMb = 512, all 
     count: outer.length,
     top: sorted.slice(0, 10).map((t) => [ms(t[2] - origin), ms(t[3])]),
     totalMs: ms(outer.reduce((a, t) => a + t[3], 0)),
+    nested,
     rendererPids: [...pids],
     traceMb: Math.round(bytes / 1e5) / 10,
     stopMs: { end: tRead - tEnd, read: tParsed - tRead },
@@ -258,6 +283,7 @@ function guessBrowserPid() {
 export function browserProcesses(browser) {
   let root = browserPids.get(browser);
   if (root === undefined) { root = guessBrowserPid(); browserPids.set(browser, root); }
+  if (!read(`/proc/${root}/smaps_rollup`)) throw new Error(`the browser process (${root}) is gone`);
   const children = new Map();
   for (const pid of procs()) {
     const ppid = parentOf(pid);
@@ -290,6 +316,11 @@ export function browserPssMb(browser) {
 
 // Samples browserPssMb every `everyMs` (and once at once) until stop():
 // { peakMb, peakAnonMb, samples: [[msSinceStart, pssMb, anonMb], ...] }.
+// A sample blocks Node for the kernel's walk of the processes' page tables:
+// about 3 ms plus 3 ms per 100 MB of Chromium's memory (25-30 ms for an idle
+// browser plus a 300 MB renderer on the 2-CPU test machine), so sampling
+// every 250 ms costs some 10 % of a CPU; it also briefly holds each
+// process's memory-map lock. Time tasks in a run without it.
 export function startPssSampler(browser, everyMs = 250) {
   const t0 = Date.now();
   const samples = [];

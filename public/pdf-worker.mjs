@@ -108,8 +108,10 @@ function problemOf(err) {
   return { problem: 'damaged', message };
 }
 
-// The page drawn small in gray (at most 256 px on its long edge: lines and
-// strokes stay edges, which the blank-page check looks for).
+// The page drawn small in gray (at most 256 px on its long edge), sampled
+// rather than averaged: thin strokes keep their contrast, and stay the
+// edges the blank-page check looks for (averaged, a form photographed in
+// dim light fades to a uniform grey).
 function grayOf(canvas) {
   const long = Math.max(canvas.width, canvas.height);
   const scale = Math.min(1, 256 / long);
@@ -117,7 +119,6 @@ function grayOf(canvas) {
   const gh = Math.max(1, Math.round(canvas.height * scale));
   const small = new OffscreenCanvas(gw, gh);
   const ctx = small.getContext('2d', { willReadFrequently: true });
-  ctx.imageSmoothingQuality = 'high';
   ctx.drawImage(canvas, 0, 0, gw, gh);
   const rgba = ctx.getImageData(0, 0, gw, gh).data;
   const gray = new Uint8Array(gw * gh);
