@@ -24,7 +24,7 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const gz = (f) => zlib.gzipSync(fs.readFileSync(f), { level: 9 }).length;
 const walk = (d) => fs.readdirSync(d, { withFileTypes: true })
   .flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
-const assets = [path.join(DIST, 'pdf-worker.mjs'), ...walk(path.join(DIST, 'pdfjs'))];
+const assets = [path.join(DIST, 'pdf-worker.js'), ...walk(path.join(DIST, 'pdfjs'))];
 const assetsKb = assets.reduce((n, f) => n + gz(f), 0) / 1024;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-pdfbench-'));
@@ -48,7 +48,7 @@ async function pageTimes(file) {
       const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
       const blob = new Blob([bytes], { type: 'application/pdf' });
       const rpc = (w) => { let n = 0; const wait = new Map(); w.onmessage = (e) => { const r = wait.get(e.data.id); if (r) { wait.delete(e.data.id); r(e.data); } }; return (m, t = []) => new Promise((r) => { const id = ++n; wait.set(id, r); w.postMessage({ id, ...m }, t); }); };
-      const pdf = rpc(new Worker('./pdf-worker.mjs', { type: 'module' }));
+      const pdf = rpc(new Worker('./pdf-worker.js', { type: 'module' }));
       const prep = rpc(new Worker('./prep-worker.js'));
       const { pages } = await pdf({ op: 'count', key: 'b', blob });
       const times = [];

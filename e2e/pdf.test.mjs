@@ -42,8 +42,8 @@ test('PDFs: one row per page in page order, blank/locked/damaged each said, PDF.
     await page.setInputFiles('#files', picked);
     // 3 pages + the photo + 1 + 1 + the two that do not open (one row each).
     await page.waitForFunction(() => document.querySelector('#file-summary')?.textContent.includes('รวม 8 ใบ'), null, { timeout: 30_000 });
-    assert.ok(pdfAsked().some((p) => p.endsWith('/pdf-worker.mjs')), 'the PDF worker loads once a PDF is picked');
-    assert.ok(pdfAsked().some((p) => p.endsWith('/pdfjs/pdf.min.mjs')), 'and PDF.js with it');
+    assert.ok(pdfAsked().some((p) => p.endsWith('/pdf-worker.js')), 'the PDF worker loads once a PDF is picked');
+    assert.ok(pdfAsked().some((p) => p.endsWith('/pdfjs/pdf.min.js')), 'and PDF.js with it');
 
     await page.click('#start');
     await page.waitForSelector('#batch-summary', { timeout: 60_000 });

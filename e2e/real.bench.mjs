@@ -21,7 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { ARGS, serve, startSim } from './support.mjs';
+import { ARGS, getJson, serve, startSim } from './support.mjs';
 import { mainThreadTasks } from './measure.mjs';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -38,7 +38,7 @@ const pdf = (name) => path.join(CORPUS, 'pdf', name);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-real-'));
 const server = await serve(path.resolve(DIST));
 const appUrl = `http://127.0.0.1:${server.address().port}/`;
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, '--ignore-certificate-errors'], headless: true });
 
 // One run: a fresh simulator with `scenario`, a fresh page set to
 // `perMinute` and burst 1, these files; `during(page, batch)` wraps the batch.
@@ -66,7 +66,7 @@ async function run({ files, scenario, perMinute, during = (_page, f) => f() }) {
       await page.waitForSelector('#batch-summary', { timeout: 60 * 60_000 });
     });
     const summary = await page.textContent('#batch-summary');
-    const log = await (await fetch(`${simUrl}/_sim/log`)).json();
+    const log = await getJson(`${simUrl}/_sim/log`);
     if (errors.length) console.error(`real: page errors: ${errors.join('; ')}`);
     return { page, summary, log, close: () => context.close() };
   } finally {
@@ -79,7 +79,8 @@ const perSecond = (reqs) => {
   const at = reqs.map((r) => r.at_ms).sort((a, b) => a - b);
   return at.length > 1 ? (at.length - 1) / ((at[at.length - 1] - at[0]) / 1000) : 0;
 };
-const number = (text, re) => Number((re.exec(text) || [])[1] || NaN);
+// The first number a pattern captures (its groups cover both languages).
+const number = (text, re) => Number((re.exec(text) || []).slice(1).find((g) => g !== undefined) ?? NaN);
 
 try {
   // What this machine prepares a second, with nothing else to wait for.
@@ -119,7 +120,7 @@ try {
     perMinute: 600,
   });
   await once.close();
-  const prepared = number(once.summary, /(\d+) images prepared/);
+  const prepared = number(once.summary, /(?:(\d+) images prepared|เตรียมภาพ (\d+) ภาพ)/);
   const asked = model(once.log).length;
   console.error(`real: 100 scans, ${asked} requests (429s and second readings), ${prepared} images prepared`);
   console.log(`prepare_once_ratio=${(prepared / 100).toFixed(2)}`);

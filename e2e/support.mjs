@@ -1,6 +1,7 @@
 // Shared by the end-to-end test and the browser benchmarks: test PNGs, a
 // static server for dist/, and Chromium's flags.
 import http from 'node:http';
+import https from 'node:https';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -127,6 +128,19 @@ export async function reloadAndResume({ page, images, at, simLog, timeout = 10 *
     duplicateRows: rows.length - count.size,
     resent,
   };
+}
+
+// GETs JSON from a simulator, also over its self-signed HTTPS.
+export function getJson(url) {
+  const get = url.startsWith('https:') ? https.get : http.get;
+  return new Promise((resolve, reject) => {
+    get(url, { rejectUnauthorized: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { body += c; });
+      res.on('end', () => { try { resolve(JSON.parse(body)); } catch (e) { reject(e); } });
+    }).on('error', reject);
+  });
 }
 
 // Starts the simulator binary on a free port with a scenario file; resolves

@@ -1,5 +1,5 @@
 //! PDF pages as images: Mozilla's PDF.js (`pdfjs-dist`, shipped in
-//! `pdfjs/`) in a module worker, `pdf-worker.mjs`, started the first time a
+//! `pdfjs/`) in a module worker, `pdf-worker.js`, started the first time a
 //! PDF is picked, so neither PDF.js nor its work ever weighs on the page or
 //! the main bundle. The worker keeps one document open and draws one page
 //! at a time on an `OffscreenCanvas`.
@@ -11,7 +11,7 @@ use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// The worker's file, next to the page (part of the offline app shell).
-pub const WORKER_URL: &str = "./pdf-worker.mjs";
+pub const WORKER_URL: &str = "./pdf-worker.js";
 
 /// JPEG quality of a drawn page (it is re-encoded when images are
 /// prepared, so this only has to lose nothing a reader needs).

@@ -15,8 +15,8 @@
 let pdfjs = null;
 async function lib() {
   if (!pdfjs) {
-    pdfjs = await import('./pdfjs/pdf.min.mjs');
-    pdfjs.GlobalWorkerOptions.workerSrc = new URL('./pdfjs/pdf.worker.min.mjs', import.meta.url).href;
+    pdfjs = await import('./pdfjs/pdf.min.js');
+    pdfjs.GlobalWorkerOptions.workerSrc = new URL('./pdfjs/pdf.worker.min.js', import.meta.url).href;
   }
   return pdfjs;
 }
