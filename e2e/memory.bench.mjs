@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { ARGS, serve, startSim } from './support.mjs';
+import { ARGS, corpus, openApp, serve, startSim } from './support.mjs';
 import { browserPssMb, startPssSampler } from './measure.mjs';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -21,9 +21,7 @@ const CORPUS = process.env.CORPUS || path.join(here, '..', 'target', 'corpus-ima
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const RUNS = Number(process.env.MEMORY_RUNS || 3);
 
-const manifest = JSON.parse(fs.readFileSync(path.join(CORPUS, 'manifest.json'), 'utf8'));
-const byKind = (k) => manifest.files.filter((f) => f.kind === k).map((f) => path.join(CORPUS, f.path));
-const [scans, photos] = [byKind('scan'), byKind('photo')];
+const { scans, photos } = corpus(CORPUS);
 // Photos and scans interleaved, as a volunteer's folder mixes them.
 const mixed = [];
 for (let i = 0; mixed.length < scans.length + photos.length; i++) {
@@ -44,24 +42,18 @@ async function peak(n) {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, '--ignore-certificate-errors'], headless: true });
   try {
     const context = await browser.newContext({ ignoreHTTPSErrors: true });
-    const page = await context.newPage();
-    await page.goto(appUrl);
-    await page.waitForSelector('#start');
-    const set = async (sel, value) => { await page.fill(sel, String(value)); await page.locator(sel).dispatchEvent('change'); };
-    await set('#endpoint', `${simUrl}/v1`);
-    await page.click('details.advanced summary');
-    await set('#per-minute', 1200);
-    await set('#burst', 1);
-    await page.click('details.advanced summary');
+    const errors = [];
+    const page = await openApp(context, appUrl, simUrl, errors, { original: false, perMinute: 1200, burst: 1 });
     const idle = browserPssMb(browser);
     const sampler = startPssSampler(browser, 250);
     await page.setInputFiles('#files', mixed.slice(0, n));
     await page.waitForFunction((k) => document.querySelector('#file-summary')?.textContent.includes(String(k)), n);
     await page.click('#start');
     await page.waitForSelector('#batch-summary', { timeout: 60 * 60_000 });
-    const { peakMb } = sampler.stop();
+    const { peakMb, peakAnonMb } = sampler.stop();
     const summary = await page.textContent('#batch-summary');
-    console.error(`memory: ${n} images: idle ${idle.toFixed(0)} MB, peak ${peakMb.toFixed(0)} MB; ${summary.slice(0, 160)}`);
+    if (errors.length) console.error(`memory: page errors: ${errors.join('; ')}`);
+    console.error(`memory: ${n} images: idle ${idle.toFixed(0)} MB, peak ${peakMb.toFixed(0)} MB (anonymous ${peakAnonMb?.toFixed(0)} MB); ${summary.slice(0, 160)}`);
     return { idle, peakMb };
   } finally {
     await browser.close();

@@ -4,7 +4,7 @@
 // against the OCR simulator whose own bucket has a burst of 2 while the app
 // is set to burst 1. Prints (key=value):
 //   prepare_per_s             what this machine prepares per second through
-//                             the page (40 scans with no rate to wait for)
+//                             the page (60 scans with no rate to wait for)
 //   real_rate_violations_8    requests the simulator's bucket refused, 300
 //   real_rate_violations_2      scans at 8/s and at 2/s (goal 0 and 0)
 //   real_rate_violations      the sum of both
@@ -21,7 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { ARGS, getJson, serve, startSim } from './support.mjs';
+import { ARGS, corpus, getJson, openApp, serve, startSim } from './support.mjs';
 import { mainThreadTasks } from './measure.mjs';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -31,8 +31,7 @@ const CORPUS = process.env.CORPUS || path.join(here, '..', 'target', 'corpus-ima
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const N = Number(process.env.REAL_N || 300);
 
-const manifest = JSON.parse(fs.readFileSync(path.join(CORPUS, 'manifest.json'), 'utf8'));
-const scans = manifest.files.filter((f) => f.kind === 'scan').map((f) => path.join(CORPUS, f.path));
+const { scans } = corpus(CORPUS);
 if (scans.length < N) throw new Error(`the corpus has ${scans.length} scans, ${N} wanted (make corpus-images)`);
 const pdf = (name) => path.join(CORPUS, 'pdf', name);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-real-'));
@@ -49,16 +48,7 @@ async function run({ files, scenario, perMinute, during = (_page, f) => f() }) {
   const context = await browser.newContext({ ignoreHTTPSErrors: true });
   const errors = [];
   try {
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(appUrl);
-    await page.waitForSelector('#start');
-    const set = async (sel, value) => { await page.fill(sel, String(value)); await page.locator(sel).dispatchEvent('change'); };
-    await set('#endpoint', `${simUrl}/v1`);
-    await page.click('details.advanced summary');
-    await set('#per-minute', perMinute);
-    await set('#burst', 1);
-    await page.click('details.advanced summary');
+    const page = await openApp(context, appUrl, simUrl, errors, { original: false, perMinute, burst: 1 });
     await page.setInputFiles('#files', files);
     await page.waitForFunction((n) => document.querySelector('#file-summary')?.textContent.includes(String(n)), files.length);
     await during(page, async () => {
@@ -84,7 +74,7 @@ const number = (text, re) => Number((re.exec(text) || []).slice(1).find((g) => g
 
 try {
   // What this machine prepares a second, with nothing else to wait for.
-  const fast = await run({ files: scans.slice(0, 40), scenario: { seed: 1, latency_ms: [50, 100] }, perMinute: 6000 });
+  const fast = await run({ files: scans.slice(0, 60), scenario: { seed: 1, latency_ms: [50, 100] }, perMinute: 6000 });
   const capacity = perSecond(model(fast.log));
   await fast.close();
   console.log(`prepare_per_s=${capacity.toFixed(2)}`);

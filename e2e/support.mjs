@@ -71,8 +71,9 @@ export function makeImages(dir, n, prefix) {
   return { files, names, hashes };
 }
 
-// A new page of the app, pointed at the simulator, at 600 requests a minute.
-export async function openApp(context, url, sim, errors, { original = true } = {}) {
+// A new page of the app, pointed at the simulator, at `perMinute` requests
+// a minute (600) and burst `burst` (5).
+export async function openApp(context, url, sim, errors, { original = true, perMinute = 600, burst = 5 } = {}) {
   const page = await context.newPage();
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(url);
@@ -80,13 +81,21 @@ export async function openApp(context, url, sim, errors, { original = true } = {
   const set = async (sel, value) => { await page.fill(sel, String(value)); await page.locator(sel).dispatchEvent('change'); };
   await set('#endpoint', `${sim}/v1`);
   await page.click('details.advanced summary');
-  await set('#per-minute', 600);
-  await set('#burst', 5);
+  await set('#per-minute', perMinute);
+  await set('#burst', burst);
   // The simulator knows test images by their bytes: send them as they are
   // (preparation has its own tests).
   if (original) await page.check('#send-original');
   await page.click('details.advanced summary');
   return page;
+}
+
+// The realistic corpus made by scripts/corpus-images in `dir`: its files'
+// paths by kind ('scan', 'photo', 'pdf').
+export function corpus(dir) {
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+  const of = (kind) => manifest.files.filter((f) => f.kind === kind).map((f) => path.join(dir, f.path));
+  return { manifest, scans: of('scan'), photos: of('photo'), pdfs: of('pdf') };
 }
 
 // The results table: one array of cell texts a row.
