@@ -56,7 +56,8 @@ events {}
 http {
   include /etc/nginx/mime.types;
   default_type application/octet-stream;
-  access_log off;
+  log_format line '$request $status';
+  access_log ${temp('access.log')} line;
   client_body_temp_path ${temp('body')};
   proxy_temp_path ${temp('proxy')};
   fastcgi_temp_path ${temp('fastcgi')};
@@ -70,7 +71,8 @@ http {
 `);
   const proc = spawn(NGINX, ['-c', conf, '-p', dir, '-e', temp('error.log')], { stdio: ['ignore', 'ignore', 'inherit'] });
   await answering(port, proc, 'nginx');
-  return { url: `http://127.0.0.1:${port}/`, stop: () => proc.kill() };
+  const log = () => fs.readFileSync(temp('access.log'), 'utf8').split('\n').filter(Boolean);
+  return { url: `http://127.0.0.1:${port}/`, stop: () => proc.kill(), log };
 }
 
 async function pythonServer(root) {
@@ -111,8 +113,21 @@ async function readsOn(host) {
       assert.match(type, want, `${p} served as ${type}`);
     }
     assert.ok([...types.keys()].some((p) => p.endsWith('/pdf-worker.js')), 'the PDF worker was loaded');
-    // The service worker has the app: it loads with the network gone.
+    // The service worker has the app, and once the page is idle the PDF
+    // input too; it took them from the HTTP cache, not the server again.
     await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.waitForFunction(async () => {
+      for (const key of await caches.keys()) {
+        const cache = await caches.open(key);
+        if (await cache.match('pdfjs/pdf.min.js') && await cache.match('pdf-worker.js') && await cache.match('tallyscan_bg.wasm')) return true;
+      }
+      return false;
+    }, null, { timeout: 30_000, polling: 250 });
+    if (server.log) {
+      const wasm = server.log().filter((l) => l.startsWith('GET /tallyscan_bg.wasm '));
+      assert.equal(wasm.filter((l) => l.endsWith(' 200')).length, 1, `the wasm downloaded once: ${wasm.join('; ')}`);
+    }
+    // It loads with the network gone.
     await context.setOffline(true);
     await page.reload();
     await page.waitForSelector('#start', { timeout: 20_000 });

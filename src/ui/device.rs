@@ -493,6 +493,9 @@ impl AppState {
         self.device.worker.set_value(Some(worker.clone()));
         let ready = worker.ready().await;
         self.device.offline_ready.set(ready);
+        if ready {
+            worker.when_idle_cache_the_rest();
+        }
     }
 
     /// Switches to the waiting version (reloads the page), unless a batch

@@ -84,6 +84,32 @@ impl Worker {
         }
     }
 
+    /// Tells the active worker, once the browser says the page is idle, to
+    /// cache what the first screen did not need (PDF input, ~650 KB), so it
+    /// never competes with the first load.
+    pub fn when_idle_cache_the_rest(&self) {
+        let (Some(active), Some(window)) = (self.registration.active(), web_sys::window()) else {
+            return;
+        };
+        let post = Closure::once_into_js(move || {
+            let _ = active.post_message(&JsValue::from_str("page-idle"));
+        });
+        let idle = js_sys::Reflect::get(&window, &"requestIdleCallback".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        match idle {
+            Some(f) => {
+                let _ = f.call1(&window, &post);
+            }
+            None => {
+                let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                    post.unchecked_ref(),
+                    2000,
+                );
+            }
+        }
+    }
+
     /// Asks the browser to look for a new version now.
     pub fn check_for_update(&self) {
         if let Ok(p) = self.registration.update() {
