@@ -634,21 +634,13 @@ impl<'e, 'a> Engine<'e, 'a> {
     /// batch stops meanwhile). A file that cannot be sent fails here,
     /// before any slot is spent on it.
     async fn ready(&self, index: usize) -> Result<Ready<'_>, Option<Outcome>> {
-        let failed = |m: String| Outcome::Failed(FailureKind::Image, m);
+        let failed = |m: String| Some(Outcome::Failed(FailureKind::Image, m));
         let page = self.env.images.page(index).is_some();
+        // A page's type is known once it is drawn.
         let (bytes, media) = if page {
-            (PAGE_BYTES, "image/jpeg")
+            (PAGE_BYTES, "")
         } else {
-            let probe = self
-                .env
-                .images
-                .probe(index)
-                .await
-                .map_err(|why| Some(failed(format!("cannot read the file: {why}"))))?;
-            let limit = source_limit(self.env.prep.is_some());
-            let media = check_start_within(probe.size, &probe.head, limit)
-                .map_err(|e| Some(failed(e.to_string())))?;
-            (probe.size, media)
+            self.look_at(index).await.map_err(Some)?
         };
         let permit = self.ahead.take(bytes).await;
         if self.stopping() {
@@ -658,7 +650,7 @@ impl<'e, 'a> Engine<'e, 'a> {
         let (original, media, mut sha256) = if page {
             self.render(index).await?
         } else {
-            self.read(index, media).await?
+            (self.read(index).await?, media, String::new())
         };
         self.shared.borrow_mut().bytes_read += original.size();
         if sha256.is_empty() && original.bytes().is_some() {
@@ -670,7 +662,7 @@ impl<'e, 'a> Engine<'e, 'a> {
                 let p = prep
                     .prepare(original, media)
                     .await
-                    .map_err(|e| Some(failed(e.to_string())))?;
+                    .map_err(|e| failed(e.to_string()))?;
                 if let Some(slot) = self.shared.borrow_mut().pixels.get_mut(index) {
                     *slot = p.source_pixels;
                 }
@@ -684,9 +676,13 @@ impl<'e, 'a> Engine<'e, 'a> {
             Some(bytes) => check_image(bytes).map(|_| ()),
             None => check_size(image.size()),
         };
-        checked.map_err(|e| Some(failed(e.to_string())))?;
+        checked.map_err(|e| failed(e.to_string()))?;
+        // The record's identity is the picked file's hash, never the
+        // prepared image's: without it the ballot is not sent.
         if sha256.is_empty() {
-            sha256 = self.hash(&image).await.map_err(Some)?;
+            return Err(failed(
+                "cannot read the file: it could not be hashed".into(),
+            ));
         }
         Ok(Ready {
             image,
@@ -696,18 +692,30 @@ impl<'e, 'a> Engine<'e, 'a> {
         })
     }
 
-    /// A picked image: a handle on it, its media type, no hash yet.
-    async fn read(
-        &self,
-        index: usize,
-        media: &'static str,
-    ) -> Result<(ImageData, &'static str, String), Outcome> {
+    /// What a picked file weighs and what it is (from its size and first
+    /// bytes), or why it cannot be sent.
+    async fn look_at(&self, index: usize) -> Result<(u64, &'static str), Outcome> {
+        let failed = |m: String| Outcome::Failed(FailureKind::Image, m);
+        let probe = self
+            .env
+            .images
+            .probe(index)
+            .await
+            .map_err(|why| failed(format!("cannot read the file: {why}")))?;
+        let limit = source_limit(self.env.prep.is_some());
+        let media = check_start_within(probe.size, &probe.head, limit)
+            .map_err(|e| failed(e.to_string()))?;
+        Ok((probe.size, media))
+    }
+
+    /// A handle on a picked image.
+    async fn read(&self, index: usize) -> Result<ImageData, Outcome> {
         let image = self.env.images.load(index).await.map_err(|why| {
             Outcome::Failed(FailureKind::Image, format!("cannot read the file: {why}"))
         })?;
         // The page draws between one ballot's steps and another's.
         self.env.sleeper.sleep(Duration::ZERO).await;
-        Ok((image, media, String::new()))
+        Ok(image)
     }
 
     /// SHA-256 of bytes in this memory, hashed in slices between pauses
@@ -722,7 +730,9 @@ impl<'e, 'a> Engine<'e, 'a> {
         Ok(sha256_hex_sliced(bytes, || sleeper.sleep(Duration::ZERO)).await)
     }
 
-    /// A page of a PDF, drawn now; a blank page is not sent.
+    /// A page of a PDF, drawn now, with its type and its document's
+    /// SHA-256; a blank
+    /// page is not sent.
     async fn render(&self, index: usize) -> Result<(ImageData, &'static str, String), Outcome> {
         let page = self
             .env

@@ -73,29 +73,7 @@ pub fn StoragePanel() -> impl IntoView {
                     <span class="hint" id="persist-note">{t(lang.get(), if kept { Text::Persisted } else { Text::NotPersisted })}</span>
                 })}
             </p>
-            <label>
-                <input id="keep-images" type="checkbox" prop:checked=move || d.keep_images.get()
-                    on:change=move |ev| { d.keep_images.set(event_target_checked(&ev)); save(); }/>
-                {tr(lang, Text::KeepImages)}
-            </label>
-            <label>
-                <input id="keep-originals" type="checkbox" prop:checked=move || d.keep_originals.get()
-                    prop:disabled=move || !d.keep_images.get()
-                    on:change=move |ev| { d.keep_originals.set(event_target_checked(&ev)); save(); }/>
-                {tr(lang, Text::KeepOriginals)}
-            </label>
-            <label>
-                {tr(lang, Text::ImageBudget)}
-                <input id="image-budget" type="number" min="0" step="50" prop:value=move || d.image_budget_mb.get().to_string()
-                    on:change=move |ev| {
-                        if let Ok(mb) = event_target_value(&ev).trim().parse::<f64>() {
-                            if mb.is_finite() && mb >= 0.0 { d.image_budget_mb.set(mb); save(); }
-                        }
-                    }/>
-            </label>
-            {move || d.images_not_kept.get().map(|(size, limit)| view! {
-                <p class="notice" id="images-not-kept">{i18n::images_not_kept(lang.get(), size, limit)}</p>
-            })}
+            <KeepImages/>
             <h3>{tr(lang, Text::StoredBatches)}</h3>
             <ul id="batch-list">{batch_list}</ul>
             <label>
@@ -141,5 +119,40 @@ pub fn StoragePanel() -> impl IntoView {
                 </Show>
             </p>
         </section>
+    }
+}
+
+/// Which images a batch keeps on the device (the prepared JPEGs, the
+/// original files too) and within what budget.
+#[component]
+fn KeepImages() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let lang = state.lang;
+    let d = state.device;
+    let save = move || state.save_settings();
+    view! {
+            <label>
+                <input id="keep-images" type="checkbox" prop:checked=move || d.keep_images.get()
+                    on:change=move |ev| { d.keep_images.set(event_target_checked(&ev)); save(); }/>
+                {tr(lang, Text::KeepImages)}
+            </label>
+            <label>
+                <input id="keep-originals" type="checkbox" prop:checked=move || d.keep_originals.get()
+                    prop:disabled=move || !d.keep_images.get()
+                    on:change=move |ev| { d.keep_originals.set(event_target_checked(&ev)); save(); }/>
+                {tr(lang, Text::KeepOriginals)}
+            </label>
+            <label>
+                {tr(lang, Text::ImageBudget)}
+                <input id="image-budget" type="number" min="0" step="50" prop:value=move || d.image_budget_mb.get().to_string()
+                    on:change=move |ev| {
+                        if let Ok(mb) = event_target_value(&ev).trim().parse::<f64>() {
+                            if mb.is_finite() && mb >= 0.0 { d.image_budget_mb.set(mb); save(); }
+                        }
+                    }/>
+            </label>
+            {move || d.images_not_kept.get().map(|(size, limit)| view! {
+                <p class="notice" id="images-not-kept">{i18n::images_not_kept(lang.get(), size, limit)}</p>
+            })}
     }
 }
