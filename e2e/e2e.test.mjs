@@ -5,38 +5,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { png, serve, ARGS } from './support.mjs';
+import { png, withApp, simPost, simLog } from './support.mjs';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
-const DIST = process.env.DIST || path.join(here, '..', 'dist');
-const SIM = process.env.OCR_SIM_URL;
-// The simulator's control routes need its token from browser pages; sent
-// from here too so the test works whichever way it is started.
-const CONTROL = { 'x-sim-control': process.env.OCR_SIM_TOKEN || '' };
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 test('pick 3 images, start, see 3 / 3 and 3 rows', async () => {
-  assert.ok(SIM, 'OCR_SIM_URL must point at a running ocr-sim (make test starts one)');
-  assert.ok(fs.existsSync(path.join(DIST, 'index.html')), `no built app in ${DIST} (run trunk build first)`);
-  await fetch(`${SIM}/_sim/scenario`, { method: 'POST', headers: CONTROL, body: JSON.stringify({ latency_ms: [20, 120] }) });
-
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-e2e-'));
-  const files = [1, 2, 3].map((i) => {
-    const f = path.join(dir, `ballot_00${i}.png`);
-    fs.writeFileSync(f, png(64 * i, 48, 40 * i));
-    return f;
-  });
-
-  const server = await serve(path.resolve(DIST));
-  const url = `http://127.0.0.1:${server.address().port}/`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true, downloadsPath: dir });
-  const errors = [];
-  try {
-    const page = await browser.newPage({ acceptDownloads: true });
-    page.on('pageerror', (e) => errors.push(String(e)));
+  // The page is opened by hand: the endpoint only (images prepared, the
+  // default rate), and the CSP watched from the first script on.
+  await withApp({ name: 'e2e', open: false }, async ({ context, url, sim, dir }) => {
+    await simPost('/_sim/scenario', { latency_ms: [20, 120] });
+    const files = [1, 2, 3].map((i) => {
+      const f = path.join(dir, `ballot_00${i}.png`);
+      fs.writeFileSync(f, png(64 * i, 48, 40 * i));
+      return f;
+    });
+    const page = await context.newPage();
     // Content-Security-Policy: the page must run without a single violation.
     const violations = [];
     page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
@@ -48,7 +32,7 @@ test('pick 3 images, start, see 3 / 3 and 3 rows', async () => {
     await page.waitForSelector('#start');
     assert.match(await page.textContent('#start'), /เริ่มอ่าน/, 'UI speaks Thai first');
 
-    await page.fill('#endpoint', `${SIM}/v1`);
+    await page.fill('#endpoint', `${sim}/v1`);
     await page.locator('#endpoint').dispatchEvent('change');
     await page.setInputFiles('#files', files);
     await page.waitForFunction(() => document.querySelector('#file-summary')?.textContent.includes('3'));
@@ -84,18 +68,13 @@ test('pick 3 images, start, see 3 / 3 and 3 rows', async () => {
     assert.match(csp, /form-action 'none'/);
     assert.deepEqual(violations.concat(await page.evaluate(() => window.__csp)), [], 'no CSP violations');
 
-    const log = await (await fetch(`${SIM}/_sim/log`, { headers: CONTROL })).json();
+    const log = await simLog();
     const model = log.requests.filter((r) => r.path.includes('/v1/'));
     assert.equal(model.length, 3, 'one request per image');
     assert.equal(log.violations, 0);
     assert.match(await page.textContent('#batch-summary'), /^อ่านแล้ว 3 ใบ \(ต้องตรวจ 0\), ไม่มีผล 0/);
     assert.ok(model.every((r) => r.status === 200));
-    assert.deepEqual(errors, [], 'no page errors');
-  } finally {
-    await browser.close();
-    server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 // The Python tool's batch JSON (ballot_data.json), as its CLI writes it.
@@ -118,17 +97,11 @@ function pythonExport() {
 }
 
 test('import a Python-tool JSON export and see its constituency', async () => {
-  assert.ok(fs.existsSync(path.join(DIST, 'index.html')), `no built app in ${DIST} (run trunk build first)`);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-import-'));
-  const file = path.join(dir, 'ballot_data.json');
-  fs.writeFileSync(file, JSON.stringify(pythonExport(), null, 2));
-  const server = await serve(path.resolve(DIST));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-  const errors = [];
-  try {
-    const page = await browser.newPage();
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+  await withApp({ name: 'import', sim: false, open: false }, async ({ context, url, dir }) => {
+    const file = path.join(dir, 'ballot_data.json');
+    fs.writeFileSync(file, JSON.stringify(pythonExport(), null, 2));
+    const page = await context.newPage();
+    await page.goto(url);
     await page.setInputFiles('#import', file);
     await page.click('#tab-constituencies');
     await page.waitForSelector('#constituencies tbody tr');
@@ -147,10 +120,5 @@ test('import a Python-tool JSON export and see its constituency', async () => {
     await page.click('#tab-results');
     const table = await page.$$eval('#results tbody tr', (trs) => trs.map((tr) => tr.querySelector('.file').textContent));
     assert.deepEqual(table, ['unit_1.png', 'unit_2.png', 'typo.png'], 'every imported record has its row');
-    assert.deepEqual(errors, [], 'no page errors');
-  } finally {
-    await browser.close();
-    server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });

@@ -7,33 +7,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { serve, openApp, rowsOf, makeImages, ARGS, DIST, SIM, CHROMIUM, simPost } from './support.mjs';
+import { rowsOf, makeImages, serve, withApp, DIST, simPost } from './support.mjs';
 
 
-async function withBrowser(fn) {
-  assert.ok(SIM, 'OCR_SIM_URL must point at a running ocr-sim (make test starts one)');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-events-'));
-  const server = await serve(path.resolve(DIST));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-  const context = await browser.newContext();
-  const errors = [];
-  try {
-    await simPost('/_sim/reset', {});
-    await fn({ dir, context, errors, url: `http://127.0.0.1:${server.address().port}/` });
-    assert.deepEqual(errors, [], 'no page errors');
-  } finally {
-    await browser.close();
-    server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-    await simPost('/_sim/reset', {});
-  }
-}
+// The harness; each test opens its pages (open(), or by hand).
+const withBrowser = (fn) => withApp({ name: 'events', open: false, context: { acceptDownloads: false } }, fn);
 
 test('another tab hears every event of a 20-image batch in order, on the BroadcastChannel', async () => {
-  await withBrowser(async ({ dir, context, errors, url }) => {
+  await withBrowser(async ({ dir, context, url, open }) => {
     const images = makeImages(dir, 20, 'unit');
     await simPost('/_sim/scenario', { latency_ms: [10, 40], answers: { [images.hashes[6]]: 'Sorry, I cannot read this image.' } });
     const listener = await context.newPage();
@@ -42,7 +24,7 @@ test('another tab hears every event of a 20-image batch in order, on the Broadca
       window.__events = [];
       new BroadcastChannel('tallyscan').onmessage = (e) => window.__events.push(e.data);
     });
-    const page = await openApp(context, url, SIM, errors);
+    const page = await open();
     await page.setInputFiles('#files', images.files);
     await page.click('#start');
     await page.waitForSelector('#batch-summary', { timeout: 60_000 });
@@ -65,7 +47,7 @@ test('another tab hears every event of a 20-image batch in order, on the Broadca
 });
 
 test('an embedding page gets postMessage events only from an origin it was allowed', async () => {
-  await withBrowser(async ({ dir, context, errors, url }) => {
+  await withBrowser(async ({ dir, context, url, open }) => {
     const images = makeImages(dir, 3, 'emb');
     await simPost('/_sim/scenario', { latency_ms: [5, 20] });
     const parentDir = path.join(dir, 'parent');
@@ -78,13 +60,12 @@ test('an embedding page gets postMessage events only from an origin it was allow
     const parentUrl = `http://127.0.0.1:${parentServer.address().port}`;
     try {
       const run = async (allowed) => {
-        const setup = await openApp(context, url, SIM, errors);
+        const setup = await open();
         await setup.click('details.advanced summary');
         await setup.fill('#embed-origin', allowed);
         await setup.locator('#embed-origin').dispatchEvent('change');
         await setup.close();
         const parent = await context.newPage();
-        parent.on('pageerror', (e) => errors.push(String(e)));
         await parent.goto(`${parentUrl}/`);
         const frame = parent.frames().find((f) => f.url().startsWith(url));
         await frame.waitForSelector('#start');
@@ -109,14 +90,13 @@ test('an embedding page gets postMessage events only from an origin it was allow
 });
 
 test('the example page runs a batch through the JavaScript API', async () => {
-  await withBrowser(async ({ dir, context, errors, url }) => {
+  await withBrowser(async ({ dir, context, url, sim }) => {
     const images = makeImages(dir, 3, 'api');
     await simPost('/_sim/scenario', { latency_ms: [5, 20] });
     const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(`${url}examples/embed.html`);
     assert.equal(await page.$('#tab-results'), null, 'the engine without the UI');
-    await page.fill('#endpoint', `${SIM}/v1`);
+    await page.fill('#endpoint', `${sim}/v1`);
     await page.fill('#model', 'test-model');
     await page.setInputFiles('#files', images.files);
     await page.click('#start');

@@ -10,12 +10,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { chromium } from 'playwright-core';
-import { ARGS, CHROMIUM, DIST, SIM, makeImages, openApp, rowsOf, simPost, simLog } from './support.mjs';
+import { makeImages, rowsOf, withApp, simPost, simLog } from './support.mjs';
 import { makePdfs } from './pdfs.mjs';
 
 const NGINX = process.env.NGINX || '/usr/sbin/nginx';
@@ -82,22 +80,16 @@ async function pythonServer(root) {
   return { url: `http://127.0.0.1:${port}/`, stop: () => proc.kill() };
 }
 
+// The harness with `host` serving dist/ instead of its own server.
 async function readsOn(host) {
-  assert.ok(SIM, 'OCR_SIM_URL must point at a running ocr-sim (make test starts one)');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-host-'));
-  const server = await host(path.resolve(DIST), dir);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-  const errors = [];
-  const types = new Map();
-  try {
-    await simPost('/_sim/reset', {});
+  await withApp({ name: 'host', host, open: false, context: { acceptDownloads: false } }, async ({ context, dir, host: server, open }) => {
+    const types = new Map();
     await simPost('/_sim/scenario', { latency_ms: [10, 40] });
-    const context = await browser.newContext();
     context.on('response', (r) => {
       const p = new URL(r.url()).pathname;
       if (/\.(js|mjs|wasm)$/.test(p)) types.set(p, r.headers()['content-type'] || '');
     });
-    const page = await openApp(context, server.url, SIM, errors);
+    const page = await open();
     const images = makeImages(dir, 4, 'host');
     const pdf = makePdfs(path.join(dir, 'pdf')).three.file;
     await page.setInputFiles('#files', [...images.files, pdf]);
@@ -131,13 +123,7 @@ async function readsOn(host) {
     await context.setOffline(true);
     await page.reload();
     await page.waitForSelector('#start', { timeout: 20_000 });
-    assert.deepEqual(errors, [], 'no page errors');
-  } finally {
-    await browser.close();
-    server.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-    await simPost('/_sim/reset', {});
-  }
+  });
 }
 
 test('a stock nginx serves dist/ as it is: images and a 3-page PDF read, offline after', async () => {

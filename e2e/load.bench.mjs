@@ -10,12 +10,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { chromium } from 'playwright-core';
-import { ARGS, TYPES } from './support.mjs';
+import { TYPES, withApp } from './support.mjs';
 
-const here = path.dirname(new URL(import.meta.url).pathname);
-const DIST = path.resolve(process.env.DIST || path.join(here, '..', 'dist'));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const RUNS = Number(process.env.LOAD_RUNS || 5);
 
 // dist/ with gzip for text and wasm, validators for revalidation.
@@ -35,7 +31,9 @@ function serveGzip(dir) {
     res.writeHead(200, { 'content-type': type, etag, 'cache-control': 'no-cache', ...(zip ? { 'content-encoding': 'gzip' } : {}) });
     res.end(body);
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
+    url: `http://127.0.0.1:${server.address().port}/`, stop: () => server.close(), server,
+  })));
 }
 
 const FAST_3G = { offline: false, latency: 150, downloadThroughput: (1.6 * 1e6) / 8, uploadThroughput: (0.75 * 1e6) / 8 };
@@ -60,12 +58,10 @@ async function visit(page, cdp, url) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
-const server = await serveGzip(DIST);
-const url = `http://127.0.0.1:${server.address().port}/`;
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-const first = [];
-const repeat = [];
-try {
+// Each run a fresh context (empty cache) in one browser.
+await withApp({ name: 'load', host: serveGzip, sim: false, open: false, failOnErrors: false }, async ({ browser, url }) => {
+  const first = [];
+  const repeat = [];
   for (let k = 0; k < RUNS; k++) {
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -82,7 +78,4 @@ try {
   console.log(`load_first_ms=${Math.round(median(first.map((r) => r.ms)))}`);
   console.log(`load_repeat_ms=${Math.round(median(repeat.map((r) => r.ms)))}`);
   console.log(`first_load_gzip_kb=${(median(first.map((r) => r.bytes)) / 1024).toFixed(1)}`);
-} finally {
-  await browser.close();
-  server.close();
-}
+});

@@ -7,18 +7,9 @@
 //   browser_pss_peak_mb_100, browser_pss_peak_mb_500, browser_pss_ratio
 //   browser_pss_idle_mb       the same browser with the app open, before picking
 // Needs: SIM_BIN, DIST, CORPUS. MEMORY_RUNS (default 3).
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { ARGS, corpus, openApp, serve, startSim } from './support.mjs';
+import { CORPUS, SIM_BIN, corpus, withApp } from './support.mjs';
 import { browserPssMb, startPssSampler } from './measure.mjs';
 
-const here = path.dirname(new URL(import.meta.url).pathname);
-const DIST = process.env.DIST || path.join(here, '..', 'dist');
-const SIM_BIN = process.env.SIM_BIN || path.join(here, '..', 'target', 'release', 'ocr-sim');
-const CORPUS = process.env.CORPUS || path.join(here, '..', 'target', 'corpus-images');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const RUNS = Number(process.env.MEMORY_RUNS || 3);
 
 const { scans, photos } = corpus(CORPUS);
@@ -30,20 +21,15 @@ for (let i = 0; mixed.length < scans.length + photos.length; i++) {
 }
 if (mixed.length < 500) throw new Error(`the corpus has ${mixed.length} images, 500 wanted (make corpus-images)`);
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-memory-'));
-const scenarioFile = path.join(dir, 'scenario.json');
-fs.writeFileSync(scenarioFile, JSON.stringify({ seed: 5, latency_ms: [300, 900] }));
-const { sim, url: simUrl } = await startSim(SIM_BIN, scenarioFile, { tls: true });
-const server = await serve(path.resolve(DIST));
-const appUrl = `http://127.0.0.1:${server.address().port}/`;
-
-// One fresh browser: the peak Pss while `n` images are read at 20/s.
-async function peak(n) {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, '--ignore-certificate-errors'], headless: true });
-  try {
-    const context = await browser.newContext({ ignoreHTTPSErrors: true });
-    const errors = [];
-    const page = await openApp(context, appUrl, simUrl, errors, { original: false, perMinute: 1200, burst: 1 });
+// One fresh browser, and a fresh simulator (over HTTPS, as a provider is):
+// the peak Pss while `n` images are read at 20/s.
+const run = {
+  name: 'memory', simBin: SIM_BIN, scenario: { seed: 5, latency_ms: [300, 900] }, tls: true,
+  args: ['--ignore-certificate-errors'], context: { ignoreHTTPSErrors: true, acceptDownloads: false },
+  open: { original: false, perMinute: 1200, burst: 1 }, failOnErrors: false,
+};
+function peak(n) {
+  return withApp(run, async ({ browser, page, errors }) => {
     const idle = browserPssMb(browser);
     const sampler = startPssSampler(browser, 250);
     await page.setInputFiles('#files', mixed.slice(0, n));
@@ -55,30 +41,22 @@ async function peak(n) {
     if (errors.length) console.error(`memory: page errors: ${errors.join('; ')}`);
     console.error(`memory: ${n} images: idle ${idle.toFixed(0)} MB, peak ${peakMb.toFixed(0)} MB (anonymous ${peakAnonMb?.toFixed(0)} MB); ${summary.slice(0, 160)}`);
     return { idle, peakMb };
-  } finally {
-    await browser.close();
-  }
+  });
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
-try {
-  const r100 = [];
-  const r500 = [];
-  const idle = [];
-  for (let k = 0; k < RUNS; k++) {
-    const a = await peak(100);
-    r100.push(a.peakMb);
-    idle.push(a.idle);
-    r500.push((await peak(500)).peakMb);
-  }
-  console.error(`memory: peaks at 100: ${r100.map(Math.round).join(', ')} MB; at 500: ${r500.map(Math.round).join(', ')} MB`);
-  const [p100, p500] = [median(r100), median(r500)];
-  console.log(`browser_pss_idle_mb=${median(idle).toFixed(0)}`);
-  console.log(`browser_pss_peak_mb_100=${p100.toFixed(0)}`);
-  console.log(`browser_pss_peak_mb_500=${p500.toFixed(0)}`);
-  console.log(`browser_pss_ratio=${(p500 / p100).toFixed(2)}`);
-} finally {
-  server.close();
-  sim.kill();
-  fs.rmSync(dir, { recursive: true, force: true });
+const r100 = [];
+const r500 = [];
+const idle = [];
+for (let k = 0; k < RUNS; k++) {
+  const a = await peak(100);
+  r100.push(a.peakMb);
+  idle.push(a.idle);
+  r500.push((await peak(500)).peakMb);
 }
+console.error(`memory: peaks at 100: ${r100.map(Math.round).join(', ')} MB; at 500: ${r500.map(Math.round).join(', ')} MB`);
+const [p100, p500] = [median(r100), median(r500)];
+console.log(`browser_pss_idle_mb=${median(idle).toFixed(0)}`);
+console.log(`browser_pss_peak_mb_100=${p100.toFixed(0)}`);
+console.log(`browser_pss_peak_mb_500=${p500.toFixed(0)}`);
+console.log(`browser_pss_ratio=${(p500 / p100).toFixed(2)}`);

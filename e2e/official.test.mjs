@@ -9,23 +9,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { serve, openApp, formFolder, ARGS, DIST, SIM, CHROMIUM, simPost } from './support.mjs';
+import { formFolder, withApp, simPost } from './support.mjs';
 
 
 test('official results: a certain excess with its evidence, the rest waits, notes and export', async () => {
-  assert.ok(SIM, 'OCR_SIM_URL must point at a running ocr-sim (make test starts one)');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-official-'));
-  const { top, answers } = formFolder(dir);
-  const server = await serve(path.resolve(DIST));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-  const context = await browser.newContext({ acceptDownloads: true });
-  const errors = [];
-  try {
+  await withApp({ name: 'official', open: false }, async ({ dir, open }) => {
+    const { top, answers } = formFolder(dir);
     await simPost('/_sim/scenario', { latency_ms: [10, 30], answers });
-    const page = await openApp(context, `http://127.0.0.1:${server.address().port}/`, SIM, errors);
+    const page = await open();
     await page.setInputFiles('#folder', top);
     await page.waitForFunction(() => document.querySelector('#file-summary')?.textContent.includes('20'));
     await page.click('#start');
@@ -73,11 +65,5 @@ test('official results: a certain excess with its evidence, the rest waits, note
     await page.click('#tab-official');
     await page.waitForSelector('#discrepancies tbody tr');
     assert.equal(await page.$$eval('#discrepancies tbody tr', (t) => t.length), 1);
-    assert.deepEqual(errors, [], 'no page errors');
-  } finally {
-    await browser.close();
-    server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-    await simPost('/_sim/reset', {});
-  }
+  });
 });

@@ -12,14 +12,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { chromium } from 'playwright-core';
-import { ARGS, serve, startSim, openApp, rendererRssMb } from './support.mjs';
+import { DIST, SIM_BIN, withApp, rendererRssMb } from './support.mjs';
 import { manyPages } from './pdfs.mjs';
-
-const here = path.dirname(new URL(import.meta.url).pathname);
-const DIST = path.resolve(process.env.DIST || path.join(here, '..', 'dist'));
-const SIM_BIN = process.env.SIM_BIN || path.join(here, '..', 'target', 'release', 'ocr-sim');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 const gz = (f) => zlib.gzipSync(fs.readFileSync(f), { level: 9 }).length;
 const walk = (d) => fs.readdirSync(d, { withFileTypes: true })
@@ -31,18 +25,12 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-pdfbench-'));
 const small = manyPages(dir, 20);
 const large = manyPages(dir, 200);
 console.error(`pdf: 20 pages ${(fs.statSync(small).size / 1048576).toFixed(1)} MB, 200 pages ${(fs.statSync(large).size / 1048576).toFixed(1)} MB`);
-const scenarioFile = path.join(dir, 'scenario.json');
-fs.writeFileSync(scenarioFile, JSON.stringify({ seed: 5, latency_ms: [50, 150] }));
-const { sim, url: simUrl } = await startSim(SIM_BIN, scenarioFile);
-const server = await serve(DIST);
-const origin = `http://127.0.0.1:${server.address().port}/`;
 
 // Draws and prepares every page of `file` in the page's workers; ms each.
-async function pageTimes(file) {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-  try {
-    const page = await browser.newPage();
-    await page.goto(origin);
+function pageTimes(file) {
+  return withApp({ name: 'pdfbench', sim: false, open: false, failOnErrors: false }, async ({ context, url }) => {
+    const page = await context.newPage();
+    await page.goto(url);
     const b64 = fs.readFileSync(file).toString('base64');
     return await page.evaluate(async (b64) => {
       const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
@@ -56,24 +44,20 @@ async function pageTimes(file) {
         const t0 = performance.now();
         const drawn = await pdf({ op: 'render', key: 'b', blob, page: p, dpi: 150, quality: 0.92 });
         if (!drawn.ok) throw new Error(drawn.message);
-        const out = await prep({ blob: new Blob([drawn.bytes], { type: 'image/jpeg' }), longEdge: 2048, quality: 0.85 });
+        const out = await prep({ op: 'prepare', blob: drawn.image, longEdge: 2048, quality: 0.85 });
         if (!out.ok) throw new Error(out.message);
         times.push(performance.now() - t0);
       }
       return times;
     }, b64);
-  } finally {
-    await browser.close();
-  }
+  });
 }
 
-// Peak renderer memory while `file` goes through a batch, MB.
-async function batchPeak(file, pages) {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-  const errors = [];
-  try {
-    const context = await browser.newContext();
-    const page = await openApp(context, origin, simUrl, errors, { original: false });
+// Peak renderer memory while `file` goes through a batch (a fresh
+// simulator), MB.
+function batchPeak(file, pages) {
+  const run = { name: 'pdfbench', simBin: SIM_BIN, scenario: { seed: 5, latency_ms: [50, 150] }, open: { original: false }, failOnErrors: false };
+  return withApp(run, async ({ page, errors }) => {
     await page.setInputFiles('#files', [file]);
     await page.waitForFunction((n) => document.querySelector('#file-summary')?.textContent.includes(`รวม ${n} ใบ`), pages, { timeout: 120_000 });
     let peak = rendererRssMb();
@@ -85,9 +69,7 @@ async function batchPeak(file, pages) {
     if (errors.length) console.error(`pdf: page errors: ${errors.join('; ')}`);
     console.error(`pdf: ${pages} pages → ${rows} rows shown, renderer peak ${peak.toFixed(0)} MB`);
     return peak;
-  } finally {
-    await browser.close();
-  }
+  });
 }
 
 try {
@@ -100,7 +82,5 @@ try {
   console.log(`pdf_assets_gzip_kb=${assetsKb.toFixed(1)}`);
   console.log(`pdf_rss_ratio=${(peak200 / peak20).toFixed(2)}`);
 } finally {
-  server.close();
-  sim.kill();
   fs.rmSync(dir, { recursive: true, force: true });
 }

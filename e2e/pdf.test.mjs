@@ -8,31 +8,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { png, serve, openApp, rowsOf, ARGS, DIST, SIM, CHROMIUM, simPost, simLog } from './support.mjs';
+import { png, rowsOf, withApp, simPost, simLog } from './support.mjs';
 import { makePdfs } from './pdfs.mjs';
 
 
 test('PDFs: one row per page in page order, blank/locked/damaged each said, PDF.js loaded on demand', async () => {
-  assert.ok(SIM, 'OCR_SIM_URL must point at a running ocr-sim (make test starts one)');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-pdf-'));
-  const pdfs = makePdfs(dir);
-  const photo = path.join(dir, 'photo.png');
-  fs.writeFileSync(photo, png(64, 48, 90, true));
   // Which files the page asked for (the service worker is blocked, so
   // nothing is fetched ahead for the offline cache).
-  const server = await serve(path.resolve(DIST));
-  const asked = [];
-  server.on('request', (req) => asked.push(new URL(req.url, 'http://x').pathname));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-  const context = await browser.newContext({ acceptDownloads: true, serviceWorkers: 'block' });
-  const errors = [];
-  try {
-    await simPost('/_sim/reset', {});
+  await withApp({ name: 'pdf', open: false, context: { serviceWorkers: 'block' } }, async ({ server, dir, open }) => {
+    const pdfs = makePdfs(dir);
+    const photo = path.join(dir, 'photo.png');
+    fs.writeFileSync(photo, png(64, 48, 90, true));
+    const asked = [];
+    server.on('request', (req) => asked.push(new URL(req.url, 'http://x').pathname));
     await simPost('/_sim/scenario', { latency_ms: [10, 30] });
-    const page = await openApp(context, `http://127.0.0.1:${server.address().port}/`, SIM, errors);
+    const page = await open();
     const pdfAsked = () => asked.filter((p) => p.includes('pdf'));
     await page.setInputFiles('#files', [photo]);
     await page.waitForFunction(() => document.querySelector('#file-summary')?.textContent.includes('1'));
@@ -87,11 +78,5 @@ test('PDFs: one row per page in page order, blank/locked/damaged each said, PDF.
     await page.reload();
     await page.waitForFunction(() => document.querySelectorAll('#results tbody tr').length === 8, null, { timeout: 20_000 });
     await reviewPage(3);
-    assert.deepEqual(errors, [], 'no page errors');
-  } finally {
-    await browser.close();
-    server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-    await simPost('/_sim/reset', {});
-  }
+  });
 });

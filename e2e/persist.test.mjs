@@ -7,46 +7,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { ARGS, serve, reloadAndResume, makeImages, openApp, rowsOf } from './support.mjs';
-
-const here = path.dirname(new URL(import.meta.url).pathname);
-const DIST = process.env.DIST || path.join(here, '..', 'dist');
-const SIM = process.env.OCR_SIM_URL;
-const CONTROL = { 'x-sim-control': process.env.OCR_SIM_TOKEN || '' };
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+import { DIST, withApp, reloadAndResume, makeImages, rowsOf, simPost, simLog } from './support.mjs';
 
 async function scenario(s) {
-  const r = await fetch(`${SIM}/_sim/scenario`, { method: 'POST', headers: CONTROL, body: JSON.stringify(s) });
+  const r = await simPost('/_sim/scenario', s);
   assert.equal(r.status, 200, await r.text());
 }
-const simLog = async () => (await fetch(`${SIM}/_sim/log`, { headers: CONTROL })).json();
 
-async function withBrowser(f) {
-  assert.ok(SIM, 'OCR_SIM_URL must point at a running ocr-sim (make test starts one)');
-  assert.ok(fs.existsSync(path.join(DIST, 'index.html')), `no built app in ${DIST} (run trunk build first)`);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-persist-'));
-  const server = await serve(path.resolve(DIST));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true, downloadsPath: dir });
-  const context = await browser.newContext({ acceptDownloads: true });
-  const errors = [];
-  try {
-    await f({ context, dir, url: `http://127.0.0.1:${server.address().port}/`, errors });
-    assert.deepEqual(errors, [], 'no page errors');
-  } finally {
-    await browser.close();
-    server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
+// The harness, each test opening its pages itself (open()).
+const withBrowser = (fn) => withApp({ name: 'persist', open: false }, fn);
 
 test('reload in the middle of a 100-image batch, originals kept, resume: every file once, nothing sent twice', async () => {
-  await withBrowser(async ({ context, dir, url, errors }) => {
+  await withBrowser(async ({ context, dir, url, open }) => {
     await scenario({ latency_ms: [100, 300] });
     const images = makeImages(dir, 100, 'form');
-    const page = await openApp(context, url, SIM, errors);
+    const page = await open();
     const r = await reloadAndResume({ page, images, at: 40, simLog });
     assert.ok(r.shownAfterReload >= 40, `rows kept through the reload: ${r.shownAfterReload}`);
     assert.equal(r.lost, 0, 'every file has a row');
@@ -64,10 +40,10 @@ test('reload in the middle of a 100-image batch, originals kept, resume: every f
 });
 
 test('originals not kept: resume asks for the files again; missing ones end as not started', async () => {
-  await withBrowser(async ({ context, dir, url, errors }) => {
+  await withBrowser(async ({ context, dir, url, open }) => {
     await scenario({ latency_ms: [100, 300] });
     const images = makeImages(dir, 30, 'scan');
-    const page = await openApp(context, url, SIM, errors);
+    const page = await open();
     assert.ok(await page.isChecked('#keep-images') && !(await page.isChecked('#keep-originals')), 'the defaults');
     await page.setInputFiles('#files', images.files);
     await page.click('#start');
@@ -97,35 +73,62 @@ test('originals not kept: resume asks for the files again; missing ones end as n
 });
 
 test('offline in the middle of a run: dispatch pauses, then goes on', async () => {
-  await withBrowser(async ({ context, dir, url, errors }) => {
+  await withBrowser(async ({ context, dir, open, sim }) => {
     await scenario({ latency_ms: [200, 400] });
     const images = makeImages(dir, 40, 'off');
-    const page = await openApp(context, url, SIM, errors);
+    const page = await open();
+    // When the page asks the API endpoint for a reading (POST), as the
+    // browser reports it, whether the network lets the request out or not.
+    const asked = [];
+    context.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().startsWith(`${sim}/v1/`)) asked.push(Date.now());
+    });
+    const arrived = async () => (await simLog()).requests.filter((r) => r.path.includes('/v1/'));
+    const done = async () => Number((await page.textContent('#progress-count')).split('/')[0]);
     await page.setInputFiles('#files', images.files);
     await page.click('#start');
     await page.waitForFunction(() => Number(document.querySelector('#progress-count')?.textContent.split('/')[0]) >= 5);
     await context.setOffline(true);
+    const sent = await arrived();
+    const offlineAt = Date.now();
     await page.waitForSelector('#offline-notice', { timeout: 15_000 });
     assert.match(await page.textContent('#offline-notice'), /ไม่มีเครือข่าย/);
+    // Paused: from the notice on, for 1.5 s, the page asks nothing.
+    const from = Date.now();
     const held = await page.textContent('#progress-count');
     await page.waitForTimeout(1500);
+    const doneOffline = await done();
+    const until = Date.now();
+    const during = await arrived();
+    assert.ok(await page.$('#offline-notice'), 'still paused at the end of the window');
     await context.setOffline(false);
+    assert.ok(sent.length >= 5, `requests before going offline: ${sent.length}`);
+    assert.deepEqual(asked.filter((t) => t >= from && t <= until), [], 'the page asked the API endpoint nothing while paused');
+    assert.equal(during.length, sent.length, 'nothing reached the API endpoint while offline');
+    assert.ok(doneOffline <= sent.length, `only ballots sent before going offline finished while offline (${doneOffline} of ${sent.length})`);
+
     await page.waitForSelector('#offline-notice', { state: 'detached', timeout: 20_000 });
     await page.waitForSelector('#batch-summary', { timeout: 60_000 });
     const rows = await rowsOf(page);
     assert.equal(rows.length, 40, `every file has a row (held at ${held})`);
     assert.equal(new Set(rows.map((r) => r[1])).size, 40);
+    // Then it went on: more requests, the first of them at least the time
+    // offline (in the simulator's clock) after the last one before.
+    const after = await arrived();
+    assert.ok(after.length > sent.length, 'dispatch went on once online');
+    const gap = after[sent.length].at_ms - after[sent.length - 1].at_ms;
+    assert.ok(gap >= until - offlineAt, `a pause of ${Math.round(gap)} ms in the simulator's log, ${until - offlineAt} ms offline`);
   });
 });
 
 test('session files: export two overlapping sessions, import and merge, one conflict', async () => {
-  await withBrowser(async ({ context, dir, url, errors }) => {
+  await withBrowser(async ({ context, dir, url, open, newContext }) => {
     // Volunteer A reads units 1-6; volunteer B reads 4-9, and unit 5's image
     // gets a different answer (a fault script: the same form read differently).
     const images = makeImages(dir, 9, 'form');
     const sessionOf = async (names, volunteer, scenarioArgs) => {
       await scenario(scenarioArgs);
-      const page = await openApp(context, url, SIM, errors);
+      const page = await open();
       await page.fill('#volunteer', volunteer);
       await page.locator('#volunteer').dispatchEvent('change');
       await page.setInputFiles('#files', images.files.filter((f) => names.includes(path.basename(f))));
@@ -151,8 +154,7 @@ test('session files: export two overlapping sessions, import and merge, one conf
     assert.ok(!JSON.stringify(session).includes('api_key'), 'no key in a session file');
 
     // A coordinator on a fresh device imports both.
-    const coordinator = await (await context.browser().newContext()).newPage();
-    coordinator.on('pageerror', (e) => errors.push(String(e)));
+    const coordinator = await (await newContext()).newPage();
     await coordinator.goto(url);
     await coordinator.waitForSelector('#session-import');
     await coordinator.setInputFiles('#session-import', [a, b]);
@@ -169,9 +171,9 @@ test('session files: export two overlapping sessions, import and merge, one conf
 });
 
 test('clear this device: key, settings, batches and images are gone', async () => {
-  await withBrowser(async ({ context, dir, url, errors }) => {
+  await withBrowser(async ({ context, dir, url, open }) => {
     await scenario({ latency_ms: [10, 50] });
-    const page = await openApp(context, url, SIM, errors);
+    const page = await open();
     await page.fill('#api-key', 'sk-test-kiosk');
     await page.locator('#api-key').dispatchEvent('change');
     await page.check('#remember-key');
@@ -204,10 +206,10 @@ test('clear this device: key, settings, batches and images are gone', async () =
 });
 
 test('a full quota stops the batch with a clear message and loses nothing', async () => {
-  await withBrowser(async ({ context, dir, url, errors }) => {
+  await withBrowser(async ({ context, dir, url, open }) => {
     await scenario({ latency_ms: [50, 100] });
     const images = makeImages(dir, 30, 'q');
-    const page = await openApp(context, url, SIM, errors);
+    const page = await open();
     await page.uncheck('#keep-images');
     // Chromium's quota for this origin, made tiny through the DevTools protocol.
     const cdp = await context.newCDPSession(page);
@@ -227,17 +229,9 @@ test('a full quota stops the batch with a clear message and loses nothing', asyn
 
 test('the app installs, loads offline from a sub-path, and a new version waits for the volunteer', async () => {
   assert.ok(fs.existsSync(path.join(DIST, 'sw.js')), 'the build has a service worker');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-sw-'));
-  const site = path.join(dir, 'site');
-  fs.cpSync(path.resolve(DIST), site, { recursive: true });
-  const server = await serve(site, '/tallyscan/');
-  const url = `http://127.0.0.1:${server.address().port}/tallyscan/`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-  const errors = [];
-  try {
-    const context = await browser.newContext();
+  // A copy of the build (a new version is written into it), on a sub-path.
+  await withApp({ name: 'sw', copy: true, prefix: '/tallyscan/', open: false, context: { acceptDownloads: false } }, async ({ context, url, sim, site, server, dir }) => {
     const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(url);
     await page.waitForSelector('#offline-ready', { timeout: 30_000 });
     const manifest = await page.evaluate(async () => (await fetch(document.querySelector('link[rel=manifest]').href)).json());
@@ -264,7 +258,7 @@ test('the app installs, loads offline from a sub-path, and a new version waits f
     assert.match(before, /\/tallyscan\/sw\.js$/);
     // Never under a running batch.
     await scenario({ latency_ms: [1000, 2000] });
-    await page.fill('#endpoint', `${SIM}/v1`);
+    await page.fill('#endpoint', `${sim}/v1`);
     await page.locator('#endpoint').dispatchEvent('change');
     await page.setInputFiles('#files', makeImages(dir, 3, 'sw').files);
     await page.click('#start');
@@ -278,10 +272,5 @@ test('the app installs, loads offline from a sub-path, and a new version waits f
     assert.equal(caches.length, 1, `the old version's cache is gone: ${caches}`);
     assert.match(caches[0], /-next$/);
     assert.equal(await page.$('#update-ready'), null);
-    assert.deepEqual(errors, [], 'no page errors');
-  } finally {
-    await browser.close();
-    server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });

@@ -8,16 +8,10 @@
 //                                 processes (sampled from /proc) during the batch
 // Needs: SIM_BIN (the ocr-sim binary), DIST (default ../dist).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { chromium } from 'playwright-core';
-import { ARGS, serve, startSim, openApp, rendererRssMb } from './support.mjs';
+import { SIM_BIN, withApp, rendererRssMb } from './support.mjs';
 
-const here = path.dirname(new URL(import.meta.url).pathname);
-const DIST = process.env.DIST || path.join(here, '..', 'dist');
-const SIM_BIN = process.env.SIM_BIN || path.join(here, '..', 'target', 'release', 'ocr-sim');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const N = Number(process.env.PREP_BENCH_N || 100);
 
 // A 2480 x 3509 grey scan: paper grain, a form's grid, dark strokes.
@@ -47,53 +41,41 @@ function scan(seed) {
     chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw, { level: 1 })), chunk('IEND', Buffer.alloc(0))]);
 }
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-prep-'));
-const files = [];
-let source = 0;
-for (let i = 0; i < N; i++) {
-  const f = path.join(dir, `scan_${String(i + 1).padStart(3, '0')}.png`);
-  const bytes = scan(i + 1);
-  fs.writeFileSync(f, bytes);
-  source += bytes.length;
-  files.push(f);
-}
-console.error(`prep: ${N} scans of ${(source / N / 1048576).toFixed(1)} MB`);
-const scenarioFile = path.join(dir, 'scenario.json');
-fs.writeFileSync(scenarioFile, JSON.stringify({ seed: 3, latency_ms: [200, 600] }));
-const { sim, url: simUrl } = await startSim(SIM_BIN, scenarioFile);
-const server = await serve(path.resolve(DIST));
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-const errors = [];
-try {
-  const context = await browser.newContext();
-  await context.addInitScript(() => {
-    window.__long = [];
-    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push([e.startTime, e.duration]); })
-      .observe({ type: 'longtask', buffered: true });
+await withApp({ name: 'prep', simBin: SIM_BIN, scenario: { seed: 3, latency_ms: [200, 600] }, open: false, failOnErrors: false },
+  async ({ context, open, errors, simLog, dir }) => {
+    const files = [];
+    let source = 0;
+    for (let i = 0; i < N; i++) {
+      const f = path.join(dir, `scan_${String(i + 1).padStart(3, '0')}.png`);
+      const bytes = scan(i + 1);
+      fs.writeFileSync(f, bytes);
+      source += bytes.length;
+      files.push(f);
+    }
+    console.error(`prep: ${N} scans of ${(source / N / 1048576).toFixed(1)} MB`);
+    await context.addInitScript(() => {
+      window.__long = [];
+      new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push([e.startTime, e.duration]); })
+        .observe({ type: 'longtask', buffered: true });
+    });
+    const page = await open({ original: false });
+    await page.setInputFiles('#files', files);
+    await page.waitForFunction((n) => document.querySelector('#file-summary')?.textContent.includes(String(n)), N);
+    let peak = rendererRssMb();
+    const sampler = setInterval(() => { peak = Math.max(peak, rendererRssMb()); }, 250);
+    const from = await page.evaluate(() => performance.now());
+    await page.click('#start');
+    await page.waitForSelector('#batch-summary', { timeout: 30 * 60_000 });
+    clearInterval(sampler);
+    const to = await page.evaluate(() => performance.now());
+    const long = (await page.evaluate(() => window.__long)).filter(([t]) => t >= from && t <= to);
+    const log = await simLog();
+    const sent = log.requests.filter((r) => r.path.includes('/v1/'));
+    const body = sent.reduce((n, r) => n + r.body_bytes, 0);
+    const jpegs = sent.filter((r) => r.image_type === 'image/jpeg').length;
+    console.error(`prep: ${sent.length} requests (${jpegs} JPEG), ${(body / 1048576).toFixed(1)} MB sent for ${(source / 1048576).toFixed(0)} MB picked; long tasks (at ms: ms): ${long.map(([t, d]) => `${Math.round(t - from)}:${Math.round(d)}`).join(", ") || "none"}`);
+    console.log(`upload_bytes_ratio=${(source / Math.max(1, body)).toFixed(2)}`);
+    console.log(`longest_main_thread_task_ms=${Math.round(long.reduce((m, [, d]) => Math.max(m, d), 0))}`);
+    console.log(`rss_peak_mb_${N}=${peak.toFixed(0)}`);
+    if (errors.length) console.error(`prep: page errors: ${errors.join('; ')}`);
   });
-  const page = await openApp(context, `http://127.0.0.1:${server.address().port}/`, simUrl, errors, { original: false });
-  await page.setInputFiles('#files', files);
-  await page.waitForFunction((n) => document.querySelector('#file-summary')?.textContent.includes(String(n)), N);
-  let peak = rendererRssMb();
-  const sampler = setInterval(() => { peak = Math.max(peak, rendererRssMb()); }, 250);
-  const from = await page.evaluate(() => performance.now());
-  await page.click('#start');
-  await page.waitForSelector('#batch-summary', { timeout: 30 * 60_000 });
-  clearInterval(sampler);
-  const to = await page.evaluate(() => performance.now());
-  const long = (await page.evaluate(() => window.__long)).filter(([t]) => t >= from && t <= to);
-  const log = await (await fetch(`${simUrl}/_sim/log`)).json();
-  const sent = log.requests.filter((r) => r.path.includes('/v1/'));
-  const body = sent.reduce((n, r) => n + r.body_bytes, 0);
-  const jpegs = sent.filter((r) => r.image_type === 'image/jpeg').length;
-  console.error(`prep: ${sent.length} requests (${jpegs} JPEG), ${(body / 1048576).toFixed(1)} MB sent for ${(source / 1048576).toFixed(0)} MB picked; long tasks (at ms: ms): ${long.map(([t, d]) => `${Math.round(t - from)}:${Math.round(d)}`).join(", ") || "none"}`);
-  console.log(`upload_bytes_ratio=${(source / Math.max(1, body)).toFixed(2)}`);
-  console.log(`longest_main_thread_task_ms=${Math.round(long.reduce((m, [, d]) => Math.max(m, d), 0))}`);
-  console.log(`rss_peak_mb_${N}=${peak.toFixed(0)}`);
-  if (errors.length) console.error(`prep: page errors: ${errors.join('; ')}`);
-} finally {
-  await browser.close();
-  server.close();
-  sim.kill();
-  fs.rmSync(dir, { recursive: true, force: true });
-}

@@ -18,37 +18,26 @@
 //   pdf_blank_pages_sent      an empty white and an empty black PDF page
 // Needs: SIM_BIN, DIST, CORPUS (the corpus folder). REAL_N (default 300).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { ARGS, corpus, getJson, openApp, serve, startSim } from './support.mjs';
+import { CORPUS, SIM_BIN, corpus, getJson, openApp, startSim, withApp } from './support.mjs';
 import { mainThreadTasks } from './measure.mjs';
 
-const here = path.dirname(new URL(import.meta.url).pathname);
-const DIST = process.env.DIST || path.join(here, '..', 'dist');
-const SIM_BIN = process.env.SIM_BIN || path.join(here, '..', 'target', 'release', 'ocr-sim');
-const CORPUS = process.env.CORPUS || path.join(here, '..', 'target', 'corpus-images');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const N = Number(process.env.REAL_N || 300);
 
 const { scans } = corpus(CORPUS);
 if (scans.length < N) throw new Error(`the corpus has ${scans.length} scans, ${N} wanted (make corpus-images)`);
 const pdf = (name) => path.join(CORPUS, 'pdf', name);
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-real-'));
-const server = await serve(path.resolve(DIST));
-const appUrl = `http://127.0.0.1:${server.address().port}/`;
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, '--ignore-certificate-errors'], headless: true });
-
 // One run: a fresh simulator with `scenario`, a fresh page set to
 // `perMinute` and burst 1, these files; `during(page, batch)` wraps the batch.
-async function run({ files, scenario, perMinute, during = (_page, f) => f() }) {
-  const scenarioFile = path.join(dir, `scenario-${Date.now()}.json`);
+// `app`: the harness's newContext, url and dir.
+async function run(app, { files, scenario, perMinute, during = (_page, f) => f() }) {
+  const scenarioFile = path.join(app.dir, `scenario-${Date.now()}.json`);
   fs.writeFileSync(scenarioFile, JSON.stringify(scenario));
   const { sim, url: simUrl } = await startSim(SIM_BIN, scenarioFile, { tls: true });
-  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  const context = await app.newContext();
   const errors = [];
   try {
-    const page = await openApp(context, appUrl, simUrl, errors, { original: false, perMinute, burst: 1 });
+    const page = await openApp(context, app.url, simUrl, errors, { original: false, perMinute, burst: 1 });
     await page.setInputFiles('#files', files);
     await page.waitForFunction((n) => document.querySelector('#file-summary')?.textContent.includes(String(n)), files.length);
     await during(page, async () => {
@@ -72,16 +61,22 @@ const perSecond = (reqs) => {
 // The first number a pattern captures (its groups cover both languages).
 const number = (text, re) => Number((re.exec(text) || []).slice(1).find((g) => g !== undefined) ?? NaN);
 
-try {
+// One browser for every run (each run its own context and simulator).
+const options = {
+  name: 'real', sim: false, open: false, failOnErrors: false,
+  args: ['--ignore-certificate-errors'], context: { ignoreHTTPSErrors: true, acceptDownloads: false },
+};
+await withApp(options, async (app) => {
+  const { browser } = app;
   // What this machine prepares a second, with nothing else to wait for.
-  const fast = await run({ files: scans.slice(0, 60), scenario: { seed: 1, latency_ms: [50, 100] }, perMinute: 6000 });
+  const fast = await run(app, { files: scans.slice(0, 60), scenario: { seed: 1, latency_ms: [50, 100] }, perMinute: 6000 });
   const capacity = perSecond(model(fast.log));
   await fast.close();
   console.log(`prepare_per_s=${capacity.toFixed(2)}`);
 
   const rated = async (rate, trace) => {
     let tasks = null;
-    const r = await run({
+    const r = await run(app, {
       files: scans.slice(0, N),
       scenario: { seed: 2, latency_ms: [500, 2000], rate_limit: { rate, burst: 2 } },
       perMinute: rate * 60,
@@ -104,7 +99,7 @@ try {
   console.log(`real_tasks_over_50=${at8.tasks.over50}`);
 
   // Prepared once: 429s and second readings reuse the prepared image.
-  const once = await run({
+  const once = await run(app, {
     files: scans.slice(0, 100),
     scenario: { seed: 3, latency_ms: [200, 600], faults: [[0.1, { kind: 'status', code: 429 }], [0.15, { kind: 'misread' }]] },
     perMinute: 600,
@@ -116,7 +111,7 @@ try {
   console.log(`prepare_once_ratio=${(prepared / 100).toFixed(2)}`);
 
   // PDF pages: a dark written page is sent; empty white and black pages are not.
-  const pages = await run({
+  const pages = await run(app, {
     files: [pdf('dark_written.pdf'), pdf('blank_white.pdf'), pdf('blank_black.pdf')],
     scenario: { seed: 4, latency_ms: [50, 100] },
     perMinute: 600,
@@ -128,8 +123,4 @@ try {
   console.error(`real: PDF rows: ${rows.map((r) => r.slice(0, 80)).join(' | ')}`);
   console.log(`pdf_dark_page_sent=${darkRead && sent >= 1 ? 1 : 0}`);
   console.log(`pdf_blank_pages_sent=${Math.max(0, sent - (darkRead ? 1 : 0))}`);
-} finally {
-  await browser.close();
-  server.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-}
+});

@@ -12,26 +12,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { ARGS, CHROMIUM, DIST, SIM, corpus, serve, openApp, rowsOf, simPost, simLog } from './support.mjs';
+import { corpus, rowsOf, withApp, simPost, simLog } from './support.mjs';
 
 const CORPUS = process.env.CORPUS_TEST;
 
 test('realistic scans, photos and PDFs at 8/s: no violation, one row each, prepared once', async () => {
-  assert.ok(SIM, 'OCR_SIM_URL must point at a running ocr-sim (make test starts one)');
   assert.ok(CORPUS && fs.existsSync(path.join(CORPUS, 'manifest.json')), 'CORPUS_TEST must name a corpus (scripts/corpus-images)');
   const { manifest, scans, photos } = corpus(CORPUS);
   const images = [...photos, ...scans];
   const pdfs = ['form_jpeg.pdf', 'form_flate.pdf', 'form_ccitt.pdf', 'dark_written.pdf', 'blank_white.pdf', 'blank_black.pdf']
     .map((n) => path.join(CORPUS, 'pdf', n));
-  const server = await serve(path.resolve(DIST));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-  const errors = [];
-  try {
-    await simPost('/_sim/reset', {});
+  await withApp({ name: 'real', open: false, context: { acceptDownloads: false } }, async ({ open }) => {
     await simPost('/_sim/scenario', { seed: 21, latency_ms: [300, 900], rate_limit: { rate: 8, burst: 2 } });
-    const context = await browser.newContext();
-    const page = await openApp(context, `http://127.0.0.1:${server.address().port}/`, SIM, errors, { original: false, perMinute: 480, burst: 1 });
+    const page = await open({ original: false, perMinute: 480, burst: 1 });
     await page.setInputFiles('#files', [...images, ...pdfs]);
     // 3 one-page form PDFs, the dark page and two blank ones.
     const items = images.length + 6;
@@ -60,10 +53,5 @@ test('realistic scans, photos and PDFs at 8/s: no violation, one row each, prepa
     const summary = await page.textContent('#batch-summary');
     const prepared = Number(/เตรียมภาพ (\d+) ภาพ/.exec(summary)?.[1]);
     assert.equal(prepared, items, `each item prepared once (blank pages are drawn, then not sent): ${summary}`);
-    assert.deepEqual(errors, [], 'no page errors');
-  } finally {
-    await browser.close();
-    server.close();
-    await simPost('/_sim/reset', {});
-  }
+  });
 });

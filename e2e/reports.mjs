@@ -4,29 +4,19 @@
 // into docs/reports/, with a PNG of each first page (poppler's pdftoppm).
 // Needs: SIM_BIN (the ocr-sim binary), DIST.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { chromium } from 'playwright-core';
-import { ARGS, serve, startSim, openApp, reportSample, runReportSample } from './support.mjs';
+import { SIM_BIN, withApp, reportSample, runReportSample } from './support.mjs';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
-const DIST = path.resolve(process.env.DIST || path.join(here, '..', 'dist'));
-const SIM_BIN = process.env.SIM_BIN || path.join(here, '..', 'target', 'release', 'ocr-sim');
 const OUT = path.join(here, '..', 'docs', 'reports');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-make-reports-'));
-const sample = reportSample(dir);
-const scenario = path.join(dir, 'scenario.json');
-fs.writeFileSync(scenario, JSON.stringify({ latency_ms: [10, 30], answers: sample.answers }));
-const { sim, url } = await startSim(SIM_BIN, scenario);
-const server = await serve(DIST);
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
 fs.mkdirSync(OUT, { recursive: true });
-const errors = [];
-try {
-  const page = await openApp(await browser.newContext(), `http://127.0.0.1:${server.address().port}/`, url, errors);
+await withApp({ name: 'make-reports', simBin: SIM_BIN, open: false, context: { acceptDownloads: false } }, async ({ dir, open, simPost }) => {
+  const sample = reportSample(dir);
+  const set = await simPost('/_sim/scenario', { latency_ms: [10, 30], answers: sample.answers });
+  if (set.status !== 200) throw new Error(`the simulator refused the scenario: ${await set.text()}`);
+  const page = await open();
   await runReportSample(page, sample, dir);
   for (const kind of ['executive', 'batch', 'constituencies']) {
     await page.selectOption('#report-kind', kind);
@@ -36,10 +26,4 @@ try {
     execFileSync('pdftoppm', ['-png', '-r', '60', '-singlefile', '-f', '1', '-l', '1', pdf, path.join(OUT, kind)]);
     console.log(`reports: ${pdf}`);
   }
-  if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
-} finally {
-  await browser.close();
-  server.close();
-  sim.kill();
-  fs.rmSync(dir, { recursive: true, force: true });
-}
+});

@@ -7,21 +7,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { chromium } from 'playwright-core';
-import { png, serve, openApp, rowsOf, form, ARGS, DIST, SIM, CHROMIUM, simPost, simLog } from './support.mjs';
+import { png, rowsOf, form, withApp, simPost, simLog } from './support.mjs';
 
 
 test('flagged ballots are read again: settled only when both readings agree', async () => {
-  assert.ok(SIM, 'OCR_SIM_URL must point at a running ocr-sim (make test starts one)');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-reread-'));
-  const server = await serve(path.resolve(DIST));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-  const context = await browser.newContext({ acceptDownloads: true });
-  const errors = [];
-  try {
+  await withApp({ name: 'reread', open: false }, async ({ dir, open: openPage }) => {
     const names = ['right.png', 'same.png', 'other.png'];
     const second = [['30', 'สามสิบ'], ['30', 'หกสิบ'], ['31', 'สามสิบเอ็ด']];
     const answers = {};
@@ -35,9 +27,8 @@ test('flagged ballots are read again: settled only when both readings agree', as
       rereads[sha] = JSON.stringify({ cells: { 'row 2': { numeric: Number(second[i][0]), thai_text: second[i][1] } } });
       return file;
     });
-    await simPost('/_sim/reset', {});
     await simPost('/_sim/scenario', { latency_ms: [10, 30], answers, rereads });
-    const page = await openApp(context, `http://127.0.0.1:${server.address().port}/`, SIM, errors);
+    const page = await openPage();
     await page.setInputFiles('#files', files);
     await page.click('#start');
     await page.waitForSelector('#batch-summary', { timeout: 60_000 });
@@ -72,11 +63,5 @@ test('flagged ballots are read again: settled only when both readings agree', as
     assert.equal(by('other.png').rows[1].votes.words, 'หกสิบ', 'nothing changed silently');
     const [c] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
     assert.match(fs.readFileSync(await c.path(), 'utf8'), /settled by re-read \/ ยุติด้วยการอ่านซ้ำ/);
-    assert.deepEqual(errors, [], 'no page errors');
-  } finally {
-    await browser.close();
-    server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-    await simPost('/_sim/reset', {});
-  }
+  });
 });

@@ -7,36 +7,18 @@
 //                      reload with the network off, median of 5, after a
 //                      first visit installed it
 // Needs: SIM_BIN (the ocr-sim binary), DIST (default ../dist).
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { ARGS, serve, startSim, makeImages, openApp, reloadAndResume } from './support.mjs';
+import { SIM_BIN, withApp, makeImages, reloadAndResume } from './support.mjs';
 
-const here = path.dirname(new URL(import.meta.url).pathname);
-const DIST = process.env.DIST || path.join(here, '..', 'dist');
-const SIM_BIN = process.env.SIM_BIN || path.join(here, '..', 'target', 'release', 'ocr-sim');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const N = 200;
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-resume-'));
-const scenarioFile = path.join(dir, 'scenario.json');
-fs.writeFileSync(scenarioFile, JSON.stringify({ seed: 7, latency_ms: [300, 900] }));
-const { sim, url: simUrl } = await startSim(SIM_BIN, scenarioFile);
-const server = await serve(path.resolve(DIST));
-const appUrl = `http://127.0.0.1:${server.address().port}/`;
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-const errors = [];
-try {
-  const context = await browser.newContext();
-  const page = await openApp(context, appUrl, simUrl, errors);
-  const simLog = async () => (await fetch(`${simUrl}/_sim/log`)).json();
+const options = { name: 'resume', simBin: SIM_BIN, scenario: { seed: 7, latency_ms: [300, 900] }, failOnErrors: false };
+await withApp(options, async ({ page, dir, url: appUrl, newContext, simLog, errors }) => {
   const r = await reloadAndResume({ page, images: makeImages(dir, N, 'form'), at: N / 2, simLog });
   console.error(`resume: ${r.shownAfterReload} rows kept through the reload, ${r.rows.length} at the end, ${r.duplicateRows} duplicate rows`);
   console.log(`resume_duplicates=${r.resent}`);
   console.log(`resume_lost=${r.lost}`);
 
-  const fresh = await browser.newContext();
+  const fresh = await newContext();
   const p = await fresh.newPage();
   await p.goto(appUrl);
   await p.waitForSelector('#offline-ready', { timeout: 60_000 });
@@ -52,9 +34,4 @@ try {
   console.error(`offline boots: ${times.join(', ')} ms`);
   console.log(`offline_boot_ms=${times[2]}`);
   if (errors.length) console.error(`resume: page errors: ${errors.join('; ')}`);
-} finally {
-  await browser.close();
-  server.close();
-  sim.kill();
-  fs.rmSync(dir, { recursive: true, force: true });
-}
+});

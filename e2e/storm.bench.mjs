@@ -6,16 +6,9 @@
 // (stdout); diagnostics go to stderr.
 // Needs: SIM_BIN (the ocr-sim binary), DIST (default ../dist).
 import fs from 'node:fs';
-import https from 'node:https';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { png, rowsOf, serve, startSim, ARGS } from './support.mjs';
+import { png, rowsOf, withApp, SIM_BIN } from './support.mjs';
 
-const here = path.dirname(new URL(import.meta.url).pathname);
-const DIST = process.env.DIST || path.join(here, '..', 'dist');
-const SIM_BIN = process.env.SIM_BIN || path.join(here, '..', 'target', 'release', 'ocr-sim');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const N = Number(process.env.STORM_BALLOTS || 300);
 const RATE = 4;
 const TOKEN = 'storm';
@@ -39,37 +32,24 @@ function conditional(shares) {
   return shares.map(([p, f]) => { const q = p / left; left -= p; return [q, f]; });
 }
 
-function simLog(url) {
-  return new Promise((resolve, reject) => {
-    https.get(`${url}/_sim/log`, { rejectUnauthorized: false }, (res) => {
-      let body = '';
-      res.on('data', (d) => { body += d; });
-      res.on('end', () => { try { resolve(JSON.parse(body)); } catch (e) { reject(e); } });
-    }).on('error', reject);
+const options = {
+  name: 'storm', simBin: SIM_BIN, tls: true, token: TOKEN, args: ['--ignore-certificate-errors'], open: false, failOnErrors: false,
+  scenario: {
+    seed: 2026, latency_ms: [500, 2000], rate_limit: { rate: RATE, burst: 2 }, hang_cap_ms: 600000,
+    faults: conditional(SHARES),
+  },
+};
+await withApp(options, async ({ context, url: appUrl, sim: url, simLog, dir }) => {
+  const names = [];
+  const files = Array.from({ length: N }, (_, i) => {
+    const name = `storm_${String(i + 1).padStart(3, '0')}.png`;
+    const f = path.join(dir, name);
+    fs.writeFileSync(f, png(40 + (i % 60), 30 + Math.floor(i / 60), (i * 7) % 256));
+    names.push(name);
+    return f;
   });
-}
-
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-storm-'));
-const scenarioFile = path.join(dir, 'scenario.json');
-fs.writeFileSync(scenarioFile, JSON.stringify({
-  seed: 2026, latency_ms: [500, 2000], rate_limit: { rate: RATE, burst: 2 }, hang_cap_ms: 600000,
-  faults: conditional(SHARES),
-}));
-const names = [];
-const files = Array.from({ length: N }, (_, i) => {
-  const name = `storm_${String(i + 1).padStart(3, '0')}.png`;
-  const f = path.join(dir, name);
-  fs.writeFileSync(f, png(40 + (i % 60), 30 + Math.floor(i / 60), (i * 7) % 256));
-  names.push(name);
-  return f;
-});
-
-const { sim, url } = await startSim(SIM_BIN, scenarioFile, { tls: true, token: TOKEN });
-const server = await serve(path.resolve(DIST));
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, '--ignore-certificate-errors'], headless: true });
-let pageErrors = 0;
-try {
-  const page = await browser.newPage();
+  let pageErrors = 0;
+  const page = await context.newPage();
   page.on('pageerror', (e) => { pageErrors += 1; console.error(`storm: page error: ${e}`); });
   page.on('console', (m) => {
     if (m.type() === 'error' && /panicked|RuntimeError|unreachable/.test(m.text())) {
@@ -77,7 +57,7 @@ try {
       console.error(`storm: console: ${m.text().slice(0, 300)}`);
     }
   });
-  await page.goto(`http://127.0.0.1:${server.address().port}/`);
+  await page.goto(appUrl);
   await page.waitForSelector('#start');
   const set = async (sel, value) => { await page.fill(sel, String(value)); await page.locator(sel).dispatchEvent('change'); };
   await set('#endpoint', `${url}/v1`);
@@ -96,7 +76,7 @@ try {
   const accounted = names.filter((n) => count.get(n) === 1).length;
   const lost = names.filter((n) => !count.has(n)).length;
   const duplicates = rows.length - count.size;
-  const log = await simLog(url);
+  const log = await simLog();
   const outcomes = {};
   for (const r of log.requests) if (r.path.includes('/v1/')) outcomes[r.outcome || 'aborted'] = (outcomes[r.outcome || 'aborted'] || 0) + 1;
   const statuses = {};
@@ -115,9 +95,4 @@ try {
   console.log(`storm_violations=${log.violations}`);
   console.log(`storm_page_errors=${pageErrors}`);
   console.log(`storm_completion_ratio=${(N / wall / RATE).toFixed(3)}`);
-} finally {
-  await browser.close();
-  server.close();
-  sim.kill();
-  fs.rmSync(dir, { recursive: true, force: true });
-}
+});

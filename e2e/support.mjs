@@ -1,5 +1,7 @@
-// Shared by the end-to-end test and the browser benchmarks: test PNGs, a
-// static server for dist/, and Chromium's flags.
+// Shared by the end-to-end tests and the browser benchmarks: the harness
+// (withApp: a browser, dist/ served, the app open, torn down whatever
+// happens), test PNGs, a static server for dist/, and Chromium's flags.
+import assert from 'node:assert/strict';
 import http from 'node:http';
 import https from 'node:https';
 import fs from 'node:fs';
@@ -8,6 +10,7 @@ import zlib from 'node:zlib';
 import crypto from 'node:crypto';
 import os from 'node:os';
 import { spawn } from 'node:child_process';
+import { chromium } from 'playwright-core';
 
 export const ARGS = ['--headless=new', '--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -71,11 +74,21 @@ export function makeImages(dir, n, prefix) {
   return { files, names, hashes };
 }
 
+// Records `page`'s uncaught errors in `errors`, once however often asked.
+const watched = new WeakMap();
+export function watchErrors(page, errors) {
+  const lists = watched.get(page) || new Set();
+  watched.set(page, lists);
+  if (lists.has(errors)) return;
+  lists.add(errors);
+  page.on('pageerror', (e) => errors.push(String(e)));
+}
+
 // A new page of the app, pointed at the simulator, at `perMinute` requests
 // a minute (600) and burst `burst` (5).
 export async function openApp(context, url, sim, errors, { original = true, perMinute = 600, burst = 5 } = {}) {
   const page = await context.newPage();
-  page.on('pageerror', (e) => errors.push(String(e)));
+  watchErrors(page, errors);
   await page.goto(url);
   await page.waitForSelector('#start');
   const set = async (sel, value) => { await page.fill(sel, String(value)); await page.locator(sel).dispatchEvent('change'); };
@@ -140,10 +153,10 @@ export async function reloadAndResume({ page, images, at, simLog, timeout = 10 *
 }
 
 // GETs JSON from a simulator, also over its self-signed HTTPS.
-export function getJson(url) {
+export function getJson(url, headers = {}) {
   const get = url.startsWith('https:') ? https.get : http.get;
   return new Promise((resolve, reject) => {
-    get(url, { rejectUnauthorized: false }, (res) => {
+    get(url, { rejectUnauthorized: false, headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c) => { body += c; });
@@ -165,7 +178,9 @@ export function startSim(bin, scenarioFile, { tls = false, token = '' } = {}) {
     const t0 = Date.now();
     const poll = () => {
       if (fs.existsSync(addrFile) && fs.readFileSync(addrFile, 'utf8').trim()) {
-        resolve({ sim, url: `${tls ? 'https' : 'http'}://${fs.readFileSync(addrFile, 'utf8').trim()}` });
+        const addr = fs.readFileSync(addrFile, 'utf8').trim();
+        fs.rmSync(addrFile, { force: true });
+        resolve({ sim, url: `${tls ? 'https' : 'http'}://${addr}` });
       } else if (Date.now() - t0 > 10_000) {
         reject(new Error('ocr-sim did not start'));
       } else setTimeout(poll, 50);
@@ -278,9 +293,14 @@ export function reportSample(root) {
 
 // What the end-to-end tests are pointed at (scripts/test sets these): the
 // built app, the running simulator and its control token, the browser.
-export const DIST = process.env.DIST || path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'dist');
+export const DIST = path.resolve(process.env.DIST || path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'dist'));
 export const SIM = process.env.OCR_SIM_URL;
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+// What the benchmarks and scripts start and read (scripts/bench sets these):
+// the simulator binary and the realistic corpus (make corpus-images).
+const ROOT = path.join(path.dirname(new URL(import.meta.url).pathname), '..');
+export const SIM_BIN = process.env.SIM_BIN || path.join(ROOT, 'target', 'release', 'ocr-sim');
+export const CORPUS = process.env.CORPUS || path.join(ROOT, 'target', 'corpus-images');
 const SIM_CONTROL = { 'x-sim-control': process.env.OCR_SIM_TOKEN || '' };
 // Scripts the running simulator (`/_sim/scenario`, `/_sim/reset`).
 export const simPost = (route, body) => fetch(`${SIM}${route}`, { method: 'POST', headers: SIM_CONTROL, body: JSON.stringify(body) });
@@ -300,4 +320,145 @@ export async function runReportSample(page, sample, dir) {
   await page.setInputFiles('#official-files', [official]);
   await page.waitForSelector('#discrepancies tbody tr');
   await page.click('#tab-reports');
+}
+
+// POSTs JSON to a simulator, also over its self-signed HTTPS; resolves to
+// { status, text() }, like fetch's answer.
+export function postJson(url, body, headers = {}) {
+  const request = url.startsWith('https:') ? https.request : http.request;
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', rejectUnauthorized: false, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => resolve({ status: res.statusCode, text: async () => text, json: async () => JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+// The harness of every end-to-end test and browser script, black-box like:
+// everything it starts it stops, in reverse order, even when `body` throws
+// (a failure in the body is the one reported).
+//
+//   await withApp(options?, async ({ browser, context, page, url, sim, simPost, simLog,
+//                                    errors, dir, site, server, host, open, newContext }) => { ... })
+//
+// It makes a temp dir (`dir`; downloads land there; removed at the end),
+// serves the built app (`site`: DIST, or a copy of it in dir) on a free port
+// (`url`), picks the simulator (`sim`: the running one of OCR_SIM_URL, reset
+// before and after; or one it starts), launches Chromium (CHROMIUM, ARGS,
+// headless) with one context (`context`, accepting downloads), records the
+// uncaught errors of every page of its contexts (`errors`) and opens the app
+// pointed at the simulator (`page`, as openApp does). After a body that
+// returned, it asserts that `errors` is empty; it resolves to what the body
+// returned. Options (all optional):
+//   name       the temp dir's name: tallyscan-<name>-XXXXXX ('app')
+//   root       the folder served (DIST); copy: true serves a copy of it, dir/site
+//   prefix     the sub-path it is served under ('/'), e.g. '/tallyscan/'
+//   host       async (site, dir) => ({ url, stop, ... }): another server (nginx...)
+//              instead of the built-in one (then `host` is what it returned)
+//   sim        a simulator URL (default OCR_SIM_URL, required; its control
+//              token OCR_SIM_TOKEN); false: none
+//   simBin     start this simulator binary instead, with `scenario` (an
+//              object, default {}), `tls`, `token`; killed at the end
+//   reset      POST /_sim/reset before and after (default: only for the
+//              simulator of OCR_SIM_URL)
+//   args       Chromium flags added to ARGS (e.g. '--ignore-certificate-errors')
+//   launch     more chromium.launch options
+//   context    options of the context, and of those made with newContext()
+//              (viewport, serviceWorkers: 'block', ignoreHTTPSErrors...)
+//   open       openApp's options for `page` ({}); false: no page is opened
+//              (then `open(options?, context?)` opens one, as openApp)
+//   dialogs    true: a dialog (alert, confirm) is an error: recorded and dismissed
+//   failOnErrors  false: `errors` is left to the body (benchmarks print them)
+export async function withApp(options, body) {
+  if (typeof options === 'function') [options, body] = [{}, options];
+  const {
+    name = 'app', root = DIST, copy = false, prefix = '/', host = null,
+    simBin = null, scenario = {}, tls = false, token = '',
+    args = [], launch = {}, context: contextOptions = {}, open = {},
+    dialogs = false, failOnErrors = true,
+  } = options;
+  const sharedSim = options.sim === undefined && !simBin;
+  const reset = options.reset ?? sharedSim;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tallyscan-${name}-`));
+  const teardown = [() => fs.rmSync(dir, { recursive: true, force: true })];
+  let passed = false;
+  try {
+    // The simulator.
+    let sim = null;
+    if (simBin) {
+      const file = path.join(dir, 'scenario.json');
+      fs.writeFileSync(file, JSON.stringify(scenario));
+      const started = await startSim(simBin, file, { tls, token });
+      teardown.push(() => started.sim.kill());
+      sim = started.url;
+    } else if (options.sim !== false) {
+      sim = sharedSim ? SIM : options.sim;
+      assert.ok(sim, 'OCR_SIM_URL must point at a running ocr-sim (make test starts one)');
+    }
+    const control = { 'x-sim-control': simBin ? token : SIM_CONTROL['x-sim-control'] };
+    const simPostTo = (route, b) => postJson(`${sim}${route}`, b, control);
+    const simLogOf = () => getJson(`${sim}/_sim/log`, control);
+    if (reset) {
+      await simPostTo('/_sim/reset', {});
+      teardown.push(() => simPostTo('/_sim/reset', {}));
+    }
+
+    // The app, served.
+    let site = path.resolve(root);
+    assert.ok(fs.existsSync(path.join(site, 'index.html')), `no built app in ${site} (run trunk build first)`);
+    if (copy) {
+      const to = path.join(dir, 'site');
+      fs.cpSync(site, to, { recursive: true });
+      site = to;
+    }
+    let served;
+    if (host) served = await host(site, dir);
+    else {
+      const server = await serve(site, prefix);
+      served = { url: `http://127.0.0.1:${server.address().port}${prefix}`, stop: () => server.close(), server };
+    }
+    teardown.push(() => served.stop());
+
+    // The browser.
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, ...args], headless: true, downloadsPath: dir, ...launch });
+    teardown.push(() => browser.close());
+    const errors = [];
+    const seen = new WeakSet();
+    const watch = (p) => {
+      if (seen.has(p)) return;
+      seen.add(p);
+      watchErrors(p, errors);
+      if (dialogs) p.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss().catch(() => {}); });
+    };
+    const newContext = async (more = {}) => {
+      const c = await browser.newContext({ acceptDownloads: true, ...contextOptions, ...more });
+      c.on('page', watch);
+      return c;
+    };
+    const context = await newContext();
+    const openPage = async (o = {}, c = context) => {
+      assert.ok(sim, 'openApp needs a simulator');
+      const p = await openApp(c, served.url, sim, errors, o);
+      watch(p);
+      return p;
+    };
+    const page = open === false ? null : await openPage(open === true ? {} : open);
+    const result = await body({
+      browser, context, page, url: served.url, sim, simPost: simPostTo, simLog: simLogOf,
+      errors, dir, site, server: served.server, host: served, open: openPage, newContext,
+    });
+    if (failOnErrors) assert.deepEqual(errors, [], dialogs ? 'no page errors, no dialogs' : 'no page errors');
+    passed = true;
+    return result;
+  } finally {
+    let first = null;
+    for (const step of teardown.reverse()) {
+      try { await step(); } catch (e) { first ??= e; }
+    }
+    if (passed && first) throw first;
+  }
 }

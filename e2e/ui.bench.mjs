@@ -6,35 +6,22 @@
 //   ui_long_tasks_5000        tasks over 50 ms in that span
 //   ui_batch_s_5000           wall time of the batch
 // Needs: SIM_BIN (the ocr-sim binary), DIST (default ../dist).
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { ARGS, serve, startSim, makeImages, openApp } from './support.mjs';
+import { SIM_BIN, withApp, makeImages } from './support.mjs';
 
-const here = path.dirname(new URL(import.meta.url).pathname);
-const DIST = process.env.DIST || path.join(here, '..', 'dist');
-const SIM_BIN = process.env.SIM_BIN || path.join(here, '..', 'target', 'release', 'ocr-sim');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const N = Number(process.env.UI_BENCH_N || 5000);
 const RATE = 50;
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-ui-'));
-const scenarioFile = path.join(dir, 'scenario.json');
-fs.writeFileSync(scenarioFile, JSON.stringify({ seed: 11, latency_ms: [20, 80] }));
-const { sim, url: simUrl } = await startSim(SIM_BIN, scenarioFile);
-const server = await serve(path.resolve(DIST));
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-const errors = [];
-try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+await withApp({
+  name: 'ui', simBin: SIM_BIN, scenario: { seed: 11, latency_ms: [20, 80] },
+  context: { viewport: { width: 1280, height: 800 } }, open: false, failOnErrors: false,
+}, async ({ context, open, dir, errors }) => {
   await context.addInitScript(() => {
     window.__long = [];
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) window.__long.push([e.startTime, e.duration]);
     }).observe({ type: 'longtask', buffered: true });
   });
-  const page = await openApp(context, `http://127.0.0.1:${server.address().port}/`, simUrl, errors);
+  const page = await open();
   const set = async (sel, value) => { await page.fill(sel, String(value)); await page.locator(sel).dispatchEvent('change'); };
   await page.click('details.advanced summary');
   await set('#per-minute', RATE * 60);
@@ -56,9 +43,4 @@ try {
   console.log(`ui_long_tasks_5000=${long.length}`);
   console.log(`ui_batch_s_5000=${wall.toFixed(1)}`);
   if (errors.length) console.error(`ui: page errors: ${errors.join('; ')}`);
-} finally {
-  await browser.close();
-  server.close();
-  sim.kill();
-  fs.rmSync(dir, { recursive: true, force: true });
-}
+});

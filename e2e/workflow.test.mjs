@@ -8,41 +8,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { chromium } from 'playwright-core';
-import { png, serve, openApp, rowsOf, form, formFolder as folder, ARGS } from './support.mjs';
+import { png, rowsOf, form, formFolder as folder, withApp as harness, simPost as post, simLog } from './support.mjs';
 
-const here = path.dirname(new URL(import.meta.url).pathname);
-const DIST = process.env.DIST || path.join(here, '..', 'dist');
-const SIM = process.env.OCR_SIM_URL;
-const CONTROL = { 'x-sim-control': process.env.OCR_SIM_TOKEN || '' };
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-
-const post = (route, body) => fetch(`${SIM}${route}`, { method: 'POST', headers: CONTROL, body: JSON.stringify(body) });
-const simLog = async () => (await fetch(`${SIM}/_sim/log`, { headers: CONTROL })).json();
-
-async function withApp(fn) {
-  assert.ok(SIM, 'OCR_SIM_URL must point at a running ocr-sim (make test starts one)');
-  assert.ok(fs.existsSync(path.join(DIST, 'index.html')), `no built app in ${DIST}`);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-flow-'));
-  const server = await serve(path.resolve(DIST));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 800 } });
-  const errors = [];
-  try {
-    const page = await openApp(context, `http://127.0.0.1:${server.address().port}/`, SIM, errors);
-    page.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss(); });
-    await fn({ page, dir, errors });
-    assert.deepEqual(errors, [], 'no page errors, no dialogs');
-  } finally {
-    await browser.close();
-    server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-    await post('/_sim/reset', {});
-  }
-}
+// The app open at 1280 x 800; a dialog (alert, confirm) counts as an error.
+const withApp = (fn, open = {}) => harness({ name: 'flow', context: { viewport: { width: 1280, height: 800 } }, dialogs: true, open }, fn);
 
 const byUnit = (rows, u) => rows.find((r) => r[1].includes(`หน่วย ${u}/`));
 const download = async (page, sel) => {
@@ -187,16 +158,8 @@ test('a model answer carrying HTML is shown as inert text', async () => {
 });
 
 test('scans are prepared before sending: downscaled JPEG, smaller than the file', async () => {
-  assert.ok(SIM, 'OCR_SIM_URL must point at a running ocr-sim');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-prep-'));
-  const server = await serve(path.resolve(DIST));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-  const errors = [];
-  try {
-    await post('/_sim/reset', {});
-    const context = await browser.newContext();
-    // Defaults: images prepared (long edge 2048, JPEG 0.85).
-    const page = await openApp(context, `http://127.0.0.1:${server.address().port}/`, SIM, errors, { original: false });
+  // Defaults: images prepared (long edge 2048, JPEG 0.85).
+  await withApp(async ({ page, dir }) => {
     const file = path.join(dir, 'scan.png');
     fs.writeFileSync(file, png(3000, 2000, 120, true));
     await page.setInputFiles('#files', file);
@@ -208,23 +171,18 @@ test('scans are prepared before sending: downscaled JPEG, smaller than the file'
     assert.equal(sent.length, 1);
     assert.equal(sent[0].image_type, 'image/jpeg', 'sent as JPEG');
     assert.ok(sent[0].image_bytes < fs.statSync(file).size, `${sent[0].image_bytes} bytes sent`);
-    assert.deepEqual(errors, []);
-  } finally {
-    await browser.close();
-    server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  }, { original: false });
 });
 
 test('a preset fills the provider, the connection is tested, the estimate shown, and the batch stops at the budget', async () => {
-  await withApp(async ({ page, dir }) => {
+  await withApp(async ({ page, dir, sim }) => {
     await page.selectOption('#preset', 'openai');
     assert.equal(await page.inputValue('#endpoint'), 'https://api.openai.com/v1');
     assert.equal(await page.inputValue('#model'), 'gpt-4o-mini');
     await page.click('details.advanced summary');
     assert.equal(await page.inputValue('#price-in'), '0.15', 'list prices filled in');
     // Back to the simulator (custom), and test it.
-    await page.fill('#endpoint', `${SIM}/v1`);
+    await page.fill('#endpoint', `${sim}/v1`);
     await page.locator('#endpoint').dispatchEvent('change');
     await page.fill('#model', 'tallyscan-sim');
     await page.locator('#model').dispatchEvent('change');
@@ -273,10 +231,10 @@ test('a preset fills the provider, the connection is tested, the estimate shown,
 });
 
 test('a ballot the first model refuses is read by the fallback model', async () => {
-  await withApp(async ({ page, dir }) => {
+  await withApp(async ({ page, dir, sim }) => {
     await post('/_sim/scenario', { latency_ms: [10, 30], script: [{ kind: 'status', code: 400 }] });
     await page.click('details.advanced summary');
-    await page.fill('#fallback-endpoint', `${SIM}/v1`);
+    await page.fill('#fallback-endpoint', `${sim}/v1`);
     await page.locator('#fallback-endpoint').dispatchEvent('change');
     await page.fill('#fallback-model', 'second-sim');
     await page.locator('#fallback-model').dispatchEvent('change');
