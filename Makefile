@@ -17,7 +17,7 @@ bench: setup
 dist: setup
 	@scripts/dist
 
-# PNGs of the main views at desktop and tablet sizes, in docs/screenshots/.
+# PNGs of the main views at desktop, tablet and phone sizes, in docs/screenshots/
 screenshots: setup
 	@scripts/screenshots
 
@@ -43,6 +43,6 @@ lint:
 fmt:
 	cargo fmt
 
-# Regenerates src/core/registry_data.rs from the ECT reference files.
+# Regenerates src/core/domain/registry_data.rs from the ECT reference files.
 registry:
 	python3 scripts/gen_registry.py $(ECT_DIR)

@@ -1,5 +1,5 @@
 //! Comparison with the official results on a generated election (see
-//! `core::official::generated`): all 400 constituencies, 13 polling units
+//! `core::results::official::generated`): all 400 constituencies, 13 polling units
 //! each, a constituency and a party-list form per unit (10,400 records),
 //! and a `stats_cons.json` whose numbers equal the forms' sums. Prints
 //! `key=value` lines:
@@ -9,9 +9,11 @@
 //!                                 records equal the official numbers (goal 0)
 
 use std::time::Instant;
-use tallyscan::core::aggregate::aggregate;
-use tallyscan::core::official::{compare, generated::election, read_stats_cons, OfficialResults};
-use tallyscan::core::registry::Registry;
+use tallyscan::core::domain::registry::Registry;
+use tallyscan::core::results::aggregate::aggregate;
+use tallyscan::core::results::official::{
+    compare, generated::election, read_stats_cons, OfficialResults,
+};
 
 fn main() {
     let mut reg = Registry::builtin();

@@ -12,16 +12,16 @@
 use serde_json::{json, Map, Value};
 use std::cell::RefCell;
 use std::time::Duration;
-use tallyscan::core::ballot::BallotRecord;
-use tallyscan::core::batch::{run_batch, BatchOptions, Env};
-use tallyscan::core::control::Control;
-use tallyscan::core::progress::NullProgressCallback;
-use tallyscan::core::provider::ProviderSettings;
-use tallyscan::core::rate_limit::Quota;
-use tallyscan::core::registry::Registry;
-use tallyscan::core::rng::SplitMix64;
-use tallyscan::core::testing::{FakeTime, MemoryImages, Reply, ScriptedOcr};
-use tallyscan::core::thai::to_words;
+use tallyscan::core::api::provider::ProviderSettings;
+use tallyscan::core::domain::ballot::BallotRecord;
+use tallyscan::core::domain::registry::Registry;
+use tallyscan::core::domain::rng::SplitMix64;
+use tallyscan::core::domain::thai::to_words;
+use tallyscan::core::engine::batch::{run_batch, BatchOptions, Env};
+use tallyscan::core::engine::control::Control;
+use tallyscan::core::engine::progress::NullProgressCallback;
+use tallyscan::core::engine::rate_limit::Quota;
+use tallyscan::core::engine::testing::{FakeTime, MemoryImages, Reply, ScriptedOcr};
 
 const BALLOTS: usize = 600;
 
@@ -154,7 +154,7 @@ fn main() {
     };
     let opts = BatchOptions {
         quota: Quota::per_minute(6000.0, 20),
-        reread: tallyscan::core::batch::RereadOptions {
+        reread: tallyscan::core::engine::batch::RereadOptions {
             cap: BALLOTS,
             ..Default::default()
         },

@@ -1,13 +1,13 @@
-//! Review-queue quality on a generated corpus (see `core::corpus`): the
+//! Review-queue quality on a generated corpus (see `core::read::corpus`): the
 //! share of answers with a realistic reading error that land in review, and
 //! the share of clean answers that do; the same for party-list forms read
 //! page by page; and records lost from the tally without a word. Prints
 //! `key=value` lines.
 
-use tallyscan::core::corpus::{
+use tallyscan::core::domain::registry::Registry;
+use tallyscan::core::read::corpus::{
     measure, measure_party_list, unplaced_silent, Corruption, ReviewStats,
 };
-use tallyscan::core::registry::Registry;
 
 fn snake(kind: Corruption) -> String {
     format!("{kind:?}")

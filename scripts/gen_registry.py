@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Derives src/core/registry_data.rs from the official ECT reference files.
+"""Derives src/core/domain/registry_data.rs from the official ECT reference files.
 
 Usage: scripts/gen_registry.py [ECT_DIR] [SNAPSHOT_DATE]
 ECT_DIR defaults to ../shared/reference/ect-2026 (info_province.json,
@@ -77,7 +77,7 @@ def main():
         w(f"    StaticParty {{ number: {int(p['party_no'])}, ect_id: {int(p['id'])}, name_th: {q(p['name'])}, abbr_th: {q(p['abbr'] or '')}, color: {q(p['color'] or '')} }},")
     w("];")
     assert len(prov) == 77 and sum(per_prov.values()) == 400, (len(prov), sum(per_prov.values()))
-    dst = os.path.join(here, "..", "src", "core", "registry_data.rs")
+    dst = os.path.join(here, "..", "src", "core", "domain", "registry_data.rs")
     open(dst, "w", encoding="utf-8").write("\n".join(out) + "\n")
     subprocess.run(["rustfmt", "--edition", "2021", dst], check=True)
     print(f"wrote {dst}: {len(prov)} provinces, {sum(per_prov.values())} constituencies, {len(parties)} parties")

@@ -5,11 +5,11 @@
 #![cfg(target_arch = "wasm32")]
 
 use std::time::Duration;
-use tallyscan::core::batch::{BatchOptions, BatchResult, Concurrency};
-use tallyscan::core::control::Control;
-use tallyscan::core::provider::ApiKind;
-use tallyscan::core::rate_limit::Quota;
-use tallyscan::core::rng::SplitMix64;
+use tallyscan::core::api::provider::ApiKind;
+use tallyscan::core::domain::rng::SplitMix64;
+use tallyscan::core::engine::batch::{BatchOptions, BatchResult, Concurrency};
+use tallyscan::core::engine::control::Control;
+use tallyscan::core::engine::rate_limit::Quota;
 use tallyscan::web::files::FileSource;
 use tallyscan::web::timer;
 use wasm_bindgen::JsValue;
@@ -230,7 +230,7 @@ async fn scan_png(seed: u64) -> Vec<u8> {
 /// p50 and p95 of the time it takes, and source ÷ sent bytes.
 #[wasm_bindgen_test]
 async fn bench_prep() {
-    use tallyscan::core::ports::ImagePrep;
+    use tallyscan::core::engine::ports::ImagePrep;
     let prep = tallyscan::web::image_prep::WorkerPrep::from_source(Default::default()).unwrap();
     let mut ms = Vec::new();
     let (mut source, mut sent) = (0usize, 0usize);
@@ -240,7 +240,7 @@ async fn bench_prep() {
         let t0 = timer::now_ms();
         let p = prep
             .prepare(
-                tallyscan::core::ports::ImageData::from_bytes(png),
+                tallyscan::core::engine::ports::ImageData::from_bytes(png),
                 "image/png",
             )
             .await

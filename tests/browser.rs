@@ -8,7 +8,7 @@ use leptos::mount::mount_to;
 use leptos::prelude::*;
 use leptos::task::tick;
 use std::time::Duration;
-use tallyscan::core::provider::{self, ApiKind, ProviderSettings, TransportError};
+use tallyscan::core::api::provider::{self, ApiKind, ProviderSettings, TransportError};
 use tallyscan::ui::{progress::RowStatus, state::AppState, App};
 use tallyscan::web::{http, timer};
 use wasm_bindgen::JsCast;
@@ -23,14 +23,28 @@ fn settings(kind: ApiKind) -> ProviderSettings {
     settings_for(sim_url(), kind)
 }
 
+/// A batch against the plain simulator's OpenAI dialect at `quota`.
+async fn run_openai(
+    source: &tallyscan::web::files::FileSource,
+    quota: tallyscan::core::engine::rate_limit::Quota,
+    control: &tallyscan::core::engine::control::Control,
+) -> tallyscan::core::engine::batch::BatchResult {
+    let opts = tallyscan::core::engine::batch::BatchOptions {
+        quota,
+        ..Default::default()
+    };
+    let settings = settings(ApiKind::OpenAiCompatible);
+    web_support::run_in_browser(source, &settings, &opts, control).await
+}
+
 fn png_files(n: usize) -> Vec<web_sys::File> {
     (0..n).map(png_file).collect()
 }
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\nbrowser-test-image";
 
-fn png_data() -> tallyscan::core::ports::ImageData {
-    tallyscan::core::ports::ImageData::from_bytes(PNG.to_vec())
+fn png_data() -> tallyscan::core::engine::ports::ImageData {
+    tallyscan::core::engine::ports::ImageData::from_bytes(PNG.to_vec())
 }
 
 #[wasm_bindgen_test]
@@ -208,26 +222,26 @@ async fn a_run_ends_every_file_in_exactly_one_row() {
     let state = AppState::new();
     state
         .settings
-        .update(|s| *s = settings(ApiKind::OpenAiCompatible));
-    state.files.set(vec![
+        .set_provider(&settings(ApiKind::OpenAiCompatible));
+    state.run.files.set(vec![
         file("a.png", PNG),
         file("b.png", b"\x89PNG\r\n\x1a\nsecond"),
         file("notes.txt", b"hello"),
     ]);
-    state.batch.update(|b| {
-        b.per_minute = 600.0;
+    state.settings.edit(|s| {
+        s.per_minute = 600.0;
         // These files are PNG-signed bytes, not pictures: sent as they are.
-        b.send_original = true;
+        s.send_original = true;
     });
     tallyscan::web::image_prep::start_workers_from_source().unwrap();
     state.run().await;
-    let rows = state.progress.rows.get_untracked();
+    let rows = state.results.progress.rows.get_untracked();
     assert_eq!(
         rows.iter().map(|r| r.index()).collect::<Vec<_>>(),
         vec![1, 2, 3],
         "file order"
     );
-    assert_eq!(state.progress.done.get_untracked(), 3);
+    assert_eq!(state.results.progress.done.get_untracked(), 3);
     let error = |k: usize| {
         rows[k]
             .error
@@ -241,22 +255,22 @@ async fn a_run_ends_every_file_in_exactly_one_row() {
     assert!(error(1).contains("HTTP 400"), "{}", error(1));
     assert_eq!(rows[2].status(), RowStatus::Error);
     assert!(error(2).contains("not an image"), "{}", error(2));
-    let summary = state.progress.summary.get_untracked().unwrap();
+    let summary = state.results.progress.summary.get_untracked().unwrap();
     assert_eq!(
         (summary.read, summary.review, summary.failed),
         (1, 0, 2),
         "{summary:?}"
     );
-    assert!(!state.running.get_untracked());
+    assert!(!state.run.running.get_untracked());
     sim_post("/_sim/reset", "").await;
 }
 
 mod engine {
     use super::*;
-    use tallyscan::core::batch::{BatchOptions, StopReason};
-    use tallyscan::core::control::Control;
-    use tallyscan::core::provider::ApiKey;
-    use tallyscan::core::rate_limit::Quota;
+    use tallyscan::core::api::provider::ApiKey;
+    use tallyscan::core::engine::batch::{BatchOptions, StopReason};
+    use tallyscan::core::engine::control::Control;
+    use tallyscan::core::engine::rate_limit::Quota;
     use tallyscan::web::files::FileSource;
 
     #[wasm_bindgen_test]
@@ -267,17 +281,7 @@ mod engine {
         )
         .await;
         let source = FileSource::new(png_files(24));
-        let opts = BatchOptions {
-            quota: Quota::new(8.0, 1),
-            ..BatchOptions::default()
-        };
-        let r = run_in_browser(
-            &source,
-            &settings(ApiKind::OpenAiCompatible),
-            &opts,
-            &Control::new(),
-        )
-        .await;
+        let r = run_openai(&source, Quota::new(8.0, 1), &Control::new()).await;
         assert_eq!(
             (r.results.len(), r.errors.len(), r.retries),
             (24, 0, 0),
@@ -434,17 +438,7 @@ mod engine {
             c.cancel();
         });
         let t0 = timer::now_ms();
-        let opts = BatchOptions {
-            quota: Quota::new(20.0, 1),
-            ..BatchOptions::default()
-        };
-        let r = run_in_browser(
-            &source,
-            &settings(ApiKind::OpenAiCompatible),
-            &opts,
-            &control,
-        )
-        .await;
+        let r = run_openai(&source, Quota::new(20.0, 1), &control).await;
         let took = timer::now_ms() - t0;
         assert_eq!(r.stopped, Some(StopReason::Cancelled));
         assert_eq!(r.errors.len(), 10);
@@ -459,17 +453,7 @@ mod engine {
     async fn memory_cleanup_releases_files_every_50() {
         sim_post("/_sim/scenario", r#"{"latency_ms":[0,2]}"#).await;
         let source = FileSource::new(png_files(60));
-        let opts = BatchOptions {
-            quota: Quota::new(200.0, 10),
-            ..BatchOptions::default()
-        };
-        let r = run_in_browser(
-            &source,
-            &settings(ApiKind::OpenAiCompatible),
-            &opts,
-            &Control::new(),
-        )
-        .await;
+        let r = run_openai(&source, Quota::new(200.0, 10), &Control::new()).await;
         assert_eq!(r.results.len() + r.errors.len(), 60);
         assert_eq!(r.memory_cleanups, 1);
         assert_eq!(source.held(), 0, "every file handle released by the end");
@@ -479,11 +463,11 @@ mod engine {
 
 mod hardening {
     use super::*;
-    use tallyscan::core::batch::{BatchOptions, StopReason, SystemicCause};
-    use tallyscan::core::control::Control;
-    use tallyscan::core::ports::ImageSource;
-    use tallyscan::core::progress::FailureKind;
-    use tallyscan::core::rate_limit::Quota;
+    use tallyscan::core::engine::batch::{BatchOptions, StopReason, SystemicCause};
+    use tallyscan::core::engine::control::Control;
+    use tallyscan::core::engine::ports::ImageSource;
+    use tallyscan::core::engine::progress::FailureKind;
+    use tallyscan::core::engine::rate_limit::Quota;
     use tallyscan::web::files::FileSource;
     use tallyscan::web::{crash, visibility, wake_lock};
 
@@ -497,12 +481,12 @@ mod hardening {
         // An image no other test sends: requests other tests left in flight
         // may reach the simulator meanwhile.
         let image = b"\x89PNG\r\n\x1a\nonly-the-redirect-test";
-        let data = tallyscan::core::ports::ImageData::from_bytes(image.to_vec());
+        let data = tallyscan::core::engine::ports::ImageData::from_bytes(image.to_vec());
         let req = provider::build_request(&s, "image/png", &data, "read");
         let r = http::send(req, &http::FetchOptions::default()).await;
         assert!(matches!(r, Err(TransportError::Network(_))), "{r:?}");
         let log = sim_log().await;
-        let ours = tallyscan::core::hash::sha256_hex(image);
+        let ours = tallyscan::core::domain::hash::sha256_hex(image);
         assert!(
             !log["requests"]
                 .as_array()
@@ -569,17 +553,7 @@ mod hardening {
             file("b.png", b"\x89PNG\r\n\x1a\nanother scan!"),
             file("a-again.png", same),
         ]);
-        let opts = BatchOptions {
-            quota: Quota::new(20.0, 1),
-            ..BatchOptions::default()
-        };
-        let r = run_in_browser(
-            &source,
-            &settings(ApiKind::OpenAiCompatible),
-            &opts,
-            &Control::new(),
-        )
-        .await;
+        let r = run_openai(&source, Quota::new(20.0, 1), &Control::new()).await;
         assert_eq!((r.results.len(), r.requests_sent), (3, 2));
         let copy = r.results.iter().find(|x| x.index == 2).unwrap();
         assert_eq!(copy.copy_of, Some(0));
@@ -623,29 +597,34 @@ mod hardening {
         let owner = Owner::new();
         owner.set();
         let state = AppState::new();
-        state.settings.update(|s| {
-            *s = settings(ApiKind::OpenAiCompatible);
-            s.endpoint = "http://api.openai.com/v1".into();
+        state.settings.set_provider(&ProviderSettings {
+            endpoint: "http://api.openai.com/v1".into(),
+            ..settings(ApiKind::OpenAiCompatible)
         });
-        state.files.set(vec![file("a.png", PNG)]);
+        state.run.files.set(vec![file("a.png", PNG)]);
         tallyscan::web::image_prep::start_workers_from_source().unwrap();
         tallyscan::web::image_prep::start_workers_from_source().unwrap();
         state.run().await;
-        let e = state.setup_error.get_untracked().expect("refused");
+        let e = state.run.setup_error.get_untracked().expect("refused");
         let th = tallyscan::ui::i18n::settings_error(tallyscan::ui::i18n::Lang::Th, &e);
         assert!(
             th.contains("https://") && th.contains("api.openai.com"),
             "{th}"
         );
-        assert_eq!(state.progress.done.get_untracked(), 0, "nothing was sent");
-        state.settings.update(|s| {
-            s.endpoint = sim_url().to_string() + "/v1";
-            s.api_key = provider::ApiKey::new("sk-ผิด");
+        assert_eq!(
+            state.results.progress.done.get_untracked(),
+            0,
+            "nothing was sent"
+        );
+        state.settings.set_provider(&ProviderSettings {
+            endpoint: sim_url().to_string() + "/v1",
+            api_key: provider::ApiKey::new("sk-ผิด"),
+            ..settings(ApiKind::OpenAiCompatible)
         });
         tallyscan::web::image_prep::start_workers_from_source().unwrap();
         tallyscan::web::image_prep::start_workers_from_source().unwrap();
         state.run().await;
-        let e = state.setup_error.get_untracked().expect("key refused");
+        let e = state.run.setup_error.get_untracked().expect("key refused");
         assert!(e.to_string().contains("cannot be sent"), "{e}");
     }
 
@@ -693,12 +672,12 @@ mod hardening {
 
     #[wasm_bindgen_test]
     async fn a_panic_shows_a_banner_with_what_was_kept() {
-        use tallyscan::core::progress::{BallotResult, ProgressCallback};
+        use tallyscan::core::engine::progress::{BallotResult, ProgressCallback};
         let keeper = crash::Keeper;
         keeper.on_start(2);
         let form =
             r#"{"form_code":"5/18","province":"แพร่","constituency_number":1,"votes":{"1":3}}"#;
-        let record = tallyscan::core::extract::extract(form, Default::default()).unwrap();
+        let record = tallyscan::core::read::extract::extract(form, Default::default()).unwrap();
         keeper.on_progress(
             1,
             2,
@@ -742,8 +721,10 @@ mod hardening {
 
 mod storage {
     use super::*;
-    use tallyscan::core::progress::{BallotError, BallotOutcome, BallotResult, FailureKind};
-    use tallyscan::core::session::{BatchMeta, BatchSettingsRecord, FileEntry};
+    use tallyscan::core::device::session::{BatchMeta, BatchSettingsRecord, FileEntry};
+    use tallyscan::core::engine::progress::{
+        BallotError, BallotOutcome, BallotResult, FailureKind,
+    };
     use tallyscan::web::store::{Store, DB_NAME};
     use wasm_bindgen_futures::JsFuture;
 
@@ -777,7 +758,7 @@ mod storage {
     }
 
     fn outcomes() -> Vec<BallotOutcome> {
-        let record = tallyscan::core::extract::extract(
+        let record = tallyscan::core::read::extract::extract(
             r#"{"form_code":"5/18","province":"แพร่","constituency_number":1,"votes":{"1":{"numeric":108,"thai_text":"หนึ่งร้อยแปด"}}}"#,
             Default::default(),
         )
@@ -891,8 +872,8 @@ mod storage {
 
 mod prep {
     use super::*;
-    use tallyscan::core::image::sniff_image_type;
-    use tallyscan::core::ports::{ImageData, ImagePrep, PrepError, Prepared};
+    use tallyscan::core::engine::ports::{ImageData, ImagePrep, PrepError, Prepared};
+    use tallyscan::core::read::image::sniff_image_type;
     use tallyscan::web::blob_image::{BlobImage, PreparedImage};
     use tallyscan::web::image_prep::{PrepOptions, WorkerPrep};
 
@@ -997,7 +978,7 @@ mod prep {
         assert_eq!(p.pixels, (1447, 2048), "long edge 2048, aspect kept");
         assert_eq!(
             p.sha256.as_deref(),
-            Some(tallyscan::core::hash::sha256_hex(&png).as_str()),
+            Some(tallyscan::core::domain::hash::sha256_hex(&png).as_str()),
             "the worker hashed the picked file"
         );
         let bytes = sent(&p).await;
@@ -1057,7 +1038,7 @@ mod prep {
             .unwrap();
         assert_eq!(sent(&p).await, jpeg, "the very bytes picked");
         assert_eq!((p.media, p.source_pixels), ("image/jpeg", None));
-        let hash = tallyscan::core::hash::sha256_hex(&jpeg);
+        let hash = tallyscan::core::domain::hash::sha256_hex(&jpeg);
         assert_eq!(p.sha256.as_deref(), Some(hash.as_str()));
         assert_eq!(prep.sha256(file(&jpeg, "image/jpeg")).await, Ok(hash));
     }
@@ -1119,7 +1100,7 @@ mod prep {
 
 mod connection {
     use super::*;
-    use tallyscan::core::connection::Connection;
+    use tallyscan::core::api::connection::Connection;
 
     /// Against the HTTPS simulator, whose scenario the other tests of this
     /// page leave as it is (they share the plain one and its log).
@@ -1127,10 +1108,9 @@ mod connection {
         let owner = Owner::new();
         owner.set();
         let state = AppState::new();
-        state.settings.update(|s| {
-            *s = settings_for(sim_tls_url(), ApiKind::OpenAiCompatible);
-            change(s);
-        });
+        let mut p = settings_for(sim_tls_url(), ApiKind::OpenAiCompatible);
+        change(&mut p);
+        state.settings.set_provider(&p);
         state.test_connection().await
     }
 

@@ -4,24 +4,24 @@
 
 use std::cell::{Cell, RefCell};
 use std::time::Duration;
-use tallyscan::core::ballot::IssueCode;
-use tallyscan::core::batch::{
+use tallyscan::core::api::provider::{ProviderSettings, TransportError};
+use tallyscan::core::domain::ballot::IssueCode;
+use tallyscan::core::domain::registry::Registry;
+use tallyscan::core::domain::rng::SplitMix64;
+use tallyscan::core::engine::batch::{
     run_batch, BatchOptions, BatchResult, Concurrency, Env, RereadOptions, StopReason,
 };
-use tallyscan::core::control::Control;
-use tallyscan::core::ports::{
+use tallyscan::core::engine::control::Control;
+use tallyscan::core::engine::ports::{
     Clock, ImageData, ImagePrep, LocalBoxFuture, PrepError, Prepared, Sleeper,
 };
-use tallyscan::core::progress::{
+use tallyscan::core::engine::progress::{
     BallotError, BallotResult, EngineEvent, FailureKind, ProgressCallback,
 };
-use tallyscan::core::provider::{ProviderSettings, TransportError};
-use tallyscan::core::rate_limit::Quota;
-use tallyscan::core::registry::Registry;
-use tallyscan::core::rng::SplitMix64;
-use tallyscan::core::testing::{join, FakeTime, MemoryImages, Reply, ScriptedOcr};
+use tallyscan::core::engine::rate_limit::Quota;
+use tallyscan::core::engine::testing::{join, FakeTime, MemoryImages, Reply, ScriptedOcr};
 
-use tallyscan::core::testing::PHRAE_FORM as FORM;
+use tallyscan::core::engine::testing::PHRAE_FORM as FORM;
 
 fn secs(s: f64) -> Duration {
     Duration::from_secs_f64(s)
@@ -173,7 +173,7 @@ fn happy_path_reports_in_order_with_statistics() {
     assert_eq!(rec.source.sha256.len(), 64);
     assert_eq!(
         rec.source.prompt_version,
-        tallyscan::core::prompt::PROMPT_VERSION
+        tallyscan::core::read::prompt::PROMPT_VERSION
     );
     // 10 requests at 2/s burst 1: the last goes at 4.5 s and is answered 3 s later.
     assert_eq!(r.duration(), secs(7.5));
@@ -460,10 +460,8 @@ fn cancel_stops_new_work_and_aborts_what_is_in_flight() {
     let images = MemoryImages::new(40, 500);
     let env = h.env(&client, &images);
     let opts = BatchOptions::default();
-    let t = h.time.clone();
-    let control = h.control.clone();
+    let (t, control) = (h.time.clone(), h.control.clone());
     let (r, _) = h.time.run(join(run_batch(&env, &opts), async move {
-        use tallyscan::core::ports::Sleeper;
         t.sleep(secs(10.0)).await;
         control.cancel();
     }));
@@ -492,10 +490,8 @@ fn pause_stops_dispatch_and_resume_loses_nothing() {
     let images = MemoryImages::new(40, 500);
     let env = h.env(&client, &images);
     let opts = BatchOptions::default();
-    let t = h.time.clone();
-    let control = h.control.clone();
+    let (t, control) = (h.time.clone(), h.control.clone());
     let (r, _) = h.time.run(join(run_batch(&env, &opts), async move {
-        use tallyscan::core::ports::Sleeper;
         t.sleep(secs(5.0)).await;
         control.pause();
         t.sleep(secs(30.0)).await;
@@ -570,7 +566,7 @@ fn bad_images_fail_without_a_request() {
     assert_eq!(r.errors.len(), 1);
     assert_eq!(r.errors[0].kind, FailureKind::Image);
     assert!(r.errors[0].message.contains("not an image"));
-    let big = MemoryImages::new(1, tallyscan::core::image::MAX_IMAGE_BYTES + 1);
+    let big = MemoryImages::new(1, tallyscan::core::read::image::MAX_IMAGE_BYTES + 1);
     let h = Harness::new();
     let client = ScriptedOcr::new(&h.time, fixed_latency(1.0));
     let r = h.run(&client, &big, &BatchOptions::default());
@@ -584,7 +580,7 @@ fn bad_images_fail_without_a_request() {
 
 #[test]
 fn pdf_pages_are_drawn_when_sent_and_each_outcome_is_said() {
-    use tallyscan::core::testing::PageDraw::*;
+    use tallyscan::core::engine::testing::PageDraw::*;
     let h = Harness::new();
     let client = ScriptedOcr::new(&h.time, fixed_latency(1.0));
     let pages = [
@@ -650,7 +646,7 @@ fn unparseable_answers_are_asked_again_once() {
 
 #[test]
 fn plain_http_endpoints_stay_within_the_browsers_six_connections() {
-    use tallyscan::core::batch::HTTP1_CONNECTIONS_PER_HOST;
+    use tallyscan::core::engine::batch::HTTP1_CONNECTIONS_PER_HOST;
     assert_eq!(
         Concurrency::auto_for("http://127.0.0.1:11434/v1"),
         Concurrency::Auto {
@@ -748,9 +744,9 @@ proptest::proptest! {
 // ---- Hardening: the wire bound under late timers, early stops, throttling,
 // copies, timeouts.
 
-use tallyscan::core::batch::SystemicCause;
-use tallyscan::core::progress::RateChange;
-use tallyscan::core::testing::LateSleeper;
+use tallyscan::core::engine::batch::SystemicCause;
+use tallyscan::core::engine::progress::RateChange;
+use tallyscan::core::engine::testing::LateSleeper;
 
 #[test]
 fn late_timers_never_send_a_burst() {
@@ -1127,7 +1123,7 @@ fn a_ballot_backing_off_holds_no_request_slot() {
 
 // ---- The journal: kept before counted.
 
-use tallyscan::core::testing::MemoryJournal;
+use tallyscan::core::engine::testing::MemoryJournal;
 
 /// Checks at each report that the row was kept first.
 struct KeptFirst<'a> {
@@ -1244,7 +1240,7 @@ fn a_resumed_batch_sends_nothing_twice_and_counts_on() {
     let control = h.control.clone();
     let opts = BatchOptions::default();
     h.time.run(join(run_batch(&env, &opts), async move {
-        use tallyscan::core::ports::Sleeper;
+        use tallyscan::core::engine::ports::Sleeper;
         t.sleep(secs(6.0)).await;
         control.cancel();
     }));
@@ -1353,13 +1349,13 @@ fn prepared_images_are_sent_and_the_original_is_what_the_record_names() {
             rec.issues.iter().any(|i| i.code == IssueCode::SmallImage),
             "a 800 px scan is worth a warning"
         );
-        let original = tallyscan::core::hash::sha256_hex(&images_bytes(&images, res.index));
+        let original = tallyscan::core::domain::hash::sha256_hex(&images_bytes(&images, res.index));
         assert_eq!(rec.source.sha256, original, "the original's hash");
     }
 }
 
 fn images_bytes(images: &MemoryImages, i: usize) -> Vec<u8> {
-    use tallyscan::core::ports::ImageSource;
+    use tallyscan::core::engine::ports::ImageSource;
     let mut out = Vec::new();
     let time = FakeTime::new();
     time.run(async {
@@ -1386,8 +1382,8 @@ fn a_large_scan_is_taken_when_it_will_be_prepared() {
 
 #[test]
 fn the_batch_stops_at_the_budget_and_keeps_what_it_read() {
-    use tallyscan::core::cost::{Budget, Prices};
-    use tallyscan::core::provider::Usage;
+    use tallyscan::core::api::cost::{Budget, Prices};
+    use tallyscan::core::api::provider::Usage;
     let h = Harness::new();
     let client = ScriptedOcr::new(&h.time, fixed_latency(1.0));
     let images = MemoryImages::new(10, 1000);
@@ -1436,8 +1432,8 @@ fn the_batch_stops_at_the_budget_and_keeps_what_it_read() {
 
 #[test]
 fn budget_counts_what_is_on_its_way_at_any_concurrency() {
-    use tallyscan::core::cost::{Budget, Prices};
-    use tallyscan::core::provider::Usage;
+    use tallyscan::core::api::cost::{Budget, Prices};
+    use tallyscan::core::api::provider::Usage;
     let h = Harness::new();
     let client = ScriptedOcr::new(&h.time, fixed_latency(0.1));
     let images = MemoryImages::new(10, 1000);
@@ -1520,17 +1516,20 @@ fn reread_answer(words2: &str) -> String {
     format!(r#"{{"cells":{{"row 2":{{"numeric":30,"thai_text":"{words2}"}}}}}}"#)
 }
 
+/// Counts one more request for image `i`; the count so far.
+fn count_ask(asked: &RefCell<Vec<u32>>, i: usize) -> u32 {
+    let mut a = asked.borrow_mut();
+    a[i] += 1;
+    a[i]
+}
+
 /// Ballot 0 is clean; 1, 2 and 3 have row 2's words misread (หกสิบ): the
 /// re-read of 1 is right, of 2 repeats the misreading, of 3 is no answer.
 fn rereading_client(h: &Harness) -> ScriptedOcr {
     let asked = RefCell::new(vec![0u32; 8]);
     ScriptedOcr::new(&h.time, move |_, image| {
         let i = image.unwrap_or(0);
-        let k = {
-            let mut a = asked.borrow_mut();
-            a[i] += 1;
-            a[i]
-        };
+        let k = count_ask(&asked, i);
         let text = match (i, k) {
             (0, _) => phrae_form("สามสิบ"),
             (_, 1) => phrae_form("หกสิบ"),
@@ -1719,7 +1718,7 @@ fn images_prepared_ahead_are_bounded_by_bytes() {
     env.prep = Some(&prep);
     let opts = BatchOptions {
         quota: Quota::new(50.0, 1),
-        prepare_ahead: tallyscan::core::batch::PrepareAhead {
+        prepare_ahead: tallyscan::core::engine::batch::PrepareAhead {
             count: 3,
             bytes: 48 * 1024 * 1024,
         },
@@ -1746,11 +1745,7 @@ fn a_ballot_is_prepared_once_through_429s_timeouts_reasks_and_second_readings() 
             return Reply::Fail(secs(1.0), TransportError::Timeout(120_000));
         }
         let i = image.unwrap_or(0);
-        let k = {
-            let mut a = asked.borrow_mut();
-            a[i] += 1;
-            a[i]
-        };
+        let k = count_ask(&asked, i);
         let text = match (i, k) {
             (1..=3, 1) => phrae_form("หกสิบ"),
             (1..=3, _) => reread_answer("สามสิบ"),

@@ -5,12 +5,12 @@
 
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
-use tallyscan::core::aggregate::aggregate;
-use tallyscan::core::ballot::Source;
-use tallyscan::core::export;
-use tallyscan::core::extract::extract;
-use tallyscan::core::registry::Registry;
-use tallyscan::core::validate::validate;
+use tallyscan::core::domain::ballot::Source;
+use tallyscan::core::domain::registry::Registry;
+use tallyscan::core::read::extract::extract;
+use tallyscan::core::read::validate::validate;
+use tallyscan::core::results::aggregate::aggregate;
+use tallyscan::core::results::export;
 
 /// Field names the reader looks for, so generated objects reach its paths.
 const KEYS: [&str; 24] = [

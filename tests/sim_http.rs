@@ -6,8 +6,10 @@ mod support;
 use serde_json::{json, Value};
 use std::time::Duration;
 use support::{request, start_sim};
-use tallyscan::core::ports::ImageData;
-use tallyscan::core::provider::{build_request, parse_answer, ApiKey, ApiKind, ProviderSettings};
+use tallyscan::core::api::provider::{
+    build_request, parse_answer, ApiKey, ApiKind, ProviderSettings,
+};
+use tallyscan::core::engine::ports::ImageData;
 use tallyscan::sim::{Fault, RateLimitSpec, RetryAfter, Scenario};
 
 const T: Duration = Duration::from_secs(10);
@@ -308,7 +310,7 @@ fn key_required_when_configured_and_scenario_swappable() {
 fn known_images_get_their_exact_answer_and_log_records_requests() {
     let mut s = quick();
     s.answers.insert(
-        tallyscan::core::hash::sha256_hex(PNG),
+        tallyscan::core::domain::hash::sha256_hex(PNG),
         "{\"province\":\"แพร่\"}".into(),
     );
     let addr = start_sim(s);

@@ -24,7 +24,7 @@ pub struct Request {
 
 impl Request {
     pub fn header(&self, name: &str) -> Option<&str> {
-        crate::core::provider::find_header(&self.headers, name)
+        crate::core::api::provider::find_header(&self.headers, name)
     }
 }
 

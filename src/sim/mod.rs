@@ -12,7 +12,7 @@
 //!
 //! Built only with the `sim` feature, natively: tokio and one hyper service
 //! for both listeners (plain HTTP, and `--tls`), which can hang and drop
-//! as scripted. The request and answer bodies are `core::wire`'s types.
+//! as scripted. The request and answer bodies are `core::api::wire`'s types.
 
 mod http;
 mod model;
@@ -23,8 +23,8 @@ mod tls;
 
 pub use tls::run_tls;
 
-use crate::core::rate_limit::{Quota, TokenBucket};
-use crate::core::rng::SplitMix64;
+use crate::core::domain::rng::SplitMix64;
+use crate::core::engine::rate_limit::{Quota, TokenBucket};
 pub use scenario::{Fault, RateLimitSpec, RetryAfter, Scenario};
 use serde::Serialize;
 use std::sync::{Arc, Mutex};

@@ -4,8 +4,8 @@
 
 use super::http::{Reply, Response};
 use super::{http_date, lock, synth, Fault, LogEntry, RetryAfter, Shared};
-use crate::core::hash::sha256_hex;
-use crate::core::wire::{AnyRequest, ChatResponse, ErrorBody, MessagesResponse};
+use crate::core::api::wire::{AnyRequest, ChatResponse, ErrorBody, MessagesResponse};
+use crate::core::domain::hash::sha256_hex;
 use base64::Engine as _;
 use std::time::{Duration, SystemTime};
 
@@ -60,7 +60,7 @@ fn read(req: &super::http::Request) -> Asked {
     let key = request_key(req);
     let reread = request
         .as_ref()
-        .is_some_and(|r| r.prompt().contains(crate::core::reread::REREAD_MARK));
+        .is_some_and(|r| r.prompt().contains(crate::core::read::reread::REREAD_MARK));
     Asked {
         request,
         image,
@@ -83,7 +83,7 @@ fn decide(req: &super::http::Request, asked: &Asked, state: &Shared) -> Decision
         image_type: asked
             .image
             .as_deref()
-            .and_then(crate::core::image::sniff_image_type)
+            .and_then(crate::core::read::image::sniff_image_type)
             .map(String::from),
         image_bytes: asked.image.as_ref().map(Vec::len),
         status: 0,

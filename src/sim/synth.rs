@@ -2,7 +2,9 @@
 //! hash so the same image always gets the same answer. Honest about being
 //! synthetic: the `_synthetic` field says so.
 
-use crate::core::{hash::sha256_hex, registry, rng::SplitMix64, thai::to_words};
+use crate::core::{
+    domain::hash::sha256_hex, domain::registry, domain::rng::SplitMix64, domain::thai::to_words,
+};
 use serde_json::{json, Map, Value};
 
 /// A plausible reading of a constituency form (ส.ส. 5/18) for `image`: one
@@ -79,7 +81,7 @@ fn count(n: u64) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::thai::parse_words;
+    use crate::core::domain::thai::parse_words;
 
     #[test]
     fn a_misread_row_disagrees_with_itself() {

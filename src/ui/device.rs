@@ -2,14 +2,14 @@
 //! the batch in view shown again after a reload, the offer to resume a
 //! batch that was cut off, session files out and in, and the storage
 //! panel's actions. What to resume and how to merge are decided in
-//! `core::session`; this file moves data between it, the store and the
+//! `core::device::session`; this file moves data between it, the store and the
 //! signals.
 
 use super::state::AppState;
-use crate::core::ballot::BallotRecord;
-use crate::core::ports::ImageSource;
-use crate::core::progress::BallotOutcome;
-use crate::core::session::{self, BatchMeta, SessionFile, SessionImage};
+use crate::core::device::session::{self, BatchMeta, SessionFile, SessionImage};
+use crate::core::domain::ballot::BallotRecord;
+use crate::core::engine::ports::ImageSource;
+use crate::core::engine::progress::BallotOutcome;
 use crate::web::{self, files::FileSource, store::Store};
 use leptos::prelude::*;
 use std::rc::Rc;
@@ -34,18 +34,10 @@ pub struct Device {
     pub offer: RwSignal<Option<(BatchMeta, Vec<usize>)>>,
     /// Files picked again to resume a batch whose images were not kept.
     pub repicked: RwSignal<Vec<web_sys::File>, LocalStorage>,
-    /// Keep the images with each batch.
-    pub keep_images: RwSignal<bool>,
-    /// Keep the picked files too (resume without picking them again).
-    pub keep_originals: RwSignal<bool>,
-    /// The largest image set kept per batch, in MB.
-    pub image_budget_mb: RwSignal<f64>,
     /// The last batch's images were not kept: (their size, the limit).
     pub images_not_kept: RwSignal<Option<(f64, f64)>>,
     /// Put the images in exported session files.
     pub with_images: RwSignal<bool>,
-    /// The volunteer's name, written in session files.
-    pub volunteer: RwSignal<String>,
     /// What the last session import or export did.
     pub session_note: RwSignal<Option<Result<String, String>>>,
     /// Images read differently by two sessions: (one file, the other).
@@ -70,12 +62,8 @@ impl Device {
             persisted: RwSignal::new(None),
             offer: RwSignal::new(None),
             repicked: RwSignal::new_local(Vec::new()),
-            keep_images: RwSignal::new(true),
-            keep_originals: RwSignal::new(false),
-            image_budget_mb: RwSignal::new(500.0),
             images_not_kept: RwSignal::new(None),
             with_images: RwSignal::new(false),
-            volunteer: RwSignal::new(String::new()),
             session_note: RwSignal::new(None),
             conflicts: RwSignal::new(Vec::new()),
             cleared: RwSignal::new(false),
@@ -120,15 +108,15 @@ impl AppState {
             .device
             .batches
             .with_untracked(|b| b.iter().map(|(m, _)| m.clone()).collect());
-        if self.running.get_untracked() {
+        if self.run.running.get_untracked() {
             return;
         }
         let resumable = session::resumable(&batches);
         for (k, b) in session::in_view(&batches).iter().enumerate() {
             let outcomes = store.outcomes(&b.id).await.unwrap_or_default();
             if k == 0 {
-                self.progress.show_kept(b.files.len(), &outcomes);
-                self.progress.batch.set(Some(b.id.clone()));
+                self.results.progress.show_kept(b.files.len(), &outcomes);
+                self.results.progress.batch.set(Some(b.id.clone()));
             } else {
                 self.absorb(records(&outcomes));
             }
@@ -154,11 +142,11 @@ impl AppState {
     /// Adds records from elsewhere (another session) to the view, merged
     /// by content: (new, already here, read differently).
     fn absorb(&self, incoming: Vec<BallotRecord>) -> (usize, usize, usize) {
-        let held = self.progress.records.get_untracked();
+        let held = self.results.progress.records.get_untracked();
         let merged = session::merge(&held, &incoming);
         let new = merged.records[held.len()..].to_vec();
         let counts = (new.len(), merged.duplicates, merged.conflicts.len());
-        self.progress.add_imported(new);
+        self.results.progress.add_imported(new);
         self.device.conflicts.update(|c| c.extend(merged.conflicts));
         counts
     }
@@ -170,14 +158,14 @@ impl AppState {
     pub(super) fn keep_images(&self, meta: Rc<std::cell::RefCell<BatchMeta>>, source: &FileSource) {
         self.device.images_not_kept.set(None);
         let Some(store) = self.store() else { return };
-        let d = self.device;
-        let wanted = d.keep_images.get_untracked() && d.keep_originals.get_untracked();
+        let (keep, originals, budget_mb) = self.image_settings();
+        let wanted = keep && originals;
         if !wanted || meta.borrow().images_kept {
             return;
         }
         let files = source.files();
         let size = source.total_size();
-        let mut limit = self.device.image_budget_mb.get_untracked().max(0.0) * MIB;
+        let mut limit = budget_mb * MIB;
         if let Some((used, quota)) = self.device.usage.get_untracked() {
             limit = limit.min((quota - used) * 0.8);
         }
@@ -198,16 +186,23 @@ impl AppState {
         });
     }
 
+    /// Keep images, keep the originals too, the budget in MB.
+    fn image_settings(&self) -> (bool, bool, f64) {
+        self.settings
+            .settings
+            .with_untracked(|s| (s.keep_images, s.keep_originals, s.image_budget_mb.max(0.0)))
+    }
+
     /// How the journal keeps each ballot's prepared image: when images are
     /// kept but not the originals, within the budget and 80 % of the free
     /// space.
     pub(super) fn image_keeping(&self, names: Vec<String>) -> Option<web::store::ImageKeeping> {
-        let d = self.device;
-        if !d.keep_images.get_untracked() || d.keep_originals.get_untracked() {
+        let (keep, originals, budget_mb) = self.image_settings();
+        if !keep || originals {
             return None;
         }
-        let mut limit = d.image_budget_mb.get_untracked().max(0.0) * MIB;
-        if let Some((used, quota)) = d.usage.get_untracked() {
+        let mut limit = budget_mb * MIB;
+        if let Some((used, quota)) = self.device.usage.get_untracked() {
             limit = limit.min((quota - used) * 0.8);
         }
         Some(web::store::ImageKeeping::new(names, limit))
@@ -230,7 +225,8 @@ impl AppState {
     /// Sends again the ballots of the batch in view that ended in error:
     /// the rest are shown as they are (with their corrections), not sent.
     pub async fn retry_failed(self) {
-        let (Some(store), Some(id)) = (self.store(), self.progress.batch.get_untracked()) else {
+        let (Some(store), Some(id)) = (self.store(), self.results.progress.batch.get_untracked())
+        else {
             return;
         };
         let meta = self
@@ -249,7 +245,7 @@ impl AppState {
     /// kept on the device, or else the files picked again (or still picked).
     async fn resume_from(
         self,
-        settings: crate::core::provider::ProviderSettings,
+        settings: super::state::Providers,
         meta: BatchMeta,
         kept: Vec<BallotOutcome>,
     ) {
@@ -267,7 +263,7 @@ impl AppState {
         } else {
             let mut picked = self.device.repicked.get_untracked();
             if picked.is_empty() {
-                picked = self.files.get_untracked();
+                picked = self.run.files.get_untracked();
             }
             let entries = FileSource::new(picked.clone()).entries();
             session::match_files(&meta.files, &entries)
@@ -277,7 +273,7 @@ impl AppState {
         };
         let present: Vec<bool> = slots.iter().map(Option::is_some).collect();
         let run = session::resume_run(&meta, plan, &present);
-        let dpi = self.batch.get_untracked().pdf_dpi;
+        let dpi = self.settings.settings.with_untracked(|s| s.pdf_dpi);
         let source = FileSource::named(&meta.files, slots, dpi);
         self.device.offer.set(None);
         self.device.repicked.set(Vec::new());
@@ -287,10 +283,12 @@ impl AppState {
     /// Keeps a record a person corrected or accepted (ballot `index` of
     /// the batch in view), with its new revision.
     pub async fn save_record(self, index: usize, file: String, record: BallotRecord) {
-        let (Some(store), Some(batch)) = (self.store(), self.progress.batch.get_untracked()) else {
+        let (Some(store), Some(batch)) =
+            (self.store(), self.results.progress.batch.get_untracked())
+        else {
             return;
         };
-        let outcome = BallotOutcome::Result(crate::core::progress::BallotResult {
+        let outcome = BallotOutcome::Result(crate::core::engine::progress::BallotResult {
             index,
             file,
             record,
@@ -305,20 +303,20 @@ impl AppState {
     /// The image of ballot `index` of the batch in view: the picked file
     /// (a PDF's page drawn now), or the one kept on the device.
     pub async fn image_of(self, index: usize, file: &str) -> Option<web_sys::File> {
-        let run = self.source.get_value();
+        let run = self.run.source.get_value();
         if let Some(source) = run.filter(|s| s.len() > index && s.name(index) == file) {
             if let Some(f) = source.preview(index).await {
                 return Some(f);
             }
         }
         // Released after the run: the picked files again, else the kept ones.
-        let batch = self.progress.batch.get_untracked()?;
+        let batch = self.results.progress.batch.get_untracked()?;
         let meta = self.device.batches.with_untracked(|b| {
             b.iter()
                 .find(|(m, _)| m.id == batch)
                 .map(|(m, _)| m.clone())
         })?;
-        let picked = self.files.get_untracked();
+        let picked = self.run.files.get_untracked();
         let entries = FileSource::new(picked.clone()).entries();
         let mut slots: Vec<Option<web_sys::File>> = session::match_files(&meta.files, &entries)
             .into_iter()
@@ -333,7 +331,7 @@ impl AppState {
                 }
             }
         }
-        let dpi = self.batch.get_untracked().pdf_dpi;
+        let dpi = self.settings.settings.with_untracked(|s| s.pdf_dpi);
         FileSource::named(&meta.files, slots, dpi)
             .preview(index)
             .await
@@ -379,7 +377,10 @@ impl AppState {
                     ));
                 }
             }
-            let volunteer = self.device.volunteer.get_untracked();
+            let volunteer = self
+                .settings
+                .settings
+                .with_untracked(|s| s.volunteer.clone());
             let text = session::write_session(&meta, &outcomes, &volunteer, images);
             let name = format!("tallyscan-session-{}.json", meta.id);
             web::download::download_text(&name, "application/json", &text)?;
@@ -472,11 +473,10 @@ impl AppState {
             }
         }
         self.forget_settings();
-        self.progress.clear();
-        self.files.set(Vec::new());
+        self.results.progress.clear();
+        self.run.files.set(Vec::new());
         self.device.offer.set(None);
         self.device.conflicts.set(Vec::new());
-        self.device.volunteer.set(String::new());
         self.device.session_note.set(None);
         self.device.cleared.set(true);
         self.refresh_device().await;
@@ -501,7 +501,7 @@ impl AppState {
     /// Switches to the waiting version (reloads the page), unless a batch
     /// runs.
     pub fn switch_version(&self) {
-        if self.running.get_untracked() {
+        if self.run.running.get_untracked() {
             return;
         }
         if let Some(w) = self.device.worker.get_value() {

@@ -27,165 +27,335 @@ impl Lang {
     }
 }
 
-/// A text of the UI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Text {
-    Tagline,
-    SwitchLang,
-    Settings,
-    ApiKind,
-    OpenAiCompatible,
-    Anthropic,
-    Endpoint,
-    Model,
-    ApiKey,
-    RememberKey,
-    KeyStaysHere,
-    PickImages,
-    Start,
-    Running,
-    Progress,
-    File,
-    Status,
-    Answer,
-    Read,
-    Failed,
-    NoFiles,
-    SimNotice,
-    Results,
-    Pause,
-    Resume,
-    Cancel,
-    Advanced,
-    PerMinute,
-    Burst,
-    Concurrency,
-    Verbose,
-    NeedsReview,
-    NotStarted,
-    Rate,
-    Eta,
-    Errors,
-    Retries,
-    Cleanups,
-    PickFolder,
-    Level,
-    PausedNow,
-    Export,
-    ExportRows,
-    ExportSummary,
-    Timeout,
-    ImportResults,
-    Constituencies,
-    Province,
-    ConstituencyNo,
-    Category,
-    Units,
-    UnitsReview,
-    Leader,
-    Valid,
-    Total,
-    NotPlaced,
-    PartyList,
-    ConstituencyBallot,
-    Storage,
-    Persist,
-    Persisted,
-    NotPersisted,
-    KeepImages,
-    KeepOriginals,
-    ImageBudget,
-    StoredBatches,
-    Unfinished,
-    Ended,
-    ExportSession,
-    Delete,
-    WithImages,
-    Volunteer,
-    ImportSession,
-    Conflicts,
-    ClearDevice,
-    ConfirmClear,
-    Cleared,
-    ResumeBatch,
-    DiscardResume,
-    ResumeNeedsFiles,
-    NotPickedAgain,
-    Offline,
-    UpdateReady,
-    UpdateNow,
-    UpdateAfterBatch,
-    OfflineReady,
-    Number,
-    Form,
-    Unit,
-    RowsRead,
-    FirstIssue,
-    ShowRows,
-    AllRows,
-    FailedRows,
-    AnyForm,
-    AnyProvince,
-    PageSize,
-    Pages,
-    Previous,
-    Next,
-    RetryFailed,
-    NoVoteTable,
-    ReviewTitle,
-    Close,
-    NextReview,
-    Accept,
-    AcceptReason,
-    Corrections,
-    FromModel,
-    FromPath,
-    FromPerson,
-    ZoomIn,
-    ZoomOut,
-    ImageUnavailable,
-    Issues,
-    ChecksPass,
-    Field,
-    Digits,
-    Words,
-    Place,
-    TabResults,
-    TabReports,
-    TabOfficial,
-    TabConstituencies,
-    ConfirmNewBatch,
-    Volunteer0,
-    Votes,
-    Candidate,
-    Duplicates,
-    Expected,
-    ReviewShare,
-    ExportJson,
-    ConflictCount,
-    StartAnyway,
-    LongEdge,
-    PdfDpi,
-    Quality,
-    SendOriginal,
-    Preset,
-    CustomPreset,
-    PriceIn,
-    PriceOut,
-    BudgetCap,
-    PricesHint,
-    TestConnection,
-    RereadCount,
-    Reread,
-    RereadCap,
-    RereadFallback,
-    PublishEvents,
-    EmbedOrigin,
-    FallbackCount,
-    FallbackTitle,
-    FallbackEndpoint,
-    FallbackModel,
-    FallbackKey,
+/// Declares [`Text`], one variant a text, and its Thai and English in
+/// one table (the variant's number is its row).
+macro_rules! texts {
+    ($($key:ident => $th:expr, $en:expr;)*) => {
+        /// A text of the UI.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Text {
+            $($key,)*
+        }
+
+        /// Each text's Thai and English, in the order of [`Text`].
+        const TEXTS: &[(&str, &str)] = &[$(($th, $en),)*];
+    };
+}
+
+#[rustfmt::skip]
+texts! {
+    Tagline => "อ่านใบรายงานผลการนับคะแนน (ส.ส. ๕/๑๖, ๕/๑๗, ๕/๑๘) ด้วยโมเดลภาษาที่อ่านภาพได้ ในเบราว์เซอร์ของคุณ",
+        "Reads Thai vote-count forms (ส.ส. 5/16, 5/17, 5/18) with a vision model, in your browser";
+    SwitchLang => "English",
+        "ภาษาไทย";
+    Settings => "การตั้งค่า API",
+        "API settings";
+    ApiKind => "รูปแบบ API",
+        "API format";
+    OpenAiCompatible => "แบบเดียวกับ OpenAI (OpenRouter, OpenAI, Gemini, Ollama, vLLM)",
+        "OpenAI-compatible (OpenRouter, OpenAI, Gemini, Ollama, vLLM)";
+    Anthropic => "Anthropic Messages",
+        "Anthropic Messages";
+    Endpoint => "ที่อยู่ API (endpoint)",
+        "Endpoint";
+    Model => "โมเดล",
+        "Model";
+    ApiKey => "คีย์ API",
+        "API key";
+    RememberKey => "จำคีย์ไว้ในเครื่องนี้",
+        "Remember the key on this device";
+    KeyStaysHere => "คีย์ถูกส่งไปยังที่อยู่ API ข้างบนเท่านั้น ไม่ถูกบันทึกหรือส่งออก",
+        "The key goes only to the endpoint above; it is never logged or exported.";
+    PickImages => "เลือกภาพหรือ PDF ใบรายงานผล",
+        "Choose form images or PDFs";
+    Start => "เริ่มอ่าน",
+        "Start";
+    Running => "กำลังอ่าน…",
+        "Reading…";
+    Progress => "ความคืบหน้า",
+        "Progress";
+    File => "ไฟล์",
+        "File";
+    Status => "สถานะ",
+        "Status";
+    Answer => "คำตอบ / ข้อผิดพลาด",
+        "Answer / error";
+    Read => "อ่านแล้ว",
+        "read";
+    Failed => "ผิดพลาด",
+        "error";
+    NoFiles => "ยังไม่ได้เลือกไฟล์",
+        "No files chosen";
+    SimNotice => "ที่อยู่นี้คือโปรแกรมจำลอง (ocr-sim): คำตอบเป็นข้อมูลสังเคราะห์ ไม่ใช่การอ่านภาพจริง",
+        "This endpoint is the simulator (ocr-sim): answers are synthetic, not real readings.";
+    Results => "ผลการอ่าน",
+        "Results";
+    Pause => "หยุดชั่วคราว",
+        "Pause";
+    Resume => "ทำต่อ",
+        "Resume";
+    Cancel => "ยกเลิก",
+        "Cancel";
+    Advanced => "ตั้งค่าขั้นสูง (อัตราการส่ง)",
+        "Advanced (request rate)";
+    PerMinute => "คำขอต่อนาที",
+        "Requests per minute";
+    Burst => "ส่งพร้อมกันได้ (burst)",
+        "Burst";
+    Concurrency => "คำขอพร้อมกัน (0 = อัตโนมัติ)",
+        "In flight (0 = automatic)";
+    Verbose => "บันทึกละเอียดในคอนโซล",
+        "Verbose console log";
+    NeedsReview => "ต้องตรวจ",
+        "needs review";
+    NotStarted => "ไม่ได้เริ่ม",
+        "not started";
+    Rate => "ใบ/นาที",
+        "per min";
+    Eta => "เหลืออีกประมาณ",
+        "about";
+    Errors => "ผิดพลาด",
+        "errors";
+    Retries => "ลองใหม่",
+        "retries";
+    Cleanups => "คืนหน่วยความจำ",
+        "memory cleanups";
+    PickFolder => "หรือเลือกทั้งโฟลเดอร์",
+        "or a whole folder";
+    Level => "ความเชื่อมั่น",
+        "Confidence";
+    PausedNow => "หยุดชั่วคราวอยู่: คำขอที่ส่งไปแล้วจะเสร็จ แต่จะไม่ส่งใหม่",
+        "Paused: requests in flight finish, no new ones are sent";
+    Export => "ส่งออกผล",
+        "Export";
+    ExportRows => "CSV รายแถว (เปิดใน Excel ได้)",
+        "CSV, one line per row (opens in Excel)";
+    ExportSummary => "CSV สรุปรายเขต",
+        "CSV per constituency";
+    Timeout => "รอคำตอบนานสุด (วินาที)",
+        "Request timeout (seconds)";
+    ImportResults => "หรือนำเข้าผลที่อ่านไว้แล้ว (JSON/CSV ของ TallyScan หรือโปรแกรม Python)",
+        "or import results read before (TallyScan or Python tool JSON/CSV)";
+    Constituencies => "ผลรายเขตเลือกตั้ง",
+        "Results by constituency";
+    Province => "จังหวัด",
+        "Province";
+    ConstituencyNo => "เขต",
+        "Constituency";
+    Category => "ประเภท",
+        "Ballot";
+    Units => "หน่วย",
+        "Units";
+    UnitsReview => "ต้องตรวจ",
+        "Need review";
+    Leader => "คะแนนนำ",
+        "Leading";
+    Valid => "บัตรดี",
+        "Valid";
+    Total => "รวม",
+        "Total";
+    NotPlaced => "ไม่ได้นับรวมในเขตใด",
+        "Not counted in any constituency";
+    PartyList => "บัญชีรายชื่อ",
+        "party list";
+    ConstituencyBallot => "แบ่งเขต",
+        "constituency";
+    Storage => "พื้นที่จัดเก็บในเครื่องนี้",
+        "Storage on this device";
+    Persist => "ขอให้เบราว์เซอร์เก็บข้อมูลไว้ถาวร",
+        "Ask the browser to keep this data";
+    Persisted => "เบราว์เซอร์จะเก็บข้อมูลนี้ไว้แม้พื้นที่เหลือน้อย",
+        "The browser keeps this data even when space runs low.";
+    NotPersisted => "เบราว์เซอร์ไม่รับปากว่าจะเก็บไว้ (อาจลบเมื่อพื้นที่เหลือน้อย) ส่งออกผลไว้ด้วย",
+        "The browser made no promise: it may clear this data when space runs low. Export your results too.";
+    KeepImages => "เก็บภาพที่ส่งอ่านไว้ในเครื่อง (ภาพที่ย่อแล้ว ราว 0.5 MB ต่อใบ ไว้ตรวจทาน)",
+        "Keep the images read on this device (the JPEG sent, about 0.5 MB each, for review)";
+    KeepOriginals => "เก็บไฟล์ต้นฉบับไว้ด้วย (อ่านต่อได้โดยไม่ต้องเลือกไฟล์ใหม่ แต่ใช้พื้นที่มากกว่าหลายเท่า)",
+        "Keep the original files too (resume without picking them again; takes several times the room)";
+    ImageBudget => "ขนาดรวมสูงสุดของภาพที่เก็บต่อชุด (MB)",
+        "Largest image set kept per batch (MB)";
+    StoredBatches => "ชุดงานที่เก็บไว้",
+        "Batches on this device";
+    Unfinished => "ยังไม่จบ",
+        "unfinished";
+    Ended => "จบแล้ว",
+        "ended";
+    ExportSession => "ส่งออกไฟล์เซสชัน",
+        "Export session";
+    Delete => "ลบ",
+        "Delete";
+    WithImages => "รวมภาพไว้ในไฟล์เซสชัน",
+        "Include the images in session files";
+    Volunteer => "ชื่อผู้อ่าน (ใส่ในไฟล์เซสชัน)",
+        "Your name (written in session files)";
+    ImportSession => "นำเข้าไฟล์เซสชันของอาสาสมัครคนอื่น (รวมกันโดยไม่ซ้ำ)",
+        "Import other volunteers' session files (merged, no duplicates)";
+    Conflicts => "ภาพเดียวกันอ่านได้ต่างกัน ตรวจทั้งสองแถว:",
+        "The same image was read differently; check both rows:";
+    ClearDevice => "ล้างข้อมูลในเครื่องนี้ (คีย์ การตั้งค่า ชุดงาน ภาพ)",
+        "Clear this device (key, settings, batches, images)";
+    ConfirmClear => "กดอีกครั้งเพื่อยืนยัน: ข้อมูลทั้งหมดในเครื่องนี้จะถูกลบ",
+        "Press again to confirm: everything on this device is deleted";
+    Cleared => "ล้างข้อมูลในเครื่องนี้แล้ว",
+        "This device was cleared.";
+    ResumeBatch => "อ่านต่อ",
+        "Resume the batch";
+    DiscardResume => "ไม่อ่านต่อ",
+        "Don't resume";
+    ResumeNeedsFiles => "ภาพของชุดนี้ไม่ได้เก็บไว้ในเครื่อง: เลือกไฟล์หรือโฟลเดอร์เดิมอีกครั้ง",
+        "The images of this batch were not kept: pick the same files or folder again";
+    NotPickedAgain => "ไม่ได้เริ่ม: ไม่พบไฟล์นี้ในไฟล์ที่เลือกใหม่ (เลือกโฟลเดอร์เดิมแล้วอ่านต่อได้อีก)",
+        "not started: this file was not among the files picked again (pick the same folder and resume again)";
+    Offline => "ไม่มีเครือข่าย: หยุดส่งชั่วคราว จะส่งต่อเองเมื่อ API ตอบอีกครั้ง",
+        "Offline: sending is paused and goes on by itself when the API answers again";
+    UpdateReady => "TallyScan เวอร์ชันใหม่พร้อมใช้แล้ว",
+        "A new version of TallyScan is ready";
+    UpdateNow => "เปลี่ยนเป็นเวอร์ชันใหม่",
+        "Switch to the new version";
+    UpdateAfterBatch => "เปลี่ยนได้เมื่ออ่านชุดนี้เสร็จ",
+        "You can switch once this batch ends";
+    OfflineReady => "ใช้งานแบบออฟไลน์ได้แล้ว",
+        "Ready to work offline";
+    Number => "ลำดับ",
+        "No.";
+    Form => "แบบฟอร์ม",
+        "Form";
+    Unit => "หน่วย",
+        "Unit";
+    RowsRead => "แถว",
+        "Rows";
+    FirstIssue => "ปัญหาแรก",
+        "First issue";
+    ShowRows => "แสดง",
+        "Show";
+    AllRows => "ทุกแถว",
+        "All rows";
+    FailedRows => "อ่านไม่สำเร็จ",
+        "Failed";
+    AnyForm => "ทุกแบบฟอร์ม",
+        "Any form";
+    AnyProvince => "ทุกจังหวัด",
+        "Any province";
+    PageSize => "แถวต่อหน้า",
+        "Rows per page";
+    Pages => "หน้าของตาราง",
+        "Table pages";
+    Previous => "ก่อนหน้า",
+        "Previous";
+    Next => "ถัดไป",
+        "Next";
+    RetryFailed => "ลองอ่านใบที่ไม่สำเร็จอีกครั้ง",
+        "Retry failed";
+    NoVoteTable => "ไม่มีตารางคะแนน",
+        "No vote table";
+    ReviewTitle => "ตรวจและแก้ไข",
+        "Review and correct";
+    Close => "ปิด",
+        "Close";
+    NextReview => "ใบถัดไปที่ต้องตรวจ (n)",
+        "Next needing review (n)";
+    Accept => "ยอมรับตามนี้",
+        "Accept as it is";
+    AcceptReason => "เหตุผลที่ยอมรับ",
+        "Reason for accepting";
+    Corrections => "ประวัติการแก้ไข",
+        "Corrections";
+    FromModel => "โมเดลอ่าน",
+        "read by the model";
+    FromPath => "จากชื่อโฟลเดอร์/ไฟล์",
+        "from the folder or file name";
+    FromPerson => "แก้โดยคน",
+        "typed by a person";
+    ZoomIn => "ขยาย",
+        "Zoom in";
+    ZoomOut => "ย่อ",
+        "Zoom out";
+    ImageUnavailable => "ไม่มีภาพของใบนี้ในเครื่อง (เลือกไฟล์อีกครั้งเพื่อดูภาพ)",
+        "The image is not on this device (pick the file again to see it)";
+    Issues => "ปัญหาที่พบ",
+        "Issues";
+    ChecksPass => "ตรวจผ่านทุกข้อ",
+        "Every check passes";
+    Field => "ช่อง",
+        "Field";
+    Digits => "ตัวเลข",
+        "Digits";
+    Words => "ตัวอักษร",
+        "Words";
+    Place => "ที่ตั้ง",
+        "Place";
+    TabResults => "ผลการอ่าน",
+        "Results";
+    TabReports => "รายงาน",
+        "Reports";
+    TabOfficial => "เทียบผลทางการ",
+        "Official results";
+    TabConstituencies => "รายเขต",
+        "Constituencies";
+    ConfirmNewBatch => "ผลชุดนี้ยังไม่ได้ส่งออก เริ่มชุดใหม่เลยหรือไม่? (ผลชุดเดิมยังเก็บอยู่ในเครื่อง)",
+        "These results have not been exported. Start a new batch anyway? (The old batch stays on this device.)";
+    Volunteer0 => "อาสาสมัคร",
+        "volunteer";
+    Votes => "คะแนน",
+        "Votes";
+    Candidate => "ผู้สมัคร/พรรค",
+        "Candidate or party";
+    Duplicates => "ซ้ำ",
+        "Duplicates";
+    Expected => "หน่วยทั้งหมด",
+        "Units expected";
+    ReviewShare => "ต้องตรวจ",
+        "Needing review";
+    ExportJson => "JSON (ครบทุกข้อมูล)",
+        "JSON (complete)";
+    ConflictCount => "อ่านต่างกัน",
+        "Conflicts";
+    StartAnyway => "เริ่มชุดใหม่เลย",
+        "Start the new batch";
+    LongEdge => "ย่อภาพให้ด้านยาวไม่เกิน (พิกเซล)",
+        "Downscale the long edge to at most (pixels)";
+    PdfDpi => "ความละเอียดเมื่อแปลงหน้า PDF เป็นภาพ (150–200 dpi)",
+        "Resolution PDF pages are drawn at (150–200 dpi)";
+    Quality => "คุณภาพ JPEG (0.3–1)",
+        "JPEG quality (0.3–1)";
+    SendOriginal => "ส่งไฟล์ต้นฉบับตามที่เลือก (ไม่ย่อ ไม่ลบข้อมูลตำแหน่งในภาพ)",
+        "Send the original file (no downscale, location data kept)";
+    Preset => "ผู้ให้บริการ",
+        "Provider";
+    CustomPreset => "กำหนดเอง",
+        "Custom";
+    PriceIn => "ราคาโทเคนขาเข้า (ดอลลาร์ต่อล้านโทเคน)",
+        "Input price (dollars per million tokens)";
+    PriceOut => "ราคาโทเคนขาออก (ดอลลาร์ต่อล้านโทเคน)",
+        "Output price (dollars per million tokens)";
+    BudgetCap => "งบสูงสุดของชุดนี้ (ดอลลาร์, 0 = ไม่จำกัด)",
+        "Budget for a batch (dollars, 0 = no cap)";
+    PricesHint => "ราคาเป็นค่าตั้งต้นจากผู้ให้บริการ ผู้ใช้ต้องตรวจสอบราคาปัจจุบันเอง",
+        "Prices are starting values: checking the provider's current prices is up to you";
+    TestConnection => "ทดสอบการเชื่อมต่อ",
+        "Test connection";
+    RereadCount => "ใบอ่านซ้ำเฉพาะช่องที่ไม่ผ่าน",
+        "read again for the failing counts";
+    Reread => "ใบที่ตรวจไม่ผ่าน ให้อ่านซ้ำเฉพาะช่องที่มีปัญหาอีกครั้ง (ยอมรับค่าใหม่เฉพาะเมื่อการอ่านสองครั้งตรงกันและผ่านทุกการตรวจ)",
+        "Read flagged ballots again, just their failing counts (a new value is taken only when both readings agree and every check passes)";
+    RereadCap => "อ่านซ้ำได้ไม่เกิน (ใบต่อชุด)",
+        "Second readings at most (per batch)";
+    RereadFallback => "อ่านซ้ำด้วยโมเดลสำรอง (ถ้าตั้งไว้)",
+        "Read again with the fallback model (when one is set)";
+    PublishEvents => "ส่งความคืบหน้าให้แท็บอื่นและหน้าที่ฟังอยู่ (ไม่มีภาพ ไม่มีคีย์)",
+        "Publish progress to other tabs and listening pages (no images, no key)";
+    EmbedOrigin => "หน้าเว็บที่ฝังแอปนี้ไว้และให้รับความคืบหน้าได้ (ที่อยู่ต้นทางเดียว ว่าง = ไม่มี)",
+        "The page embedding this app that may receive progress (one origin; empty = none)";
+    FallbackCount => "ใบส่งให้โมเดลสำรอง",
+        "to the fallback model";
+    FallbackTitle => "โมเดลสำรอง (ใช้เมื่อโมเดลแรกปฏิเสธหรืออ่านไม่ได้)",
+        "Fallback model (asked when the first refuses or cannot read)";
+    FallbackEndpoint => "ที่อยู่ API ของโมเดลสำรอง (ว่าง = ไม่ใช้)",
+        "Fallback base URL (empty: none)";
+    FallbackModel => "ชื่อโมเดลสำรอง",
+        "Fallback model";
+    FallbackKey => "คีย์ API ของโมเดลสำรอง (ไม่ถูกบันทึก)",
+        "Fallback API key (never stored)";
 }
 
 /// A static text that follows the language signal. Every static text of
@@ -210,327 +380,18 @@ pub fn th(lang: Lang, thai: &'static str, english: &'static str) -> &'static str
 
 /// The text in a language.
 pub fn t(lang: Lang, text: Text) -> &'static str {
-    use Text::*;
-    match (lang, text) {
-        (Lang::Th, Tagline) => "อ่านใบรายงานผลการนับคะแนน (ส.ส. ๕/๑๖, ๕/๑๗, ๕/๑๘) ด้วยโมเดลภาษาที่อ่านภาพได้ ในเบราว์เซอร์ของคุณ",
-        (Lang::En, Tagline) => "Reads Thai vote-count forms (ส.ส. 5/16, 5/17, 5/18) with a vision model, in your browser",
-        (Lang::Th, SwitchLang) => "English",
-        (Lang::En, SwitchLang) => "ภาษาไทย",
-        (Lang::Th, Settings) => "การตั้งค่า API",
-        (Lang::En, Settings) => "API settings",
-        (Lang::Th, ApiKind) => "รูปแบบ API",
-        (Lang::En, ApiKind) => "API format",
-        (Lang::Th, OpenAiCompatible) => "แบบเดียวกับ OpenAI (OpenRouter, OpenAI, Gemini, Ollama, vLLM)",
-        (Lang::En, OpenAiCompatible) => "OpenAI-compatible (OpenRouter, OpenAI, Gemini, Ollama, vLLM)",
-        (_, Anthropic) => "Anthropic Messages",
-        (Lang::Th, Endpoint) => "ที่อยู่ API (endpoint)",
-        (Lang::En, Endpoint) => "Endpoint",
-        (Lang::Th, Model) => "โมเดล",
-        (Lang::En, Model) => "Model",
-        (Lang::Th, ApiKey) => "คีย์ API",
-        (Lang::En, ApiKey) => "API key",
-        (Lang::Th, RememberKey) => "จำคีย์ไว้ในเครื่องนี้",
-        (Lang::En, RememberKey) => "Remember the key on this device",
-        (Lang::Th, KeyStaysHere) => "คีย์ถูกส่งไปยังที่อยู่ API ข้างบนเท่านั้น ไม่ถูกบันทึกหรือส่งออก",
-        (Lang::En, KeyStaysHere) => "The key goes only to the endpoint above; it is never logged or exported.",
-        (Lang::Th, PickImages) => "เลือกภาพหรือ PDF ใบรายงานผล",
-        (Lang::En, PickImages) => "Choose form images or PDFs",
-        (Lang::Th, Start) => "เริ่มอ่าน",
-        (Lang::En, Start) => "Start",
-        (Lang::Th, Running) => "กำลังอ่าน…",
-        (Lang::En, Running) => "Reading…",
-        (Lang::Th, Progress) => "ความคืบหน้า",
-        (Lang::En, Progress) => "Progress",
-        (Lang::Th, File) => "ไฟล์",
-        (Lang::En, File) => "File",
-        (Lang::Th, Status) => "สถานะ",
-        (Lang::En, Status) => "Status",
-        (Lang::Th, Answer) => "คำตอบ / ข้อผิดพลาด",
-        (Lang::En, Answer) => "Answer / error",
-        (Lang::Th, Read) => "อ่านแล้ว",
-        (Lang::En, Read) => "read",
-        (Lang::Th, Failed) => "ผิดพลาด",
-        (Lang::En, Failed) => "error",
-        (Lang::Th, NoFiles) => "ยังไม่ได้เลือกไฟล์",
-        (Lang::En, NoFiles) => "No files chosen",
-        (Lang::Th, SimNotice) => "ที่อยู่นี้คือโปรแกรมจำลอง (ocr-sim): คำตอบเป็นข้อมูลสังเคราะห์ ไม่ใช่การอ่านภาพจริง",
-        (Lang::En, SimNotice) => "This endpoint is the simulator (ocr-sim): answers are synthetic, not real readings.",
-        (Lang::Th, Results) => "ผลการอ่าน",
-        (Lang::En, Results) => "Results",
-        (Lang::Th, Pause) => "หยุดชั่วคราว",
-        (Lang::En, Pause) => "Pause",
-        (Lang::Th, Resume) => "ทำต่อ",
-        (Lang::En, Resume) => "Resume",
-        (Lang::Th, Cancel) => "ยกเลิก",
-        (Lang::En, Cancel) => "Cancel",
-        (Lang::Th, Advanced) => "ตั้งค่าขั้นสูง (อัตราการส่ง)",
-        (Lang::En, Advanced) => "Advanced (request rate)",
-        (Lang::Th, PerMinute) => "คำขอต่อนาที",
-        (Lang::En, PerMinute) => "Requests per minute",
-        (Lang::Th, Burst) => "ส่งพร้อมกันได้ (burst)",
-        (Lang::En, Burst) => "Burst",
-        (Lang::Th, Concurrency) => "คำขอพร้อมกัน (0 = อัตโนมัติ)",
-        (Lang::En, Concurrency) => "In flight (0 = automatic)",
-        (Lang::Th, Verbose) => "บันทึกละเอียดในคอนโซล",
-        (Lang::En, Verbose) => "Verbose console log",
-        (Lang::Th, NeedsReview) => "ต้องตรวจ",
-        (Lang::En, NeedsReview) => "needs review",
-        (Lang::Th, NotStarted) => "ไม่ได้เริ่ม",
-        (Lang::En, NotStarted) => "not started",
-        (Lang::Th, Rate) => "ใบ/นาที",
-        (Lang::En, Rate) => "per min",
-        (Lang::Th, Eta) => "เหลืออีกประมาณ",
-        (Lang::En, Eta) => "about",
-        (Lang::Th, Errors) => "ผิดพลาด",
-        (Lang::En, Errors) => "errors",
-        (Lang::Th, Retries) => "ลองใหม่",
-        (Lang::En, Retries) => "retries",
-        (Lang::Th, Cleanups) => "คืนหน่วยความจำ",
-        (Lang::En, Cleanups) => "memory cleanups",
-        (Lang::Th, PickFolder) => "หรือเลือกทั้งโฟลเดอร์",
-        (Lang::En, PickFolder) => "or a whole folder",
-        (Lang::Th, Level) => "ความเชื่อมั่น",
-        (Lang::En, Level) => "Confidence",
-        (Lang::Th, Export) => "ส่งออกผล",
-        (Lang::En, Export) => "Export",
-        (Lang::Th, ExportRows) => "CSV รายแถว (เปิดใน Excel ได้)",
-        (Lang::En, ExportRows) => "CSV, one line per row (opens in Excel)",
-        (Lang::Th, ExportSummary) => "CSV สรุปรายเขต",
-        (Lang::En, ExportSummary) => "CSV per constituency",
-        (Lang::Th, ImportResults) => "หรือนำเข้าผลที่อ่านไว้แล้ว (JSON/CSV ของ TallyScan หรือโปรแกรม Python)",
-        (Lang::En, ImportResults) => "or import results read before (TallyScan or Python tool JSON/CSV)",
-        (Lang::Th, Constituencies) => "ผลรายเขตเลือกตั้ง",
-        (Lang::En, Constituencies) => "Results by constituency",
-        (Lang::Th, Province) => "จังหวัด",
-        (Lang::En, Province) => "Province",
-        (Lang::Th, ConstituencyNo) => "เขต",
-        (Lang::En, ConstituencyNo) => "Constituency",
-        (Lang::Th, Category) => "ประเภท",
-        (Lang::En, Category) => "Ballot",
-        (Lang::Th, Units) => "หน่วย",
-        (Lang::En, Units) => "Units",
-        (Lang::Th, UnitsReview) => "ต้องตรวจ",
-        (Lang::En, UnitsReview) => "Need review",
-        (Lang::Th, Leader) => "คะแนนนำ",
-        (Lang::En, Leader) => "Leading",
-        (Lang::Th, Valid) => "บัตรดี",
-        (Lang::En, Valid) => "Valid",
-        (Lang::Th, Total) => "รวม",
-        (Lang::En, Total) => "Total",
-        (Lang::Th, NotPlaced) => "ไม่ได้นับรวมในเขตใด",
-        (Lang::En, NotPlaced) => "Not counted in any constituency",
-        (Lang::Th, PartyList) => "บัญชีรายชื่อ",
-        (Lang::En, PartyList) => "party list",
-        (Lang::Th, ConstituencyBallot) => "แบ่งเขต",
-        (Lang::En, ConstituencyBallot) => "constituency",
-        (Lang::Th, Timeout) => "รอคำตอบนานสุด (วินาที)",
-        (Lang::En, Timeout) => "Request timeout (seconds)",
-        (Lang::Th, Storage) => "พื้นที่จัดเก็บในเครื่องนี้",
-        (Lang::En, Storage) => "Storage on this device",
-        (Lang::Th, Persist) => "ขอให้เบราว์เซอร์เก็บข้อมูลไว้ถาวร",
-        (Lang::En, Persist) => "Ask the browser to keep this data",
-        (Lang::Th, Persisted) => "เบราว์เซอร์จะเก็บข้อมูลนี้ไว้แม้พื้นที่เหลือน้อย",
-        (Lang::En, Persisted) => "The browser keeps this data even when space runs low.",
-        (Lang::Th, NotPersisted) => "เบราว์เซอร์ไม่รับปากว่าจะเก็บไว้ (อาจลบเมื่อพื้นที่เหลือน้อย) ส่งออกผลไว้ด้วย",
-        (Lang::En, NotPersisted) => "The browser made no promise: it may clear this data when space runs low. Export your results too.",
-        (Lang::Th, KeepImages) => "เก็บภาพที่ส่งอ่านไว้ในเครื่อง (ภาพที่ย่อแล้ว ราว 0.5 MB ต่อใบ ไว้ตรวจทาน)",
-        (Lang::En, KeepImages) => "Keep the images read on this device (the JPEG sent, about 0.5 MB each, for review)",
-        (Lang::Th, KeepOriginals) => "เก็บไฟล์ต้นฉบับไว้ด้วย (อ่านต่อได้โดยไม่ต้องเลือกไฟล์ใหม่ แต่ใช้พื้นที่มากกว่าหลายเท่า)",
-        (Lang::En, KeepOriginals) => "Keep the original files too (resume without picking them again; takes several times the room)",
-        (Lang::Th, ImageBudget) => "ขนาดรวมสูงสุดของภาพที่เก็บต่อชุด (MB)",
-        (Lang::En, ImageBudget) => "Largest image set kept per batch (MB)",
-        (Lang::Th, StoredBatches) => "ชุดงานที่เก็บไว้",
-        (Lang::En, StoredBatches) => "Batches on this device",
-        (Lang::Th, Unfinished) => "ยังไม่จบ",
-        (Lang::En, Unfinished) => "unfinished",
-        (Lang::Th, Ended) => "จบแล้ว",
-        (Lang::En, Ended) => "ended",
-        (Lang::Th, ExportSession) => "ส่งออกไฟล์เซสชัน",
-        (Lang::En, ExportSession) => "Export session",
-        (Lang::Th, Delete) => "ลบ",
-        (Lang::En, Delete) => "Delete",
-        (Lang::Th, WithImages) => "รวมภาพไว้ในไฟล์เซสชัน",
-        (Lang::En, WithImages) => "Include the images in session files",
-        (Lang::Th, Volunteer) => "ชื่อผู้อ่าน (ใส่ในไฟล์เซสชัน)",
-        (Lang::En, Volunteer) => "Your name (written in session files)",
-        (Lang::Th, ImportSession) => "นำเข้าไฟล์เซสชันของอาสาสมัครคนอื่น (รวมกันโดยไม่ซ้ำ)",
-        (Lang::En, ImportSession) => "Import other volunteers' session files (merged, no duplicates)",
-        (Lang::Th, Conflicts) => "ภาพเดียวกันอ่านได้ต่างกัน ตรวจทั้งสองแถว:",
-        (Lang::En, Conflicts) => "The same image was read differently; check both rows:",
-        (Lang::Th, ClearDevice) => "ล้างข้อมูลในเครื่องนี้ (คีย์ การตั้งค่า ชุดงาน ภาพ)",
-        (Lang::En, ClearDevice) => "Clear this device (key, settings, batches, images)",
-        (Lang::Th, ConfirmClear) => "กดอีกครั้งเพื่อยืนยัน: ข้อมูลทั้งหมดในเครื่องนี้จะถูกลบ",
-        (Lang::En, ConfirmClear) => "Press again to confirm: everything on this device is deleted",
-        (Lang::Th, Cleared) => "ล้างข้อมูลในเครื่องนี้แล้ว",
-        (Lang::En, Cleared) => "This device was cleared.",
-        (Lang::Th, ResumeBatch) => "อ่านต่อ",
-        (Lang::En, ResumeBatch) => "Resume the batch",
-        (Lang::Th, DiscardResume) => "ไม่อ่านต่อ",
-        (Lang::En, DiscardResume) => "Don't resume",
-        (Lang::Th, ResumeNeedsFiles) => "ภาพของชุดนี้ไม่ได้เก็บไว้ในเครื่อง: เลือกไฟล์หรือโฟลเดอร์เดิมอีกครั้ง",
-        (Lang::En, ResumeNeedsFiles) => "The images of this batch were not kept: pick the same files or folder again",
-        (Lang::Th, NotPickedAgain) => "ไม่ได้เริ่ม: ไม่พบไฟล์นี้ในไฟล์ที่เลือกใหม่ (เลือกโฟลเดอร์เดิมแล้วอ่านต่อได้อีก)",
-        (Lang::En, NotPickedAgain) => "not started: this file was not among the files picked again (pick the same folder and resume again)",
-        (Lang::Th, Offline) => "ไม่มีเครือข่าย: หยุดส่งชั่วคราว จะส่งต่อเองเมื่อ API ตอบอีกครั้ง",
-        (Lang::En, Offline) => "Offline: sending is paused and goes on by itself when the API answers again",
-        (Lang::Th, UpdateReady) => "TallyScan เวอร์ชันใหม่พร้อมใช้แล้ว",
-        (Lang::En, UpdateReady) => "A new version of TallyScan is ready",
-        (Lang::Th, UpdateNow) => "เปลี่ยนเป็นเวอร์ชันใหม่",
-        (Lang::En, UpdateNow) => "Switch to the new version",
-        (Lang::Th, UpdateAfterBatch) => "เปลี่ยนได้เมื่ออ่านชุดนี้เสร็จ",
-        (Lang::En, UpdateAfterBatch) => "You can switch once this batch ends",
-        (Lang::Th, OfflineReady) => "ใช้งานแบบออฟไลน์ได้แล้ว",
-        (Lang::En, OfflineReady) => "Ready to work offline",
-        (Lang::Th, Number) => "ลำดับ",
-        (Lang::En, Number) => "No.",
-        (Lang::Th, Form) => "แบบฟอร์ม",
-        (Lang::En, Form) => "Form",
-        (Lang::Th, Unit) => "หน่วย",
-        (Lang::En, Unit) => "Unit",
-        (Lang::Th, RowsRead) => "แถว",
-        (Lang::En, RowsRead) => "Rows",
-        (Lang::Th, FirstIssue) => "ปัญหาแรก",
-        (Lang::En, FirstIssue) => "First issue",
-        (Lang::Th, ShowRows) => "แสดง",
-        (Lang::En, ShowRows) => "Show",
-        (Lang::Th, AllRows) => "ทุกแถว",
-        (Lang::En, AllRows) => "All rows",
-        (Lang::Th, FailedRows) => "อ่านไม่สำเร็จ",
-        (Lang::En, FailedRows) => "Failed",
-        (Lang::Th, AnyForm) => "ทุกแบบฟอร์ม",
-        (Lang::En, AnyForm) => "Any form",
-        (Lang::Th, AnyProvince) => "ทุกจังหวัด",
-        (Lang::En, AnyProvince) => "Any province",
-        (Lang::Th, PageSize) => "แถวต่อหน้า",
-        (Lang::En, PageSize) => "Rows per page",
-        (Lang::Th, Pages) => "หน้าของตาราง",
-        (Lang::En, Pages) => "Table pages",
-        (Lang::Th, Previous) => "ก่อนหน้า",
-        (Lang::En, Previous) => "Previous",
-        (Lang::Th, Next) => "ถัดไป",
-        (Lang::En, Next) => "Next",
-        (Lang::Th, RetryFailed) => "ลองอ่านใบที่ไม่สำเร็จอีกครั้ง",
-        (Lang::En, RetryFailed) => "Retry failed",
-        (Lang::Th, NoVoteTable) => "ไม่มีตารางคะแนน",
-        (Lang::En, NoVoteTable) => "No vote table",
-        (Lang::Th, ReviewTitle) => "ตรวจและแก้ไข",
-        (Lang::En, ReviewTitle) => "Review and correct",
-        (Lang::Th, Close) => "ปิด",
-        (Lang::En, Close) => "Close",
-        (Lang::Th, NextReview) => "ใบถัดไปที่ต้องตรวจ (n)",
-        (Lang::En, NextReview) => "Next needing review (n)",
-        (Lang::Th, Accept) => "ยอมรับตามนี้",
-        (Lang::En, Accept) => "Accept as it is",
-        (Lang::Th, AcceptReason) => "เหตุผลที่ยอมรับ",
-        (Lang::En, AcceptReason) => "Reason for accepting",
-        (Lang::Th, Corrections) => "ประวัติการแก้ไข",
-        (Lang::En, Corrections) => "Corrections",
-        (Lang::Th, FromModel) => "โมเดลอ่าน",
-        (Lang::En, FromModel) => "read by the model",
-        (Lang::Th, FromPath) => "จากชื่อโฟลเดอร์/ไฟล์",
-        (Lang::En, FromPath) => "from the folder or file name",
-        (Lang::Th, FromPerson) => "แก้โดยคน",
-        (Lang::En, FromPerson) => "typed by a person",
-        (Lang::Th, ZoomIn) => "ขยาย",
-        (Lang::En, ZoomIn) => "Zoom in",
-        (Lang::Th, ZoomOut) => "ย่อ",
-        (Lang::En, ZoomOut) => "Zoom out",
-        (Lang::Th, ImageUnavailable) => "ไม่มีภาพของใบนี้ในเครื่อง (เลือกไฟล์อีกครั้งเพื่อดูภาพ)",
-        (Lang::En, ImageUnavailable) => "The image is not on this device (pick the file again to see it)",
-        (Lang::Th, Issues) => "ปัญหาที่พบ",
-        (Lang::En, Issues) => "Issues",
-        (Lang::Th, ChecksPass) => "ตรวจผ่านทุกข้อ",
-        (Lang::En, ChecksPass) => "Every check passes",
-        (Lang::Th, Field) => "ช่อง",
-        (Lang::En, Field) => "Field",
-        (Lang::Th, Digits) => "ตัวเลข",
-        (Lang::En, Digits) => "Digits",
-        (Lang::Th, Words) => "ตัวอักษร",
-        (Lang::En, Words) => "Words",
-        (Lang::Th, Place) => "ที่ตั้ง",
-        (Lang::En, Place) => "Place",
-        (Lang::Th, TabResults) => "ผลการอ่าน",
-        (Lang::En, TabResults) => "Results",
-        (Lang::Th, TabReports) => "รายงาน",
-        (Lang::En, TabReports) => "Reports",
-        (Lang::Th, TabOfficial) => "เทียบผลทางการ",
-        (Lang::En, TabOfficial) => "Official results",
-        (Lang::Th, TabConstituencies) => "รายเขต",
-        (Lang::En, TabConstituencies) => "Constituencies",
-        (Lang::Th, ConfirmNewBatch) => "ผลชุดนี้ยังไม่ได้ส่งออก เริ่มชุดใหม่เลยหรือไม่? (ผลชุดเดิมยังเก็บอยู่ในเครื่อง)",
-        (Lang::En, ConfirmNewBatch) => "These results have not been exported. Start a new batch anyway? (The old batch stays on this device.)",
-        (Lang::Th, Volunteer0) => "อาสาสมัคร",
-        (Lang::En, Volunteer0) => "volunteer",
-        (Lang::Th, Votes) => "คะแนน",
-        (Lang::En, Votes) => "Votes",
-        (Lang::Th, Candidate) => "ผู้สมัคร/พรรค",
-        (Lang::En, Candidate) => "Candidate or party",
-        (Lang::Th, Duplicates) => "ซ้ำ",
-        (Lang::En, Duplicates) => "Duplicates",
-        (Lang::Th, Expected) => "หน่วยทั้งหมด",
-        (Lang::En, Expected) => "Units expected",
-        (Lang::Th, ReviewShare) => "ต้องตรวจ",
-        (Lang::En, ReviewShare) => "Needing review",
-        (Lang::Th, ExportJson) => "JSON (ครบทุกข้อมูล)",
-        (Lang::En, ExportJson) => "JSON (complete)",
-        (Lang::Th, ConflictCount) => "อ่านต่างกัน",
-        (Lang::En, ConflictCount) => "Conflicts",
-        (Lang::Th, StartAnyway) => "เริ่มชุดใหม่เลย",
-        (Lang::En, StartAnyway) => "Start the new batch",
-        (Lang::Th, LongEdge) => "ย่อภาพให้ด้านยาวไม่เกิน (พิกเซล)",
-        (Lang::En, LongEdge) => "Downscale the long edge to at most (pixels)",
-        (Lang::Th, PdfDpi) => "ความละเอียดเมื่อแปลงหน้า PDF เป็นภาพ (150–200 dpi)",
-        (Lang::En, PdfDpi) => "Resolution PDF pages are drawn at (150–200 dpi)",
-        (Lang::Th, Quality) => "คุณภาพ JPEG (0.3–1)",
-        (Lang::En, Quality) => "JPEG quality (0.3–1)",
-        (Lang::Th, SendOriginal) => "ส่งไฟล์ต้นฉบับตามที่เลือก (ไม่ย่อ ไม่ลบข้อมูลตำแหน่งในภาพ)",
-        (Lang::En, SendOriginal) => "Send the original file (no downscale, location data kept)",
-        (Lang::Th, Preset) => "ผู้ให้บริการ",
-        (Lang::En, Preset) => "Provider",
-        (Lang::Th, CustomPreset) => "กำหนดเอง",
-        (Lang::En, CustomPreset) => "Custom",
-        (Lang::Th, PriceIn) => "ราคาโทเคนขาเข้า (ดอลลาร์ต่อล้านโทเคน)",
-        (Lang::En, PriceIn) => "Input price (dollars per million tokens)",
-        (Lang::Th, PriceOut) => "ราคาโทเคนขาออก (ดอลลาร์ต่อล้านโทเคน)",
-        (Lang::En, PriceOut) => "Output price (dollars per million tokens)",
-        (Lang::Th, BudgetCap) => "งบสูงสุดของชุดนี้ (ดอลลาร์, 0 = ไม่จำกัด)",
-        (Lang::En, BudgetCap) => "Budget for a batch (dollars, 0 = no cap)",
-        (Lang::Th, PricesHint) => "ราคาเป็นค่าตั้งต้นจากผู้ให้บริการ ผู้ใช้ต้องตรวจสอบราคาปัจจุบันเอง",
-        (Lang::En, PricesHint) => "Prices are starting values: checking the provider's current prices is up to you",
-        (Lang::Th, TestConnection) => "ทดสอบการเชื่อมต่อ",
-        (Lang::En, TestConnection) => "Test connection",
-        (Lang::Th, RereadCount) => "ใบอ่านซ้ำเฉพาะช่องที่ไม่ผ่าน",
-        (Lang::En, RereadCount) => "read again for the failing counts",
-        (Lang::Th, Reread) => "ใบที่ตรวจไม่ผ่าน ให้อ่านซ้ำเฉพาะช่องที่มีปัญหาอีกครั้ง (ยอมรับค่าใหม่เฉพาะเมื่อการอ่านสองครั้งตรงกันและผ่านทุกการตรวจ)",
-        (Lang::En, Reread) => "Read flagged ballots again, just their failing counts (a new value is taken only when both readings agree and every check passes)",
-        (Lang::Th, RereadCap) => "อ่านซ้ำได้ไม่เกิน (ใบต่อชุด)",
-        (Lang::En, RereadCap) => "Second readings at most (per batch)",
-        (Lang::Th, RereadFallback) => "อ่านซ้ำด้วยโมเดลสำรอง (ถ้าตั้งไว้)",
-        (Lang::En, RereadFallback) => "Read again with the fallback model (when one is set)",
-        (Lang::Th, PublishEvents) => "ส่งความคืบหน้าให้แท็บอื่นและหน้าที่ฟังอยู่ (ไม่มีภาพ ไม่มีคีย์)",
-        (Lang::En, PublishEvents) => "Publish progress to other tabs and listening pages (no images, no key)",
-        (Lang::Th, EmbedOrigin) => "หน้าเว็บที่ฝังแอปนี้ไว้และให้รับความคืบหน้าได้ (ที่อยู่ต้นทางเดียว ว่าง = ไม่มี)",
-        (Lang::En, EmbedOrigin) => "The page embedding this app that may receive progress (one origin; empty = none)",
-        (Lang::Th, FallbackCount) => "ใบส่งให้โมเดลสำรอง",
-        (Lang::En, FallbackCount) => "to the fallback model",
-        (Lang::Th, FallbackTitle) => "โมเดลสำรอง (ใช้เมื่อโมเดลแรกปฏิเสธหรืออ่านไม่ได้)",
-        (Lang::En, FallbackTitle) => "Fallback model (asked when the first refuses or cannot read)",
-        (Lang::Th, FallbackEndpoint) => "ที่อยู่ API ของโมเดลสำรอง (ว่าง = ไม่ใช้)",
-        (Lang::En, FallbackEndpoint) => "Fallback base URL (empty: none)",
-        (Lang::Th, FallbackModel) => "ชื่อโมเดลสำรอง",
-        (Lang::En, FallbackModel) => "Fallback model",
-        (Lang::Th, FallbackKey) => "คีย์ API ของโมเดลสำรอง (ไม่ถูกบันทึก)",
-        (Lang::En, FallbackKey) => "Fallback API key (never stored)",
-        (Lang::Th, PausedNow) => "หยุดชั่วคราวอยู่: คำขอที่ส่งไปแล้วจะเสร็จ แต่จะไม่ส่งใหม่",
-        (Lang::En, PausedNow) => "Paused: requests in flight finish, no new ones are sent",
+    let (thai, english) = TEXTS[text as usize];
+    match lang {
+        Lang::Th => thai,
+        Lang::En => english,
     }
 }
 
 // ---- Messages with values, Thai and English.
 
-use crate::core::endpoint::{EndpointError, HostKind};
-use crate::core::progress::{FailureKind, RateChange, StopReason, SystemicCause};
-use crate::core::provider::{KeyError, SettingsError};
+use crate::core::api::endpoint::{EndpointError, HostKind};
+use crate::core::api::provider::{KeyError, SettingsError};
+use crate::core::engine::progress::{FailureKind, RateChange, StopReason, SystemicCause};
 
 /// Why the settings cannot be used.
 pub fn settings_error(lang: Lang, e: &SettingsError) -> String {
@@ -742,7 +603,7 @@ pub fn wake_note(lang: Lang, held: bool) -> &'static str {
     }
 }
 
-use crate::core::aggregate::Unplaced;
+use crate::core::results::aggregate::Unplaced;
 
 /// Why a record counts in no constituency.
 pub fn unplaced(lang: Lang, u: &Unplaced, kept_file: &str) -> String {
@@ -769,6 +630,29 @@ pub fn unplaced(lang: Lang, u: &Unplaced, kept_file: &str) -> String {
             "ไม่ได้นับรวม: หน้านี้ไม่มีคะแนน และไม่มีหน้าคะแนนของหน่วยเดียวกันในชุดนี้".into()
         }
     }
+}
+
+/// What was picked: files, the ballots in PDFs (one a page) once counted,
+/// and the files of a folder skipped as neither image nor PDF.
+pub fn file_summary(lang: Lang, n: usize, pdfs: Option<(usize, usize)>, skipped: usize) -> String {
+    let mut s = match (lang, n) {
+        (_, 0) => t(lang, Text::NoFiles).to_string(),
+        (Lang::Th, _) => format!("เลือกแล้ว {n} ไฟล์"),
+        (Lang::En, _) => format!("{n} file(s) chosen"),
+    };
+    if let Some((pdfs, ballots)) = pdfs {
+        s.push_str(&match lang {
+            Lang::Th => format!(" · PDF {pdfs} ไฟล์ · รวม {ballots} ใบ (หน้าละใบ)"),
+            Lang::En => format!(" · {pdfs} PDF(s) · {ballots} ballot(s) in all (one per page)"),
+        });
+    }
+    if skipped > 0 {
+        s.push_str(&match lang {
+            Lang::Th => format!(" (ข้ามไฟล์ที่ไม่ใช่ภาพหรือ PDF {skipped} ไฟล์)"),
+            Lang::En => format!(" ({skipped} file(s) neither image nor PDF skipped)"),
+        });
+    }
+    s
 }
 
 /// After an import: how many records came in, and how many could not be read.
@@ -915,8 +799,12 @@ pub fn spent_line(lang: Lang, input: u64, output: u64, cost: f64) -> String {
 }
 
 /// What testing the connection found, in plain words.
-pub fn connection(lang: Lang, c: &crate::core::connection::Connection, origin: &str) -> String {
-    use crate::core::connection::Connection as C;
+pub fn connection(
+    lang: Lang,
+    c: &crate::core::api::connection::Connection,
+    origin: &str,
+) -> String {
+    use crate::core::api::connection::Connection as C;
     let th = lang == Lang::Th;
     match c {
         C::Works { listed: Some(true), models } if th => format!("เชื่อมต่อได้: มีโมเดลนี้ (จาก {models} โมเดล)"),

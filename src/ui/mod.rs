@@ -7,9 +7,14 @@ pub mod chart;
 pub mod components;
 pub mod device;
 pub mod i18n;
+pub mod modal;
 pub mod progress;
+pub mod results;
 pub mod review;
 pub mod row_text;
+pub mod run;
+pub mod settings;
+pub mod settings_fields;
 pub mod state;
 
 pub use app::App;

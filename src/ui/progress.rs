@@ -1,9 +1,9 @@
 //! The signal-backed `ProgressCallback`: the only way the UI learns of a
 //! batch's progress. Every callback updates signals the views read.
 
-use crate::core::ballot::BallotRecord;
-use crate::core::batch::{BatchResult, StopReason};
-use crate::core::progress::{
+use crate::core::domain::ballot::BallotRecord;
+use crate::core::engine::batch::{BatchResult, StopReason};
+use crate::core::engine::progress::{
     BallotError, BallotResult, EngineEvent, FailureKind, HiddenSpans, ProgressCallback, RateChange,
 };
 use crate::web::timer::now_ms;
@@ -25,8 +25,8 @@ pub enum Notice {
     Stopped(StopReason),
 }
 
-use crate::core::table::RowFacts;
-pub use crate::core::table::RowStatus;
+use crate::core::results::table::RowFacts;
+pub use crate::core::results::table::RowStatus;
 
 /// Why a file has no record.
 #[derive(Debug, Clone, PartialEq)]
@@ -142,7 +142,7 @@ pub struct SignalProgress {
     /// The id of the batch in view (its rows with an origin belong to it).
     pub batch: RwSignal<Option<String>>,
     /// Tokens used so far.
-    pub spent: RwSignal<crate::core::provider::Usage>,
+    pub spent: RwSignal<crate::core::api::provider::Usage>,
     /// Ballots handed to the fallback model.
     pub fallbacks: RwSignal<u32>,
     /// Flagged ballots read a second time.
@@ -260,8 +260,8 @@ impl SignalProgress {
     }
 
     /// Shows a batch kept on this device (after a reload), as it ended.
-    pub fn show_kept(&self, total: usize, rows: &[crate::core::progress::BallotOutcome]) {
-        let replay = crate::core::session::Replay { inner: self, rows };
+    pub fn show_kept(&self, total: usize, rows: &[crate::core::engine::progress::BallotOutcome]) {
+        let replay = crate::core::device::session::Replay { inner: self, rows };
         replay.on_start(total);
         self.on_complete(&[], &[]);
     }

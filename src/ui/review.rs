@@ -1,19 +1,19 @@
 //! A person's review as the page does it: correct a field or accept a
-//! record (decided by `core::review`), then show the changed row and keep
+//! record (decided by `core::results::review`), then show the changed row and keep
 //! it on the device with its new revision.
 
 use super::state::AppState;
-use crate::core::ballot::BallotRecord;
-use crate::core::registry::Registry;
-use crate::core::review::{self, ReviewError};
-use crate::core::table::RowStatus;
+use crate::core::domain::ballot::BallotRecord;
+use crate::core::domain::registry::Registry;
+use crate::core::results::review::{self, ReviewError};
+use crate::core::results::table::RowStatus;
 use crate::web;
 use leptos::prelude::*;
 
 impl AppState {
     /// The record of the row `index` (from 1), with the row's position.
     pub fn record_of(&self, index: usize) -> Option<(usize, BallotRecord)> {
-        let p = self.progress;
+        let p = self.results.progress;
         let (pos, at) = p.rows.with_untracked(|rows| {
             let pos = rows.binary_search_by_key(&index, |r| r.index()).ok()?;
             Some((pos, rows[pos].record?))
@@ -25,7 +25,10 @@ impl AppState {
 
     /// Who corrects: the volunteer's name, or "volunteer".
     fn who(&self) -> String {
-        let name = self.device.volunteer.get_untracked();
+        let name = self
+            .settings
+            .settings
+            .with_untracked(|s| s.volunteer.clone());
         if name.trim().is_empty() {
             super::i18n::t(self.lang.get_untracked(), super::i18n::Text::Volunteer0).into()
         } else {
@@ -36,11 +39,11 @@ impl AppState {
     /// Shows and keeps a changed record.
     fn commit(&self, pos: usize, record: BallotRecord) {
         let file = record.source.file_name.clone();
-        if let Some(origin) = self.progress.replace(pos, record.clone()) {
+        if let Some(origin) = self.results.progress.replace(pos, record.clone()) {
             let state = *self;
             leptos::task::spawn_local(state.save_record(origin, file, record));
         }
-        self.exported.set(false);
+        self.results.exported.set(false);
     }
 
     /// Corrects `field` of row `index` to `input`, and checks the record
@@ -58,7 +61,7 @@ impl AppState {
         if !review::correct(&mut record, field, input, &self.who(), at)? {
             return Ok(false);
         }
-        self.commit(pos, review::recheck(record, &Registry::builtin()));
+        self.commit(pos, review::recheck(record, Registry::shared()));
         Ok(true)
     }
 
@@ -80,7 +83,7 @@ impl AppState {
     /// The next row after `index` that needs review (from the top again
     /// after the last), if any.
     pub fn next_needing_review(&self, index: usize) -> Option<usize> {
-        self.progress.rows.with_untracked(|rows| {
+        self.results.progress.rows.with_untracked(|rows| {
             let needs = |r: &&super::progress::Row| r.status() == RowStatus::Review;
             rows.iter()
                 .filter(needs)
@@ -97,5 +100,5 @@ impl AppState {
 pub fn draft(record: &BallotRecord, field: &str, input: &str) -> Option<BallotRecord> {
     let mut r = record.clone();
     review::correct(&mut r, field, input, "", 0).ok()?;
-    Some(review::recheck(r, &Registry::builtin()))
+    Some(review::recheck(r, Registry::shared()))
 }

@@ -1,14 +1,14 @@
 //! The words of the results table, the review panel and the run summary,
 //! in Thai and English. Issues are worded from their code and values
-//! (`core::issue_text`); core's English messages stay for logs and exports.
+//! (`core::results::issue_text`); core's English messages stay for logs and exports.
 
 use super::i18n::{t, unfinished_row, Lang, Text};
 use super::progress::{RowError, RunSummary};
-use crate::core::ballot::{BallotRecord, Issue, Level, Severity};
-use crate::core::batch::StopReason;
-use crate::core::issue_text::{field_thai, issue_thai};
-use crate::core::progress::FailureKind;
-use crate::core::table::RowStatus;
+use crate::core::domain::ballot::{BallotRecord, Issue, Level, Severity};
+use crate::core::engine::batch::StopReason;
+use crate::core::engine::progress::FailureKind;
+use crate::core::results::issue_text::{field_thai, issue_thai};
+use crate::core::results::table::RowStatus;
 
 /// A confidence level's name.
 pub fn level_name(lang: Lang, level: Level) -> &'static str {
@@ -148,4 +148,42 @@ pub fn page_line(lang: Lang, page: usize, pages: usize, rows: usize) -> String {
         Lang::Th => format!("หน้า {} / {} · {} แถว", page + 1, pages, rows),
         Lang::En => format!("Page {} of {} · {} rows", page + 1, pages, rows),
     }
+}
+
+/// "m:ss" or "h:mm:ss".
+pub fn clock_text(secs: f64) -> String {
+    let s = secs.max(0.0).round() as u64;
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+/// The line under the progress bar: rate, time left, errors, retries,
+/// cleanups, second readings, fallbacks, the timeout in force (read from
+/// the progress signals: the line follows them).
+pub fn progress_stats(l: Lang, p: &super::progress::SignalProgress) -> String {
+    use leptos::prelude::Get;
+    let mut parts = vec![format!("{:.1} {}", p.per_minute.get(), t(l, Text::Rate))];
+    if let Some(eta) = p.eta_s.get() {
+        parts.push(match l {
+            Lang::Th => format!("{} {}", t(l, Text::Eta), clock_text(eta)),
+            Lang::En => format!("{} {} left", t(l, Text::Eta), clock_text(eta)),
+        });
+    }
+    parts.push(format!("{} {}", p.errors.get(), t(l, Text::Errors)));
+    parts.push(format!("{} {}", p.retries.get(), t(l, Text::Retries)));
+    parts.push(format!("{} {}", p.cleanups.get(), t(l, Text::Cleanups)));
+    let (rereads, fallbacks) = (p.rereads.get(), p.fallbacks.get());
+    if rereads > 0 {
+        parts.push(format!("{rereads} {}", t(l, Text::RereadCount)));
+    }
+    if fallbacks > 0 {
+        parts.push(format!("{fallbacks} {}", t(l, Text::FallbackCount)));
+    }
+    if let Some(d) = p.timeout.get() {
+        parts.push(format!("{} {:.0} s", t(l, Text::Timeout), d.as_secs_f64()));
+    }
+    parts.join(" · ")
 }

@@ -4,17 +4,15 @@
 //! files (images and PDFs) with the same engine, rate limiter, retries,
 //! preparation and checks as the app, reports through the callbacks
 //! (`onStart`, `onProgress`, `onError`, `onComplete`, `onEvent`; each gets
-//! a progress event, see `core::events`) and, when asked, the page's
+//! a progress event, see `core::engine::events`) and, when asked, the page's
 //! `tallyscan:progress` events; it returns a handle to pause, resume or
 //! cancel, and a promise of the records.
 
-use crate::core::batch::{run_batch, BatchOptions, Concurrency, Env, RereadOptions};
-use crate::core::control::Control;
-use crate::core::events::{Envelope, EventCallback, ProgressEvent};
-use crate::core::provider::{ApiKey, ApiKind, ProviderSettings};
-use crate::core::rate_limit::Quota;
-use crate::core::registry::Registry;
-use serde::Deserialize;
+use crate::core::api::provider::ApiKey;
+use crate::core::device::settings::Settings;
+use crate::core::engine::batch::BatchResult;
+use crate::core::engine::control::Control;
+use crate::core::engine::events::{Envelope, EventCallback, ProgressEvent};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -39,6 +37,8 @@ export interface TallyScanSettings {
   reread?: boolean;
   /** Also publish `tallyscan:progress` events on window and the "tallyscan" BroadcastChannel. */
   publishEvents?: boolean;
+  /** Any other setting of the app's, in the same spelling (timeoutS, longEdge, quality, pdfDpi, rereadCap, priceIn, priceOut, budget, ...); out-of-range numbers are brought into range. */
+  [setting: string]: unknown;
 }
 
 /** A progress event (version 1). */
@@ -69,40 +69,6 @@ export interface TallyScanOutcome {
   records: unknown[];
 }
 "#;
-
-/// Settings as a page gives them (`TallyScanSettings`).
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-struct ApiSettings {
-    format: String,
-    endpoint: String,
-    model: String,
-    api_key: String,
-    per_minute: f64,
-    burst: u32,
-    concurrency: usize,
-    send_original: bool,
-    reread: bool,
-    publish_events: bool,
-}
-
-impl Default for ApiSettings {
-    fn default() -> Self {
-        let q = Quota::default();
-        ApiSettings {
-            format: "openai".into(),
-            endpoint: String::new(),
-            model: String::new(),
-            api_key: String::new(),
-            per_minute: q.per_minute_rate(),
-            burst: q.burst(),
-            concurrency: 0,
-            send_original: false,
-            reread: true,
-            publish_events: false,
-        }
-    }
-}
 
 /// A running batch: pause, resume, cancel, and its end.
 #[wasm_bindgen]
@@ -155,81 +121,61 @@ pub fn start_batch(
     #[wasm_bindgen(unchecked_param_type = "TallyScanSettings")] settings: JsValue,
     #[wasm_bindgen(unchecked_param_type = "TallyScanCallbacks")] callbacks: JsValue,
 ) -> Result<BatchHandle, JsError> {
-    let s: ApiSettings = serde_wasm_bindgen::from_value(settings)
+    let given: serde_json::Value = serde_wasm_bindgen::from_value(settings)
         .map_err(|e| JsError::new(&format!("settings: {e}")))?;
-    let provider = ProviderSettings {
-        kind: ApiKind::from_id(&s.format),
-        endpoint: s.endpoint.trim().to_string(),
-        model: s.model.trim().to_string(),
-        api_key: ApiKey::new(&s.api_key),
-        ..ProviderSettings::default()
+    // A page names its endpoint and model, and asks for events.
+    let base = Settings {
+        endpoint: String::new(),
+        model: String::new(),
+        publish_events: false,
+        ..Settings::default()
     };
+    let s = Settings::merge(base, &given);
+    let key = given.get("apiKey").and_then(|k| k.as_str()).unwrap_or("");
+    let provider = s.provider(ApiKey::new(key));
     provider
         .validate_for_page(super::page_is_https())
         .map_err(|e| JsError::new(&e.to_string()))?;
-    let opts = BatchOptions {
-        quota: Quota::per_minute(s.per_minute, s.burst),
-        concurrency: Concurrency::for_endpoint(s.concurrency, &provider.endpoint),
-        reread: RereadOptions {
-            enabled: s.reread,
-            ..RereadOptions::default()
-        },
-        ..BatchOptions::default()
-    };
     let files: Vec<web_sys::File> = files.iter().filter_map(|f| f.dyn_into().ok()).collect();
     let control = Control::new();
     let running = control.clone();
     let done = wasm_bindgen_futures::future_to_promise(async move {
-        let source = super::files::FileSource::open(files, crate::core::pdf::DEFAULT_DPI).await;
-        source.measure().await;
-        let publisher =
-            super::progress_events::Publisher::new(super::progress_events::PublishOptions {
-                enabled: s.publish_events,
-                parent_origin: String::new(),
-            });
-        let report = EventCallback::new(move |e: &Envelope| {
-            call(&callbacks, e);
-            publisher.publish(e);
-        });
-        let prep = super::image_prep::PagePrep::start(super::image_prep::PrepOptions {
-            original: s.send_original,
-            ..Default::default()
-        });
-        let registry = Registry::builtin();
-        let env = Env {
-            client: &super::http::FetchClient::default(),
-            clock: &super::timer::BrowserClock,
-            sleeper: &super::timer::GlooSleeper,
-            images: &source,
-            settings: &provider,
-            registry: &registry,
-            progress: &report,
-            control: &running,
-            journal: None,
-            prep: Some(&prep),
+        let source = super::runner::open_files(files, &s).await;
+        let report = EventCallback::new(move |e: &Envelope| call(&callbacks, e));
+        let run = super::runner::Run {
+            settings: &s,
+            provider: &provider,
             fallback: None,
+            progress: &report,
+            journal: None,
+            resume: &Default::default(),
         };
-        let result = run_batch(&env, &opts).await;
-        let complete = Envelope::new(ProgressEvent::Complete {
-            read: result.results.len(),
-            review: result
-                .results
-                .iter()
-                .filter(|r| r.record.in_review_queue())
-                .count(),
-            failed: result.errors.len(),
-        });
-        let records: Vec<_> = result.results.iter().map(|r| &r.record).collect();
-        let out = js_sys::Object::new();
-        let ser = serde_wasm_bindgen::Serializer::json_compatible();
-        let records = serde::Serialize::serialize(&records, &ser).unwrap_or(JsValue::NULL);
-        let _ = js_sys::Reflect::set(
-            &out,
-            &"complete".into(),
-            &super::progress_events::to_js(&complete),
-        );
-        let _ = js_sys::Reflect::set(&out, &"records".into(), &records);
-        Ok(out.into())
+        let result = super::runner::run(&source, run, &running).await;
+        Ok(outcome(&result))
     });
     Ok(BatchHandle { control, done })
+}
+
+/// What `done` resolves to: the closing event and the checked records.
+fn outcome(result: &BatchResult) -> JsValue {
+    let complete = Envelope::new(ProgressEvent::Complete {
+        read: result.results.len(),
+        review: result
+            .results
+            .iter()
+            .filter(|r| r.record.in_review_queue())
+            .count(),
+        failed: result.errors.len(),
+    });
+    let records: Vec<_> = result.results.iter().map(|r| &r.record).collect();
+    let out = js_sys::Object::new();
+    let ser = serde_wasm_bindgen::Serializer::json_compatible();
+    let records = serde::Serialize::serialize(&records, &ser).unwrap_or(JsValue::NULL);
+    let _ = js_sys::Reflect::set(
+        &out,
+        &"complete".into(),
+        &super::progress_events::to_js(&complete),
+    );
+    let _ = js_sys::Reflect::set(&out, &"records".into(), &records);
+    out.into()
 }

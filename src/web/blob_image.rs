@@ -3,8 +3,8 @@
 //! [`HeldImage`]: the engine passes them from source to preparation to
 //! fetch without their bytes ever entering wasm memory.
 
-use crate::core::hash::{Hasher, SLICE};
-use crate::core::ports::{HeldImage, ImageData};
+use crate::core::domain::hash::{Hasher, SLICE};
+use crate::core::engine::ports::{HeldImage, ImageData};
 use std::any::Any;
 
 /// A picked file or a drawn page.

@@ -2,7 +2,7 @@
 //! "[3/100] (3%) ballot_003.png"; verbose mode adds retries, limiter waits,
 //! server pauses and memory cleanups.
 
-use crate::core::progress::{
+use crate::core::engine::progress::{
     event_line, progress_line, BallotError, BallotResult, EngineEvent, ProgressCallback,
 };
 

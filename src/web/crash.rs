@@ -8,9 +8,9 @@
 //! [`Keeper`] is a `ProgressCallback` that keeps a copy of the records as
 //! they finish, for the banner's file.
 
-use crate::core::ballot::BallotRecord;
-use crate::core::export;
-use crate::core::progress::{BallotError, BallotResult, ProgressCallback};
+use crate::core::domain::ballot::BallotRecord;
+use crate::core::engine::progress::{BallotError, BallotResult, ProgressCallback};
+use crate::core::results::export;
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;
 

@@ -3,11 +3,11 @@
 
 use super::blob_image::BlobImage;
 use super::error::WebError;
-use crate::core::pdf::PageError;
-use crate::core::ports::{
+use crate::core::device::session::FileEntry;
+use crate::core::engine::ports::{
     ImageData, ImageSource, LocalBoxFuture, Probe, Rendered, PROBE_HEAD_BYTES,
 };
-use crate::core::session::FileEntry;
+use crate::core::read::pdf::PageError;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use wasm_bindgen_futures::JsFuture;
@@ -86,7 +86,7 @@ pub async fn is_pdf_file(f: &web_sys::File) -> bool {
     };
     read_bytes(&head)
         .await
-        .is_ok_and(|h| crate::core::pdf::is_pdf(&h))
+        .is_ok_and(|h| crate::core::read::pdf::is_pdf(&h))
 }
 
 impl FileSource {
@@ -110,7 +110,7 @@ impl FileSource {
             pages,
             hashes: RefCell::default(),
             key: next_key(),
-            dpi: crate::core::pdf::DEFAULT_DPI,
+            dpi: crate::core::read::pdf::DEFAULT_DPI,
         }
     }
 
@@ -137,7 +137,7 @@ impl FileSource {
                     for page in 1..=n.max(1) {
                         let name = match n {
                             0 => path.clone(),
-                            _ => crate::core::pdf::page_name(&path, page),
+                            _ => crate::core::read::pdf::page_name(&path, page),
                         };
                         names.push(name);
                         pages.push(Some(PageOf { page, doc }));
@@ -149,22 +149,22 @@ impl FileSource {
         let mut source = Self::build(names, slots, pages);
         source.key = key;
         source.dpi = dpi.clamp(
-            *crate::core::pdf::DPI_RANGE.start(),
-            *crate::core::pdf::DPI_RANGE.end(),
+            *crate::core::read::pdf::DPI_RANGE.start(),
+            *crate::core::read::pdf::DPI_RANGE.end(),
         );
         source
     }
 
     /// A source for a batch's entries (a resume: the files come from
     /// storage or are picked again, and some may be missing; missing ones
-    /// are never sent, see `core::session::resume_run`). A PDF's file,
+    /// are never sent, see `core::device::session::resume_run`). A PDF's file,
     /// found for one of its pages, serves them all.
     pub fn named(entries: &[FileEntry], mut files: Vec<Option<web_sys::File>>, dpi: u32) -> Self {
         let docs: Vec<Option<(&str, u64)>> = entries
             .iter()
             .map(|e| e.page.map(|_| (e.file_name(), e.size)))
             .collect();
-        crate::core::pdf::share_document_files(&docs, &mut files);
+        crate::core::read::pdf::share_document_files(&docs, &mut files);
         let pages = entries
             .iter()
             .enumerate()
@@ -335,9 +335,9 @@ impl FileSource {
 }
 
 /// PDF.js holds the whole file while its pages are drawn: a PDF above
-/// [`MAX_PDF_BYTES`](crate::core::pdf::MAX_PDF_BYTES) is not opened.
+/// [`MAX_PDF_BYTES`](crate::core::read::pdf::MAX_PDF_BYTES) is not opened.
 fn check_pdf_size(f: &web_sys::File) -> Result<(), PageError> {
-    let limit = crate::core::pdf::MAX_PDF_BYTES as f64;
+    let limit = crate::core::read::pdf::MAX_PDF_BYTES as f64;
     if f.size() > limit {
         let mb = |b: f64| (b / 1_048_576.0).round();
         return Err(PageError::Unavailable(format!(
@@ -431,7 +431,7 @@ pub fn path_of(f: &web_sys::File) -> String {
 pub fn in_path_order(files: Vec<web_sys::File>) -> Vec<web_sys::File> {
     let mut keyed: Vec<(String, web_sys::File)> =
         files.into_iter().map(|f| (path_of(&f), f)).collect();
-    keyed.sort_by(|a, b| crate::core::path_hints::natural_cmp(&a.0, &b.0));
+    keyed.sort_by(|a, b| crate::core::read::path_hints::natural_cmp(&a.0, &b.0));
     keyed.into_iter().map(|(_, f)| f).collect()
 }
 

@@ -5,8 +5,10 @@
 
 use super::blob_image::PreparedImage;
 use super::error::{js_message, js_name};
-use crate::core::ports::{LocalBoxFuture, OcrClient};
-use crate::core::provider::{Body, HttpRequest, HttpResponse, TransportError, INTERESTING_HEADERS};
+use crate::core::api::provider::{
+    Body, HttpRequest, HttpResponse, TransportError, INTERESTING_HEADERS,
+};
+use crate::core::engine::ports::{LocalBoxFuture, OcrClient};
 use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
@@ -88,29 +90,7 @@ pub async fn send(req: HttpRequest, opts: &FetchOptions) -> Result<HttpResponse,
     let window = web_sys::window().ok_or_else(|| TransportError::Network("no window".into()))?;
     let controller =
         web_sys::AbortController::new().map_err(|e| TransportError::Network(js_message(&e)))?;
-    let headers = web_sys::Headers::new().map_err(|e| TransportError::Network(js_message(&e)))?;
-    for (k, v) in &req.headers {
-        headers
-            .set(k, v)
-            .map_err(|e| TransportError::Network(format!("bad header {k}: {}", js_message(&e))))?;
-    }
-    let init = web_sys::RequestInit::new();
-    // A request without a body (testing the connection) is a GET.
-    init.set_method(if req.body.is_empty() { "GET" } else { "POST" });
-    init.set_mode(web_sys::RequestMode::Cors);
-    init.set_redirect(web_sys::RequestRedirect::Error);
-    init.set_headers(&headers);
-    if !req.body.is_empty() {
-        init.set_body(&body_of(&req.body)?);
-    }
-    init.set_signal(Some(&controller.signal()));
-    let request = web_sys::Request::new_with_str_and_init(&req.url, &init).map_err(|e| {
-        TransportError::Network(format!(
-            "invalid request to {}: {}",
-            req.url,
-            js_message(&e)
-        ))
-    })?;
+    let request = request_of(&req, &controller.signal())?;
     let timeout = req.timeout.unwrap_or(opts.timeout);
     drop(req);
     let mut guard = AbortOnDrop {
@@ -125,7 +105,7 @@ pub async fn send(req: HttpRequest, opts: &FetchOptions) -> Result<HttpResponse,
         let timed_out = timed_out.clone();
         let ms = timeout
             .as_millis()
-            .clamp(1, u128::from(crate::core::ports::MAX_TIMER_MS)) as u32;
+            .clamp(1, u128::from(crate::core::engine::ports::MAX_TIMER_MS)) as u32;
         gloo_timers::callback::Timeout::new(ms, move || {
             timed_out.set(true);
             controller.abort();
@@ -140,38 +120,70 @@ pub async fn send(req: HttpRequest, opts: &FetchOptions) -> Result<HttpResponse,
             TransportError::Network(js_message(&e))
         }
     };
-
-    // Our handles on the init and the Request keep the body (megabytes of
-    // base64) alive in the JS heap; the fetch holds what it still needs, so
-    // let them go before waiting for the answer.
+    // Our handle on the Request keeps the body (megabytes of base64) alive
+    // in the JS heap; the fetch holds what it still needs, so let it go
+    // before waiting for the answer.
     let pending = window.fetch_with_request(&request);
     drop(request);
-    drop(init);
-    drop(headers);
-    let result = async {
-        let resp = JsFuture::from(pending).await.map_err(classify)?;
-        let resp: web_sys::Response = resp
-            .dyn_into()
-            .map_err(|_| TransportError::Network("fetch did not return a Response".into()))?;
-        let text_promise = resp.text().map_err(classify)?;
-        let body = JsFuture::from(text_promise)
-            .await
-            .map_err(classify)?
-            .as_string()
-            .unwrap_or_default();
-        let h = resp.headers();
-        let headers = INTERESTING_HEADERS
-            .iter()
-            .filter_map(|name| h.get(name).ok().flatten().map(|v| (name.to_string(), v)))
-            .collect();
-        Ok(HttpResponse {
-            status: resp.status(),
-            headers,
-            body,
-        })
-    }
-    .await;
+    let result = answer_of(pending, classify).await;
     guard.finished = true;
     timer.cancel();
     result
+}
+
+/// The browser's `Request` for `req`: a GET without a body (testing the
+/// connection), else a POST; CORS, no redirects, abortable by `signal`.
+fn request_of(
+    req: &HttpRequest,
+    signal: &web_sys::AbortSignal,
+) -> Result<web_sys::Request, TransportError> {
+    let headers = web_sys::Headers::new().map_err(|e| TransportError::Network(js_message(&e)))?;
+    for (k, v) in &req.headers {
+        headers
+            .set(k, v)
+            .map_err(|e| TransportError::Network(format!("bad header {k}: {}", js_message(&e))))?;
+    }
+    let init = web_sys::RequestInit::new();
+    init.set_method(if req.body.is_empty() { "GET" } else { "POST" });
+    init.set_mode(web_sys::RequestMode::Cors);
+    init.set_redirect(web_sys::RequestRedirect::Error);
+    init.set_headers(&headers);
+    if !req.body.is_empty() {
+        init.set_body(&body_of(&req.body)?);
+    }
+    init.set_signal(Some(signal));
+    web_sys::Request::new_with_str_and_init(&req.url, &init).map_err(|e| {
+        TransportError::Network(format!(
+            "invalid request to {}: {}",
+            req.url,
+            js_message(&e)
+        ))
+    })
+}
+
+/// The answer of a fetch: status, the headers we read, the whole body.
+async fn answer_of(
+    pending: js_sys::Promise,
+    classify: impl Fn(JsValue) -> TransportError,
+) -> Result<HttpResponse, TransportError> {
+    let resp = JsFuture::from(pending).await.map_err(&classify)?;
+    let resp: web_sys::Response = resp
+        .dyn_into()
+        .map_err(|_| TransportError::Network("fetch did not return a Response".into()))?;
+    let text_promise = resp.text().map_err(&classify)?;
+    let body = JsFuture::from(text_promise)
+        .await
+        .map_err(&classify)?
+        .as_string()
+        .unwrap_or_default();
+    let h = resp.headers();
+    let headers = INTERESTING_HEADERS
+        .iter()
+        .filter_map(|name| h.get(name).ok().flatten().map(|v| (name.to_string(), v)))
+        .collect();
+    Ok(HttpResponse {
+        status: resp.status(),
+        headers,
+        body,
+    })
 }

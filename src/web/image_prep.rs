@@ -13,7 +13,7 @@
 
 use super::blob_image::{blob_of, sha256_sliced, BlobImage, PreparedImage};
 use super::worker::{get, message, Rpc};
-use crate::core::ports::{ImageData, ImagePrep, LocalBoxFuture, PrepError, Prepared};
+use crate::core::engine::ports::{ImageData, ImagePrep, LocalBoxFuture, PrepError, Prepared};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};

@@ -15,6 +15,7 @@ pub mod network;
 pub mod object_url;
 pub mod pdf;
 pub mod progress_events;
+pub mod runner;
 pub mod service_worker;
 pub mod storage;
 pub mod store;

@@ -5,7 +5,7 @@
 //! at a time on an `OffscreenCanvas`.
 
 use super::worker::{get, message, Rpc};
-use crate::core::pdf::PageError;
+use crate::core::read::pdf::PageError;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};

@@ -1,4 +1,4 @@
-//! Progress for other systems: each [`Envelope`] (see `core::events`),
+//! Progress for other systems: each [`Envelope`] (see `core::engine::events`),
 //! converted with `serde-wasm-bindgen`, published
 //! - as a `CustomEvent` named `tallyscan:progress` on `window`;
 //! - on the `BroadcastChannel` `tallyscan` (other tabs of this origin);
@@ -7,7 +7,7 @@
 //!
 //! Never an image, a key or model text: the events are built so.
 
-use crate::core::events::{Envelope, EventCallback};
+use crate::core::engine::events::{Envelope, EventCallback};
 use wasm_bindgen::JsValue;
 
 /// The `CustomEvent` type and the channel's name.

@@ -12,9 +12,9 @@
 //! finished ballot, done by the browser off the main thread.
 
 use super::error::WebError;
-use crate::core::ports::{ImageData, Journal, LocalBoxFuture};
-use crate::core::progress::BallotOutcome;
-use crate::core::session::{BallotDoc, BatchMeta, SCHEMA_VERSION};
+use crate::core::device::session::{BallotDoc, BatchMeta, SCHEMA_VERSION};
+use crate::core::engine::ports::{ImageData, Journal, LocalBoxFuture};
+use crate::core::engine::progress::BallotOutcome;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -107,7 +107,7 @@ fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, WebError> {
 /// The value of a structured value written by [`to_js`].
 fn from_js<T: serde::de::DeserializeOwned>(v: &JsValue) -> Option<T> {
     let text = js_sys::JSON::stringify(v).ok()?.as_string()?;
-    crate::core::session::decode(&text).ok()
+    crate::core::device::session::decode(&text).ok()
 }
 
 /// `{batch, index, <key>: value}`: the shape the image store is keyed on.

@@ -1,7 +1,7 @@
 //! Time in the browser: a monotonic clock (`performance.now()`) and sleeping
 //! on gloo-timers (`setTimeout`), without blocking the page.
 
-use crate::core::ports::{timer_chunks_ms, Clock, LocalBoxFuture, Sleeper};
+use crate::core::engine::ports::{timer_chunks_ms, Clock, LocalBoxFuture, Sleeper};
 use std::time::Duration;
 
 /// Milliseconds since the page started, monotonic (`performance.now()`);

@@ -4,11 +4,11 @@
 //! `File`s, and running the engine with the browser adapters.
 #![allow(dead_code)]
 
-use tallyscan::core::batch::{run_batch, BatchOptions, BatchResult, Env};
-use tallyscan::core::control::Control;
-use tallyscan::core::progress::NullProgressCallback;
-use tallyscan::core::provider::{ApiKind, HttpRequest, ProviderSettings};
-use tallyscan::core::registry::Registry;
+use tallyscan::core::api::provider::{ApiKind, HttpRequest, ProviderSettings};
+use tallyscan::core::domain::registry::Registry;
+use tallyscan::core::engine::batch::{run_batch, BatchOptions, BatchResult, Env};
+use tallyscan::core::engine::control::Control;
+use tallyscan::core::engine::progress::NullProgressCallback;
 use tallyscan::web::files::FileSource;
 use tallyscan::web::http::{self, FetchClient};
 use tallyscan::web::timer::{BrowserClock, GlooSleeper};
@@ -59,7 +59,7 @@ pub async fn sim_post(path: &str, body: &str) -> u16 {
     let req = HttpRequest {
         url: format!("{}{path}", sim_url()),
         headers: vec![("x-sim-control".into(), sim_token().into())],
-        body: tallyscan::core::provider::Body::Text(body.into()),
+        body: tallyscan::core::api::provider::Body::Text(body.into()),
         timeout: None,
     };
     http::send(req, &http::FetchOptions::default())

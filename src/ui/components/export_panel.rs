@@ -2,15 +2,16 @@
 //! ballot row (Excel-ready, with BOM) and lossless JSON (with corrections
 //! and the audit trail), both in file order with the files that failed and
 //! why; CSV per constituency. File names say what and when. The work is
-//! `core::export`.
+//! `core::results::export`.
 
-use crate::core::aggregate::aggregate;
-use crate::core::ballot::BallotRecord;
-use crate::core::export::{self, Entry, FailedFile};
-use crate::core::registry::Registry;
+use crate::core::domain::ballot::BallotRecord;
+use crate::core::domain::registry::Registry;
+use crate::core::results::aggregate::{aggregate, Aggregate};
+use crate::core::results::export::{self, Entry, FailedFile};
 use crate::ui::i18n::{tr, Text};
 use crate::ui::progress::Row;
-use crate::ui::state::AppState;
+use crate::ui::results::ResultsStore;
+use crate::ui::settings::SettingsStore;
 use crate::web::download::download_text;
 use leptos::prelude::*;
 
@@ -41,35 +42,38 @@ pub(crate) fn file_name(what: &str, ext: &str) -> String {
     )
 }
 
-type Make = fn(&[BallotRecord], &[Entry]) -> String;
+type Make = fn(&[BallotRecord], &Aggregate, &[Entry]) -> String;
 
-fn ballots_csv(r: &[BallotRecord], order: &[Entry]) -> String {
-    export::records_csv_in_order(r, &aggregate(r, &Registry::builtin()), order)
+fn ballots_csv(r: &[BallotRecord], agg: &Aggregate, order: &[Entry]) -> String {
+    export::records_csv_in_order(r, agg, order)
 }
 
-fn constituencies_csv(r: &[BallotRecord], _: &[Entry]) -> String {
-    let registry = Registry::builtin();
-    export::summary_csv(&aggregate(r, &registry), &registry, r)
+fn constituencies_csv(r: &[BallotRecord], agg: &Aggregate, _: &[Entry]) -> String {
+    export::summary_csv(agg, Registry::shared(), r)
 }
 
-fn json(r: &[BallotRecord], order: &[Entry]) -> String {
-    export::to_json_in_order(r, &aggregate(r, &Registry::builtin()), order)
+fn json(r: &[BallotRecord], agg: &Aggregate, order: &[Entry]) -> String {
+    export::to_json_in_order(r, agg, order)
 }
 
 /// Download buttons, shown once there are rows.
 #[component]
 pub fn ExportPanel() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let lang = state.lang;
-    let p = state.progress;
+    let results = expect_context::<ResultsStore>();
+    let settings = expect_context::<SettingsStore>();
+    let lang = settings.lang;
+    let p = results.progress;
     let error = RwSignal::new(None::<String>);
     let save = move |what: &'static str, ext: &'static str, mime: &'static str, make: Make| {
         let order = p.rows.with_untracked(|r| order(r));
-        let text = p.records.with_untracked(|r| make(r, &order));
+        // Exactly the records in view, not a paced aggregate.
+        let text = p
+            .records
+            .with_untracked(|r| make(r, &aggregate(r, Registry::shared()), &order));
         match download_text(&file_name(what, ext), mime, &text) {
             Ok(()) => {
                 error.set(None);
-                state.exported.set(true);
+                results.exported.set(true);
             }
             Err(e) => error.set(Some(e.to_string())),
         }

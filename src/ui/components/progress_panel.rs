@@ -1,55 +1,22 @@
 //! "X / Y", a bar, rate, ETA, errors, retries, memory cleanups; pause and
 //! cancel while a batch runs. Reads only the `SignalProgress` signals.
 
-use crate::ui::i18n::{self, t, tr, Lang, Text};
+use crate::ui::i18n::{self, t, tr, Text};
 use crate::ui::progress::Notice;
+use crate::ui::row_text;
 use crate::ui::state::AppState;
 use crate::web::timer::now_ms;
 use leptos::prelude::*;
 use std::time::Duration;
-
-/// "m:ss" or "h:mm:ss".
-pub fn clock_text(secs: f64) -> String {
-    let s = secs.max(0.0).round() as u64;
-    if s >= 3600 {
-        format!("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
-    } else {
-        format!("{}:{:02}", s / 60, s % 60)
-    }
-}
 
 /// Progress of the current run.
 #[component]
 pub fn ProgressPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let lang = state.lang;
-    let p = state.progress;
+    let p = state.results.progress;
     let pct = move || (p.done.get() * 100).checked_div(p.total.get()).unwrap_or(0);
-    let stats = move || {
-        let l = lang.get();
-        let mut parts = vec![format!("{:.1} {}", p.per_minute.get(), t(l, Text::Rate))];
-        if let Some(eta) = p.eta_s.get() {
-            parts.push(match l {
-                Lang::Th => format!("{} {}", t(l, Text::Eta), clock_text(eta)),
-                Lang::En => format!("{} {} left", t(l, Text::Eta), clock_text(eta)),
-            });
-        }
-        parts.push(format!("{} {}", p.errors.get(), t(l, Text::Errors)));
-        parts.push(format!("{} {}", p.retries.get(), t(l, Text::Retries)));
-        parts.push(format!("{} {}", p.cleanups.get(), t(l, Text::Cleanups)));
-        let rereads = p.rereads.get();
-        if rereads > 0 {
-            parts.push(format!("{rereads} {}", t(l, Text::RereadCount)));
-        }
-        let fallbacks = p.fallbacks.get();
-        if fallbacks > 0 {
-            parts.push(format!("{fallbacks} {}", t(l, Text::FallbackCount)));
-        }
-        if let Some(d) = p.timeout.get() {
-            parts.push(format!("{} {:.0} s", t(l, Text::Timeout), d.as_secs_f64()));
-        }
-        parts.join(" · ")
-    };
+    let stats = move || row_text::progress_stats(lang.get(), &p);
     view! {
         <section class="panel progress" aria-live="polite">
             <div class="progress__bar">
@@ -64,17 +31,17 @@ pub fn ProgressPanel() -> impl IntoView {
             {move || {
                 let u = p.spent.get();
                 (u.input_tokens + u.output_tokens > 0).then(|| {
-                    let prices = state.batch.with(|b| b.prices);
-                    let cost = crate::core::cost::cost(&u, &prices);
+                    let prices = state.settings.settings.with(|s| s.prices());
+                    let cost = crate::core::api::cost::cost(&u, &prices);
                     view! { <p id="spent" class="stats">{crate::ui::i18n::spent_line(lang.get(), u.input_tokens, u.output_tokens, cost)}</p> }
                 })
             }}
-            <Show when=move || state.running.get()>
+            <Show when=move || state.run.running.get()>
                 <div class="progress__controls">
                     <button id="pause" on:click=move |_| state.toggle_pause()>
                         {move || t(lang.get(), if p.paused.get() { Text::Resume } else { Text::Pause })}
                     </button>
-                    <button id="cancel" class="danger" on:click=move |_| state.cancel()>
+                    <button id="cancel" class="danger" on:click=move |_| state.run.cancel()>
                         {tr(lang, Text::Cancel)}
                     </button>
                 </div>
@@ -104,16 +71,16 @@ pub fn ProgressPanel() -> impl IntoView {
                 let h = p.hidden.get();
                 (h.times() > 0).then(|| {
                     let now = Duration::try_from_secs_f64(now_ms() / 1000.0).unwrap_or_default();
-                    let total = clock_text(h.total(now).as_secs_f64());
+                    let total = row_text::clock_text(h.total(now).as_secs_f64());
                     view! { <p class="notice" id="hidden-notice">{i18n::hidden_note(lang.get(), h.times(), &total, h.is_hidden())}</p> }
                 })
             }}
-            <Show when=move || state.running.get()>
+            <Show when=move || state.run.running.get()>
                 {move || p.wake_lock.get().map(|held| view! {
                     <p class="hint" id="wake-notice">{i18n::wake_note(lang.get(), held)}</p>
                 })}
             </Show>
-            {move || state.setup_error.get().map(|e| view! {
+            {move || state.run.setup_error.get().map(|e| view! {
                 <p class="notice notice--error" id="setup-error">{i18n::settings_error(lang.get(), &e)}</p>
             })}
             {move || p.summary.get().map(|s| view! { <p class="summary" id="batch-summary">{crate::ui::row_text::run_summary(lang.get(), &s)}</p> })}

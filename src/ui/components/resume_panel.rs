@@ -2,7 +2,7 @@
 //! tab: resume (finished ballots are not sent again) or decline; when the
 //! images were not kept, pick the same files or folder again first.
 
-use crate::core::session;
+use crate::core::device::session;
 use crate::ui::i18n::{self, tr, Lang, Text};
 use crate::ui::state::AppState;
 use crate::web::{self, files::FileSource};
@@ -73,7 +73,7 @@ pub fn ResumePanel() -> impl IntoView {
                         <button
                             id="resume-start"
                             class="primary"
-                            disabled=move || state.running.get()
+                            disabled=move || state.run.running.get()
                                 || (needs_files && device.repicked.with(|p| p.is_empty()))
                             on:click=move |_| leptos::task::spawn_local(state.resume())
                         >

@@ -1,0 +1,205 @@
+//! Issues and field names in Thai. Each issue's message is English (logs
+//! and exports keep it) and carries its code, field and values; the page
+//! words it in Thai from those. An issue without its values (from an older
+//! export) gets its code's sentence without them.
+
+use crate::core::domain::ballot::{Issue, IssueCode};
+
+/// A field's name ("row 3", "valid words"...) in Thai.
+pub fn field_thai(field: &str) -> String {
+    if let Some(base) = field.strip_suffix(" words") {
+        return format!("{} (ตัวอักษร)", field_thai(base));
+    }
+    if let Some(n) = field.strip_prefix("row ") {
+        return format!("แถว {n}");
+    }
+    match field {
+        "valid" => "บัตรดี",
+        "invalid" => "บัตรเสีย",
+        "no-vote" => "บัตรไม่เลือกผู้ใด",
+        "total" => "บัตรที่ใช้ทั้งหมด",
+        "province" => "จังหวัด",
+        "constituency" => "เขตเลือกตั้ง",
+        "unit" | "polling_unit" => "หน่วยเลือกตั้ง",
+        "page" => "หน้า",
+        "rows" => "ตารางคะแนน",
+        "form_type" => "ชนิดแบบฟอร์ม",
+        "ballots received" => "บัตรที่ได้รับ",
+        other => other,
+    }
+    .to_string()
+}
+
+/// An issue in Thai.
+pub fn issue_thai(i: &Issue) -> String {
+    with_values(i).unwrap_or_else(|| generic(i))
+}
+
+fn with_values(i: &Issue) -> Option<String> {
+    let a = |k: usize| i.args.get(k).map(String::as_str);
+    let f = field_thai(&i.field);
+    Some(match i.code {
+        IssueCode::WordsMismatch => format!(
+            "{f}: ตัวเลขเขียน {} แต่ตัวอักษรเขียน \"{}\" ({}); {} ต้องเขียนว่า \"{}\"",
+            a(0)?,
+            a(1)?,
+            a(2)?,
+            a(0)?,
+            a(3)?
+        ),
+        IssueCode::SumMismatch => format!(
+            "คะแนนทุกแถวรวมได้ {} แต่บัตรดีคือ {} (ต่างกัน {})",
+            a(0)?,
+            a(1)?,
+            a(2)?
+        ),
+        IssueCode::TotalMismatch => format!(
+            "บัตรดี {} + บัตรเสีย {} + บัตรไม่เลือกผู้ใด {} = {} แต่บัตรที่ใช้ทั้งหมดคือ {}",
+            a(0)?,
+            a(1)?,
+            a(2)?,
+            a(3)?,
+            a(4)?
+        ),
+        IssueCode::ExceedsReceived => {
+            format!("ใช้บัตร {} ใบ แต่ได้รับมาเพียง {} ใบ", a(0)?, a(1)?)
+        }
+        IssueCode::UnknownProvince => {
+            let hint = a(2)
+                .map(|s| format!(" หมายถึง {s} หรือไม่?"))
+                .unwrap_or_default();
+            format!("\"{}\" ไม่ใช่ชื่อจังหวัด (มี {} จังหวัด){hint}", a(0)?, a(1)?)
+        }
+        IssueCode::ConstituencyOutOfRange => {
+            format!("{} มีเขตเลือกตั้ง 1 ถึง {} ไม่มีเขต {}", a(0)?, a(1)?, a(2)?)
+        }
+        IssueCode::NumberOutOfRange => {
+            let what = if a(1)? == "parties" {
+                "พรรค"
+            } else {
+                "ผู้สมัคร"
+            };
+            format!("{f}: มี{what} {} หมายเลข (1 ถึง {})", a(0)?, a(0)?)
+        }
+        IssueCode::MissingRows => format!("ไม่มีแถวของหมายเลข {} (จาก {})", a(0)?, a(1)?),
+        IssueCode::PageRangeMismatch => format!(
+            "หน้า {} ควรมีแถว {} ถึง {} แต่มีแถว {}",
+            a(0)?,
+            a(1)?,
+            a(2)?,
+            a(3)?
+        ),
+        IssueCode::AbsurdValue if a(2)? == "unit" => {
+            format!("{f}: {} มากกว่าที่หน่วยเลือกตั้งหนึ่งจะมีได้ (ไม่เกิน {})", a(0)?, a(1)?)
+        }
+        IssueCode::AbsurdValue => format!("{f}: {} มากกว่าผู้มีสิทธิเลือกตั้ง {} คนของเขตนี้", a(0)?, a(1)?),
+        IssueCode::PageInferred => format!(
+            "หน้า {} ของบัญชีรายชื่อ ดูจากหมายเลขพรรค ({} ถึง {})",
+            a(0)?,
+            a(1)?,
+            a(2)?
+        ),
+        IssueCode::PathMismatch => {
+            format!("{f}: แบบฟอร์มเขียน {} แต่ชื่อโฟลเดอร์หรือไฟล์บอก {}", a(0)?, a(1)?)
+        }
+        IssueCode::SmallImage => format!(
+            "ภาพมีขนาดเพียง {} × {} พิกเซล (ด้านยาวควรมีอย่างน้อย {}) อาจอ่านผิด ควรถ่ายหรือสแกนใหม่ให้ชัดขึ้น",
+            a(0)?,
+            a(1)?,
+            a(2)?
+        ),
+        _ => return None,
+    })
+}
+
+fn generic(i: &Issue) -> String {
+    let f = field_thai(&i.field);
+    match i.code {
+        IssueCode::AnswerRepaired => "คำตอบของโมเดลไม่ใช่ JSON ที่สมบูรณ์ แต่ซ่อมได้".into(),
+        IssueCode::Missing => format!("{f}: ไม่มีค่าหรืออ่านไม่ได้"),
+        IssueCode::DigitsUnreadable => format!("{f}: อ่านตัวเลขไม่ได้"),
+        IssueCode::WordsUnreadable => format!("{f}: อ่านจำนวนที่เขียนเป็นตัวอักษรไม่ได้"),
+        IssueCode::WordsMismatch => format!("{f}: ตัวเลขกับตัวอักษรไม่ตรงกัน"),
+        IssueCode::SumMismatch => "คะแนนทุกแถวรวมแล้วไม่เท่ากับบัตรดี".into(),
+        IssueCode::TotalMismatch => "บัตรดี + บัตรเสีย + บัตรไม่เลือกผู้ใด ไม่เท่ากับบัตรที่ใช้ทั้งหมด".into(),
+        IssueCode::ExceedsReceived => "ใช้บัตรมากกว่าที่ได้รับ".into(),
+        IssueCode::UnknownProvince => "ไม่ใช่ชื่อจังหวัด".into(),
+        IssueCode::ConstituencyOutOfRange => "ไม่มีเขตเลือกตั้งนี้ในจังหวัดนี้".into(),
+        IssueCode::NumberOutOfRange => format!("{f}: ไม่มีหมายเลขนี้"),
+        IssueCode::DuplicateRow => format!("{f}: ซ้ำสองครั้ง"),
+        IssueCode::MissingRows => "ขาดแถวในตารางคะแนน".into(),
+        IssueCode::PageRangeMismatch => "หมายเลขแถวไม่ตรงกับหน้า".into(),
+        IssueCode::NegativeValue => format!("{f}: เป็นค่าติดลบ"),
+        IssueCode::AbsurdValue => format!("{f}: มากเกินกว่าจะเป็นไปได้"),
+        IssueCode::UnknownForm => "อ่านชนิดแบบฟอร์มไม่ได้".into(),
+        IssueCode::NoVoteTable => "หน้านี้ไม่มีตารางคะแนน (หน้าลายมือชื่อ)".into(),
+        IssueCode::PartialPage => "หน้าหนึ่งของแบบบัญชีรายชื่อ: ตรวจผลรวมเมื่อรวมทุกหน้าแล้ว".into(),
+        IssueCode::Duplicate => "หน่วยและหน้าเดียวกันซ้ำในชุดนี้".into(),
+        IssueCode::Conflict => format!("{f}: สองสำเนาของหน่วยเดียวกันอ่านได้ไม่ตรงกัน"),
+        IssueCode::PageInferred => "หน้าของบัญชีรายชื่อ ดูจากหมายเลขพรรค".into(),
+        IssueCode::PathMismatch => format!("{f}: ไม่ตรงกับชื่อโฟลเดอร์หรือไฟล์"),
+        IssueCode::SmallImage => "ภาพเล็กเกินไป อาจอ่านผิด".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(feature = "testing")]
+    use crate::core::read::corpus;
+
+    /// Every issue the review corpus produces reads as Thai: no Latin
+    /// letters once its values (which may be Latin, e.g. a misspelt
+    /// province) are taken out, apart from "JSON".
+    #[test]
+    #[cfg(feature = "testing")]
+    fn every_issue_of_the_corpus_reads_in_thai() {
+        let registry = crate::core::domain::registry::Registry::builtin();
+        let mut rng = crate::core::domain::rng::SplitMix64::new(7);
+        let mut seen = std::collections::BTreeSet::new();
+        let corruptions = corpus::CORRUPTIONS.iter().copied().map(Some);
+        let cases = std::iter::repeat_n(None, 50).chain(corruptions.cycle().take(300));
+        for corruption in cases {
+            let sample = corpus::sample(&registry, &mut rng, corruption);
+            let Ok(read) = crate::core::read::extract::extract(&sample.text, Default::default())
+            else {
+                continue;
+            };
+            let record = crate::core::read::validate::validate(read, &registry);
+            for issue in &record.issues {
+                let mut text = issue_thai(issue).replace("JSON", "");
+                for a in &issue.args {
+                    text = text.replace(a.as_str(), "");
+                }
+                assert!(
+                    !text.chars().any(|c| c.is_ascii_alphabetic()),
+                    "{:?}: {}",
+                    issue.code,
+                    issue_thai(issue)
+                );
+                seen.insert(format!("{:?}", issue.code));
+            }
+        }
+        assert!(seen.len() >= 6, "{seen:?}");
+    }
+
+    #[test]
+    fn values_in_their_places() {
+        let i = Issue::new(
+            IssueCode::SumMismatch,
+            crate::core::domain::ballot::Severity::Error,
+            "valid",
+            "x",
+        )
+        .with_args(["612", "614", "2"]);
+        assert_eq!(issue_thai(&i), "คะแนนทุกแถวรวมได้ 612 แต่บัตรดีคือ 614 (ต่างกัน 2)");
+        let bare = Issue::new(
+            IssueCode::WordsMismatch,
+            crate::core::domain::ballot::Severity::Error,
+            "row 3",
+            "x",
+        );
+        assert_eq!(issue_thai(&bare), "แถว 3: ตัวเลขกับตัวอักษรไม่ตรงกัน");
+        assert_eq!(field_thai("no-vote words"), "บัตรไม่เลือกผู้ใด (ตัวอักษร)");
+    }
+}

@@ -1,0 +1,65 @@
+//! What the reports are made of, gathered from the stores.
+
+use crate::core::api::cost::Prices;
+use crate::core::domain::registry::Registry;
+use crate::core::results::official::{self, Comparison};
+use crate::core::results::report::{
+    batch_summary, constituency_reports, executive, BatchSummary, ConstituencyReport, Executive,
+    Failure, RunFacts,
+};
+use crate::ui::results::ResultsStore;
+use leptos::prelude::*;
+
+/// Everything a report needs, gathered from the page's state.
+pub(super) struct Inputs {
+    pub(super) executive: Executive,
+    pub(super) batch: BatchSummary,
+    pub(super) constituencies: Vec<ConstituencyReport>,
+}
+
+pub(super) fn gather(results: ResultsStore, prices: Prices, registry: &Registry) -> Inputs {
+    let records = results.progress.records.get();
+    let failures: Vec<Failure> = results.progress.rows.with(|rows| {
+        rows.iter()
+            .filter_map(|r| {
+                let e = r.error.as_ref()?;
+                Some(Failure {
+                    file: r.facts.file.clone(),
+                    kind: e.kind.clone(),
+                    message: e.message.clone(),
+                })
+            })
+            .collect()
+    });
+    let agg = results.aggregate.get();
+    let official = results.official.get();
+    let comparison: Option<Comparison> = (!official.constituencies.is_empty()
+        || !official.national_parties.is_empty())
+    .then(|| official::compare(&agg, &records, &official, registry));
+    let run = results.progress.summary.get().map(|s| {
+        let usage = crate::core::api::provider::Usage {
+            input_tokens: s.tokens_in,
+            output_tokens: s.tokens_out,
+        };
+        RunFacts {
+            duration_s: s.duration_s,
+            requests: s.requests,
+            retries: s.retries,
+            per_minute: s.per_second * 60.0,
+            tokens_in: s.tokens_in,
+            tokens_out: s.tokens_out,
+            cost_usd: crate::core::api::cost::cost(&usage, &prices),
+        }
+    });
+    Inputs {
+        executive: executive(
+            &records,
+            &agg,
+            failures.len(),
+            comparison.as_ref(),
+            registry,
+        ),
+        batch: batch_summary(&records, &agg, &failures, run, registry),
+        constituencies: constituency_reports(&records, &agg, comparison.as_ref(), registry),
+    }
+}

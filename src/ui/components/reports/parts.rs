@@ -1,0 +1,112 @@
+//! Pieces every report uses: the header, a figure, small tables.
+
+use crate::core::results::report::{Measure, RunFacts};
+use crate::ui::i18n::{th, Lang};
+use leptos::prelude::*;
+
+pub(super) fn pct(v: f64) -> String {
+    format!("{:.1}%", v * 100.0)
+}
+
+/// The header printed on every report: what, which batch, when.
+pub(super) fn report_header(lang: Lang, title: &'static str, batch: String) -> impl IntoView {
+    let d = js_sys::Date::new_0();
+    let when = format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes()
+    );
+    view! {
+        <header class="report__header">
+            <h2>{title}</h2>
+            <p>
+                {format!("TallyScan · {} {batch} · {} {when}", th(lang, "ชุด", "batch"), th(lang, "จัดทำเมื่อ", "generated"))}
+            </p>
+        </header>
+    }
+}
+
+pub(super) fn figure(label: &'static str, value: String, id: &'static str) -> impl IntoView {
+    view! {
+        <div class="figure">
+            <span class="figure__value" id=id>{value}</span>
+            <span class="figure__label">{label}</span>
+        </div>
+    }
+}
+
+pub(super) fn pairs_table(
+    id: &'static str,
+    head: (&'static str, &'static str),
+    rows: Vec<(String, String)>,
+) -> impl IntoView {
+    let body = rows
+        .into_iter()
+        .map(|(a, b)| view! { <tr><td>{a}</td><td class="num">{b}</td></tr> })
+        .collect_view();
+    view! {
+        <table class="report__table" id=id>
+            <thead><tr><th>{head.0}</th><th>{head.1}</th></tr></thead>
+            <tbody>{body}</tbody>
+        </table>
+    }
+}
+
+/// The processing figures of a run.
+pub(super) fn run_table(lang: Lang, r: RunFacts) -> impl IntoView {
+    pairs_table(
+        "batch-run",
+        (
+            th(lang, "การประมวลผล", "Processing"),
+            th(lang, "ค่า", "Value"),
+        ),
+        vec![
+            (
+                th(lang, "ใช้เวลา (วินาที)", "Duration (s)").into(),
+                format!("{:.0}", r.duration_s),
+            ),
+            (th(lang, "คำขอ", "Requests").into(), r.requests.to_string()),
+            (th(lang, "ลองใหม่", "Retries").into(), r.retries.to_string()),
+            (
+                th(lang, "อัตราที่ได้ (ต่อนาที)", "Rate achieved (per minute)").into(),
+                format!("{:.1}", r.per_minute),
+            ),
+            (
+                th(lang, "โทเคน (เข้า / ออก)", "Tokens (in / out)").into(),
+                format!("{} / {}", r.tokens_in, r.tokens_out),
+            ),
+            (
+                th(lang, "ค่าใช้จ่าย (ดอลลาร์สหรัฐ)", "Cost (US$)").into(),
+                format!("{:.2}", r.cost_usd),
+            ),
+        ],
+    )
+}
+
+/// One row per outlying constituency, with the numbers behind it.
+pub(super) fn anomaly_rows(
+    lang: Lang,
+    anomalies: &[crate::core::results::report::Anomaly],
+) -> impl IntoView {
+    anomalies
+        .iter()
+        .map(|a| {
+            let what = match a.measure {
+                Measure::Turnout => th(lang, "ผู้มาใช้สิทธิ", "Turnout"),
+                Measure::InvalidShare => th(lang, "สัดส่วนบัตรเสีย", "Invalid share"),
+            };
+            view! {
+                <tr>
+                    <td>{format!("{} {} {}", a.province, th(lang, "เขต", "constituency"), a.constituency)}</td>
+                    <td>{what}</td>
+                    <td class="num">{pct(a.value)}</td>
+                    <td class="num">{format!("{} – {}", pct(a.q1), pct(a.q3))}</td>
+                    <td class="num">{format!("{} – {}", pct(a.low), pct(a.high))}</td>
+                </tr>
+            }
+        })
+        .collect_view()
+}
