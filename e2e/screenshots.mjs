@@ -1,21 +1,22 @@
 // `make screenshots`: PNGs of the main views (settings, running, results,
-// review, constituency) at desktop (1280x800) and tablet (800x1280) sizes,
-// in docs/screenshots/. The forms are drawn here (no real scan is used) and
-// read by the simulator, whose answers match what is drawn.
+// review, constituency) at desktop (1280x800), tablet (800x1280) and phone
+// (390x844: the results as cards) sizes, as <view>-<size>.png in
+// docs/screenshots/ (OUT=<folder> writes them elsewhere). The forms are
+// drawn here (no real scan is used) and read by the simulator, whose
+// answers match what is drawn.
 // Needs: SIM_BIN (the ocr-sim binary), DIST (default ../dist).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { chromium } from 'playwright-core';
-import { ARGS, serve, startSim, openApp, form, words } from './support.mjs';
+import { SIM_BIN, withApp, form, words } from './support.mjs';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
-const DIST = process.env.DIST || path.join(here, '..', 'dist');
-const SIM_BIN = process.env.SIM_BIN || path.join(here, '..', 'target', 'release', 'ocr-sim');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const OUT = process.env.OUT || path.join(here, '..', 'docs', 'screenshots');
-const SIZES = { desktop: { width: 1280, height: 800 }, tablet: { width: 800, height: 1280 } };
+const SIZES = {
+  desktop: { width: 1280, height: 800 },
+  tablet: { width: 800, height: 1280 },
+  phone: { width: 390, height: 844 },
+};
 
 // A count form as a polling station posts it, drawn from the answer.
 function formHtml(f) {
@@ -31,11 +32,8 @@ function formHtml(f) {
     <p style="margin-top:60px">ลงชื่อ ............................ ประธานกรรมการประจำหน่วยเลือกตั้ง</p></body></html>`;
 }
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tallyscan-shots-'));
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-const server = await serve(path.resolve(DIST));
-let sim;
-try {
+// The simulator is told the forms' answers once they are drawn.
+await withApp({ name: 'shots', simBin: SIM_BIN, open: false }, async ({ browser, dir, open, newContext, errors, simPost }) => {
   // Draw 12 forms of แพร่ เขต 1; unit 5 has its row 2 words miswritten.
   const draw = await browser.newPage({ viewport: { width: 800, height: 900 } });
   const top = path.join(dir, 'แพร่', 'เขต 1');
@@ -50,16 +48,15 @@ try {
     answers[crypto.createHash('sha256').update(png).digest('hex')] = text;
   }
   await draw.close();
-  const scenario = path.join(dir, 'scenario.json');
-  fs.writeFileSync(scenario, JSON.stringify({ seed: 5, latency_ms: [1500, 2500], answers }));
-  const started = await startSim(SIM_BIN, scenario);
-  sim = started.sim;
+  const set = await simPost('/_sim/scenario', { seed: 5, latency_ms: [1500, 2500], answers });
+  if (set.status !== 200) throw new Error(`the simulator refused the scenario: ${await set.text()}`);
   fs.mkdirSync(OUT, { recursive: true });
   for (const [name, viewport] of Object.entries(SIZES)) {
-    const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
-    const errors = [];
-    const page = await openApp(context, `http://127.0.0.1:${server.address().port}/`, started.url, errors);
+    const context = await newContext({ viewport, deviceScaleFactor: 1 });
+    const page = await open({}, context);
     const shot = (view) => page.screenshot({ path: path.join(OUT, `${view}-${name}.png`) });
+    // Filling in the endpoint scrolled the window down to it: the top.
+    await page.evaluate(() => window.scrollTo(0, 0));
     await shot('settings');
     await page.setInputFiles('#folder', path.join(dir, 'แพร่'));
     await page.click('#start');
@@ -69,6 +66,9 @@ try {
     await page.waitForSelector('#batch-summary', { timeout: 120_000 });
     await page.locator('.results').scrollIntoViewIfNeeded();
     await page.locator('.tabs').scrollIntoViewIfNeeded();
+    // On a phone the tabs and filters fill the window: the results' cards
+    // from the top of the table (its sort buttons) instead.
+    if (name === 'phone') await page.locator('#results').evaluate((t) => t.scrollIntoView({ block: 'start' }));
     await shot('results');
     await page.locator('#results tbody tr', { hasText: 'หน่วย 5/' }).locator('button.link').click();
     await page.waitForFunction(() => document.querySelector('#review-image')?.complete);
@@ -82,9 +82,4 @@ try {
     console.error(`screenshots: ${name} done`);
   }
   console.error(`screenshots in ${OUT}`);
-} finally {
-  await browser.close();
-  server.close();
-  sim?.kill();
-  fs.rmSync(dir, { recursive: true, force: true });
-}
+});
