@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { png, withApp, simPost, simLog } from './support.mjs';
+import { png, withApp, simPost, simLog, rowsOf } from './support.mjs';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 
@@ -120,5 +120,38 @@ test('import a Python-tool JSON export and see its constituency', async () => {
     await page.click('#tab-results');
     const table = await page.$$eval('#results tbody tr', (trs) => trs.map((tr) => tr.querySelector('.file').textContent));
     assert.deepEqual(table, ['unit_1.png', 'unit_2.png', 'typo.png'], 'every imported record has its row');
+  });
+});
+
+test('each bad file says what is wrong with it; a name that reverses text is shown safely', async () => {
+  await withApp({ name: 'badfiles', open: { original: false } }, async ({ page, dir }) => {
+    await simPost('/_sim/scenario', { latency_ms: [10, 30] });
+    const file = (name, bytes) => { const f = path.join(dir, name); fs.writeFileSync(f, bytes); return f; };
+    const good = png(120, 90, 60, true);
+    const jpegStart = Buffer.from([0xff, 0xd8, 0xff, 0xe0]);
+    const files = [
+      file('empty.jpg', Buffer.alloc(0)),
+      file('huge.jpg', Buffer.concat([jpegStart, Buffer.alloc(60 * 1024 * 1024)])),
+      file('iphone.jpg', Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypheic'), Buffer.alloc(64)])),
+      file('notes.jpg', Buffer.from('these are my notes, not a photo')),
+      file('cut.png', good.subarray(0, Math.floor(good.length / 2))),
+      file('scan\u202Egnp.png', good),
+    ];
+    await page.setInputFiles('#files', files);
+    await page.waitForFunction(() => document.querySelector('#file-summary')?.textContent.includes('6'));
+    await page.click('#start');
+    await page.waitForSelector('#batch-summary', { timeout: 60_000 });
+    const rows = await rowsOf(page);
+    const why = (name) => rows.find((r) => r[1] === name)?.[3] ?? `no row for ${name}`;
+    assert.match(why('empty.jpg'), /ไฟล์ว่าง/);
+    assert.match(why('huge.jpg'), /ใหญ่เกินกว่าจะส่งได้.*50 MB/);
+    assert.match(why('iphone.jpg'), /HEIC.*JPEG/);
+    assert.match(why('notes.jpg'), /ไม่ใช่ไฟล์ภาพ/);
+    assert.match(why('cut.png'), /ภาพเสียหรือไม่ครบ/);
+    const reversed = rows.find((r) => r[1].includes('⟦U+202E⟧'));
+    assert.ok(reversed, `the override is shown, not obeyed: ${rows.map((r) => r[1]).join(' | ')}`);
+    assert.equal(reversed[1], 'scan⟦U+202E⟧gnp.png');
+    assert.equal(reversed[2], 'อ่านแล้ว');
+    assert.equal(await page.$eval('#results tbody tr:last-child td.file bdi', (b) => b.tagName), 'BDI', 'isolated');
   });
 });

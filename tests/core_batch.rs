@@ -564,7 +564,7 @@ fn bad_images_fail_without_a_request() {
     let r = h.run(&client, &images, &BatchOptions::default());
     assert_eq!(r.requests_sent, 3);
     assert_eq!(r.errors.len(), 1);
-    assert_eq!(r.errors[0].kind, FailureKind::Image);
+    assert_eq!(r.errors[0].kind, FailureKind::NotAnImage);
     assert!(r.errors[0].message.contains("not an image"));
     let big = MemoryImages::new(1, tallyscan::core::read::image::MAX_IMAGE_BYTES + 1);
     let h = Harness::new();
@@ -575,6 +575,7 @@ fn bad_images_fail_without_a_request() {
         "{}",
         r.errors[0].message
     );
+    assert_eq!(r.errors[0].kind, FailureKind::TooLarge);
     assert_eq!(r.requests_sent, 0);
 }
 
@@ -1338,7 +1339,7 @@ fn prepared_images_are_sent_and_the_original_is_what_the_record_names() {
     let r = h.time.run(run_batch(&env, &BatchOptions::default()));
     assert_eq!((r.results.len(), r.errors.len()), (5, 1));
     let e = &r.errors[0];
-    assert_eq!((e.index, e.kind.clone()), (3, FailureKind::Image));
+    assert_eq!((e.index, e.kind.clone()), (3, FailureKind::Damaged));
     assert!(e.message.contains("cannot be decoded"), "{}", e.message);
     assert_eq!(r.bytes_read, 6 * 10_000, "each file read once");
     assert_eq!(r.bytes_sent, 5 * 1_000, "a tenth sent");
@@ -1820,4 +1821,46 @@ fn the_journal_keeps_each_finished_ballot_image_as_it_was_sent() {
         "the prepared image (a tenth), for read and refused ballots alike"
     );
     assert_eq!(journal.kept.borrow().len(), 5, "every row");
+}
+
+/// An answer the token budget cut off is asked again once with the larger
+/// budget; cut off again, the ballot fails with its own reason.
+#[test]
+fn a_cut_off_answer_is_asked_again_with_a_larger_budget_then_fails_with_why() {
+    let half: String = FORM.chars().take(FORM.chars().count() / 2).collect();
+    // Images 0-5 are cut off at the first budget only; 6-9 at both.
+    let h = Harness::new();
+    let asked = RefCell::new(vec![0u32; 10]);
+    let client = ScriptedOcr::new(&h.time, move |_, image| {
+        let i = image.unwrap_or(0);
+        match (i, count_ask(&asked, i)) {
+            (0..=5, 2..) => Reply::ok(secs(1.0), FORM),
+            _ => Reply::cut_off(secs(1.0), &half),
+        }
+    });
+    let images = MemoryImages::new(10, 500);
+    let r = h.run(&client, &images, &BatchOptions::default());
+    assert_eq!((r.results.len(), r.errors.len()), (6, 4));
+    for e in &r.errors {
+        assert_eq!(e.kind, FailureKind::CutOff { tokens: 8192 }, "{e:?}");
+        assert!(
+            e.message.contains("cut off at 8192 tokens"),
+            "{}",
+            e.message
+        );
+    }
+    let sent = client.sent.borrow();
+    for i in 0..10 {
+        let budgets: Vec<u32> = sent
+            .iter()
+            .filter(|s| s.image == Some(i))
+            .map(|s| s.max_tokens)
+            .collect();
+        assert_eq!(
+            budgets,
+            vec![2048, 8192],
+            "image {i}: asked once more, larger"
+        );
+    }
+    h.progress.assert_exactly_once(10);
 }

@@ -53,6 +53,9 @@ pub struct LogEntry {
     /// A second reading of a flagged ballot.
     #[serde(default)]
     pub reread: bool,
+    /// The longest answer the request allowed (`max_tokens`), if any.
+    #[serde(default)]
+    pub max_tokens: Option<u32>,
     /// Status sent; 0 when no answer was sent (hang, drop).
     pub status: u16,
     /// The scripted outcome, e.g. "ok", "status", "hang".

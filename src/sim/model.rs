@@ -86,6 +86,7 @@ fn decide(req: &super::http::Request, asked: &Asked, state: &Shared) -> Decision
             .and_then(crate::core::read::image::sniff_image_type)
             .map(String::from),
         image_bytes: asked.image.as_ref().map(Vec::len),
+        max_tokens: asked.request.as_ref().map(|r| r.max_tokens()),
         status: 0,
         outcome: String::new(),
     });
@@ -153,6 +154,27 @@ fn answer(d: Dialect, text: &str) -> Response {
         Dialect::OpenAi => Response::json(200, &ChatResponse::answer(text, 1105, out_tokens)),
         Dialect::Anthropic => {
             Response::json(200, &MessagesResponse::answer(text, 1105, out_tokens))
+        }
+    }
+}
+
+/// An answer of `tokens` cut off at `allowed`: its text in proportion, the
+/// dialect's reason for stopping.
+fn cut_off(d: Dialect, text: &str, allowed: u32, tokens: u32) -> Response {
+    let chars = text.chars().count() * allowed as usize / tokens.max(1) as usize;
+    let cut: String = text.chars().take(chars).collect();
+    match d {
+        Dialect::OpenAi => {
+            let mut r = ChatResponse::answer(&cut, 1105, u64::from(allowed));
+            if let Some(c) = r.choices.first_mut() {
+                c.finish_reason = Some("length".into());
+            }
+            Response::json(200, &r)
+        }
+        Dialect::Anthropic => {
+            let mut r = MessagesResponse::answer(&cut, 1105, u64::from(allowed));
+            r.stop_reason = Some("max_tokens".into());
+            Response::json(200, &r)
         }
     }
 }
@@ -248,6 +270,13 @@ fn scripted(d: Dialect, asked: &Asked, decided: Decision) -> (Response, u16, &'s
             Some(t) => match fault {
                 Fault::Fenced => (answer(d, &format!("```json\n{t}\n```")), 200, "fenced"),
                 Fault::Misread => (answer(d, &synth::misread(&t)), 200, "misread"),
+                Fault::Long { tokens } => {
+                    let allowed = asked.request.as_ref().map_or(0, |r| r.max_tokens());
+                    match allowed < tokens {
+                        true => (cut_off(d, &t, allowed, tokens), 200, "cut_off"),
+                        false => (answer(d, &t), 200, "long"),
+                    }
+                }
                 Fault::Prose => (
                     answer(
                         d,

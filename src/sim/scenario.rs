@@ -36,6 +36,11 @@ pub enum Fault {
     /// A 200 whose reading has one misread cell: row 1's words say ten
     /// more than its digits (a form the app reads a second time).
     Misread,
+    /// The answer is this many tokens long, as a model's answer for a long
+    /// party-list form can be: a request allowing fewer (`max_tokens`) gets
+    /// it cut off (`finish_reason: "length"`, `stop_reason: "max_tokens"`),
+    /// its text cut in proportion.
+    Long { tokens: u32 },
 }
 
 /// How a `Retry-After` header is written.

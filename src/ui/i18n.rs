@@ -124,6 +124,10 @@ texts! {
         "or a whole folder";
     Level => "ความเชื่อมั่น",
         "Confidence";
+    MaxTokens => "คำตอบยาวได้ไม่เกิน (โทเค็น)",
+        "Longest answer (tokens)";
+    MaxTokensRetry => "คำตอบที่ถูกตัดเพราะยาวเกิน ให้ถามซ้ำหนึ่งครั้งโดยยาวได้ถึง (โทเค็น)",
+        "An answer cut off for length is asked again once, allowed up to (tokens)";
     PausedNow => "หยุดชั่วคราวอยู่: คำขอที่ส่งไปแล้วจะเสร็จ แต่จะไม่ส่งใหม่",
         "Paused: requests in flight finish, no new ones are sent";
     Export => "ส่งออกผล",

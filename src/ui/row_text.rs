@@ -90,9 +90,25 @@ pub fn failure(lang: Lang, e: &RowError, stopped: Option<&StopReason>) -> String
         return unfinished_row(lang, &e.kind, e.attempts, stopped);
     }
     let th = lang == Lang::Th;
+    if let FailureKind::CutOff { tokens } = e.kind {
+        return match lang {
+            Lang::Th => format!("คำตอบถูกตัดที่ {tokens} โทเค็น แม้ถามซ้ำโดยให้ยาวขึ้นแล้ว: เพิ่มจำนวนโทเค็นใน \"ตั้งค่าขั้นสูง\" แล้วลองใหม่"),
+            Lang::En => format!("The answer was cut off at {tokens} tokens, even asked again with more: raise the tokens under \"Advanced\" and retry"),
+        };
+    }
     match e.kind {
-        FailureKind::Image if th => "ไฟล์นี้ไม่ใช่ภาพที่โมเดลอ่านได้ (เสีย ว่าง หรือใหญ่เกินไป)",
-        FailureKind::Image => "Not an image the model can read (corrupt, empty or too large)",
+        FailureKind::Image if th => "อ่านไฟล์นี้จากเครื่องไม่ได้ (ถูกย้าย ลบ หรือไม่มีสิทธิ์อ่าน) หรือไม่ใช่ภาพที่ส่งได้",
+        FailureKind::Image => "The file could not be read from the device (moved, deleted or not allowed), or is not an image that can be sent",
+        FailureKind::EmptyFile if th => "ไฟล์ว่าง (0 ไบต์): เลือกไฟล์นี้ใหม่จากที่เก็บเดิม",
+        FailureKind::EmptyFile => "The file is empty (0 bytes): pick it again from where it was saved",
+        FailureKind::TooLarge if th => "ไฟล์ใหญ่เกินกว่าจะส่งได้ (ไม่เกิน 50 MB ต่อไฟล์; 15 MB เมื่อส่งไฟล์ต้นฉบับ): สแกนใหม่ที่ความละเอียดต่ำลง",
+        FailureKind::TooLarge => "Too large to send (at most 50 MB a file; 15 MB when sending originals): scan it again at a lower resolution",
+        FailureKind::Heic if th => "ภาพ HEIC ของ iPhone ที่เบราว์เซอร์นี้เปิดไม่ได้: ส่งออกเป็น JPEG (iPhone: การตั้งค่า → กล้อง → รูปแบบ → เข้ากันได้มากที่สุด)",
+        FailureKind::Heic => "An iPhone HEIC photo this browser cannot open: export it as JPEG (iPhone: Settings → Camera → Formats → Most Compatible)",
+        FailureKind::NotAnImage if th => "ไม่ใช่ไฟล์ภาพ: ใช้ภาพ PNG, JPEG, GIF, WebP หรือ PDF",
+        FailureKind::NotAnImage => "Not an image: PNG, JPEG, GIF, WebP or PDF expected",
+        FailureKind::Damaged if th => "ภาพเสียหรือไม่ครบ เปิดไม่ได้: ถ่ายหรือสแกนใหม่",
+        FailureKind::Damaged => "A damaged or truncated image that cannot be opened: photograph or scan it again",
         FailureKind::Api if th => "API ปฏิเสธคำขอนี้ การลองใหม่จะไม่ช่วย",
         FailureKind::Api => "The API refused this request; trying again will not help",
         FailureKind::RetriesExhausted if th => "ลองใหม่ครบทุกครั้งแล้วยังไม่สำเร็จ",

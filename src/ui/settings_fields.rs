@@ -22,7 +22,7 @@ pub type CheckSetting = (
     fn(&mut Settings, bool),
 );
 
-pub const LIMITS: [NumberSetting; 7] = [
+pub const LIMITS: [NumberSetting; 9] = [
     (
         "per-minute",
         Text::PerMinute,
@@ -71,6 +71,20 @@ pub const LIMITS: [NumberSetting; 7] = [
         "150",
         |s| f64::from(s.pdf_dpi),
         |s, v| s.pdf_dpi = v as u32,
+    ),
+    (
+        "max-tokens",
+        Text::MaxTokens,
+        "256",
+        |s| f64::from(s.max_tokens),
+        |s, v| s.max_tokens = v as u32,
+    ),
+    (
+        "max-tokens-retry",
+        Text::MaxTokensRetry,
+        "256",
+        |s| f64::from(s.max_tokens_retry),
+        |s, v| s.max_tokens_retry = v as u32,
     ),
 ];
 

@@ -469,6 +469,9 @@ pub struct ModelAnswer {
     pub text: String,
     /// Usage, when the API reported it.
     pub usage: Option<Usage>,
+    /// The token budget cut the answer off (`finish_reason: "length"`,
+    /// Anthropic's `stop_reason: "max_tokens"`): its text is incomplete.
+    pub cut_off: bool,
 }
 
 /// Why a successful (2xx) response body held no answer.
@@ -510,20 +513,21 @@ fn usage(input: Option<u64>, output: Option<u64>) -> Option<Usage> {
 
 /// Reads the model's text out of a 2xx response body.
 pub fn parse_answer(kind: ApiKind, body: &str) -> Result<ModelAnswer, AnswerError> {
-    let (text, usage, is_error) = match kind {
+    let (text, usage, is_error, cut_off) = match kind {
         ApiKind::OpenAiCompatible => {
             let r: wire::ChatResponse = read(body)?;
             let usage = r
                 .usage
                 .and_then(|u| usage(u.prompt_tokens, u.completion_tokens));
-            (r.text(), usage, r.error.is_some() && r.choices.is_empty())
+            let is_error = r.error.is_some() && r.choices.is_empty();
+            (r.text(), usage, is_error, r.cut_off())
         }
         ApiKind::Anthropic => {
             let r: wire::MessagesResponse = read(body)?;
             let usage = r.usage.and_then(|u| usage(u.input_tokens, u.output_tokens));
             let is_error =
                 r.kind.as_deref() == Some("error") || (r.error.is_some() && r.content.is_empty());
-            (r.text(), usage, is_error)
+            (r.text(), usage, is_error, r.cut_off())
         }
     };
     if is_error {
@@ -533,8 +537,18 @@ pub fn parse_answer(kind: ApiKind, body: &str) -> Result<ModelAnswer, AnswerErro
             message: short(e.message()).unwrap_or_else(|| "no details given".into()),
         });
     }
-    match text.filter(|t| !t.trim().is_empty()) {
-        Some(text) => Ok(ModelAnswer { text, usage }),
+    match text.filter(|t| !t.trim().is_empty() || cut_off) {
+        Some(text) => Ok(ModelAnswer {
+            text,
+            usage,
+            cut_off,
+        }),
+        // Cut off before it wrote anything.
+        None if cut_off => Ok(ModelAnswer {
+            text: String::new(),
+            usage,
+            cut_off,
+        }),
         None => Err(AnswerError::NoText(
             error_body_message(body).unwrap_or_else(|| "empty or missing content".to_string()),
         )),
@@ -693,6 +707,48 @@ mod tests {
     }
 
     #[test]
+    fn an_answer_cut_off_by_the_token_budget_says_so_in_both_dialects() {
+        for (kind, body, cut) in [
+            (
+                ApiKind::OpenAiCompatible,
+                r#"{"choices":[{"message":{"content":"{\"a\":"},"finish_reason":"length"}]}"#,
+                true,
+            ),
+            (
+                ApiKind::OpenAiCompatible,
+                r#"{"choices":[{"message":{"content":""},"finish_reason":"length"}]}"#,
+                true,
+            ),
+            (
+                ApiKind::OpenAiCompatible,
+                r#"{"choices":[{"message":{"content":"{}"},"finish_reason":"stop"}]}"#,
+                false,
+            ),
+            (
+                ApiKind::OpenAiCompatible,
+                r#"{"choices":[{"message":{"content":"{}"},"finish_reason":7}]}"#,
+                false,
+            ),
+            (
+                ApiKind::Anthropic,
+                r#"{"content":[{"type":"text","text":"{\"a\":"}],"stop_reason":"max_tokens"}"#,
+                true,
+            ),
+            (
+                ApiKind::Anthropic,
+                r#"{"content":[{"type":"text","text":"{}"}],"stop_reason":"end_turn"}"#,
+                false,
+            ),
+        ] {
+            assert_eq!(
+                parse_answer(kind, body).map(|a| a.cut_off),
+                Ok(cut),
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
     fn answers_of_both_kinds() {
         let oa = r#"{"choices":[{"message":{"content":"{\"a\":1}"}}],"usage":{"prompt_tokens":10,"completion_tokens":5}}"#;
         assert_eq!(
@@ -702,7 +758,8 @@ mod tests {
                 usage: Some(Usage {
                     input_tokens: 10,
                     output_tokens: 5
-                })
+                }),
+                cut_off: false,
             })
         );
         let an = r#"{"content":[{"type":"text","text":"hi "},{"type":"text","text":"there"}],"usage":{"input_tokens":3,"output_tokens":2}}"#;

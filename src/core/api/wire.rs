@@ -148,6 +148,14 @@ impl AnyRequest {
         out.join("\n")
     }
 
+    /// The longest answer the request allows, tokens.
+    pub fn max_tokens(&self) -> u32 {
+        match self {
+            AnyRequest::Chat(r) => r.max_tokens,
+            AnyRequest::Messages(r) => r.max_tokens,
+        }
+    }
+
     /// The base64 of the first image in the request.
     pub fn image_base64(&self) -> Option<&str> {
         match self {
@@ -211,6 +219,10 @@ pub struct ChatResponse {
 pub struct ChatChoice {
     /// The assistant's message.
     pub message: ChatAnswer,
+    /// Why the answer ended: "stop", or "length" when the token budget
+    /// cut it off.
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    pub finish_reason: Option<String>,
 }
 
 /// The assistant's message.
@@ -292,6 +304,10 @@ pub struct MessagesResponse {
     /// The error, for `"type": "error"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorField>,
+    /// Why the answer ended: "end_turn", or "max_tokens" when the token
+    /// budget cut it off.
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    pub stop_reason: Option<String>,
 }
 
 /// Anthropic usage.
@@ -421,6 +437,7 @@ impl ChatResponse {
                 message: ChatAnswer {
                     content: Some(Content::Text(text.to_string())),
                 },
+                finish_reason: Some("stop".into()),
             }],
             usage: Some(ChatUsage {
                 prompt_tokens: Some(input_tokens),
@@ -428,6 +445,15 @@ impl ChatResponse {
             }),
             error: None,
         }
+    }
+
+    /// Whether the token budget cut the first answer off.
+    pub fn cut_off(&self) -> bool {
+        let reason = self
+            .choices
+            .first()
+            .and_then(|c| c.finish_reason.as_deref());
+        reason == Some("length")
     }
 
     /// The first answer's text (parts joined), when there is any.
@@ -454,7 +480,13 @@ impl MessagesResponse {
                 output_tokens: Some(output_tokens),
             }),
             error: None,
+            stop_reason: Some("end_turn".into()),
         }
+    }
+
+    /// Whether the token budget cut the answer off.
+    pub fn cut_off(&self) -> bool {
+        self.stop_reason.as_deref() == Some("max_tokens")
     }
 
     /// The text blocks joined, when there are any.

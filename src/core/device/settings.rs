@@ -72,6 +72,11 @@ pub struct Settings {
     pub lang: String,
     /// Log retries, waits and cleanups to the console.
     pub verbose: bool,
+    /// The longest answer asked for, tokens (`max_tokens`).
+    pub max_tokens: u32,
+    /// An answer cut off at `max_tokens` is asked again once with this
+    /// budget; cut off again, the ballot fails with why.
+    pub max_tokens_retry: u32,
 }
 
 /// The bounds every number is brought into.
@@ -85,6 +90,7 @@ pub const QUALITY: (f64, f64) = (0.3, 1.0);
 pub const PRICE: (f64, f64) = (0.0, 1000.0);
 pub const BUDGET: (f64, f64) = (0.0, 1_000_000.0);
 pub const REREAD_CAP_MAX: usize = 100_000;
+pub const MAX_TOKENS: (u32, u32) = (256, 65_536);
 /// The longest volunteer name kept, characters.
 const VOLUNTEER_MAX: usize = 100;
 
@@ -122,6 +128,8 @@ impl Default for Settings {
             volunteer: String::new(),
             lang: "th".into(),
             verbose: false,
+            max_tokens: provider.max_tokens,
+            max_tokens_retry: crate::core::engine::batch::LARGER_BUDGET,
         }
     }
 }
@@ -207,6 +215,8 @@ impl Settings {
         let dpi = &crate::core::read::pdf::DPI_RANGE;
         self.pdf_dpi = self.pdf_dpi.clamp(*dpi.start(), *dpi.end());
         self.reread_cap = self.reread_cap.min(REREAD_CAP_MAX);
+        self.max_tokens = self.max_tokens.clamp(MAX_TOKENS.0, MAX_TOKENS.1);
+        self.max_tokens_retry = self.max_tokens_retry.clamp(MAX_TOKENS.0, MAX_TOKENS.1);
         self.embed_origin = origin_or_empty(&self.embed_origin);
         self.price_in = within(self.price_in, PRICE, 0.0);
         self.price_out = within(self.price_out, PRICE, 0.0);
@@ -248,7 +258,7 @@ impl Settings {
             endpoint: self.endpoint.trim().to_string(),
             model: self.model.trim().to_string(),
             api_key: key,
-            ..ProviderSettings::default()
+            max_tokens: self.max_tokens.clamp(MAX_TOKENS.0, MAX_TOKENS.1),
         }
     }
 
@@ -260,7 +270,7 @@ impl Settings {
             endpoint: endpoint.to_string(),
             model: model.to_string(),
             api_key: key,
-            ..ProviderSettings::default()
+            max_tokens: self.max_tokens.clamp(MAX_TOKENS.0, MAX_TOKENS.1),
         })
     }
 
@@ -323,6 +333,7 @@ impl Settings {
             request_timeout: Duration::from_secs_f64(s.timeout_s),
             budget,
             reread: s.reread_options(),
+            larger_budget: Some(s.max_tokens_retry),
             ..BatchOptions::default()
         }
     }

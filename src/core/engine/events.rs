@@ -106,11 +106,13 @@ pub fn summary(r: &BallotRecord) -> String {
     parts.join(" · ")
 }
 
+/// A kind's name as serde writes it (a variant with fields: its name).
 fn kind_name<T: Serialize>(kind: &T) -> String {
-    serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
+    match serde_json::to_value(kind) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(serde_json::Value::Object(o)) => o.keys().next().cloned().unwrap_or_default(),
+        _ => String::new(),
+    }
 }
 
 /// A [`ProgressCallback`] that hands each call, as an [`Envelope`], to

@@ -12,14 +12,28 @@ use std::time::Duration;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FailureKind {
-    /// The image could not be read or sent (corrupt, not an image, too large).
+    /// The file could not be read (or, in batches kept before the kinds
+    /// below, any image problem).
     Image,
+    /// The file is empty.
+    EmptyFile,
+    /// The file is larger than can be sent.
+    TooLarge,
+    /// An iPhone HEIC photo, which this browser cannot read.
+    Heic,
+    /// Not an image the model can read (PNG, JPEG, GIF or WebP).
+    NotAnImage,
+    /// An image that cannot be decoded: damaged or truncated.
+    Damaged,
     /// The API answered with an error status that retrying will not fix.
     Api,
     /// Every attempt failed with a retryable problem.
     RetriesExhausted,
     /// The model's answer had no usable form data.
     Unreadable,
+    /// The answer was cut off by the token budget, even asked again with
+    /// the larger one: `tokens` is the budget it ran out of.
+    CutOff { tokens: u32 },
     /// Not started: the batch was cancelled or stopped before any request
     /// for this ballot was sent.
     NotStarted,

@@ -237,6 +237,16 @@ pub enum Reply {
 }
 
 impl Reply {
+    /// A 200 whose answer the token budget cut off after `text`.
+    pub fn cut_off(latency: Duration, text: &str) -> Reply {
+        let mut body = crate::core::api::wire::ChatResponse::answer(text, 1000, 2048);
+        if let Some(c) = body.choices.first_mut() {
+            c.finish_reason = Some("length".into());
+        }
+        let body = serde_json::to_string(&body).unwrap_or_default();
+        Reply::Http(latency, HttpResponse::new(200, &[], &body))
+    }
+
     /// A 200 with an OpenAI-style body carrying `text`.
     pub fn ok(latency: Duration, text: &str) -> Reply {
         let body = crate::core::api::wire::ChatResponse::answer(text, 1000, 100);
@@ -272,6 +282,8 @@ pub struct Sent {
     pub body_bytes: usize,
     /// The timeout the engine set.
     pub timeout: Option<Duration>,
+    /// The longest answer the request allowed, tokens.
+    pub max_tokens: u32,
 }
 
 type ScriptFn = dyn Fn(usize, Option<usize>) -> Reply;
@@ -324,13 +336,19 @@ impl OcrClient for ScriptedOcr {
         request: HttpRequest,
     ) -> LocalBoxFuture<'_, Result<HttpResponse, TransportError>> {
         let n = self.sent.borrow().len();
-        let image = request.body.text().and_then(|t| image_tag(&t));
+        let text = request.body.text();
+        let image = text.as_deref().and_then(image_tag);
+        let max_tokens = text
+            .as_deref()
+            .and_then(|t| serde_json::from_str::<crate::core::api::wire::AnyRequest>(t).ok())
+            .map_or(0, |r| r.max_tokens());
         let timeout = request.timeout;
         self.sent.borrow_mut().push(Sent {
             at: self.time.now(),
             image,
             body_bytes: request.body.len() as usize,
             timeout,
+            max_tokens,
         });
         drop(request);
         let reply = (self.script)(n, image);

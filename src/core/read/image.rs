@@ -78,6 +78,19 @@ pub enum ImageError {
     },
 }
 
+impl ImageError {
+    /// How a ballot whose file is refused so ends.
+    pub fn kind(&self) -> crate::core::engine::progress::FailureKind {
+        use crate::core::engine::progress::FailureKind;
+        match self {
+            ImageError::Empty => FailureKind::EmptyFile,
+            ImageError::NotAnImage => FailureKind::NotAnImage,
+            ImageError::Heic => FailureKind::Heic,
+            ImageError::TooLarge { .. } => FailureKind::TooLarge,
+        }
+    }
+}
+
 /// The media type to send `bytes` as, or why they cannot be sent.
 pub fn check_image(bytes: &[u8]) -> Result<&'static str, ImageError> {
     check_start(bytes.len() as u64, bytes)

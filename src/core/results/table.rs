@@ -235,6 +235,26 @@ pub fn choices<R>(
     out
 }
 
+/// A file name as it may be shown: control characters and the marks that
+/// reorder text (bidi overrides, embeddings, isolates, direction marks)
+/// written out as `⟦U+202E⟧`, so a name cannot hide or reverse what is
+/// around it. (The page also isolates it, in `<bdi>`.)
+pub fn display_name(name: &str) -> String {
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+    };
+    if !name.chars().any(hidden) {
+        return name.to_string();
+    }
+    name.chars()
+        .map(|c| match hidden(c) {
+            true => format!("⟦U+{:04X}⟧", u32::from(c)),
+            false => c.to_string(),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -360,5 +380,18 @@ mod tests {
             choices(&rows, |r| r, |r| r.province.as_ref()),
             vec!["น่าน", "แพร่"]
         );
+    }
+
+    #[test]
+    fn names_that_hide_or_reverse_text_are_shown_safely() {
+        for (name, shown) in [
+            ("scan_01.jpg", "scan_01.jpg"),
+            ("หน่วย 3/ส.ส. 5-18.png", "หน่วย 3/ส.ส. 5-18.png"),
+            ("invoice\u{202E}gpj.exe", "invoice⟦U+202E⟧gpj.exe"),
+            ("a\nb\tc", "a⟦U+000A⟧b⟦U+0009⟧c"),
+            ("\u{2067}x\u{2069}", "⟦U+2067⟧x⟦U+2069⟧"),
+        ] {
+            assert_eq!(super::display_name(name), shown);
+        }
     }
 }

@@ -20,9 +20,20 @@ impl<'a> Engine<'_, 'a> {
         &self,
         ready: &Ready<'_>,
         settings: &ProviderSettings,
-        prompt: &str,
+        (prompt, budget): (&str, Option<u32>),
     ) -> HttpRequest {
         self.shared.borrow_mut().bytes_sent += ready.image.size();
+        let larger;
+        let settings = match budget {
+            Some(max_tokens) => {
+                larger = ProviderSettings {
+                    max_tokens,
+                    ..settings.clone()
+                };
+                &larger
+            }
+            None => settings,
+        };
         let mut request = build_request(settings, ready.media, &ready.image, prompt);
         request.timeout = Some(self.request_timeout());
         request
@@ -152,6 +163,8 @@ impl<'a> Engine<'_, 'a> {
     pub(super) async fn ask(&self, index: usize, mut ready: Ready<'_>) -> Finished {
         let mut reasks = 0u32;
         let mut settings = self.env.settings;
+        // The larger token budget, once an answer was cut off.
+        let mut budget: Option<u32> = None;
         // A second reading under way.
         let mut second: Option<Second> = None;
         loop {
@@ -163,15 +176,16 @@ impl<'a> Engine<'_, 'a> {
             self.shared.borrow_mut().admitted += 1;
             let _admitted = OnDrop(|| self.shared.borrow_mut().admitted -= 1);
             let prompt = second.as_ref().map_or(PROMPT, |s| s.prompt.as_str());
-            let request = self.request(&ready, settings, prompt);
+            let request = self.request(&ready, settings, (prompt, budget));
             ready.permit = None; // on its way: the next image may be prepared
             let response = self.send(index, request).await;
-            let step = self.judge(index, &ready, settings, (reasks, second.as_ref()), response);
+            let so_far = (reasks, second.as_ref(), budget);
+            let step = self.judge(index, &ready, settings, so_far, response);
             match step {
                 Step::Done(Outcome::Record(first)) if second.is_none() => {
                     match self.second_reading(index, first, settings) {
                         Ok((s, with)) => {
-                            (second, settings, reasks) = (Some(s), with, 0);
+                            (second, settings, reasks, budget) = (Some(s), with, 0, None);
                         }
                         Err(record) => {
                             return Finished {
@@ -187,7 +201,7 @@ impl<'a> Engine<'_, 'a> {
                 }
                 Step::Done(Outcome::Failed(kind, why)) if self.falls_back(&kind, settings) => {
                     settings = self.env.fallback.unwrap_or(settings);
-                    reasks = 0;
+                    (reasks, budget) = (0, None);
                     self.shared.borrow_mut().fallbacks += 1;
                     self.event(EngineEvent::Fallback {
                         index,
@@ -211,6 +225,9 @@ impl<'a> Engine<'_, 'a> {
                 }
                 Step::Retry { wait, reason } => {
                     reasks += u32::from(wait == RetryWait::Now);
+                    if let RetryWait::Larger(b) = wait {
+                        budget = Some(b);
+                    }
                     self.wait_before_retry(index, wait, reason).await;
                 }
             }
@@ -224,7 +241,7 @@ impl<'a> Engine<'_, 'a> {
         index: usize,
         ready: &Ready<'_>,
         settings: &ProviderSettings,
-        (reasks, second): (u32, Option<&Second>),
+        (reasks, second, budget): (u32, Option<&Second>, Option<u32>),
         response: Result<HttpResponse, TransportError>,
     ) -> Step {
         let source = Source {
@@ -245,6 +262,11 @@ impl<'a> Engine<'_, 'a> {
             reasks,
             policy: &self.opts.retry,
             reread: second.map(|s| (&*s.first, &s.cells[..])),
+            budget: budget.unwrap_or(settings.max_tokens),
+            larger_budget: budget
+                .is_none()
+                .then_some(self.opts.larger_budget)
+                .flatten(),
         };
         let (step, seen) = classify(response.as_ref(), &ctx);
         let reason = match &step {

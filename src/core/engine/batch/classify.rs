@@ -43,6 +43,8 @@ pub enum RetryWait {
     Now,
     /// The server named this wait: the whole batch holds.
     Server(Duration),
+    /// At once, with this larger token budget (the answer was cut off).
+    Larger(u32),
 }
 
 /// How a finished ballot ended.
@@ -93,6 +95,11 @@ pub struct Context<'a> {
     /// When this attempt is a second reading: the first reading and the
     /// cells asked about.
     pub reread: Option<(&'a BallotRecord, &'a [String])>,
+    /// The token budget this attempt allowed the answer.
+    pub budget: u32,
+    /// The larger budget a cut-off answer is asked again with, once
+    /// (`None`: this attempt already had it, or there is none).
+    pub larger_budget: Option<u32>,
 }
 
 /// Decides what an attempt's result means.
@@ -142,7 +149,10 @@ fn classify_response(resp: &HttpResponse, ctx: &Context<'_>) -> (Step, Observed)
         Ok(answer) => {
             seen.usage = answer.usage;
             seen.success = true;
-            read_answer(&answer.text, ctx)
+            match answer.cut_off && ctx.reread.is_none() {
+                true => cut_off(ctx),
+                false => read_answer(&answer.text, ctx),
+            }
         }
         Err(e @ ApiError::KeyRefused { .. }) => Step::StopBatch(e.to_string()),
         Err(ApiError::Answer(AnswerError::InBody { code, message })) => {
@@ -179,6 +189,23 @@ fn read_answer(text: &str, ctx: &Context<'_>) -> Step {
             Step::Done(Outcome::Record(Box::new(validate(record, ctx.registry))))
         }
         Err(e) => reask_or_give_up(e.to_string(), ctx),
+    }
+}
+
+/// An answer the token budget cut off: asked again once with the larger
+/// budget, else failed with its own reason (a second reading cut off is
+/// read as far as it goes: at worst the first reading stands).
+fn cut_off(ctx: &Context<'_>) -> Step {
+    let reason = format!("the answer was cut off at {} tokens", ctx.budget);
+    match ctx.larger_budget.filter(|b| *b > ctx.budget) {
+        Some(b) => Step::Retry {
+            wait: RetryWait::Larger(b),
+            reason,
+        },
+        None => Step::Done(Outcome::Failed(
+            FailureKind::CutOff { tokens: ctx.budget },
+            reason,
+        )),
     }
 }
 
@@ -266,6 +293,8 @@ mod tests {
             reasks,
             policy: &policy,
             reread: None,
+            budget: 2048,
+            larger_budget: (attempts == 1).then_some(8192),
         };
         classify(result.as_ref(), &ctx)
     }
@@ -287,6 +316,10 @@ mod tests {
                 wait: RetryWait::Server(d),
                 ..
             } => format!("retry server {}s", d.as_secs_f64()),
+            Step::Retry {
+                wait: RetryWait::Larger(b),
+                ..
+            } => format!("retry with {b} tokens"),
             Step::StopBatch(_) => "stop".into(),
         }
     }
@@ -295,6 +328,7 @@ mod tests {
     fn decisions_by_table() {
         let ok = ok_body(PHRAE_FORM);
         let apology = ok_body("Sorry, I cannot read this form.");
+        let cut = r#"{"choices":[{"message":{"content":"{\"votes\": {\"1\":"},"finish_reason":"length"}]}"#;
         let net = || Err(TransportError::Network("Failed to fetch".into()));
         type Case = (
             &'static str,
@@ -325,6 +359,20 @@ mod tests {
                 1,
                 0,
                 "retry now",
+            ),
+            (
+                "cut off by the token budget",
+                Ok(resp(200, &[], cut)),
+                1,
+                0,
+                "retry with 8192 tokens",
+            ),
+            (
+                "cut off again with the larger budget",
+                Ok(resp(200, &[], cut)),
+                2,
+                0,
+                "failed CutOff { tokens: 2048 }",
             ),
             ("503", Ok(resp(503, &[], "")), 1, 0, "retry backoff"),
             (

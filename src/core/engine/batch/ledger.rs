@@ -123,8 +123,13 @@ impl<'a> Ledger<'a> {
     }
 
     /// The row of a ballot refused before any request (the survey).
-    pub(super) fn refused(&self, index: usize, message: String) -> BallotOutcome {
-        BallotOutcome::Error(self.error(index, FailureKind::Image, message, Tries::default(), None))
+    pub(super) fn refused(
+        &self,
+        index: usize,
+        kind: FailureKind,
+        message: String,
+    ) -> BallotOutcome {
+        BallotOutcome::Error(self.error(index, kind, message, Tries::default(), None))
     }
 
     /// Reports a finished row (exactly once).

@@ -640,7 +640,7 @@ pub async fn run_batch(env: &Env<'_>, opts: &BatchOptions) -> BatchResult {
     let refused = found
         .failed
         .into_iter()
-        .map(|(i, m)| ledger.refused(i, m))
+        .map(|(i, kind, m)| ledger.refused(i, kind, m))
         .collect();
     keep_and_commit(env.journal, refused, &mut ledger).await;
     ledger.set_copies(found.copies);

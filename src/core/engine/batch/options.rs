@@ -109,7 +109,14 @@ pub struct BatchOptions {
     pub reread: RereadOptions,
     /// How many images are prepared ahead of their slots.
     pub prepare_ahead: PrepareAhead,
+    /// The token budget an answer cut off at the provider's `max_tokens`
+    /// is asked again with, once (`None`: not asked again).
+    pub larger_budget: Option<u32>,
 }
+
+/// The larger token budget by default (the first is the provider's
+/// `max_tokens`, 2048).
+pub const LARGER_BUDGET: u32 = 8192;
 
 /// How flagged ballots are read a second time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,6 +155,7 @@ impl Default for BatchOptions {
             budget: None,
             reread: RereadOptions::default(),
             prepare_ahead: PrepareAhead::default(),
+            larger_budget: Some(LARGER_BUDGET),
         }
     }
 }

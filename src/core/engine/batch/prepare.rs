@@ -3,7 +3,7 @@
 
 use super::{source_limit, Engine, Outcome, Ready, PAGE_BYTES};
 use crate::core::domain::hash::sha256_hex_sliced;
-use crate::core::engine::ports::ImageData;
+use crate::core::engine::ports::{ImageData, PrepError};
 use crate::core::engine::progress::FailureKind;
 use crate::core::read::image::{check_image, check_size, check_start_within};
 use crate::core::read::pdf::looks_blank;
@@ -40,10 +40,13 @@ impl<'a> Engine<'_, 'a> {
         let (image, media) = match self.env.prep {
             None => (original, media),
             Some(prep) => {
-                let p = prep
-                    .prepare(original, media)
-                    .await
-                    .map_err(|e| failed(e.to_string()))?;
+                let p = prep.prepare(original, media).await.map_err(|e| {
+                    let kind = match e {
+                        PrepError::Undecodable => FailureKind::Damaged,
+                        PrepError::Encode(_) => FailureKind::Image,
+                    };
+                    Some(Outcome::Failed(kind, e.to_string()))
+                })?;
                 if let Some(slot) = self.shared.borrow_mut().pixels.get_mut(index) {
                     *slot = p.source_pixels;
                 }
@@ -57,7 +60,7 @@ impl<'a> Engine<'_, 'a> {
             Some(bytes) => check_image(bytes).map(|_| ()),
             None => check_size(image.size()),
         };
-        checked.map_err(|e| failed(e.to_string()))?;
+        checked.map_err(|e| Some(Outcome::Failed(e.kind(), e.to_string())))?;
         // The record's identity is the picked file's hash, never the
         // prepared image's: without it the ballot is not sent.
         if sha256.is_empty() {
@@ -85,7 +88,7 @@ impl<'a> Engine<'_, 'a> {
             .map_err(|why| failed(format!("cannot read the file: {why}")))?;
         let limit = source_limit(self.env.prep.is_some());
         let media = check_start_within(probe.size, &probe.head, limit)
-            .map_err(|e| failed(e.to_string()))?;
+            .map_err(|e| Outcome::Failed(e.kind(), e.to_string()))?;
         Ok((probe.size, media))
     }
 

@@ -6,6 +6,7 @@
 use crate::core::domain::hash::sha256_hex;
 use crate::core::engine::control::Control;
 use crate::core::engine::ports::{ImagePrep, ImageSource};
+use crate::core::engine::progress::FailureKind;
 use crate::core::read::image::check_start_within;
 use std::collections::BTreeMap;
 
@@ -15,7 +16,7 @@ pub(super) struct Survey {
     /// Ballots to send, in order (copies left out).
     pub queue: Vec<usize>,
     /// Ballots that cannot be sent, with why.
-    pub failed: Vec<(usize, String)>,
+    pub failed: Vec<(usize, FailureKind, String)>,
     /// For each ballot sent, the later files with the same content.
     pub copies: BTreeMap<usize, Vec<usize>>,
 }
@@ -42,9 +43,12 @@ pub(super) async fn survey(
             continue;
         }
         match images.probe(i).await {
-            Err(why) => out.failed.push((i, format!("cannot read the file: {why}"))),
+            Err(why) => {
+                let why = format!("cannot read the file: {why}");
+                out.failed.push((i, FailureKind::Image, why))
+            }
             Ok(p) => match check_start_within(p.size, &p.head, limit) {
-                Err(e) => out.failed.push((i, e.to_string())),
+                Err(e) => out.failed.push((i, e.kind(), e.to_string())),
                 Ok(_) => {
                     out.queue.push(i);
                     by_start.entry((p.size, p.head)).or_default().push(i);

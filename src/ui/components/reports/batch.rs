@@ -83,7 +83,8 @@ fn failure_and_correction_rows(lang: Lang, s: &BatchSummary) -> (impl IntoView, 
                 },
                 None,
             );
-            view! { <tr><td>{f.file.clone()}</td><td>{why}</td></tr> }
+            let file = crate::core::results::table::display_name(&f.file);
+            view! { <tr><td><bdi>{file}</bdi></td><td>{why}</td></tr> }
         })
         .collect_view();
     let corrections = s

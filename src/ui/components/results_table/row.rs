@@ -1,7 +1,7 @@
 //! One row of the results table.
 
 use super::columns::column_name;
-use crate::core::results::table::{Column, RowFacts};
+use crate::core::results::table::{display_name, Column, RowFacts};
 use crate::ui::i18n::{t, Lang, Text};
 use crate::ui::progress::{Row, RowStatus};
 use crate::ui::row_text;
@@ -36,10 +36,10 @@ pub(super) fn row_view(state: AppState, row: Row) -> impl IntoView {
     // are cards on a narrow screen).
     let label = move |c: Column| move || t(lang.get(), column_name(c));
     let file = if row.record.is_some() {
-        view! { <button type="button" class="link" on:click=open>{f.file.clone()}</button> }
+        view! { <button type="button" class="link" on:click=open><bdi>{display_name(&f.file)}</bdi></button> }
             .into_any()
     } else {
-        f.file.clone().into_any()
+        view! { <bdi>{display_name(&f.file)}</bdi> }.into_any()
     };
     let copy_of = row.copy_of.clone();
     let copy = move |l: Lang| match &copy_of {

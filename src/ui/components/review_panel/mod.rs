@@ -5,6 +5,7 @@
 //! when the cell is left. "Accept" takes a reason. `n` goes to the next
 //! ballot needing review, `Escape` closes.
 
+use crate::core::results::table::display_name;
 use crate::ui::i18n::{tr, Text};
 use crate::ui::modal::{focus_first, modal_while};
 use crate::ui::review::draft;
@@ -57,7 +58,7 @@ fn review_body(state: AppState, index: usize) -> impl IntoView {
     view! {
         <section class="panel review" id="review" role="dialog" aria-modal="true" aria-labelledby="review-title">
             <header class="review__head">
-                <h2 id="review-title" tabindex="-1">{tr(lang, Text::ReviewTitle)}" · "<span class="file">{file}</span>" "{form}</h2>
+                <h2 id="review-title" tabindex="-1">{tr(lang, Text::ReviewTitle)}" · "<bdi class="file">{file.as_deref().map(display_name)}</bdi>" "{form}</h2>
                 <button type="button" id="review-next" on:click=next>{tr(lang, Text::NextReview)}</button>
                 <button type="button" id="review-close" on:click=move |_| state.results.review.set(None)>{tr(lang, Text::Close)}</button>
             </header>
@@ -110,11 +111,5 @@ pub fn ReviewPanel() -> impl IntoView {
         }
         now
     });
-    move || {
-        state
-            .results
-            .review
-            .get()
-            .map(|index| review_body(state, index))
-    }
+    move || review.get().map(|index| review_body(state, index))
 }
