@@ -151,6 +151,7 @@ fn main() {
         journal: None,
         prep: None,
         fallback: None,
+        shared_limit: None,
     };
     let opts = BatchOptions {
         quota: Quota::per_minute(6000.0, 20),

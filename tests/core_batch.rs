@@ -138,6 +138,7 @@ impl Harness {
             journal: None,
             prep: None,
             fallback: None,
+            shared_limit: None,
         }
     }
     fn run(&self, client: &ScriptedOcr, images: &MemoryImages, opts: &BatchOptions) -> BatchResult {

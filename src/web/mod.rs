@@ -17,6 +17,7 @@ pub mod pdf;
 pub mod progress_events;
 pub mod runner;
 pub mod service_worker;
+pub mod shared_limit;
 pub mod storage;
 pub mod store;
 pub mod timer;

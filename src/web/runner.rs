@@ -12,7 +12,7 @@ use crate::core::device::settings::{origin_or_empty, Settings};
 use crate::core::domain::registry::Registry;
 use crate::core::engine::batch::{run_batch, BatchResult, Env};
 use crate::core::engine::control::Control;
-use crate::core::engine::ports::Journal;
+use crate::core::engine::ports::{Journal, SharedLimit};
 use crate::core::engine::progress::ProgressCallback;
 
 /// What a batch needs beyond its files.
@@ -63,6 +63,8 @@ pub async fn run(source: &FileSource, run: Run<'_>, control: &Control) -> BatchR
         quality: s.quality,
         original: s.send_original,
     });
+    // The other tabs sending to this endpoint share its rate.
+    let shared = super::shared_limit::BrowserSharedLimit::for_endpoint(&run.provider.endpoint);
     let env = Env {
         client: &super::http::FetchClient::default(),
         clock: &super::timer::BrowserClock,
@@ -75,6 +77,7 @@ pub async fn run(source: &FileSource, run: Run<'_>, control: &Control) -> BatchR
         journal: run.journal,
         prep: Some(&prep),
         fallback: run.fallback,
+        shared_limit: shared.as_ref().map(|s| s as &dyn SharedLimit),
     };
     let mut opts = s.batch_options();
     opts.already_done = run.resume.already_done.clone();

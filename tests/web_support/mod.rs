@@ -132,6 +132,7 @@ pub async fn run_in_browser(
         journal: None,
         prep: Some(&prep),
         fallback: None,
+        shared_limit: None,
     };
     run_batch(&env, opts).await
 }

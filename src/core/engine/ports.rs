@@ -261,6 +261,14 @@ pub trait ImageSource {
     fn release(&self, finished: &[usize]) -> usize;
 }
 
+/// A rate limit shared with the other pages of this browser (tabs,
+/// windows) that send to the same endpoint, so that together they keep
+/// the rate: books the next slot and says how long to wait for it.
+pub trait SharedLimit {
+    /// Books one slot under `quota`; the wait until it (zero: now).
+    fn book(&self, quota: crate::core::engine::rate_limit::Quota) -> LocalBoxFuture<'_, Duration>;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

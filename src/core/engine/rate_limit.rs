@@ -236,6 +236,22 @@ impl AdaptiveRate {
     }
 }
 
+/// One booking in a bucket that several pages share (the tabs of a kiosk
+/// sending to one endpoint), kept as its theoretical arrival time in
+/// wall-clock milliseconds: the wait before the booked slot, and the new
+/// arrival time to keep. Over any window the pages together get at most
+/// burst + rate · t slots. A stored time that is not a number or lies more
+/// than an hour ahead (a clock changed) is read as "now".
+pub fn book_shared(tat_ms: f64, now_ms: f64, quota: Quota) -> (f64, f64) {
+    const HOUR_MS: f64 = 3_600_000.0;
+    let interval = 1000.0 / quota.rate_per_sec();
+    let tolerance = f64::from(quota.burst().saturating_sub(1)) * interval;
+    let sane = tat_ms.is_finite() && tat_ms <= now_ms + HOUR_MS;
+    let tat = if sane { tat_ms.max(now_ms) } else { now_ms };
+    let slot = now_ms.max(tat - tolerance);
+    (slot - now_ms, tat + interval)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,5 +319,46 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn pages_sharing_a_bucket_get_burst_plus_rate_slots_together() {
+        for (rate, burst) in [(2.0, 1u32), (0.5, 3), (8.0, 5)] {
+            let quota = Quota::new(rate, burst);
+            // Three pages asking in turn, each as soon as its last slot came.
+            let mut tat = f64::NAN;
+            let mut slots = Vec::new();
+            let mut ready = [0.0f64; 3];
+            for k in 0..60 {
+                let page = k % 3;
+                let (wait, next) = book_shared(tat, ready[page], quota);
+                assert!(wait >= 0.0);
+                tat = next;
+                ready[page] += wait;
+                slots.push(ready[page]);
+            }
+            slots.sort_by(f64::total_cmp);
+            for (i, &start) in slots.iter().enumerate() {
+                for window_ms in [0.0, 250.0, 1000.0, 10_000.0] {
+                    let n = slots[i..]
+                        .iter()
+                        .take_while(|&&s| s <= start + window_ms + 1e-6)
+                        .count();
+                    let allowed = f64::from(burst) + rate * window_ms / 1000.0;
+                    assert!(
+                        n as f64 <= allowed + 1e-9,
+                        "{n} slots in {window_ms} ms at {rate}/s burst {burst}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_stored_time_from_a_changed_clock_is_read_as_now() {
+        let q = Quota::new(1.0, 1);
+        assert_eq!(book_shared(f64::NAN, 5_000.0, q), (0.0, 6_000.0));
+        assert_eq!(book_shared(1e15, 5_000.0, q), (0.0, 6_000.0));
+        assert_eq!(book_shared(5_500.0, 5_000.0, q), (500.0, 6_500.0));
     }
 }

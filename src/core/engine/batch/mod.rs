@@ -48,7 +48,8 @@ use crate::core::domain::registry::Registry;
 use crate::core::domain::rng::SplitMix64;
 use crate::core::engine::control::Control;
 use crate::core::engine::ports::{
-    Clock, ImageData, ImagePrep, ImageSource, Journal, LocalBoxFuture, OcrClient, Sleeper,
+    Clock, ImageData, ImagePrep, ImageSource, Journal, LocalBoxFuture, OcrClient, SharedLimit,
+    Sleeper,
 };
 use crate::core::engine::progress::{BallotOutcome, EngineEvent, FailureKind, ProgressCallback};
 use crate::core::read::image::{MAX_IMAGE_BYTES, MAX_SOURCE_BYTES};
@@ -101,6 +102,9 @@ pub struct Env<'a> {
     pub journal: Option<&'a dyn Journal>,
     /// Prepares each image before it is sent (none: sent as picked).
     pub prep: Option<&'a dyn ImagePrep>,
+    /// A rate limit shared with the other pages of this browser (none:
+    /// this page's own is the only one).
+    pub shared_limit: Option<&'a dyn SharedLimit>,
     /// A second provider and model, asked once for a ballot the first
     /// refused (a failure retrying will not fix) or could not read.
     pub fallback: Option<&'a ProviderSettings>,
@@ -429,8 +433,21 @@ impl<'e, 'a> Engine<'e, 'a> {
                 continue;
             }
             if self.admit_on_the_wire(index, due).await {
+                self.wait_for_the_shared_slot().await;
                 return true;
             }
+        }
+    }
+
+    /// Books this request's slot in the limit shared with other pages, and
+    /// waits for it.
+    async fn wait_for_the_shared_slot(&self) {
+        let Some(shared) = self.env.shared_limit else {
+            return;
+        };
+        let wait = shared.book(self.opts.quota).await;
+        if !wait.is_zero() {
+            self.env.sleeper.sleep(wait).await;
         }
     }
 
