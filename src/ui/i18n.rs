@@ -360,6 +360,188 @@ texts! {
         "Fallback model";
     FallbackKey => "คีย์ API ของโมเดลสำรอง (ไม่ถูกบันทึก)",
         "Fallback API key (never stored)";
+    Batch => "ชุด",
+        "batch";
+    Generated => "จัดทำเมื่อ",
+        "generated";
+    Processing => "การประมวลผล",
+        "Processing";
+    Value => "ค่า",
+        "Value";
+    DurationS => "ใช้เวลา (วินาที)",
+        "Duration (s)";
+    Requests => "คำขอ",
+        "Requests";
+    Retries2 => "ลองใหม่",
+        "Retries";
+    RateAchievedPerMinute => "อัตราที่ได้ (ต่อนาที)",
+        "Rate achieved (per minute)";
+    TokensInOut => "โทเคน (เข้า / ออก)",
+        "Tokens (in / out)";
+    CostUS => "ค่าใช้จ่าย (ดอลลาร์สหรัฐ)",
+        "Cost (US$)";
+    Turnout => "ผู้มาใช้สิทธิ",
+        "Turnout";
+    InvalidShare => "สัดส่วนบัตรเสีย",
+        "Invalid share";
+    Constituency => "เขต",
+        "constituency";
+    NotRead => "(อ่านไม่ได้)",
+        "(not read)";
+    High => "สูง",
+        "High";
+    Medium => "กลาง",
+        "Medium";
+    Low => "ต่ำ",
+        "Low";
+    VeryLow => "ต่ำมาก",
+        "Very low";
+    ReadingConfidence => "ความเชื่อมั่นของการอ่าน",
+        "Reading confidence";
+    Files => "ไฟล์",
+        "files";
+    Read2 => "อ่านได้",
+        "read";
+    NeedReview => "ต้องตรวจ",
+        "need review";
+    Failed2 => "ผิดพลาด",
+        "failed";
+    Corrections2 => "คนแก้ไข",
+        "corrections";
+    Forms => "ใบ",
+        "Forms";
+    AnomaliesInterquartileRangeRule => "ค่าผิดปกติ (กฎพิสัยระหว่างควอร์ไทล์)",
+        "Anomalies (interquartile-range rule)";
+    Measure => "ค่า",
+        "Measure";
+    Value2 => "ค่านี้",
+        "Value";
+    Q1Q3 => "Q1 – Q3",
+        "Q1 – Q3";
+    Fences => "ช่วงปกติ",
+        "Fences";
+    FilesNotRead => "ไฟล์ที่อ่านไม่ได้",
+        "Files not read";
+    CorrectionsMadeByPeople => "การแก้ไขโดยคน",
+        "Corrections made by people";
+    HighOver10 => "สูง (เกิน 10%)",
+        "High (over 10%)";
+    MediumOver5 => "กลาง (เกิน 5%)",
+        "Medium (over 5%)";
+    TheOfficialResultsAreNot => "ยังไม่ได้โหลดผลทางการของ กกต. จึงยังไม่มีการเทียบ",
+        "The official results are not loaded: nothing compared yet";
+    Top5PartiesByParty => "5 พรรคที่ได้คะแนนบัญชีรายชื่อมากที่สุด",
+        "Top 5 parties by party-list votes";
+    BallotsProcessed => "ใบที่ประมวลผล",
+        "ballots processed";
+    Provinces => "จังหวัด",
+        "provinces";
+    Constituencies2 => "เขตเลือกตั้ง",
+        "constituencies";
+    DiscrepanciesWithTheOfficialResults => "ข้อแตกต่างกับผลทางการ ตามความรุนแรง",
+        "Discrepancies with the official results, by severity";
+    PartyVotes => "คะแนนพรรค",
+        "Party votes";
+    ReadBy => "อ่านโดยโมเดล",
+        "Read by";
+    ConstituencyBallot2 => "แบ่งเขต",
+        "constituency ballot";
+    Leading => "นำ:",
+        "Leading:";
+    Margin => "ทิ้งห่าง",
+        "margin";
+    Discrepancy => "ข้อแตกต่าง",
+        "Discrepancy";
+    Forms2 => "จากใบรายงาน",
+        "forms";
+    Official => "ทางการ",
+        "official";
+    No => "หมายเลข",
+        "No.";
+    Name => "ชื่อ",
+        "Name";
+    Share => "ร้อยละ",
+        "Share";
+    Summary => "สรุป",
+        "Summary";
+    Invalid => "บัตรเสีย",
+        "Invalid";
+    NoVote => "ไม่เลือกผู้ใด",
+        "No vote";
+    BallotsUsed => "ผู้มาใช้สิทธิ (บัตรที่ใช้)",
+        "Ballots used";
+    UnitsReportedExpected => "หน่วยที่รายงาน / ทั้งหมด",
+        "Units reported / expected";
+    TurnoutOfUnitsRead => "ผู้มาใช้สิทธิ (ของหน่วยที่อ่าน)",
+        "Turnout (of units read)";
+    StillNeedingReview => "ยังต้องตรวจ",
+        "Still needing review";
+    DuplicatesConflicts => "ซ้ำ / ขัดกัน",
+        "Duplicates / conflicts";
+    ExecutiveSummary => "สรุปผู้บริหาร",
+        "Executive summary";
+    BatchSummary => "สรุปชุดการอ่าน",
+        "Batch summary";
+    ConstituencyReport => "รายงานรายเขตเลือกตั้ง",
+        "Constituency report";
+    Report => "รายงาน",
+        "Report";
+    ExecutiveSummaryOnePage => "สรุปผู้บริหาร (หน้าเดียว)",
+        "Executive summary (one page)";
+    SaveAsPDFPrint => "บันทึกเป็น PDF / พิมพ์",
+        "Save as PDF / print";
+    PickTheElectionCommissionS => "เลือกไฟล์ stats_cons.json และ stats_party.json ของ กกต. (หรือใส่ที่อยู่ไฟล์) แล้วดูว่าผลรวมจากใบรายงานที่อ่านไว้ตรงกับผลที่ประกาศหรือไม่",
+        "Pick the Election Commission's stats_cons.json and stats_party.json (or give their address) to see whether the forms read add up to what was published";
+    ChooseOfficialResultFiles => "เลือกไฟล์ผลทางการ",
+        "Choose official result files";
+    OrItsAddress => "หรือที่อยู่ไฟล์",
+        "or its address";
+    Fetch => "ดึงไฟล์",
+        "Fetch";
+    ValidBallots => "บัตรดี",
+        "Valid ballots";
+    InvalidBallots => "บัตรเสีย",
+        "Invalid ballots";
+    BallotsUsed2 => "ผู้มาใช้สิทธิ",
+        "Ballots used";
+    CompareWithTheOfficialResults => "เทียบกับผลทางการของ กกต.",
+        "Compare with the official results";
+    Severity => "ความรุนแรง",
+        "Severity";
+    All => "ทั้งหมด",
+        "All";
+    AllProvinces => "ทุกจังหวัด",
+        "All provinces";
+    ExportCSV => "ส่งออก CSV",
+        "Export CSV";
+    ExportJSON => "ส่งออก JSON",
+        "Export JSON";
+    Unit2 => "หน่วย",
+        "unit";
+    CorrectedByAPerson => "คนแก้แล้ว",
+        "corrected by a person";
+    AcceptedByAPerson => "คนยอมรับแล้ว",
+        "accepted by a person";
+    National => "ทั้งประเทศ",
+        "National";
+    CertainExcessBeforeEveryUnit => "เกินแน่นอน แม้ยังอ่านไม่ครบทุกหน่วย",
+        "certain excess, before every unit is read";
+    DiscrepancyWhere => "ที่",
+        "Where";
+    DiscrepancyWhat => "รายการ",
+        "What";
+    DiscrepancyForms => "จากใบรายงาน",
+        "Forms";
+    DiscrepancyOfficial => "ผลทางการ",
+        "Official";
+    DiscrepancyDifference => "ผลต่าง",
+        "Difference";
+    DiscrepancyVariance => "ร้อยละ",
+        "Variance";
+    DiscrepancyEvidence => "หลักฐาน",
+        "Evidence";
+    CandidateNumber => "หมายเลข",
+        "No.";
 }
 
 /// A static text that follows the language signal. Every static text of
@@ -371,15 +553,6 @@ pub fn tr(
 ) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     use leptos::prelude::Get;
     move || t(lang.get(), text)
-}
-
-/// A text given in both languages where it is used (views whose texts
-/// are not in [`Text`]).
-pub fn th(lang: Lang, thai: &'static str, english: &'static str) -> &'static str {
-    match lang {
-        Lang::Th => thai,
-        Lang::En => english,
-    }
 }
 
 /// The text in a language.
@@ -827,5 +1000,63 @@ pub fn connection(
         C::Unreachable(_) => format!("The browser could not reach this server: wrong address, server down, or it does not allow this page (CORS). For Ollama start it with OLLAMA_ORIGINS={origin} ollama serve; for vLLM pass --allowed-origins '[\"{origin}\"]'"),
         C::Status(s) if th => format!("เซิร์ฟเวอร์ตอบ HTTP {s} ลองใหม่ภายหลัง"),
         C::Status(s) => format!("The server answered HTTP {s}: try again later"),
+    }
+}
+
+/// A message with values, kept as what it says (not as text), so it is
+/// worded in the page's language whenever it is shown.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    /// An official results file was read.
+    OfficialRead { name: String },
+    /// What reading an official file noticed.
+    OfficialNote(crate::core::results::official::Note),
+    /// An official file that is not one.
+    OfficialUnreadable { name: String, why: String },
+    /// The server holding an official file answered with an error.
+    OfficialStatus { url: String, status: u16 },
+    /// An official file's address could not be fetched.
+    OfficialUnreachable { url: String, why: String },
+    /// A picked file could not be read.
+    FileUnreadable { why: String },
+    /// The official comparison's coverage: exact, partial, without an
+    /// official result, and the discrepancies found.
+    Coverage {
+        full: usize,
+        partial: usize,
+        without: usize,
+        discrepancies: usize,
+    },
+    /// The forms a discrepancy rests on.
+    Evidence { forms: usize },
+}
+
+/// A message in `lang`.
+pub fn msg(lang: Lang, m: &Msg) -> String {
+    use crate::core::results::official::Note;
+    let th = lang == Lang::Th;
+    match m {
+        Msg::OfficialRead { name } if th => format!("อ่าน {name} แล้ว"),
+        Msg::OfficialRead { name } => format!("{name} read"),
+        Msg::OfficialUnreadable { name, why } if th => format!("อ่าน {name} ไม่ได้: ไม่ใช่ไฟล์ผลการเลือกตั้งของ กกต. ({why})"),
+        Msg::OfficialUnreadable { name, why } => format!("{name} could not be read: {why}"),
+        Msg::OfficialStatus { url, status } if th => format!("{url}: เซิร์ฟเวอร์ตอบ {status} ดาวน์โหลดไฟล์แล้วเลือกจากเครื่องแทน"),
+        Msg::OfficialStatus { url, status } => format!("{url}: the server answered {status}; download the file and pick it instead"),
+        Msg::OfficialUnreachable { url, why } if th => format!("{url}: ดึงไม่ได้ (เครือข่าย หรือเซิร์ฟเวอร์ไม่อนุญาตให้หน้านี้อ่าน) ดาวน์โหลดไฟล์แล้วเลือกจากเครื่องแทน ({why})"),
+        Msg::OfficialUnreachable { url, why } => format!("{url}: could not fetch it (network, or the server does not allow this page to read it); download the file and pick it instead ({why})"),
+        Msg::FileUnreadable { why } if th => format!("อ่านไฟล์ไม่ได้: {why}"),
+        Msg::FileUnreadable { why } => format!("The file could not be read: {why}"),
+        Msg::Coverage { full, partial, without, discrepancies } if th => format!("เทียบได้ครบ {full} รายการ (อ่านครบทุกหน่วยและ กกต. นับครบ) · อ่านยังไม่ครบ {partial} รายการ (บอกได้เฉพาะที่เกินแน่นอน) · ไม่มีผลทางการ {without} รายการ · ข้อแตกต่าง {discrepancies} รายการ"),
+        Msg::Coverage { full, partial, without, discrepancies } => format!("{full} compared exactly (every unit read, official count complete) · {partial} partly read (only certain excesses said) · {without} without an official result · {discrepancies} discrepancies"),
+        Msg::Evidence { forms } if th => format!("หลักฐาน {forms} ใบ"),
+        Msg::Evidence { forms } => format!("evidence: {forms} form(s)"),
+        Msg::OfficialNote(n) if !th => n.to_string(),
+        Msg::OfficialNote(n) => match n {
+            Note::NoId { file, at } => format!("{file}: รายการที่ {at} ไม่มีรหัส จึงข้ามไป"),
+            Note::BadNumber { at, field, value } => format!("{at}: ค่า {field} = {value} ไม่ใช่จำนวนที่ใช้ได้ จึงไม่นำมาเทียบ"),
+            Note::UnknownParty { at, party_id } => format!("{at}: พรรครหัส {party_id} ไม่มีในทะเบียนพรรค จึงไม่รู้หมายเลขบัตร ไม่นำมาเทียบ"),
+            Note::UnknownProvince { at, province_id } => format!("{at}: ไม่รู้จักจังหวัดรหัส {province_id} จึงข้ามไป"),
+            Note::Missing { file, field } => format!("{file}: ไม่มีช่อง {field} (ไฟล์รุ่นอื่น) ส่วนที่เหลืออ่านได้"),
+        },
     }
 }

@@ -37,7 +37,7 @@ pub struct ResultsStore {
     /// The official results loaded (the ECT's files), and what loading
     /// them said.
     pub official: RwSignal<OfficialResults>,
-    pub official_notes: RwSignal<Vec<String>>,
+    pub official_notes: RwSignal<Vec<super::i18n::Msg>>,
     /// What the last import brought, or why it failed.
     pub import_note: RwSignal<Option<Result<ImportNote, String>>>,
     /// The row (its index, from 1) open in the review panel.

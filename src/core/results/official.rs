@@ -67,36 +67,26 @@ pub enum Note {
     Missing { file: String, field: String },
 }
 
-impl Note {
-    /// The note in Thai or English.
-    pub fn text(&self, thai: bool) -> String {
-        match (self, thai) {
-            (Note::NoId { file, at }, true) => format!("{file}: รายการที่ {at} ไม่มีรหัส จึงข้ามไป"),
-            (Note::NoId { file, at }, false) => format!("{file}: entry {at} has no id; skipped"),
-            (Note::BadNumber { at, field, value }, true) => {
-                format!("{at}: ค่า {field} = {value} ไม่ใช่จำนวนที่ใช้ได้ จึงไม่นำมาเทียบ")
+impl std::fmt::Display for Note {
+    /// The note in English (logs and tests; the page words it in its
+    /// language, `ui::i18n::Msg`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Note::NoId { file, at } => write!(f, "{file}: entry {at} has no id; skipped"),
+            Note::BadNumber { at, field, value } => {
+                write!(f, "{at}: {field} = {value} is not a usable count; not compared")
             }
-            (Note::BadNumber { at, field, value }, false) => {
-                format!("{at}: {field} = {value} is not a usable count; not compared")
-            }
-            (Note::UnknownParty { at, party_id }, true) => format!(
-                "{at}: พรรครหัส {party_id} ไม่มีในทะเบียนพรรค จึงไม่รู้หมายเลขบัตร ไม่นำมาเทียบ"
-            ),
-            (Note::UnknownParty { at, party_id }, false) => format!(
+            Note::UnknownParty { at, party_id } => write!(
+                f,
                 "{at}: party id {party_id} is not in the registry, so its ballot number is unknown; not compared"
             ),
-            (Note::UnknownProvince { at, province_id }, true) => {
-                format!("{at}: ไม่รู้จักจังหวัดรหัส {province_id} จึงข้ามไป")
+            Note::UnknownProvince { at, province_id } => {
+                write!(f, "{at}: province id {province_id} is unknown; skipped")
             }
-            (Note::UnknownProvince { at, province_id }, false) => {
-                format!("{at}: province id {province_id} is unknown; skipped")
-            }
-            (Note::Missing { file, field }, true) => {
-                format!("{file}: ไม่มีช่อง {field} (ไฟล์รุ่นอื่น) ส่วนที่เหลืออ่านได้")
-            }
-            (Note::Missing { file, field }, false) => {
-                format!("{file}: no {field} (another version of the file); the rest was read")
-            }
+            Note::Missing { file, field } => write!(
+                f,
+                "{file}: no {field} (another version of the file); the rest was read"
+            ),
         }
     }
 }
@@ -929,12 +919,11 @@ mod tests {
             c["candidates"][2]["mp_app_id"] = Value::Null;
         });
         let (c, notes) = run(&records, &file, &reg);
-        let texts: Vec<String> = notes.iter().map(|n| n.text(false)).collect();
+        let texts: Vec<String> = notes.iter().map(|n| n.to_string()).collect();
         assert_eq!(notes.len(), 4, "{texts:?}");
         assert!(texts.iter().any(|t| t.contains("party id 999999")));
         assert!(texts.iter().any(|t| t.contains("mp_app_vote = -5")));
         assert!(texts.iter().any(|t| t.contains("valid_votes = \"many\"")));
-        assert!(notes.iter().all(|n| !n.text(true).is_empty()));
         assert_eq!(c.discrepancies, vec![], "what is left still agrees");
     }
 

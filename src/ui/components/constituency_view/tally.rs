@@ -3,7 +3,7 @@
 use crate::core::domain::ballot::BallotRecord;
 use crate::core::domain::registry::Registry;
 use crate::core::results::aggregate::Aggregate;
-use crate::ui::i18n::{self, Lang};
+use crate::ui::i18n::{self, Lang, Text};
 
 /// The name of number `n` in a tally's constituency or party list, where
 /// the registry has it.
@@ -67,16 +67,9 @@ pub(super) fn top(
         .map(|(n, votes)| {
             let label = match name_of(t, n, registry) {
                 Some(name) => format!("{n} {name}"),
-                None => format!("{} {n}", t_number(lang)),
+                None => format!("{} {n}", i18n::t(lang, Text::CandidateNumber)),
             };
             (label, votes)
         })
         .collect()
-}
-
-pub(super) fn t_number(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Th => "หมายเลข",
-        Lang::En => "No.",
-    }
 }

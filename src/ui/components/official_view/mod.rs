@@ -7,7 +7,7 @@
 
 use crate::core::domain::registry::Registry;
 use crate::core::results::official::{self, Severity};
-use crate::ui::i18n::th;
+use crate::ui::i18n::{t, Text};
 use crate::ui::results::ResultsStore;
 use crate::ui::settings::SettingsStore;
 use leptos::prelude::*;
@@ -52,35 +52,35 @@ pub fn OfficialView() -> impl IntoView {
         move |csv: bool| comparison.with(|c| registry.with_value(|reg| export(c, reg, csv)));
     view! {
         <section class="panel official">
-            <h2>{move || th(lang.get(), "เทียบกับผลทางการของ กกต.", "Compare with the official results")}</h2>
+            <h2>{move || t(lang.get(), Text::CompareWithTheOfficialResults)}</h2>
             {input_view(results, lang)}
             <Show when=move || results.official.with(|o| !o.constituencies.is_empty() || !o.national_parties.is_empty())>
                 <p id="official-coverage">{move || comparison.with(|c| coverage_line(lang.get(), c))}</p>
                 <div class="row">
-                    <label for="official-severity">{move || th(lang.get(), "ความรุนแรง", "Severity")}</label>
+                    <label for="official-severity">{move || t(lang.get(), Text::Severity)}</label>
                     <select id="official-severity" on:change=move |ev| severity.set(event_target_value(&ev))>
-                        <option value="">{move || th(lang.get(), "ทั้งหมด", "All")}</option>
+                        <option value="">{move || t(lang.get(), Text::All)}</option>
                         <option value="High">{move || severity_text(lang.get(), Severity::High)}</option>
                         <option value="Medium">{move || severity_text(lang.get(), Severity::Medium)}</option>
                         <option value="Low">{move || severity_text(lang.get(), Severity::Low)}</option>
                     </select>
-                    <label for="official-province">{move || th(lang.get(), "จังหวัด", "Province")}</label>
+                    <label for="official-province">{move || t(lang.get(), Text::Province)}</label>
                     <select id="official-province" on:change=move |ev| province.set(event_target_value(&ev))>
-                        <option value="">{move || th(lang.get(), "ทุกจังหวัด", "All provinces")}</option>
+                        <option value="">{move || t(lang.get(), Text::AllProvinces)}</option>
                         {move || provinces().into_iter().map(|p| view! { <option value=p.clone()>{p.clone()}</option> }).collect_view()}
                     </select>
                     <button type="button" id="export-discrepancies-csv" on:click=move |_| export(true)>
-                        {move || th(lang.get(), "ส่งออก CSV", "Export CSV")}
+                        {move || t(lang.get(), Text::ExportCSV)}
                     </button>
                     <button type="button" id="export-discrepancies-json" on:click=move |_| export(false)>
-                        {move || th(lang.get(), "ส่งออก JSON", "Export JSON")}
+                        {move || t(lang.get(), Text::ExportJSON)}
                     </button>
                 </div>
                 <div class="table-scroll">
                     <table id="discrepancies">
                         <thead>
                             <tr>
-                                {HEADS.map(|h| view! { <th>{move || h.text(lang.get())}</th> }).to_vec()}
+                                {HEADS.map(|h| view! { <th>{move || t(lang.get(), h)}</th> }).to_vec()}
                             </tr>
                         </thead>
                         <tbody>

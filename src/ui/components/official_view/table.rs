@@ -3,7 +3,7 @@
 use super::texts::{severity_text, subject_text};
 use crate::core::domain::registry::Registry;
 use crate::core::results::official::{Discrepancy, Evidence};
-use crate::ui::i18n::{th, Lang};
+use crate::ui::i18n::{msg, t, Lang, Msg, Text};
 use leptos::prelude::*;
 
 pub(super) fn evidence_list(lang: Lang, evidence: &[Evidence]) -> impl IntoView {
@@ -12,7 +12,7 @@ pub(super) fn evidence_list(lang: Lang, evidence: &[Evidence]) -> impl IntoView 
         .map(|e| {
             let mut text = e.file.clone();
             if let Some(u) = e.polling_unit {
-                text.push_str(&format!(" · {} {u}", th(lang, "หน่วย", "unit")));
+                text.push_str(&format!(" · {} {u}", t(lang, Text::Unit2)));
             }
             text.push_str(&format!(
                 " · {} · {}",
@@ -20,24 +20,20 @@ pub(super) fn evidence_list(lang: Lang, evidence: &[Evidence]) -> impl IntoView 
                 e.model
             ));
             if e.corrected {
-                text.push_str(&format!(
-                    " · {}",
-                    th(lang, "คนแก้แล้ว", "corrected by a person")
-                ));
+                text.push_str(&format!(" · {}", t(lang, Text::CorrectedByAPerson)));
             }
             if e.accepted {
-                text.push_str(&format!(
-                    " · {}",
-                    th(lang, "คนยอมรับแล้ว", "accepted by a person")
-                ));
+                text.push_str(&format!(" · {}", t(lang, Text::AcceptedByAPerson)));
             }
             view! { <li title=e.sha256.clone()>{text}</li> }
         })
         .collect_view();
-    let summary = match lang {
-        Lang::Th => format!("หลักฐาน {} ใบ", evidence.len()),
-        Lang::En => format!("evidence: {} form(s)", evidence.len()),
-    };
+    let summary = msg(
+        lang,
+        &Msg::Evidence {
+            forms: evidence.len(),
+        },
+    );
     view! {
         <details class="evidence">
             <summary>{summary}</summary>
@@ -48,23 +44,19 @@ pub(super) fn evidence_list(lang: Lang, evidence: &[Evidence]) -> impl IntoView 
 
 pub(super) fn row(lang: Lang, d: &Discrepancy, registry: &Registry) -> impl IntoView {
     let place = if d.constituency == 0 {
-        th(lang, "ทั้งประเทศ", "National").to_string()
+        t(lang, Text::National).to_string()
     } else {
         format!(
             "{} {} {}",
             d.province,
-            th(lang, "เขต", "constituency"),
+            t(lang, Text::Constituency),
             d.constituency
         )
     };
-    let certain = d.certain_excess.then(|| {
-        th(
-            lang,
-            "เกินแน่นอน แม้ยังอ่านไม่ครบทุกหน่วย",
-            "certain excess, before every unit is read",
-        )
-    });
-    let label = |k: usize| HEADS[k].text(lang);
+    let certain = d
+        .certain_excess
+        .then(|| t(lang, Text::CertainExcessBeforeEveryUnit));
+    let label = |k: usize| t(lang, HEADS[k]);
     view! {
         <tr class=format!("severity--{:?}", d.severity).to_lowercase()>
             <td data-label=label(0)>{severity_text(lang, d.severity)}</td>
@@ -79,24 +71,14 @@ pub(super) fn row(lang: Lang, d: &Discrepancy, registry: &Registry) -> impl Into
     }
 }
 
-/// A heading in Thai and English.
-#[derive(Clone, Copy)]
-pub(super) struct Head(&'static str, &'static str);
-
-impl Head {
-    pub(super) fn text(self, lang: Lang) -> &'static str {
-        th(lang, self.0, self.1)
-    }
-}
-
 /// The discrepancy table's columns.
-pub(super) const HEADS: [Head; 8] = [
-    Head("ความรุนแรง", "Severity"),
-    Head("ที่", "Where"),
-    Head("รายการ", "What"),
-    Head("จากใบรายงาน", "Forms"),
-    Head("ผลทางการ", "Official"),
-    Head("ผลต่าง", "Difference"),
-    Head("ร้อยละ", "Variance"),
-    Head("หลักฐาน", "Evidence"),
+pub(super) const HEADS: [Text; 8] = [
+    Text::Severity,
+    Text::DiscrepancyWhere,
+    Text::DiscrepancyWhat,
+    Text::DiscrepancyForms,
+    Text::DiscrepancyOfficial,
+    Text::DiscrepancyDifference,
+    Text::DiscrepancyVariance,
+    Text::DiscrepancyEvidence,
 ];

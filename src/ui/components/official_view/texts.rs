@@ -2,7 +2,7 @@
 
 use crate::core::domain::registry::Registry;
 use crate::core::results::official::{Comparison, Severity, Subject};
-use crate::ui::i18n::{th, Lang};
+use crate::ui::i18n::{msg, t, Lang, Msg, Text};
 
 /// What a discrepancy is about, in the page's language.
 pub(crate) fn subject_text(lang: Lang, s: &Subject, registry: &Registry) -> String {
@@ -12,34 +12,29 @@ pub(crate) fn subject_text(lang: Lang, s: &Subject, registry: &Registry) -> Stri
         (Subject::Candidate(n), Lang::En) => format!("Candidate {n}"),
         (Subject::Party(n), Lang::Th) => party(*n).unwrap_or_else(|| format!("พรรคหมายเลข {n}")),
         (Subject::Party(n), Lang::En) => party(*n).unwrap_or_else(|| format!("Party {n}")),
-        (Subject::Valid, _) => th(lang, "บัตรดี", "Valid ballots").into(),
-        (Subject::Invalid, _) => th(lang, "บัตรเสีย", "Invalid ballots").into(),
-        (Subject::NoVote, _) => th(lang, "ไม่เลือกผู้ใด", "No vote").into(),
-        (Subject::Turnout, _) => th(lang, "ผู้มาใช้สิทธิ", "Ballots used").into(),
+        (Subject::Valid, _) => t(lang, Text::ValidBallots).into(),
+        (Subject::Invalid, _) => t(lang, Text::InvalidBallots).into(),
+        (Subject::NoVote, _) => t(lang, Text::NoVote).into(),
+        (Subject::Turnout, _) => t(lang, Text::BallotsUsed2).into(),
     }
 }
 
 pub(crate) fn severity_text(lang: Lang, s: Severity) -> &'static str {
     match s {
-        Severity::High => th(lang, "สูง", "High"),
-        Severity::Medium => th(lang, "กลาง", "Medium"),
-        Severity::Low => th(lang, "ต่ำ", "Low"),
+        Severity::High => t(lang, Text::High),
+        Severity::Medium => t(lang, Text::Medium),
+        Severity::Low => t(lang, Text::Low),
     }
 }
 
+/// How much of the comparison is exact, partial or missing.
 pub(super) fn coverage_line(lang: Lang, c: &Comparison) -> String {
     let full = c.coverage.iter().filter(|k| k.full).count();
-    let partial = c.coverage.len() - full;
-    match lang {
-        Lang::Th => format!(
-            "เทียบได้ครบ {full} รายการ (อ่านครบทุกหน่วยและ กกต. นับครบ) · อ่านยังไม่ครบ {partial} รายการ (บอกได้เฉพาะที่เกินแน่นอน) · ไม่มีผลทางการ {} รายการ · ข้อแตกต่าง {} รายการ",
-            c.without_official,
-            c.discrepancies.len()
-        ),
-        Lang::En => format!(
-            "{full} compared exactly (every unit read, official count complete) · {partial} partly read (only certain excesses said) · {} without an official result · {} discrepancies",
-            c.without_official,
-            c.discrepancies.len()
-        ),
-    }
+    let m = Msg::Coverage {
+        full,
+        partial: c.coverage.len() - full,
+        without: c.without_official,
+        discrepancies: c.discrepancies.len(),
+    };
+    msg(lang, &m)
 }

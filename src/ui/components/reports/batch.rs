@@ -3,12 +3,12 @@
 use super::parts::{anomaly_rows, figure, pairs_table, run_table};
 use crate::core::results::report::BatchSummary;
 use crate::ui::chart::bars;
-use crate::ui::i18n::{th, Lang};
+use crate::ui::i18n::{t, Lang, Text};
 use leptos::prelude::*;
 
 /// The batch summary of the records in view.
 pub(super) fn batch_view(lang: Lang, s: BatchSummary) -> impl IntoView {
-    let unknown = th(lang, "(อ่านไม่ได้)", "(not read)");
+    let unknown = t(lang, Text::NotRead);
     let named = |v: Vec<(String, usize)>| {
         v.into_iter()
             .map(|(k, n)| {
@@ -20,13 +20,13 @@ pub(super) fn batch_view(lang: Lang, s: BatchSummary) -> impl IntoView {
             .collect::<Vec<_>>()
     };
     let levels = [
-        th(lang, "สูง", "High"),
-        th(lang, "กลาง", "Medium"),
-        th(lang, "ต่ำ", "Low"),
-        th(lang, "ต่ำมาก", "Very low"),
+        t(lang, Text::High),
+        t(lang, Text::Medium),
+        t(lang, Text::Low),
+        t(lang, Text::VeryLow),
     ];
     let confidence = bars(
-        th(lang, "ความเชื่อมั่นของการอ่าน", "Reading confidence").to_string(),
+        t(lang, Text::ReadingConfidence).to_string(),
         levels
             .iter()
             .zip(s.confidence)
@@ -38,32 +38,32 @@ pub(super) fn batch_view(lang: Lang, s: BatchSummary) -> impl IntoView {
     let anomalies = anomaly_rows(lang, &s.anomalies);
     view! {
         <div class="figures">
-            {figure(th(lang, "ไฟล์", "files"), s.files.to_string(), "batch-files")}
-            {figure(th(lang, "อ่านได้", "read"), s.read.to_string(), "batch-read")}
-            {figure(th(lang, "ต้องตรวจ", "need review"), s.needing_review.to_string(), "batch-review")}
-            {figure(th(lang, "ผิดพลาด", "failed"), s.failures.len().to_string(), "batch-failed")}
-            {figure(th(lang, "คนแก้ไข", "corrections"), s.corrections.len().to_string(), "batch-corrections")}
+            {figure(t(lang, Text::Files), s.files.to_string(), "batch-files")}
+            {figure(t(lang, Text::Read2), s.read.to_string(), "batch-read")}
+            {figure(t(lang, Text::NeedReview), s.needing_review.to_string(), "batch-review")}
+            {figure(t(lang, Text::Failed2), s.failures.len().to_string(), "batch-failed")}
+            {figure(t(lang, Text::Corrections2), s.corrections.len().to_string(), "batch-corrections")}
         </div>
         <div class="report__two">
-            {pairs_table("batch-forms", (th(lang, "แบบฟอร์ม", "Form"), th(lang, "ใบ", "Forms")), named(s.by_form.clone()))}
-            {pairs_table("batch-provinces", (th(lang, "จังหวัด", "Province"), th(lang, "ใบ", "Forms")), named(s.by_province.clone()))}
+            {pairs_table("batch-forms", (t(lang, Text::Form), t(lang, Text::Forms)), named(s.by_form.clone()))}
+            {pairs_table("batch-provinces", (t(lang, Text::Province), t(lang, Text::Forms)), named(s.by_province.clone()))}
         </div>
         {confidence}
         {run}
-        <h3>{th(lang, "ค่าผิดปกติ (กฎพิสัยระหว่างควอร์ไทล์)", "Anomalies (interquartile-range rule)")}</h3>
+        <h3>{t(lang, Text::AnomaliesInterquartileRangeRule)}</h3>
         <table class="report__table" id="batch-anomalies">
             <thead><tr>
-                <th>{th(lang, "เขต", "Constituency")}</th>
-                <th>{th(lang, "ค่า", "Measure")}</th>
-                <th>{th(lang, "ค่านี้", "Value")}</th>
-                <th>{th(lang, "Q1 – Q3", "Q1 – Q3")}</th>
-                <th>{th(lang, "ช่วงปกติ", "Fences")}</th>
+                <th>{t(lang, Text::ConstituencyNo)}</th>
+                <th>{t(lang, Text::Measure)}</th>
+                <th>{t(lang, Text::Value2)}</th>
+                <th>{t(lang, Text::Q1Q3)}</th>
+                <th>{t(lang, Text::Fences)}</th>
             </tr></thead>
             <tbody>{anomalies}</tbody>
         </table>
-        <h3>{th(lang, "ไฟล์ที่อ่านไม่ได้", "Files not read")}</h3>
+        <h3>{t(lang, Text::FilesNotRead)}</h3>
         <table class="report__table" id="batch-failures"><tbody>{failures}</tbody></table>
-        <h3>{th(lang, "การแก้ไขโดยคน", "Corrections made by people")}</h3>
+        <h3>{t(lang, Text::CorrectionsMadeByPeople)}</h3>
         <table class="report__table" id="batch-corrections"><tbody>{corrections}</tbody></table>
     }
 }

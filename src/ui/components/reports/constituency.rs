@@ -4,7 +4,7 @@ use super::parts::{pairs_table, pct};
 use crate::core::domain::form::Category;
 use crate::core::domain::registry::Registry;
 use crate::core::results::report::ConstituencyReport;
-use crate::ui::i18n::{th, Lang};
+use crate::ui::i18n::{t, Lang, Text};
 use leptos::prelude::*;
 
 pub(super) fn constituency_view(
@@ -13,8 +13,8 @@ pub(super) fn constituency_view(
     registry: &Registry,
 ) -> impl IntoView {
     let category = match r.category {
-        Category::Constituency => th(lang, "แบ่งเขต", "constituency ballot"),
-        Category::PartyList => th(lang, "บัญชีรายชื่อ", "party list"),
+        Category::Constituency => t(lang, Text::ConstituencyBallot2),
+        Category::PartyList => t(lang, Text::PartyList),
     };
     let lines = r
         .lines
@@ -27,11 +27,11 @@ pub(super) fn constituency_view(
     let leader = r.lines.first().map(|l| {
         format!(
             "{} {} {}{} · {} {}",
-            th(lang, "นำ:", "Leading:"),
+            t(lang, Text::Leading),
             l.number,
             l.name,
             "",
-            th(lang, "ทิ้งห่าง", "margin"),
+            t(lang, Text::Margin),
             r.margin.unwrap_or(0)
         )
     });
@@ -46,31 +46,31 @@ pub(super) fn constituency_view(
         .map(|d| {
             let severity = crate::ui::components::official_view::texts::severity_text(lang, d.severity);
             let what = crate::ui::components::official_view::texts::subject_text(lang, &d.subject, registry);
-            view! { <li>{format!("{} {severity}: {what} {} {} · {} {} ({})", th(lang, "ข้อแตกต่าง", "Discrepancy"), th(lang, "จากใบรายงาน", "forms"), d.ours, th(lang, "ทางการ", "official"), d.official, pct(d.variance))}</li> }
+            view! { <li>{format!("{} {severity}: {what} {} {} · {} {} ({})", t(lang, Text::Discrepancy), t(lang, Text::Forms2), d.ours, t(lang, Text::Official), d.official, pct(d.variance))}</li> }
         })
         .collect_view();
     view! {
         <section class="report-page constituency-report">
-            <h3>{format!("{} {} {} · {category}", r.province, th(lang, "เขต", "constituency"), r.constituency)}</h3>
+            <h3>{format!("{} {} {} · {category}", r.province, t(lang, Text::Constituency), r.constituency)}</h3>
             <p>{leader}</p>
             <table class="report__table">
                 <thead><tr>
-                    <th>{th(lang, "หมายเลข", "No.")}</th>
-                    <th>{th(lang, "ชื่อ", "Name")}</th>
-                    <th>{th(lang, "คะแนน", "Votes")}</th>
-                    <th>{th(lang, "ร้อยละ", "Share")}</th>
+                    <th>{t(lang, Text::No)}</th>
+                    <th>{t(lang, Text::Name)}</th>
+                    <th>{t(lang, Text::Votes)}</th>
+                    <th>{t(lang, Text::Share)}</th>
                 </tr></thead>
                 <tbody>{lines}</tbody>
             </table>
-            {pairs_table("", (th(lang, "สรุป", "Summary"), th(lang, "ค่า", "Value")), vec![
-                (th(lang, "บัตรดี", "Valid").into(), r.valid.to_string()),
-                (th(lang, "บัตรเสีย", "Invalid").into(), r.invalid.to_string()),
-                (th(lang, "ไม่เลือกผู้ใด", "No vote").into(), r.no_vote.to_string()),
-                (th(lang, "ผู้มาใช้สิทธิ (บัตรที่ใช้)", "Ballots used").into(), r.total.to_string()),
-                (th(lang, "หน่วยที่รายงาน / ทั้งหมด", "Units reported / expected").into(), units),
-                (th(lang, "ผู้มาใช้สิทธิ (ของหน่วยที่อ่าน)", "Turnout (of units read)").into(), r.turnout.map(pct).unwrap_or_else(|| "—".into())),
-                (th(lang, "ยังต้องตรวจ", "Still needing review").into(), r.needing_review.to_string()),
-                (th(lang, "ซ้ำ / ขัดกัน", "Duplicates / conflicts").into(), format!("{} / {}", r.duplicates, r.conflicts)),
+            {pairs_table("", (t(lang, Text::Summary), t(lang, Text::Value)), vec![
+                (t(lang, Text::Valid).into(), r.valid.to_string()),
+                (t(lang, Text::Invalid).into(), r.invalid.to_string()),
+                (t(lang, Text::NoVote).into(), r.no_vote.to_string()),
+                (t(lang, Text::BallotsUsed).into(), r.total.to_string()),
+                (t(lang, Text::UnitsReportedExpected).into(), units),
+                (t(lang, Text::TurnoutOfUnitsRead).into(), r.turnout.map(pct).unwrap_or_else(|| "—".into())),
+                (t(lang, Text::StillNeedingReview).into(), r.needing_review.to_string()),
+                (t(lang, Text::DuplicatesConflicts).into(), format!("{} / {}", r.duplicates, r.conflicts)),
             ])}
             <ul class="report__discrepancies">{discrepancies}</ul>
         </section>

@@ -5,7 +5,7 @@
 //! browser's print dialog. The numbers are `core::results::report`'s.
 
 use crate::core::domain::registry::Registry;
-use crate::ui::i18n::th;
+use crate::ui::i18n::{t, Text};
 use crate::ui::results::ResultsStore;
 use crate::ui::settings::SettingsStore;
 use leptos::prelude::*;
@@ -50,21 +50,21 @@ pub fn Reports() -> impl IntoView {
         match which.get() {
             Which::Executive => view! {
                 <article id="report" class="report report--executive">
-                    {report_header(l, th(l, "สรุปผู้บริหาร", "Executive summary"), batch)}
+                    {report_header(l, t(l, Text::ExecutiveSummary), batch)}
                     {executive_view(l, inputs.executive)}
                 </article>
             }
             .into_any(),
             Which::Batch => view! {
                 <article id="report" class="report report--batch">
-                    {report_header(l, th(l, "สรุปชุดการอ่าน", "Batch summary"), batch)}
+                    {report_header(l, t(l, Text::BatchSummary), batch)}
                     {batch_view(l, inputs.batch)}
                 </article>
             }
             .into_any(),
             Which::Constituencies => view! {
                 <article id="report" class="report report--constituencies">
-                    {report_header(l, th(l, "รายงานรายเขตเลือกตั้ง", "Constituency report"), batch)}
+                    {report_header(l, t(l, Text::ConstituencyReport), batch)}
                     {registry.with_value(|reg| inputs.constituencies.into_iter().map(|r| constituency_view(l, r, reg)).collect_view())}
                 </article>
             }
@@ -74,18 +74,18 @@ pub fn Reports() -> impl IntoView {
     view! {
         <section class="panel reports">
             <div class="reports__controls">
-                <label for="report-kind">{move || th(lang.get(), "รายงาน", "Report")}</label>
+                <label for="report-kind">{move || t(lang.get(), Text::Report)}</label>
                 <select id="report-kind" on:change=move |ev| which.set(match event_target_value(&ev).as_str() {
                     "batch" => Which::Batch,
                     "constituencies" => Which::Constituencies,
                     _ => Which::Executive,
                 })>
-                    <option value="executive">{move || th(lang.get(), "สรุปผู้บริหาร (หน้าเดียว)", "Executive summary (one page)")}</option>
-                    <option value="batch">{move || th(lang.get(), "สรุปชุดการอ่าน", "Batch summary")}</option>
-                    <option value="constituencies">{move || th(lang.get(), "รายงานรายเขตเลือกตั้ง", "Constituency report")}</option>
+                    <option value="executive">{move || t(lang.get(), Text::ExecutiveSummaryOnePage)}</option>
+                    <option value="batch">{move || t(lang.get(), Text::BatchSummary)}</option>
+                    <option value="constituencies">{move || t(lang.get(), Text::ConstituencyReport)}</option>
                 </select>
                 <button type="button" id="report-print" class="primary" on:click=print>
-                    {move || th(lang.get(), "บันทึกเป็น PDF / พิมพ์", "Save as PDF / print")}
+                    {move || t(lang.get(), Text::SaveAsPDFPrint)}
                 </button>
             </div>
             {report}

@@ -1,7 +1,7 @@
 //! Pieces every report uses: the header, a figure, small tables.
 
 use crate::core::results::report::{Measure, RunFacts};
-use crate::ui::i18n::{th, Lang};
+use crate::ui::i18n::{t, Lang, Text};
 use leptos::prelude::*;
 
 pub(super) fn pct(v: f64) -> String {
@@ -23,7 +23,7 @@ pub(super) fn report_header(lang: Lang, title: &'static str, batch: String) -> i
         <header class="report__header">
             <h2>{title}</h2>
             <p>
-                {format!("TallyScan · {} {batch} · {} {when}", th(lang, "ชุด", "batch"), th(lang, "จัดทำเมื่อ", "generated"))}
+                {format!("TallyScan · {} {batch} · {} {when}", t(lang, Text::Batch), t(lang, Text::Generated))}
             </p>
         </header>
     }
@@ -59,29 +59,23 @@ pub(super) fn pairs_table(
 pub(super) fn run_table(lang: Lang, r: RunFacts) -> impl IntoView {
     pairs_table(
         "batch-run",
-        (
-            th(lang, "การประมวลผล", "Processing"),
-            th(lang, "ค่า", "Value"),
-        ),
+        (t(lang, Text::Processing), t(lang, Text::Value)),
         vec![
             (
-                th(lang, "ใช้เวลา (วินาที)", "Duration (s)").into(),
+                t(lang, Text::DurationS).into(),
                 format!("{:.0}", r.duration_s),
             ),
-            (th(lang, "คำขอ", "Requests").into(), r.requests.to_string()),
-            (th(lang, "ลองใหม่", "Retries").into(), r.retries.to_string()),
+            (t(lang, Text::Requests).into(), r.requests.to_string()),
+            (t(lang, Text::Retries2).into(), r.retries.to_string()),
             (
-                th(lang, "อัตราที่ได้ (ต่อนาที)", "Rate achieved (per minute)").into(),
+                t(lang, Text::RateAchievedPerMinute).into(),
                 format!("{:.1}", r.per_minute),
             ),
             (
-                th(lang, "โทเคน (เข้า / ออก)", "Tokens (in / out)").into(),
+                t(lang, Text::TokensInOut).into(),
                 format!("{} / {}", r.tokens_in, r.tokens_out),
             ),
-            (
-                th(lang, "ค่าใช้จ่าย (ดอลลาร์สหรัฐ)", "Cost (US$)").into(),
-                format!("{:.2}", r.cost_usd),
-            ),
+            (t(lang, Text::CostUS).into(), format!("{:.2}", r.cost_usd)),
         ],
     )
 }
@@ -95,12 +89,12 @@ pub(super) fn anomaly_rows(
         .iter()
         .map(|a| {
             let what = match a.measure {
-                Measure::Turnout => th(lang, "ผู้มาใช้สิทธิ", "Turnout"),
-                Measure::InvalidShare => th(lang, "สัดส่วนบัตรเสีย", "Invalid share"),
+                Measure::Turnout => t(lang, Text::Turnout),
+                Measure::InvalidShare => t(lang, Text::InvalidShare),
             };
             view! {
                 <tr>
-                    <td>{format!("{} {} {}", a.province, th(lang, "เขต", "constituency"), a.constituency)}</td>
+                    <td>{format!("{} {} {}", a.province, t(lang, Text::Constituency), a.constituency)}</td>
                     <td>{what}</td>
                     <td class="num">{pct(a.value)}</td>
                     <td class="num">{format!("{} – {}", pct(a.q1), pct(a.q3))}</td>
