@@ -165,6 +165,8 @@ pub enum IssueCode {
     UnknownProvince,
     /// Constituency number outside the province's range.
     ConstituencyOutOfRange,
+    /// Polling unit number beyond the constituency's polling stations.
+    UnitOutOfRange,
     /// A party or candidate number that does not exist.
     NumberOutOfRange,
     /// The same row number twice.

@@ -201,6 +201,7 @@ impl<'a> Checker<'a> {
             (None, None) => {}
         }
         let constituency = self.constituency(record, province.as_ref(), &mut score);
+        self.unit(record, constituency);
         Place {
             province,
             constituency,
@@ -245,6 +246,24 @@ impl<'a> Checker<'a> {
                 None
             }
             _ => None,
+        }
+    }
+
+    /// A polling unit beyond the constituency's stations is misread.
+    fn unit(&mut self, record: &BallotRecord, constituency: Option<&Constituency>) {
+        let (Some(unit), Some(c)) = (record.polling_unit, constituency) else {
+            return;
+        };
+        if c.polling_stations > 0 && unit > c.polling_stations {
+            self.error_args(
+                IssueCode::UnitOutOfRange,
+                "unit",
+                format!(
+                    "this constituency has polling units 1 to {}, not {unit}",
+                    c.polling_stations
+                ),
+                vec![c.polling_stations.to_string(), unit.to_string()],
+            );
         }
     }
 
@@ -984,5 +1003,22 @@ mod tests {
         assert_eq!(level(0.7), Level::Medium);
         assert_eq!(level(0.5), Level::Low);
         assert_eq!(level(0.49), Level::VeryLow);
+    }
+
+    #[test]
+    fn a_unit_beyond_the_constituencys_stations_is_flagged() {
+        let r = Registry::builtin();
+        let phrae = r.province("แพร่").map(|p| p.id.clone()).unwrap_or_default();
+        let stations = r.constituency(&phrae, 1).map_or(0, |c| c.polling_stations);
+        assert!(stations > 0);
+        let at = |unit: u32| {
+            let with_unit = format!("\"constituency_number\":1,\"polling_unit\":{unit},");
+            let text = PHRAE_FULL.replace("\"constituency_number\":1,", &with_unit);
+            validate(extract(&text, Source::default()).unwrap(), &r)
+        };
+        assert!(!codes(&at(stations)).contains(&IssueCode::UnitOutOfRange));
+        let beyond = at(stations + 1);
+        assert!(codes(&beyond).contains(&IssueCode::UnitOutOfRange));
+        assert!(beyond.in_review_queue());
     }
 }

@@ -73,6 +73,9 @@ fn with_values(i: &Issue) -> Option<String> {
         IssueCode::ConstituencyOutOfRange => {
             format!("{} มีเขตเลือกตั้ง 1 ถึง {} ไม่มีเขต {}", a(0)?, a(1)?, a(2)?)
         }
+        IssueCode::UnitOutOfRange => {
+            format!("เขตนี้มีหน่วยเลือกตั้ง 1 ถึง {} ไม่มีหน่วย {}", a(0)?, a(1)?)
+        }
         IssueCode::NumberOutOfRange => {
             let what = if a(1)? == "parties" {
                 "พรรค"
@@ -125,6 +128,7 @@ fn generic(i: &Issue) -> String {
         IssueCode::ExceedsReceived => "ใช้บัตรมากกว่าที่ได้รับ".into(),
         IssueCode::UnknownProvince => "ไม่ใช่ชื่อจังหวัด".into(),
         IssueCode::ConstituencyOutOfRange => "ไม่มีเขตเลือกตั้งนี้ในจังหวัดนี้".into(),
+        IssueCode::UnitOutOfRange => "ไม่มีหน่วยเลือกตั้งนี้ในเขตนี้".into(),
         IssueCode::NumberOutOfRange => format!("{f}: ไม่มีหมายเลขนี้"),
         IssueCode::DuplicateRow => format!("{f}: ซ้ำสองครั้ง"),
         IssueCode::MissingRows => "ขาดแถวในตารางคะแนน".into(),
