@@ -1,13 +1,17 @@
 //! Second readings on generated batches, through the real engine in fake
 //! time: every ballot's first reading has one misread cell (its digits or
-//! its words, so its checks fail); the re-read is right with probability
-//! 0.8, otherwise wrong, half the time self-consistently (digits and words
-//! agreeing on a wrong value: the first misreading again, or another). Prints
-//! `key=value` lines:
-//!   reread_settled_share         flagged ballots settled (goal >= 0.7)
-//!   reread_false_accept          settled ballots whose values differ from
-//!                                the truth (goal 0)
-//!   reread_requests_per_flagged  re-read requests per flagged ballot (goal <= 1.0)
+//! its words, so its checks fail). The re-read is adversarial, one batch
+//! per mode: `right`; `same` (the first misreading again, as it was);
+//! `repeated` (the first reading's digits repeated, the words made to
+//! agree with them); `third` (a third value, digits and words agreeing).
+//! Prints `key=value` lines:
+//!   reread_settled_share_<mode>  flagged ballots settled (goal: `right`
+//!                                near 1; the others only when the truth wins)
+//!   reread_false_accept_<mode>   settled ballots whose values differ from
+//!                                the truth (goal 0 in every mode)
+//!   reread_false_accept          their sum
+//!   reread_requests_per_flagged  re-read requests per flagged ballot, mode
+//!                                `right` (goal <= 1.0)
 
 use serde_json::{json, Map, Value};
 use std::cell::RefCell;
@@ -36,10 +40,18 @@ struct Ballot {
     row: usize,
     digits_wrong: bool,
     wrong: u64,
-    /// How the re-read goes: 0 right, 1 wrong self-consistently, 2 wrong
-    /// (digits and words disagree).
-    reread: u8,
 }
+
+/// How the re-read answers the misread cell.
+#[derive(Debug, Clone, Copy)]
+enum Mode {
+    Right,
+    Same,
+    Repeated,
+    Third,
+}
+
+const MODES: [Mode; 4] = [Mode::Right, Mode::Same, Mode::Repeated, Mode::Third];
 
 fn first_reading(b: &Ballot) -> String {
     let valid: u64 = b.votes.iter().sum();
@@ -61,17 +73,17 @@ fn first_reading(b: &Ballot) -> String {
 }
 
 /// The re-read's answer for every cell it may be asked about.
-fn second_reading(b: &Ballot) -> String {
+fn second_reading(b: &Ballot, mode: Mode) -> String {
     let valid: u64 = b.votes.iter().sum();
     let mut cells = Map::new();
     for (i, &v) in b.votes.iter().enumerate() {
-        let c = match (i == b.row, b.reread) {
-            // Wrong self-consistently: the first misreading again (odd
-            // values) or another wrong value.
-            (true, 1) if b.wrong % 2 == 1 => count(b.wrong, b.wrong),
-            (true, 1) => count(b.wrong + 1, b.wrong + 1),
-            (true, 2) => count(v, b.wrong + 2),
-            _ => count(v, v),
+        let first_digits = if b.digits_wrong { b.wrong } else { v };
+        let c = match (i == b.row, mode) {
+            (false, _) | (true, Mode::Right) => count(v, v),
+            (true, Mode::Same) if b.digits_wrong => count(b.wrong, v),
+            (true, Mode::Same) => count(v, b.wrong),
+            (true, Mode::Repeated) => count(first_digits, first_digits),
+            (true, Mode::Third) => count(b.wrong + 7, b.wrong + 7),
         };
         cells.insert(format!("row {}", i + 1), c);
     }
@@ -89,17 +101,11 @@ fn ballots(seed: u64) -> Vec<Ballot> {
             let votes: Vec<u64> = (0..6).map(|_| rng.range(1, 250)).collect();
             let row = rng.range(0, 5) as usize;
             let wrong = votes[row] + rng.range(1, 40);
-            let reread = match rng.next_f64() {
-                p if p < 0.8 => 0,
-                p if p < 0.9 => 1,
-                _ => 2,
-            };
             Ballot {
                 votes,
                 row,
                 digits_wrong: rng.next_f64() < 0.5,
                 wrong,
-                reread,
             }
         })
         .collect()
@@ -115,13 +121,14 @@ fn true_to(b: &Ballot, r: &BallotRecord) -> bool {
         && r.totals.valid.as_ref().and_then(|c| c.digits) == Some(valid)
 }
 
-fn main() {
-    let list = ballots(2026);
+/// One batch whose re-reads answer in `mode`: (flagged, settled, false
+/// accepts, re-read requests).
+fn run_mode(list: &[Ballot], mode: Mode) -> (usize, usize, usize, usize) {
     let time = FakeTime::new();
     let asked = RefCell::new(vec![0u32; BALLOTS]);
     let answers: Vec<(String, String)> = list
         .iter()
-        .map(|b| (first_reading(b), second_reading(b)))
+        .map(|b| (first_reading(b), second_reading(b, mode)))
         .collect();
     let client = ScriptedOcr::new(&time, move |_, image| {
         let i = image.unwrap_or(0).min(BALLOTS - 1);
@@ -162,7 +169,6 @@ fn main() {
         ..BatchOptions::default()
     };
     let r = time.run(run_batch(&env, &opts));
-    let flagged = r.rereads.max(1);
     let settled: Vec<_> = r
         .results
         .iter()
@@ -174,19 +180,34 @@ fn main() {
         .count();
     let rereads_sent = r.requests_sent as usize - BALLOTS;
     eprintln!(
-        "reread: {BALLOTS} ballots, {} flagged, {} settled, {} re-read requests, {} errors",
+        "reread {mode:?}: {BALLOTS} ballots, {} flagged, {} settled, {} re-read requests, {} errors",
         r.rereads,
         settled.len(),
         rereads_sent,
         r.errors.len()
     );
-    println!(
-        "reread_settled_share={:.3}",
-        settled.len() as f64 / flagged as f64
-    );
-    println!("reread_false_accept={false_accept}");
-    println!(
-        "reread_requests_per_flagged={:.3}",
-        rereads_sent as f64 / flagged as f64
-    );
+    (r.rereads, settled.len(), false_accept, rereads_sent)
+}
+
+fn main() {
+    let list = ballots(2026);
+    let mut false_accepts = 0;
+    for mode in MODES {
+        let (flagged, settled, false_accept, sent) = run_mode(&list, mode);
+        let name = format!("{mode:?}").to_lowercase();
+        let flagged = flagged.max(1);
+        println!(
+            "reread_settled_share_{name}={:.3}",
+            settled as f64 / flagged as f64
+        );
+        println!("reread_false_accept_{name}={false_accept}");
+        false_accepts += false_accept;
+        if let Mode::Right = mode {
+            println!(
+                "reread_requests_per_flagged={:.3}",
+                sent as f64 / flagged as f64
+            );
+        }
+    }
+    println!("reread_false_accept={false_accepts}");
 }
