@@ -473,6 +473,8 @@ impl AppState {
             }
         }
         self.forget_settings();
+        // Whatever else the app kept here (the rate shared by tabs).
+        web::storage::remove_all_with_prefix("tallyscan.");
         self.results.progress.clear();
         self.run.files.set(Vec::new());
         self.device.offer.set(None);

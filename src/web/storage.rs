@@ -16,6 +16,20 @@ pub fn set(key: &str, value: &str) {
     }
 }
 
+/// Forgets every value whose key starts with `prefix` (the app's own:
+/// "clear this device").
+pub fn remove_all_with_prefix(prefix: &str) {
+    let Some(s) = store() else { return };
+    let n = s.length().unwrap_or(0);
+    let keys: Vec<String> = (0..n)
+        .filter_map(|i| s.key(i).ok().flatten())
+        .filter(|k| k.starts_with(prefix))
+        .collect();
+    for k in keys {
+        let _ = s.remove_item(&k);
+    }
+}
+
 /// Forgets a value.
 pub fn remove(key: &str) {
     if let Some(s) = store() {
