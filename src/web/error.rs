@@ -52,3 +52,20 @@ pub fn js_name(value: &JsValue) -> Option<String> {
         .ok()
         .and_then(|m| m.as_string())
 }
+
+/// A browser error as the core's ports report it.
+impl From<WebError> for crate::core::engine::ports::PortError {
+    fn from(e: WebError) -> Self {
+        use crate::core::engine::ports::PortError;
+        match e {
+            WebError::Js {
+                context, message, ..
+            } => PortError::Failed {
+                doing: context,
+                why: message,
+            },
+            WebError::NoWindow => PortError::Unsupported("window"),
+            WebError::Unsupported(what) => PortError::Unsupported(what),
+        }
+    }
+}

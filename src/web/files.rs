@@ -5,7 +5,7 @@ use super::blob_image::BlobImage;
 use super::error::WebError;
 use crate::core::device::session::FileEntry;
 use crate::core::engine::ports::{
-    ImageData, ImageSource, LocalBoxFuture, Probe, Rendered, PROBE_HEAD_BYTES,
+    ImageData, ImageSource, LocalBoxFuture, PortError, Probe, Rendered, PROBE_HEAD_BYTES,
 };
 use crate::core::read::pdf::PageError;
 use std::cell::RefCell;
@@ -370,15 +370,15 @@ impl ImageSource for FileSource {
     }
     /// `File.size` and the first bytes through `Blob.slice`: the file is
     /// not read.
-    fn probe(&self, i: usize) -> LocalBoxFuture<'_, Result<Probe, String>> {
+    fn probe(&self, i: usize) -> LocalBoxFuture<'_, Result<Probe, PortError>> {
         let file = self.files.borrow().get(i).cloned().flatten();
         let size = self.stat(i).0;
         Box::pin(async move {
-            let file = file.ok_or_else(|| "the file was already released".to_string())?;
+            let file = file.ok_or(PortError::Released)?;
             let head = file
                 .slice_with_f64_and_f64(0.0, PROBE_HEAD_BYTES as f64)
-                .map_err(|e| WebError::js("reading the start of the file", e).to_string())?;
-            let head = read_bytes(&head).await.map_err(|e| e.to_string())?;
+                .map_err(|e| WebError::js("reading the start of the file", e))?;
+            let head = read_bytes(&head).await?;
             Ok(Probe {
                 size: size as u64,
                 head,
@@ -387,10 +387,10 @@ impl ImageSource for FileSource {
     }
     /// A handle on the file: nothing is read here (the preparation worker
     /// reads it).
-    fn load(&self, i: usize) -> LocalBoxFuture<'_, Result<ImageData, String>> {
+    fn load(&self, i: usize) -> LocalBoxFuture<'_, Result<ImageData, PortError>> {
         let file = self.files.borrow().get(i).cloned().flatten();
         Box::pin(async move {
-            let file = file.ok_or_else(|| "the file was already released".to_string())?;
+            let file = file.ok_or(PortError::Released)?;
             Ok(ImageData::new(BlobImage(file.into())))
         })
     }

@@ -13,7 +13,7 @@
 
 use super::error::WebError;
 use crate::core::device::session::{BallotDoc, BatchMeta, SCHEMA_VERSION};
-use crate::core::engine::ports::{ImageData, Journal, LocalBoxFuture};
+use crate::core::engine::ports::{ImageData, Journal, LocalBoxFuture, PortError};
 use crate::core::engine::progress::BallotOutcome;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -379,14 +379,9 @@ impl ImageKeeping {
 }
 
 impl Journal for BatchJournal {
-    fn keep(&self, outcome: &BallotOutcome) -> LocalBoxFuture<'_, Result<(), String>> {
+    fn keep(&self, outcome: &BallotOutcome) -> LocalBoxFuture<'_, Result<(), PortError>> {
         let outcome = outcome.clone();
-        Box::pin(async move {
-            self.store
-                .put_outcome(&self.batch, &outcome)
-                .await
-                .map_err(|e| e.to_string())
-        })
+        Box::pin(async move { Ok(self.store.put_outcome(&self.batch, &outcome).await?) })
     }
     /// The browser copies the JPEG into storage (its bytes never pass
     /// through wasm); one that cannot be kept loses no result.

@@ -66,7 +66,7 @@ pub trait Sleeper {
 /// batch sends nothing twice.
 pub trait Journal {
     /// Stores the row; `Err` says why it could not (storage full…).
-    fn keep(&self, outcome: &BallotOutcome) -> LocalBoxFuture<'_, Result<(), String>>;
+    fn keep(&self, outcome: &BallotOutcome) -> LocalBoxFuture<'_, Result<(), PortError>>;
     /// Keeps the image ballot `index` was read from, as it was sent (the
     /// prepared JPEG, about 0.5 MB), when the volunteer keeps images.
     /// Called before its row is kept; best effort: an image that cannot be
@@ -242,10 +242,10 @@ pub trait ImageSource {
     fn name(&self, i: usize) -> String;
     /// The size and first bytes of image `i` (cheap: no full read), or why
     /// they cannot be read.
-    fn probe(&self, i: usize) -> LocalBoxFuture<'_, Result<Probe, String>>;
+    fn probe(&self, i: usize) -> LocalBoxFuture<'_, Result<Probe, PortError>>;
     /// Image `i` (a handle: the browser does not read the file here), or
     /// why it cannot be had.
-    fn load(&self, i: usize) -> LocalBoxFuture<'_, Result<ImageData, String>>;
+    fn load(&self, i: usize) -> LocalBoxFuture<'_, Result<ImageData, PortError>>;
     /// When item `i` is a page of a document (a PDF): its page number,
     /// from 1. Such an item is drawn with [`ImageSource::render`], not
     /// loaded.
@@ -259,6 +259,21 @@ pub trait ImageSource {
     /// Frees what is still held for these finished images (file handles,
     /// blobs, object URLs). Returns how many objects were freed.
     fn release(&self, finished: &[usize]) -> usize;
+}
+
+/// Why a port (this device's files or storage) could not do what was
+/// asked. The browser's errors become these at the edge (`web::error`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PortError {
+    /// The file is no longer at hand (released at a cleanup, or gone).
+    #[error("the file was already released")]
+    Released,
+    /// This browser lacks what is needed.
+    #[error("this browser has no {0}")]
+    Unsupported(&'static str),
+    /// The platform refused or failed: what was being done, and its words.
+    #[error("{doing}: {why}")]
+    Failed { doing: &'static str, why: String },
 }
 
 /// A rate limit shared with the other pages of this browser (tabs,

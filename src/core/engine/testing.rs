@@ -8,8 +8,8 @@
 
 use crate::core::api::provider::{HttpRequest, HttpResponse, TransportError};
 use crate::core::engine::ports::{
-    Clock, ImageData, ImageSource, Journal, LocalBoxFuture, OcrClient, Probe, Rendered, Sleeper,
-    PROBE_HEAD_BYTES,
+    Clock, ImageData, ImageSource, Journal, LocalBoxFuture, OcrClient, PortError, Probe, Rendered,
+    Sleeper, PROBE_HEAD_BYTES,
 };
 use crate::core::engine::progress::{
     BallotError, BallotOutcome, BallotResult, EngineEvent, ProgressCallback,
@@ -457,13 +457,13 @@ impl ImageSource for MemoryImages {
     fn name(&self, i: usize) -> String {
         self.names.get(i).cloned().unwrap_or_default()
     }
-    fn probe(&self, i: usize) -> LocalBoxFuture<'_, Result<Probe, String>> {
+    fn probe(&self, i: usize) -> LocalBoxFuture<'_, Result<Probe, PortError>> {
         let mut head = self.bytes(i);
         head.truncate(PROBE_HEAD_BYTES);
         let size = self.size as u64;
         Box::pin(async move { Ok(Probe { size, head }) })
     }
-    fn load(&self, i: usize) -> LocalBoxFuture<'_, Result<ImageData, String>> {
+    fn load(&self, i: usize) -> LocalBoxFuture<'_, Result<ImageData, PortError>> {
         if let Some(l) = self.loads.borrow_mut().get_mut(i) {
             *l += 1;
         }
@@ -516,14 +516,17 @@ pub struct MemoryJournal {
 }
 
 impl Journal for MemoryJournal {
-    fn keep(&self, outcome: &BallotOutcome) -> LocalBoxFuture<'_, Result<(), String>> {
+    fn keep(&self, outcome: &BallotOutcome) -> LocalBoxFuture<'_, Result<(), PortError>> {
         let full = self.capacity.is_some_and(|c| self.kept.borrow().len() >= c);
         if !full {
             self.kept.borrow_mut().push(outcome.clone());
         }
         Box::pin(async move {
             if full {
-                Err("QuotaExceededError".to_string())
+                Err(PortError::Failed {
+                    doing: "keeping a result",
+                    why: "QuotaExceededError".into(),
+                })
             } else {
                 Ok(())
             }

@@ -639,7 +639,7 @@ async fn keep_and_commit(
     for row in rows {
         if let Some(j) = journal {
             if let Err(why) = j.keep(&row).await {
-                ledger.stop(StopReason::Storage(why));
+                ledger.stop(StopReason::Storage(why.to_string()));
             }
         }
         ledger.commit(row);
