@@ -114,7 +114,15 @@ export function corpus(dir) {
 // The results table: one array of cell texts a row.
 // Shows up to 1000 rows a page first (the table pages its rows).
 export async function rowsOf(page) {
-  if (await page.$('#page-size')) await page.selectOption('#page-size', '1000');
+  if (await page.$('#page-size')) {
+    await page.selectOption('#page-size', '1000');
+    // A large page is drawn a chunk a frame: wait for all of it (the
+    // pager's line ends with the number of rows).
+    await page.waitForFunction(() => {
+      const total = Number((document.querySelector('#page-line')?.textContent.match(/\d+/g) || ['0']).at(-1));
+      return document.querySelectorAll('#results tbody tr').length >= Math.min(total, 1000);
+    });
+  }
   return page.$$eval('#results tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
 }
 

@@ -19,6 +19,9 @@ use columns::{filters, header};
 /// Rows a page holds, to choose from.
 const PAGE_SIZES: [usize; 4] = [50, 100, 500, 1000];
 
+/// Rows drawn a frame on a large page.
+const CHUNK: usize = 100;
+
 /// The results table.
 #[component]
 pub fn ResultsTable() -> impl IntoView {
@@ -29,17 +32,33 @@ pub fn ResultsTable() -> impl IntoView {
     let size = RwSignal::new(100usize);
     let page = RwSignal::new(0usize);
     let shown = Memo::new(move |_| query.with(|q| rows.with(|r| table::select(r, facts, q))));
+    // Rows drawn so far of the page in view: a large page is drawn a
+    // chunk a frame, so no frame waits for a thousand rows.
+    let drawn = RwSignal::new(CHUNK);
     // The page in view: (position, key) pairs; a row redraws when its revision changes.
     let visible = move || {
         shown.with(|s| {
             let (ids, _) = table::page(s, page.get(), size.get());
             rows.with(|r| {
                 ids.iter()
+                    .take(drawn.get())
                     .filter_map(|&p| r.get(p).cloned())
                     .collect::<Vec<_>>()
             })
         })
     };
+    let page_len = move || shown.with(|s| table::page(s, page.get(), size.get()).0.len());
+    Effect::new(move |_| {
+        query.track();
+        size.track();
+        page.track();
+        drawn.set(CHUNK);
+    });
+    Effect::new(move |_| {
+        if drawn.get() < page_len() {
+            request_animation_frame(move || drawn.update(|d| *d += CHUNK));
+        }
+    });
     let pages = move || shown.with(Vec::len).div_ceil(size.get()).max(1);
     let at = move || shown.with(|s| table::page(s, page.get(), size.get()).1);
     Effect::new(move |_| {
