@@ -89,6 +89,15 @@ fn plant(kind: Plant, c: &mut Value, records: &mut Vec<BallotRecord>, (code, con
     *votes = official.into();
 }
 
+/// A constituency's number, from its `cons_id` ("PROV_3").
+fn cons_of(c: &Value) -> u32 {
+    let id = c["cons_id"].as_str().unwrap_or("");
+    id.rsplit('_')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
 /// Plants every kind in every 16th constituency in turn; what was planted
 /// where (province id, constituency).
 fn plant_all(
@@ -112,26 +121,13 @@ fn plant_all(
             if !k.is_multiple_of(16) {
                 continue;
             }
-            let cons_id = c["cons_id"].as_str().unwrap_or("");
-            let cons = cons_id
-                .rsplit('_')
-                .next()
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(0);
+            let cons = cons_of(c);
             let kind = PLANTS[(k / 16) % PLANTS.len()];
             plant(kind, c, records, (code, cons));
             planted.insert((prov.clone(), cons), kind);
         }
         if let Some(list) = p["constituencies"].as_array_mut() {
-            list.retain(|c| {
-                let cons_id = c["cons_id"].as_str().unwrap_or("");
-                let cons = cons_id
-                    .rsplit('_')
-                    .next()
-                    .and_then(|n| n.parse().ok())
-                    .unwrap_or(0);
-                planted.get(&(prov.clone(), cons)) != Some(&Plant::Missing)
-            });
+            list.retain(|c| planted.get(&(prov.clone(), cons_of(c))) != Some(&Plant::Missing));
         }
     }
     (v.to_string(), planted)

@@ -58,13 +58,14 @@ export function serve(dir, prefix = '/') {
 
 
 // n distinct test images in dir: their paths, names and SHA-256s.
-export function makeImages(dir, n, prefix) {
+// `variant` makes another set, none of whose images is in the others.
+export function makeImages(dir, n, prefix, variant = 0) {
   const files = [];
   const names = [];
   const hashes = [];
   for (let i = 0; i < n; i++) {
     const name = `${prefix}_${String(i + 1).padStart(3, '0')}.png`;
-    const bytes = png(40 + (i % 60), 30 + Math.floor(i / 60), (i * 7) % 256);
+    const bytes = png(40 + (i % 60), 30 + Math.floor(i / 60) + 200 * variant, (i * 7) % 256);
     const f = path.join(dir, name);
     fs.writeFileSync(f, bytes);
     files.push(f);

@@ -4,23 +4,7 @@
 // two_tab_violations for make bench. Needs: OCR_SIM_URL, DIST.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import crypto from 'node:crypto';
-import { withApp, png, rowsOf, simPost, simLog } from './support.mjs';
-
-// 16 images of tab `tab` (0 or 1), none alike: paths and SHA-256s.
-function imagesOf(dir, tab) {
-  const files = []; const hashes = [];
-  for (let i = 0; i < 16; i++) {
-    const bytes = png(60 + i, 40 + tab, 20 + i * 11 + tab * 5, true);
-    const f = path.join(dir, `tab${tab}_${i}.png`);
-    fs.writeFileSync(f, bytes);
-    files.push(f);
-    hashes.push(crypto.createHash('sha256').update(bytes).digest('hex'));
-  }
-  return { files, hashes };
-}
+import { withApp, makeImages, rowsOf, simPost, simLog } from './support.mjs';
 
 test('two tabs sending to one endpoint keep its rate together', async () => {
   const rate = { perMinute: 120, burst: 1 };
@@ -29,7 +13,7 @@ test('two tabs sending to one endpoint keep its rate together', async () => {
     await simPost('/_sim/scenario', { latency_ms: [20, 60], rate_limit: { rate: 2, burst: 2 } });
     const second = await open(rate);
     const pages = [page, second];
-    const images = [imagesOf(dir, 0), imagesOf(dir, 1)];
+    const images = [makeImages(dir, 16, 'tab_a', 0), makeImages(dir, 16, 'tab_b', 1)];
     for (const [k, p] of pages.entries()) {
       await p.setInputFiles('#files', images[k].files);
       await p.waitForFunction(() => document.querySelector('#file-summary')?.textContent.includes('16'));

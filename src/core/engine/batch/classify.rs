@@ -328,7 +328,6 @@ mod tests {
     fn decisions_by_table() {
         let ok = ok_body(PHRAE_FORM);
         let apology = ok_body("Sorry, I cannot read this form.");
-        let cut = r#"{"choices":[{"message":{"content":"{\"votes\": {\"1\":"},"finish_reason":"length"}]}"#;
         let net = || Err(TransportError::Network("Failed to fetch".into()));
         type Case = (
             &'static str,
@@ -359,20 +358,6 @@ mod tests {
                 1,
                 0,
                 "retry now",
-            ),
-            (
-                "cut off by the token budget",
-                Ok(resp(200, &[], cut)),
-                1,
-                0,
-                "retry with 8192 tokens",
-            ),
-            (
-                "cut off again with the larger budget",
-                Ok(resp(200, &[], cut)),
-                2,
-                0,
-                "failed CutOff { tokens: 2048 }",
             ),
             ("503", Ok(resp(503, &[], "")), 1, 0, "retry backoff"),
             (
@@ -456,6 +441,15 @@ mod tests {
             let (step, _) = run(result, attempts, reasks);
             assert_eq!(name(&step), want, "{what}: {step:?}");
         }
+    }
+
+    #[test]
+    fn an_answer_cut_off_is_asked_again_once_with_the_larger_budget() {
+        let cut = r#"{"choices":[{"message":{"content":"{\"votes\": {\"1\":"},"finish_reason":"length"}]}"#;
+        let (first, _) = run(Ok(resp(200, &[], cut)), 1, 0);
+        assert_eq!(name(&first), "retry with 8192 tokens");
+        let (again, _) = run(Ok(resp(200, &[], cut)), 2, 0);
+        assert_eq!(name(&again), "failed CutOff { tokens: 2048 }");
     }
 
     #[test]
