@@ -1139,3 +1139,63 @@ mod connection {
         // needs the simulator's scenario, which tests here share.
     }
 }
+
+/// Issues worded in Thai from their code, field and values (`ui::issue_text`).
+mod issue_words {
+    use tallyscan::core::domain::ballot::{Issue, IssueCode, Severity};
+    use tallyscan::core::domain::field::Field;
+    use tallyscan::ui::issue_text::{cell_thai, issue_thai};
+    use wasm_bindgen_test::*;
+
+    #[wasm_bindgen_test]
+    fn values_in_their_places() {
+        let i = Issue::new(IssueCode::SumMismatch, Severity::Error, Field::Valid, "x")
+            .with_args(["612", "614", "2"]);
+        assert_eq!(issue_thai(&i), "คะแนนทุกแถวรวมได้ 612 แต่บัตรดีคือ 614 (ต่างกัน 2)");
+        let bare = Issue::new(
+            IssueCode::WordsMismatch,
+            Severity::Error,
+            Field::Row(3),
+            "x",
+        );
+        assert_eq!(issue_thai(&bare), "แถว 3: ตัวเลขกับตัวอักษรไม่ตรงกัน");
+        assert_eq!(cell_thai(&Field::NoVote.words()), "บัตรไม่เลือกผู้ใด (ตัวอักษร)");
+    }
+
+    /// Every issue the review corpus produces reads as Thai: no Latin
+    /// letters once its values (which may be Latin, e.g. a misspelt
+    /// province) are taken out, apart from "JSON".
+    #[wasm_bindgen_test]
+    #[cfg(feature = "testing")]
+    fn every_issue_of_the_corpus_reads_in_thai() {
+        use tallyscan::core::read::corpus;
+        let registry = tallyscan::core::domain::registry::Registry::builtin();
+        let mut rng = tallyscan::core::domain::rng::SplitMix64::new(7);
+        let mut seen = std::collections::BTreeSet::new();
+        let corruptions = corpus::CORRUPTIONS.iter().copied().map(Some);
+        let cases = std::iter::repeat_n(None, 50).chain(corruptions.cycle().take(300));
+        for corruption in cases {
+            let sample = corpus::sample(&registry, &mut rng, corruption);
+            let Ok(read) =
+                tallyscan::core::read::extract::extract(&sample.text, Default::default())
+            else {
+                continue;
+            };
+            let record = tallyscan::core::read::validate::validate(read, &registry);
+            for issue in &record.issues {
+                let mut text = issue_thai(issue).replace("JSON", "");
+                for a in &issue.args {
+                    text = text.replace(a.as_str(), "");
+                }
+                assert!(
+                    !text.chars().any(|c| c.is_ascii_alphabetic()),
+                    "{:?}: {}",
+                    issue.code,
+                    issue_thai(issue)
+                );
+                seen.insert(format!("{:?}", issue.code));
+            }
+        }
+        assert!(seen.len() >= 6, "{seen:?}");
+    }
+}

@@ -7,6 +7,7 @@ pub mod chart;
 pub mod components;
 pub mod device;
 pub mod i18n;
+pub mod issue_text;
 pub mod modal;
 pub mod progress;
 pub mod results;

@@ -4,6 +4,7 @@
 
 use super::state::AppState;
 use crate::core::domain::ballot::BallotRecord;
+use crate::core::domain::field::Cell;
 use crate::core::domain::registry::Registry;
 use crate::core::results::review::{self, ReviewError};
 use crate::core::results::table::RowStatus;
@@ -51,7 +52,7 @@ impl AppState {
     pub fn correct_field(
         &self,
         index: usize,
-        field: &str,
+        field: &Cell,
         input: &str,
     ) -> Result<bool, ReviewError> {
         let Some((pos, mut record)) = self.record_of(index) else {
@@ -97,7 +98,7 @@ impl AppState {
 /// A check's draft: the record with `input` in `field`, checked again,
 /// without keeping anything (the cells show what the value would do as
 /// the person types).
-pub fn draft(record: &BallotRecord, field: &str, input: &str) -> Option<BallotRecord> {
+pub fn draft(record: &BallotRecord, field: &Cell, input: &str) -> Option<BallotRecord> {
     let mut r = record.clone();
     review::correct(&mut r, field, input, "", 0).ok()?;
     Some(review::recheck(r, Registry::shared()))

@@ -1,13 +1,14 @@
 //! The words of the results table, the review panel and the run summary,
 //! in Thai and English. Issues are worded from their code and values
-//! (`core::results::issue_text`); core's English messages stay for logs and exports.
+//! (`ui::issue_text`); core's English messages stay for logs and exports.
 
 use super::i18n::{t, unfinished_row, Lang, Text};
+use super::issue_text::{cell_thai, field_thai, issue_thai};
 use super::progress::{RowError, RunSummary};
 use crate::core::domain::ballot::{BallotRecord, Issue, Level, Severity};
+use crate::core::domain::field::{Cell, Field};
 use crate::core::engine::batch::StopReason;
 use crate::core::engine::progress::FailureKind;
-use crate::core::results::issue_text::{field_thai, issue_thai};
 use crate::core::results::table::RowStatus;
 
 /// A confidence level's name.
@@ -45,11 +46,19 @@ pub fn issue(lang: Lang, i: &Issue) -> String {
     }
 }
 
-/// A field's name ("row 3 words"...) in the language.
-pub fn field(lang: Lang, f: &str) -> String {
+/// A field's name ("row 3"...) in the language.
+pub fn field(lang: Lang, f: &Field) -> String {
     match lang {
         Lang::Th => field_thai(f),
         Lang::En => f.to_string(),
+    }
+}
+
+/// A cell's name ("row 3 words"...) in the language.
+pub fn cell(lang: Lang, c: &Cell) -> String {
+    match lang {
+        Lang::Th => cell_thai(c),
+        Lang::En => c.to_string(),
     }
 }
 

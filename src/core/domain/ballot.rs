@@ -4,6 +4,7 @@
 //! Values are kept as read (digits and Thai words side by side); nothing is
 //! silently corrected. Problems are [`Issue`]s on the record.
 
+use crate::core::domain::field::{Cell, Field};
 use crate::core::domain::form::{Category, FormType};
 use crate::core::domain::thai::{parse_words, WordsError};
 use serde::{Deserialize, Serialize};
@@ -204,8 +205,8 @@ pub struct Issue {
     pub code: IssueCode,
     /// How bad.
     pub severity: Severity,
-    /// Which field ("row 3", "valid", "province").
-    pub field: String,
+    /// Which field (written "row 3", "valid", "province").
+    pub field: Field,
     /// What is wrong, in English, with the values involved.
     pub message: String,
     /// The values in the message, in the order its code names them (the
@@ -239,13 +240,13 @@ impl Issue {
     pub fn new(
         code: IssueCode,
         severity: Severity,
-        field: impl Into<String>,
+        field: Field,
         message: impl Into<String>,
     ) -> Self {
         Issue {
             code,
             severity,
-            field: field.into(),
+            field,
             message: message.into(),
             args: Vec::new(),
             stage: Stage::Read,
@@ -289,8 +290,8 @@ impl Sources {
 /// One change a person made to a record: the audit trail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Correction {
-    /// The field ("row 3", "row 3 words", "valid", "province"...).
-    pub field: String,
+    /// The cell (written "row 3", "row 3 words", "valid", "province"...).
+    pub field: Cell,
     /// The value before ("" when there was none).
     pub from: String,
     /// The value typed.
@@ -420,6 +421,43 @@ pub struct BallotRecord {
 }
 
 impl BallotRecord {
+    /// The count of a row or total (`None` for other fields, or a row the
+    /// form does not have).
+    pub fn count(&self, field: &Field) -> Option<&Count> {
+        match field {
+            Field::Row(n) => self.rows.iter().find(|x| x.number == *n).map(|x| &x.votes),
+            Field::Valid => self.totals.valid.as_ref(),
+            Field::Invalid => self.totals.invalid.as_ref(),
+            Field::NoVote => self.totals.no_vote.as_ref(),
+            Field::Total => self.totals.total.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The count of a row or total, to change it.
+    pub fn count_mut(&mut self, field: &Field) -> Option<&mut Count> {
+        match field {
+            Field::Row(n) => self
+                .rows
+                .iter_mut()
+                .find(|x| x.number == *n)
+                .map(|x| &mut x.votes),
+            other => self.total_slot(other)?.as_mut(),
+        }
+    }
+
+    /// Where a total's count lives (`None` for rows and other fields).
+    pub fn total_slot(&mut self, field: &Field) -> Option<&mut Option<Count>> {
+        let t = &mut self.totals;
+        match field {
+            Field::Valid => Some(&mut t.valid),
+            Field::Invalid => Some(&mut t.invalid),
+            Field::NoVote => Some(&mut t.no_vote),
+            Field::Total => Some(&mut t.total),
+            _ => None,
+        }
+    }
+
     /// The category, if the form type is known.
     pub fn category(&self) -> Option<Category> {
         self.form.map(|f| f.category)

@@ -5,6 +5,7 @@
 //! value says where it came from.
 
 use crate::core::domain::ballot::{BallotRecord, Issue, IssueCode, Severity, ValueSource};
+use crate::core::domain::field::Field;
 use crate::core::domain::registry::Registry;
 use crate::core::domain::thai::{nfc_thai, thai_to_ascii_digits};
 
@@ -108,7 +109,7 @@ pub fn apply(r: &mut BallotRecord, h: &PathHints, registry: &Registry) {
                 r.sources.province = ValueSource::Path;
             }
             (Some(_), Some(q)) if q.name_th == *p => {}
-            (Some(x), _) => r.issues.push(mismatch("province", x, p)),
+            (Some(x), _) => r.issues.push(mismatch(Field::Province, x, p)),
         }
     }
     if let Some(c) = h.constituency {
@@ -117,7 +118,7 @@ pub fn apply(r: &mut BallotRecord, h: &PathHints, registry: &Registry) {
                 r.constituency = Some(c);
                 r.sources.constituency = ValueSource::Path;
             }
-            Some(x) if x != c => r.issues.push(mismatch("constituency", &x, &c)),
+            Some(x) if x != c => r.issues.push(mismatch(Field::Constituency, &x, &c)),
             Some(_) => {}
         }
     }
@@ -127,21 +128,16 @@ pub fn apply(r: &mut BallotRecord, h: &PathHints, registry: &Registry) {
                 r.polling_unit = Some(u);
                 r.sources.polling_unit = ValueSource::Path;
             }
-            Some(x) if x != u => r.issues.push(mismatch("unit", &x, &u)),
+            Some(x) if x != u => r.issues.push(mismatch(Field::Unit, &x, &u)),
             Some(_) => {}
         }
     }
 }
 
-fn mismatch(field: &str, read: &dyn ToString, path: &dyn ToString) -> Issue {
+fn mismatch(field: Field, read: &dyn ToString, path: &dyn ToString) -> Issue {
     let (read, path) = (read.to_string(), path.to_string());
-    Issue::new(
-        IssueCode::PathMismatch,
-        Severity::Error,
-        field,
-        format!("{field}: the form says {read} but the file's folder or name says {path}"),
-    )
-    .with_args([read, path])
+    let why = format!("{field}: the form says {read} but the file's folder or name says {path}");
+    Issue::new(IssueCode::PathMismatch, Severity::Error, field, why).with_args([read, path])
 }
 
 #[cfg(test)]
@@ -212,13 +208,13 @@ mod tests {
         let codes: Vec<_> = r
             .issues
             .iter()
-            .map(|i| (i.code, i.field.as_str(), i.args.clone()))
+            .map(|i| (i.code, i.field.clone(), i.args.clone()))
             .collect();
         assert_eq!(
             codes,
             vec![(
                 IssueCode::PathMismatch,
-                "constituency",
+                Field::Constituency,
                 vec!["2".to_string(), "1".to_string()]
             )]
         );

@@ -16,6 +16,7 @@
 //! missing row to agree with).
 
 use crate::core::domain::ballot::{BallotRecord, Count, IssueCode, Severity, Stage};
+use crate::core::domain::field::{Field, TOTALS};
 use crate::core::domain::registry::Registry;
 use crate::core::domain::thai::{parse_digits, parse_words};
 use crate::core::read::extract::json::find_json;
@@ -44,7 +45,7 @@ fn rereadable(code: IssueCode) -> bool {
 /// The cells to read again (fields as validation names them: "row 3",
 /// "valid", "invalid", "no-vote", "total"), and whether the row numbers
 /// present are asked for; `None` when no error is one a re-read settles.
-pub fn targets(r: &BallotRecord) -> Option<(Vec<String>, bool)> {
+pub fn targets(r: &BallotRecord) -> Option<(Vec<Field>, bool)> {
     let errors: Vec<_> = r
         .issues
         .iter()
@@ -53,16 +54,14 @@ pub fn targets(r: &BallotRecord) -> Option<(Vec<String>, bool)> {
     if errors.is_empty() || !errors.iter().all(|i| rereadable(i.code)) {
         return None;
     }
-    let rows = || r.rows.iter().map(|x| format!("row {}", x.number));
-    let mut cells: Vec<String> = Vec::new();
+    let rows = || r.rows.iter().map(|x| Field::Row(x.number));
+    let mut cells: Vec<Field> = Vec::new();
     let mut rows_present = false;
     for i in errors {
         match i.code {
             IssueCode::WordsMismatch => cells.push(i.field.clone()),
-            IssueCode::SumMismatch => cells.extend(rows().chain(["valid".to_string()])),
-            IssueCode::TotalMismatch => {
-                cells.extend(["valid", "invalid", "no-vote", "total"].map(String::from))
-            }
+            IssueCode::SumMismatch => cells.extend(rows().chain([Field::Valid])),
+            IssueCode::TotalMismatch => cells.extend(TOTALS),
             _ => rows_present = true,
         }
     }
@@ -72,15 +71,13 @@ pub fn targets(r: &BallotRecord) -> Option<(Vec<String>, bool)> {
 }
 
 /// The re-read prompt: the cells by name, digits and words for each.
-pub fn prompt(cells: &[String], rows_present: bool) -> String {
-    let name = |c: &str| match c.strip_prefix("row ") {
-        Some(n) => format!("the vote row for number {n}"),
-        None => match c {
-            "valid" => "valid ballots (บัตรดี)".into(),
-            "invalid" => "invalid ballots (บัตรเสีย)".into(),
-            "no-vote" => "ballots choosing no one (ไม่เลือกผู้สมัครผู้ใด)".into(),
-            _ => "total ballots used".into(),
-        },
+pub fn prompt(cells: &[Field], rows_present: bool) -> String {
+    let name = |c: &Field| match c {
+        Field::Row(n) => format!("the vote row for number {n}"),
+        Field::Valid => "valid ballots (บัตรดี)".into(),
+        Field::Invalid => "invalid ballots (บัตรเสีย)".into(),
+        Field::NoVote => "ballots choosing no one (ไม่เลือกผู้สมัครผู้ใด)".into(),
+        _ => "total ballots used".into(),
     };
     let list: Vec<String> = cells
         .iter()
@@ -100,8 +97,8 @@ pub fn prompt(cells: &[String], rows_present: bool) -> String {
 /// One cell, as read the first and the second time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RereadCell {
-    /// "row 3", "valid"...
-    pub field: String,
+    /// Which count (written "row 3", "valid"...).
+    pub field: Field,
     pub first: Count,
     /// What the re-read said (None: it did not say).
     pub second: Option<Count>,
@@ -126,45 +123,10 @@ pub struct SecondReading {
     pub note: String,
 }
 
-fn count_of<'a>(r: &'a BallotRecord, field: &str) -> Option<&'a Count> {
-    match field.strip_prefix("row ") {
-        Some(n) => {
-            let n: u32 = n.parse().ok()?;
-            r.rows.iter().find(|x| x.number == n).map(|x| &x.votes)
-        }
-        None => match field {
-            "valid" => r.totals.valid.as_ref(),
-            "invalid" => r.totals.invalid.as_ref(),
-            "no-vote" => r.totals.no_vote.as_ref(),
-            "total" => r.totals.total.as_ref(),
-            _ => None,
-        },
-    }
-}
-
-fn count_mut<'a>(r: &'a mut BallotRecord, field: &str) -> Option<&'a mut Count> {
-    match field.strip_prefix("row ") {
-        Some(n) => {
-            let n: u32 = n.parse().ok()?;
-            r.rows
-                .iter_mut()
-                .find(|x| x.number == n)
-                .map(|x| &mut x.votes)
-        }
-        None => match field {
-            "valid" => r.totals.valid.as_mut(),
-            "invalid" => r.totals.invalid.as_mut(),
-            "no-vote" => r.totals.no_vote.as_mut(),
-            "total" => r.totals.total.as_mut(),
-            _ => None,
-        },
-    }
-}
-
 /// The re-read's answer: a count per cell, and the rows present if asked.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RereadAnswer {
-    pub cells: Vec<(String, Count)>,
+    pub cells: Vec<(Field, Count)>,
     pub rows_present: Option<Vec<u32>>,
 }
 
@@ -193,7 +155,7 @@ pub fn parse(text: &str) -> Result<RereadAnswer, String> {
     Ok(RereadAnswer {
         cells: cells
             .iter()
-            .filter_map(|(k, v)| Some((k.clone(), count_value(v)?)))
+            .filter_map(|(k, v)| Some((Field::from(k.as_str()), count_value(v)?)))
             .collect(),
         rows_present,
     })
@@ -218,7 +180,7 @@ pub fn settles(first: &Count, second: &Count) -> Option<u64> {
 /// with both readings kept.
 pub fn merge(
     first: &BallotRecord,
-    cells: &[String],
+    cells: &[Field],
     answer: &RereadAnswer,
     model: &str,
     registry: &Registry,
@@ -226,7 +188,7 @@ pub fn merge(
     let mut merged = first.clone();
     let mut out = Vec::new();
     for field in cells {
-        let Some(before) = count_of(first, field).cloned() else {
+        let Some(before) = first.count(field).cloned() else {
             continue;
         };
         let second = answer
@@ -235,7 +197,7 @@ pub fn merge(
             .find(|(k, _)| k == field)
             .map(|(_, c)| c.clone());
         let value = second.as_ref().and_then(|s| settles(&before, s));
-        if let (Some(v), Some(s), Some(c)) = (value, &second, count_mut(&mut merged, field)) {
+        if let (Some(v), Some(s), Some(c)) = (value, &second, merged.count_mut(field)) {
             *c = Count {
                 digits: Some(v),
                 words: s.words.clone(),
@@ -250,14 +212,10 @@ pub fn merge(
     }
     // Checks run again, as after a person's correction: what reading the
     // answer found stays, except on the settled cells.
-    let settled: Vec<&str> = out
-        .iter()
-        .filter(|c| c.settled)
-        .map(|c| c.field.as_str())
-        .collect();
+    let settled: Vec<&Field> = out.iter().filter(|c| c.settled).map(|c| &c.field).collect();
     merged
         .issues
-        .retain(|i| i.stage == Stage::Read && !settled.contains(&i.field.as_str()));
+        .retain(|i| i.stage == Stage::Read && !settled.contains(&&i.field));
     let checked = validate(merged, registry);
     let passes = !checked.has_errors();
     let mut reading = SecondReading {
@@ -282,7 +240,7 @@ pub fn merge(
 }
 
 /// The first reading kept as it was when its re-read failed (`why`).
-pub fn failed(first: &BallotRecord, cells: &[String], model: &str, why: &str) -> BallotRecord {
+pub fn failed(first: &BallotRecord, cells: &[Field], model: &str, why: &str) -> BallotRecord {
     let mut r = first.clone();
     r.reread = Some(SecondReading {
         prompt_version: REREAD_PROMPT_VERSION.into(),
@@ -292,7 +250,7 @@ pub fn failed(first: &BallotRecord, cells: &[String], model: &str, why: &str) ->
             .filter_map(|f| {
                 Some(RereadCell {
                     field: f.clone(),
-                    first: count_of(first, f)?.clone(),
+                    first: first.count(f)?.clone(),
                     second: None,
                     settled: false,
                 })
@@ -404,10 +362,10 @@ mod tests {
     fn targets_name_the_failing_cells() {
         assert_eq!(targets(&record("")), None, "nothing to settle");
         let r = record(r#""thai_text":"สามสิบ"=>"thai_text":"หกสิบ""#);
-        assert_eq!(targets(&r), Some((vec!["row 2".to_string()], false)));
+        assert_eq!(targets(&r), Some((vec![Field::Row(2)], false)));
         let r = record(r#""numeric":30=>"numeric":60"#);
         let (cells, _) = targets(&r).unwrap();
-        assert!(cells.contains(&"row 2".to_string()) && cells.contains(&"valid".to_string()));
+        assert!(cells.contains(&Field::Row(2)) && cells.contains(&Field::Valid));
         // A province the registry lacks is no reading a second look settles.
         let r = record(r#""province":"แพร่"=>"province":"ไม่มี""#);
         assert_eq!(targets(&r), None);
@@ -488,10 +446,7 @@ mod tests {
         assert!(parse("sorry").is_err());
         assert!(parse(r#"{"rows":{}}"#).unwrap_err().contains("cells"));
         let a = parse(r#"```json {"cells":{"row 1":{"numeric":"๔๐","thai_text":"สี่สิบ"},"valid":null},"rows_present":[1,2,"x"]} ```"#).unwrap();
-        assert_eq!(
-            a.cells,
-            vec![("row 1".to_string(), c(Some(40), Some("สี่สิบ")))]
-        );
+        assert_eq!(a.cells, vec![(Field::Row(1), c(Some(40), Some("สี่สิบ")))]);
         assert_eq!(a.rows_present, Some(vec![1, 2]));
         let first = record(r#""thai_text":"สามสิบ"=>"thai_text":"หกสิบ""#);
         let r = failed(&first, &["row 2".into()], "m", "HTTP 500");

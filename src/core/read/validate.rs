@@ -29,6 +29,7 @@ use crate::core::domain::ballot::{
     digits, BallotRecord, Breakdown, Confidence, Count, Issue, IssueCode, Level, Page, Severity,
     Stage,
 };
+use crate::core::domain::field::{Field, TOTALS};
 use crate::core::domain::form::{Category, FormKind};
 use crate::core::domain::registry::{Constituency, Province, Registry};
 use crate::core::domain::thai::to_words;
@@ -84,7 +85,7 @@ struct Table {
 struct Checker<'a> {
     issues: Vec<Issue>,
     /// Fields extraction already reported on (not repeated here).
-    reported: Vec<String>,
+    reported: Vec<Field>,
     registry: &'a Registry,
 }
 
@@ -93,28 +94,28 @@ impl<'a> Checker<'a> {
         &mut self,
         severity: Severity,
         code: IssueCode,
-        field: &str,
+        field: &Field,
         message: String,
         args: Vec<String>,
     ) {
-        let mut issue = Issue::new(code, severity, field, message);
+        let mut issue = Issue::new(code, severity, field.clone(), message);
         issue.args = args;
         issue.stage = Stage::Check;
         self.issues.push(issue);
     }
-    fn error(&mut self, code: IssueCode, field: &str, message: String) {
+    fn error(&mut self, code: IssueCode, field: &Field, message: String) {
         self.push(Severity::Error, code, field, message, Vec::new());
     }
     /// An error whose message names `args` (in the order `i18n` expects for its code).
-    fn error_args(&mut self, code: IssueCode, field: &str, message: String, args: Vec<String>) {
+    fn error_args(&mut self, code: IssueCode, field: &Field, message: String, args: Vec<String>) {
         self.push(Severity::Error, code, field, message, args);
     }
-    fn warn(&mut self, code: IssueCode, field: &str, message: String) {
+    fn warn(&mut self, code: IssueCode, field: &Field, message: String) {
         self.push(Severity::Warning, code, field, message, Vec::new());
     }
 
     /// Digits vs words for one count: `Some(agrees)` when it can be checked.
-    fn words(&mut self, c: &Count, field: &str, words_expected: bool) -> Option<bool> {
+    fn words(&mut self, c: &Count, field: &Field, words_expected: bool) -> Option<bool> {
         match (c.digits, c.words_value()) {
             (Some(d), Some(Ok(w))) if d == w => Some(true),
             (Some(d), Some(Ok(w))) => {
@@ -184,7 +185,7 @@ impl<'a> Checker<'a> {
                 let suggestion = registry.suggest_province(name);
                 self.error_args(
                     IssueCode::UnknownProvince,
-                    "province",
+                    &Field::Province,
                     format!(
                         "\"{name}\" is not one of the {} provinces{hint}",
                         registry.provinces.len()
@@ -195,9 +196,11 @@ impl<'a> Checker<'a> {
                         .collect(),
                 );
             }
-            (None, None) if record.has_vote_table => {
-                self.warn(IssueCode::Missing, "province", "no province given".into())
-            }
+            (None, None) if record.has_vote_table => self.warn(
+                IssueCode::Missing,
+                &Field::Province,
+                "no province given".into(),
+            ),
             (None, None) => {}
         }
         let constituency = self.constituency(record, province.as_ref(), &mut score);
@@ -224,7 +227,7 @@ impl<'a> Checker<'a> {
             (Some(n), Some(p)) => {
                 self.error_args(
                     IssueCode::ConstituencyOutOfRange,
-                    "constituency",
+                    &Field::Constituency,
                     format!(
                         "{} has constituencies 1 to {}, not {n}",
                         p.name_th, p.constituencies
@@ -240,7 +243,7 @@ impl<'a> Checker<'a> {
             (None, _) if record.has_vote_table => {
                 self.warn(
                     IssueCode::Missing,
-                    "constituency",
+                    &Field::Constituency,
                     "no constituency number given".into(),
                 );
                 None
@@ -257,7 +260,7 @@ impl<'a> Checker<'a> {
         if c.polling_stations > 0 && unit > c.polling_stations {
             self.error_args(
                 IssueCode::UnitOutOfRange,
-                "unit",
+                &Field::Unit,
                 format!(
                     "this constituency has polling units 1 to {}, not {unit}",
                     c.polling_stations
@@ -273,15 +276,15 @@ impl<'a> Checker<'a> {
         let rows = record
             .rows
             .iter()
-            .map(|r| (&r.votes, format!("row {}", r.number), true));
+            .map(|r| (&r.votes, Field::Row(r.number), true));
         let totals = [
-            (&t.valid, "valid", true),
-            (&t.invalid, "invalid", true),
-            (&t.no_vote, "no-vote", true),
-            (&t.total, "total", false),
+            (&t.valid, Field::Valid, true),
+            (&t.invalid, Field::Invalid, true),
+            (&t.no_vote, Field::NoVote, true),
+            (&t.total, Field::Total, false),
         ]
         .into_iter()
-        .filter_map(|(c, f, e)| c.as_ref().map(|c| (c, f.to_string(), e)));
+        .filter_map(|(c, f, e)| c.as_ref().map(|c| (c, f, e)));
         let (mut checked, mut agree) = (0usize, 0usize);
         for (count, field, expected) in rows.chain(totals).collect::<Vec<_>>() {
             if let Some(ok) = self.words(count, &field, expected) {
@@ -303,7 +306,7 @@ impl<'a> Checker<'a> {
             if !seen.insert(row.number) {
                 self.error(
                     IssueCode::DuplicateRow,
-                    &format!("row {}", row.number),
+                    &Field::Row(row.number),
                     format!("row {} appears twice", row.number),
                 );
             }
@@ -346,7 +349,7 @@ impl<'a> Checker<'a> {
             if *n == 0 || *n > max {
                 self.error_args(
                     IssueCode::NumberOutOfRange,
-                    &format!("row {n}"),
+                    &Field::Row(*n),
                     format!("row {n}: there are {max} {what}, numbered 1 to {max}"),
                     vec![max.to_string(), what.to_string()],
                 );
@@ -382,7 +385,7 @@ impl<'a> Checker<'a> {
         if !outside.is_empty() && lo <= hi {
             self.error_args(
                 IssueCode::PageRangeMismatch,
-                "page",
+                &Field::Page,
                 format!(
                     "page {} should hold rows {lo} to {hi}, but has row(s) {}",
                     p.number,
@@ -412,7 +415,7 @@ impl<'a> Checker<'a> {
         if !missing.is_empty() && !record.rows.is_empty() {
             self.error_args(
                 IssueCode::MissingRows,
-                "rows",
+                &Field::Rows,
                 format!("no row for number(s) {} of {max}", missing.join(", ")),
                 vec![missing.join(", "), max.to_string()],
             );
@@ -428,7 +431,7 @@ impl<'a> Checker<'a> {
                 self.push(
                     Severity::Info,
                     IssueCode::PartialPage,
-                    "rows",
+                    &Field::Rows,
                     "one page of a party-list form: the sum is checked once its pages are merged"
                         .into(),
                     Vec::new(),
@@ -444,7 +447,7 @@ impl<'a> Checker<'a> {
                 }
                 let why = format!("rows add up to {sum} but valid ballots are {v} (off by {off})");
                 let args = vec![sum.to_string(), v.to_string(), off.to_string()];
-                self.error_args(IssueCode::SumMismatch, "valid", why, args);
+                self.error_args(IssueCode::SumMismatch, &Field::Valid, why, args);
                 0.0
             }
             _ => UNDECIDED,
@@ -461,7 +464,7 @@ impl<'a> Checker<'a> {
             if total > received {
                 self.error_args(
                     IssueCode::ExceedsReceived,
-                    "total",
+                    &Field::Total,
                     format!("{total} ballots used but only {received} received"),
                     vec![total.to_string(), received.to_string()],
                 );
@@ -479,16 +482,16 @@ impl<'a> Checker<'a> {
         }
         let t = &record.totals;
         let stops = [
-            (&t.valid, "valid", "valid-ballot count not read: the rows cannot be checked against it"),
-            (&t.invalid, "invalid", "invalid-ballot count not read: valid + invalid + no-vote = total cannot be checked"),
-            (&t.no_vote, "no-vote", "no-vote count not read: the total cannot be checked"),
-            (&t.total, "total", "total not read: valid + invalid + no-vote = total cannot be checked"),
+            (&t.valid, Field::Valid, "valid-ballot count not read: the rows cannot be checked against it"),
+            (&t.invalid, Field::Invalid, "invalid-ballot count not read: valid + invalid + no-vote = total cannot be checked"),
+            (&t.no_vote, Field::NoVote, "no-vote count not read: the total cannot be checked"),
+            (&t.total, Field::Total, "total not read: valid + invalid + no-vote = total cannot be checked"),
         ];
         for (count, field, why) in stops {
             match (count, table.category) {
                 (Some(_), _) => {}
-                (None, Some(_)) => self.error(IssueCode::Missing, field, why.into()),
-                (None, None) => self.warn(IssueCode::Missing, field, why.into()),
+                (None, Some(_)) => self.error(IssueCode::Missing, &field, why.into()),
+                (None, None) => self.warn(IssueCode::Missing, &field, why.into()),
             }
         }
     }
@@ -513,7 +516,7 @@ impl<'a> Checker<'a> {
         self.push(
             Severity::Info,
             IssueCode::PageInferred,
-            "page",
+            &Field::Page,
             format!("page {number} of the party list, from its party numbers ({first} to {last})"),
             vec![number.to_string(), first.to_string(), last.to_string()],
         );
@@ -537,7 +540,7 @@ impl<'a> Checker<'a> {
                 );
                 let args = [v.into(), i.into(), n.into(), used, total.into()];
                 let args = args.iter().map(u128::to_string).collect();
-                self.error_args(IssueCode::TotalMismatch, "total", why, args);
+                self.error_args(IssueCode::TotalMismatch, &Field::Total, why, args);
                 0.0
             }
             _ => UNDECIDED,
@@ -552,19 +555,13 @@ impl<'a> Checker<'a> {
             .constituency
             .map(|c| c.registered_voters)
             .filter(|v| *v > 0);
-        let t = &record.totals;
         let rows = record
             .rows
             .iter()
-            .filter_map(|r| r.votes.digits.map(|d| (format!("row {}", r.number), d)));
-        let totals = [
-            (&t.valid, "valid"),
-            (&t.invalid, "invalid"),
-            (&t.no_vote, "no-vote"),
-            (&t.total, "total"),
-        ]
-        .into_iter()
-        .filter_map(|(c, f)| digits(c).map(|v| (f.to_string(), v)));
+            .filter_map(|r| r.votes.digits.map(|d| (Field::Row(r.number), d)));
+        let totals = TOTALS
+            .into_iter()
+            .filter_map(|f| record.count(&f)?.digits.map(|v| (f, v)));
         for (field, v) in rows.chain(totals).collect::<Vec<_>>() {
             if let Some(cap) = unit_cap.filter(|cap| v > *cap) {
                 self.error_args(
@@ -691,7 +688,7 @@ impl Checker<'_> {
             self.push(
                 Severity::Warning,
                 IssueCode::SmallImage,
-                "image",
+                &Field::Image,
                 format!("the image is only {w} × {h} pixels (at least {min} on the long edge reads well): a clearer photo or scan may be needed"),
                 vec![w.to_string(), h.to_string(), min.to_string()],
             );
@@ -727,7 +724,11 @@ mod tests {
         let r = validate(extract(PHRAE_FULL, source).unwrap(), &Registry::builtin());
         assert_eq!(codes(&r), vec![IssueCode::SmallImage]);
         assert!(!r.confidence.needs_review, "a warning, not an error");
-        assert!(crate::core::results::issue_text::issue_thai(&r.issues[0]).contains("640 × 480"));
+        assert_eq!(
+            r.issues[0].args[..2],
+            ["640", "480"],
+            "the page words it from these"
+        );
         let source = Source {
             pixels: Some((1447, 2048)),
             ..Source::default()
@@ -932,7 +933,7 @@ mod tests {
         let i = r
             .issues
             .iter()
-            .find(|i| i.field == "no-vote")
+            .find(|i| i.field == Field::NoVote)
             .expect("no-vote issue");
         assert_eq!((i.code, i.severity), (IssueCode::Missing, Severity::Error));
         assert_eq!(
@@ -957,7 +958,7 @@ mod tests {
             assert!(
                 r.issues
                     .iter()
-                    .any(|i| i.field == field && i.severity == Severity::Error),
+                    .any(|i| i.field == Field::from(field) && i.severity == Severity::Error),
                 "{field}: {:?}",
                 r.issues
             );

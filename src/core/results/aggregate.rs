@@ -22,6 +22,7 @@
 use crate::core::domain::ballot::{
     digits, BallotRecord, Count, Issue, IssueCode, Severity, Totals, VoteRow,
 };
+use crate::core::domain::field::Field;
 use crate::core::domain::form::{Category, FormKind};
 use crate::core::domain::registry::Registry;
 use crate::core::read::validate::validate;
@@ -263,7 +264,7 @@ fn merge(
     let mut merged = merged_head(key, pages);
     let mut rows: BTreeMap<u32, VoteRow> = BTreeMap::new();
     for &(idx, page) in pages {
-        let conflict = |field: String, why: String| AggregateIssue {
+        let conflict = |field: Field, why: String| AggregateIssue {
             record: idx,
             issue: Issue::new(IssueCode::Conflict, Severity::Error, field, why),
         };
@@ -274,7 +275,7 @@ fn merge(
                     let why = format!(
                         "row {n} is {a:?} on one page and {b:?} on another of the same form"
                     );
-                    issues.push(conflict(format!("row {n}"), why));
+                    issues.push(conflict(Field::Row(n), why));
                 }
                 Some(_) => {}
                 None => {
@@ -284,7 +285,7 @@ fn merge(
         }
         for name in merge_totals(&mut merged.totals, &page.totals) {
             let why = format!("{name} differs between pages of the same form");
-            issues.push(conflict(name.to_string(), why));
+            issues.push(conflict(name, why));
         }
     }
     merged.rows = rows.into_values().collect();
@@ -341,13 +342,13 @@ fn merged_head(key: &UnitKey, pages: &[(usize, &BallotRecord)]) -> BallotRecord 
 
 /// Fills the totals a page has and the form lacks; names those that
 /// differ between pages.
-fn merge_totals(into: &mut Totals, page: &Totals) -> Vec<&'static str> {
+fn merge_totals(into: &mut Totals, page: &Totals) -> Vec<Field> {
     let mut differ = Vec::new();
     for (slot, value, name) in [
-        (&mut into.valid, &page.valid, "valid"),
-        (&mut into.invalid, &page.invalid, "invalid"),
-        (&mut into.no_vote, &page.no_vote, "no-vote"),
-        (&mut into.total, &page.total, "total"),
+        (&mut into.valid, &page.valid, Field::Valid),
+        (&mut into.invalid, &page.invalid, Field::Invalid),
+        (&mut into.no_vote, &page.no_vote, Field::NoVote),
+        (&mut into.total, &page.total, Field::Total),
     ] {
         match (slot.as_ref(), value) {
             (None, Some(v)) => *slot = Some(v.clone()),
@@ -429,7 +430,7 @@ fn duplicate(records: &[BallotRecord], keep: usize, drop: usize, out: &mut Aggre
         issue: Issue::new(
             IssueCode::Duplicate,
             Severity::Warning,
-            "record",
+            Field::Record,
             format!(
                 "{what} ({} and {}): counted once",
                 d.source.file_name, k.source.file_name
@@ -442,7 +443,7 @@ fn duplicate(records: &[BallotRecord], keep: usize, drop: usize, out: &mut Aggre
             issue: Issue::new(
                 IssueCode::Conflict,
                 Severity::Error,
-                "record",
+                Field::Record,
                 format!(
                     "{} and {} read the same unit differently",
                     d.source.file_name, k.source.file_name

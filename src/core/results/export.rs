@@ -661,7 +661,14 @@ mod tests {
     fn exports_keep_file_order_failures_and_corrections() {
         let reg = Registry::builtin();
         let mut records = sample();
-        crate::core::results::review::correct(&mut records[0], "valid", "9", "Somchai", 1).unwrap();
+        crate::core::results::review::correct(
+            &mut records[0],
+            &crate::core::domain::field::Field::Valid.digits(),
+            "9",
+            "Somchai",
+            1,
+        )
+        .unwrap();
         crate::core::results::review::accept(&mut records[0], "checked on paper", "Somchai", 2)
             .unwrap();
         let agg = aggregate(&records, &reg);

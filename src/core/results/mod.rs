@@ -3,7 +3,6 @@
 pub mod aggregate;
 pub mod export;
 pub mod import;
-pub mod issue_text;
 pub mod official;
 pub mod report;
 pub mod review;

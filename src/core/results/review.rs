@@ -3,13 +3,13 @@
 //! record as it is with a reason. A record leaves the review queue only when
 //! its checks pass or a person accepts it ([`BallotRecord::in_review_queue`]).
 //!
-//! Fields are named as issues name them: `province`, `constituency`,
-//! `unit`, `row 3` (its digits), `row 3 words`, `valid`, `invalid`,
-//! `no-vote`, `total`, and each total's `… words`.
+//! A person corrects a [`Cell`]: the place (`province`, `constituency`,
+//! `unit`), or the digits or Thai words of a row or total.
 
 use crate::core::domain::ballot::{
-    Acceptance, BallotRecord, Correction, Count, Stage, Totals, ValueSource,
+    Acceptance, BallotRecord, Correction, Count, Stage, ValueSource,
 };
+use crate::core::domain::field::{Cell, Field, TOTALS};
 use crate::core::domain::registry::Registry;
 use crate::core::domain::thai::{nfc_thai, parse_digits, parse_words};
 use crate::core::read::validate::validate;
@@ -39,57 +39,27 @@ impl fmt::Display for ReviewError {
     }
 }
 
-/// The names of the totals, as fields.
-pub const TOTAL_FIELDS: [&str; 4] = ["valid", "invalid", "no-vote", "total"];
-
-fn total_mut<'a>(t: &'a mut Totals, name: &str) -> Option<&'a mut Option<Count>> {
-    match name {
-        "valid" => Some(&mut t.valid),
-        "invalid" => Some(&mut t.invalid),
-        "no-vote" => Some(&mut t.no_vote),
-        "total" => Some(&mut t.total),
-        _ => None,
-    }
-}
-
-/// The current text of `field` ("" when empty).
-pub fn value(r: &BallotRecord, field: &str) -> Option<String> {
-    let (base, words) = split(field);
+/// The current text of `cell` ("" when empty; `None` when the record has
+/// no such cell).
+pub fn value(r: &BallotRecord, cell: &Cell) -> Option<String> {
     let num = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
-    let count = |c: Option<&Count>| {
-        if words {
-            c.and_then(|c| c.words.clone()).unwrap_or_default()
-        } else {
-            num(c.and_then(|c| c.digits))
-        }
-    };
-    Some(match base {
-        "province" => r.province.clone().unwrap_or_default(),
-        "constituency" => num(r.constituency.map(u64::from)),
-        "unit" => num(r.polling_unit.map(u64::from)),
-        b if b.starts_with("row ") => {
-            let n: u32 = b[4..].trim().parse().ok()?;
-            count(Some(&r.rows.iter().find(|x| x.number == n)?.votes))
-        }
-        b => {
-            let t = &r.totals;
-            let c = match b {
-                "valid" => &t.valid,
-                "invalid" => &t.invalid,
-                "no-vote" => &t.no_vote,
-                "total" => &t.total,
-                _ => return None,
-            };
-            count(c.as_ref())
-        }
+    Some(match (&cell.field, cell.words) {
+        (Field::Province, false) => r.province.clone().unwrap_or_default(),
+        (Field::Constituency, false) => num(r.constituency.map(u64::from)),
+        (Field::Unit, false) => num(r.polling_unit.map(u64::from)),
+        (Field::Row(_), _) => count_text(Some(r.count(&cell.field)?), cell.words),
+        (f, _) if f.is_total() => count_text(r.count(f), cell.words),
+        _ => return None,
     })
 }
 
-/// "row 3 words" → ("row 3", true).
-fn split(field: &str) -> (&str, bool) {
-    match field.strip_suffix(" words") {
-        Some(base) => (base, true),
-        None => (field, false),
+fn count_text(c: Option<&Count>, words: bool) -> String {
+    match words {
+        true => c.and_then(|c| c.words.clone()).unwrap_or_default(),
+        false => c
+            .and_then(|c| c.digits)
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
     }
 }
 
@@ -126,63 +96,53 @@ fn set_count(c: &mut Option<Count>, input: &str, words: bool) -> Result<(), Revi
     Ok(())
 }
 
-fn apply(r: &mut BallotRecord, field: &str, input: &str) -> Result<(), ReviewError> {
-    let (base, words) = split(field);
-    let unknown = || ReviewError::UnknownField(field.into());
-    match base {
-        "province" if !words => {
+fn apply(r: &mut BallotRecord, cell: &Cell, input: &str) -> Result<(), ReviewError> {
+    let unknown = || ReviewError::UnknownField(cell.to_string());
+    match (&cell.field, cell.words) {
+        (Field::Province, false) => {
             let p = nfc_thai(input.trim());
             r.province = (!p.is_empty()).then_some(p);
             r.province_code = None;
             r.sources.province = ValueSource::Person;
         }
-        "constituency" if !words => {
+        (Field::Constituency, false) => {
             r.constituency = small(input)?;
             r.sources.constituency = ValueSource::Person;
         }
-        "unit" if !words => {
+        (Field::Unit, false) => {
             r.polling_unit = small(input)?;
             r.sources.polling_unit = ValueSource::Person;
         }
-        b if b.starts_with("row ") => {
-            let n: u32 = b[4..].trim().parse().map_err(|_| unknown())?;
-            let row = r
-                .rows
-                .iter_mut()
-                .find(|x| x.number == n)
-                .ok_or_else(unknown)?;
-            let mut c = Some(row.votes.clone());
+        (Field::Row(_), words) => {
+            let votes = r.count_mut(&cell.field).ok_or_else(unknown)?;
+            let mut c = Some(votes.clone());
             set_count(&mut c, input, words)?;
-            row.votes = c.unwrap_or_default();
+            *votes = c.unwrap_or_default();
         }
-        b => set_count(
-            total_mut(&mut r.totals, b).ok_or_else(unknown)?,
-            input,
-            words,
-        )?,
+        (f, words) => set_count(r.total_slot(f).ok_or_else(unknown)?, input, words)?,
     }
     Ok(())
 }
 
-/// Corrects `field` to what a person typed, keeping the old value in the
+/// Corrects `cell` to what a person typed, keeping the old value in the
 /// audit trail; an unchanged value records nothing. The caller checks the
 /// record again with [`recheck`].
 pub fn correct(
     r: &mut BallotRecord,
-    field: &str,
+    cell: &Cell,
     input: &str,
     who: &str,
     at_unix_ms: u64,
 ) -> Result<bool, ReviewError> {
-    let from = value(r, field).ok_or_else(|| ReviewError::UnknownField(field.into()))?;
+    let from = value(r, cell).ok_or_else(|| ReviewError::UnknownField(cell.to_string()))?;
     let mut edited = r.clone();
-    apply(&mut edited, field, input)?;
-    let to = value(&edited, field).unwrap_or_default();
+    apply(&mut edited, cell, input)?;
+    let to = value(&edited, cell).unwrap_or_default();
     if to == from {
         return Ok(false);
     }
     edited.audit.push(Correction {
-        field: field.into(),
+        field: cell.clone(),
         from,
         to,
         who: who.into(),
@@ -197,11 +157,11 @@ pub fn correct(
 /// Checks a record again after corrections: what reading the answer found
 /// stays, except on corrected fields; every check runs again.
 pub fn recheck(mut r: BallotRecord, registry: &Registry) -> BallotRecord {
-    let corrected: Vec<&str> = r.audit.iter().map(|c| split(&c.field).0).collect();
+    let corrected: Vec<&Field> = r.audit.iter().map(|c| &c.field.field).collect();
     let keep: Vec<_> = r
         .issues
         .iter()
-        .filter(|i| i.stage == Stage::Read && !corrected.contains(&i.field.as_str()))
+        .filter(|i| i.stage == Stage::Read && !corrected.contains(&&i.field))
         .cloned()
         .collect();
     r.issues = keep;
@@ -229,20 +189,15 @@ pub fn accept(
 
 /// The editable fields of a record, in the form's order: place, rows,
 /// totals (digits and words).
-pub fn fields(r: &BallotRecord) -> Vec<String> {
-    let mut out: Vec<String> = ["province", "constituency", "unit"]
+pub fn fields(r: &BallotRecord) -> Vec<Cell> {
+    let place = [Field::Province, Field::Constituency, Field::Unit].map(Field::digits);
+    let counts = r
+        .rows
         .iter()
-        .map(|s| s.to_string())
-        .collect();
-    for row in &r.rows {
-        out.push(format!("row {}", row.number));
-        out.push(format!("row {} words", row.number));
-    }
-    for t in TOTAL_FIELDS {
-        out.push(t.to_string());
-        out.push(format!("{t} words"));
-    }
-    out
+        .map(|row| Field::Row(row.number))
+        .chain(TOTALS);
+    let both = counts.flat_map(|f| [f.clone().digits(), f.words()]);
+    place.into_iter().chain(both).collect()
 }
 
 #[cfg(test)]
@@ -265,14 +220,14 @@ mod tests {
         let mut r = phrae();
         assert!(!r.in_review_queue(), "{:?}", r.issues);
         // The model misread row 4's digits.
-        correct(&mut r, "row 4", "42", "", 1).unwrap();
+        correct(&mut r, &"row 4".into(), "42", "", 1).unwrap();
         r = recheck(r, &reg);
         assert!(r.in_review_queue());
         let codes: Vec<_> = r.issues.iter().map(|i| i.code).collect();
         assert!(codes.contains(&IssueCode::WordsMismatch), "{codes:?}");
         assert!(codes.contains(&IssueCode::SumMismatch), "{codes:?}");
         // A person puts it right (Thai digits typed).
-        assert!(correct(&mut r, "row 4", "๔๒๔", "นิด", 2).unwrap());
+        assert!(correct(&mut r, &"row 4".into(), "๔๒๔", "นิด", 2).unwrap());
         r = recheck(r, &reg);
         assert!(!r.in_review_queue(), "{:?}", r.issues);
         assert_eq!(r.audit.len(), 2);
@@ -284,24 +239,24 @@ mod tests {
             ),
             ("42", "424", "นิด")
         );
-        assert_eq!(value(&r, "row 4 words").unwrap(), "สี่ร้อยยี่สิบสี่");
+        assert_eq!(value(&r, &"row 4 words".into()).unwrap(), "สี่ร้อยยี่สิบสี่");
     }
 
     #[test]
     fn unchanged_values_record_nothing_and_bad_input_changes_nothing() {
         let mut r = phrae();
         let before = r.clone();
-        assert!(!correct(&mut r, "valid", "614", "", 1).unwrap());
+        assert!(!correct(&mut r, &"valid".into(), "614", "", 1).unwrap());
         assert_eq!(
-            correct(&mut r, "valid", "six", "", 1),
+            correct(&mut r, &"valid".into(), "six", "", 1),
             Err(ReviewError::NotANumber("six".into()))
         );
         assert_eq!(
-            correct(&mut r, "valid words", "abc", "", 1),
+            correct(&mut r, &"valid words".into(), "abc", "", 1),
             Err(ReviewError::NotWords("abc".into()))
         );
         assert!(matches!(
-            correct(&mut r, "row 99", "1", "", 1),
+            correct(&mut r, &"row 99".into(), "1", "", 1),
             Err(ReviewError::UnknownField(_))
         ));
         assert_eq!(r, before);
@@ -311,13 +266,13 @@ mod tests {
     fn place_corrections_say_a_person_gave_them() {
         let reg = Registry::builtin();
         let mut r = phrae();
-        correct(&mut r, "province", "แพร", "", 1).unwrap();
+        correct(&mut r, &"province".into(), "แพร", "", 1).unwrap();
         r = recheck(r, &reg);
         assert!(r
             .issues
             .iter()
             .any(|i| i.code == IssueCode::UnknownProvince));
-        correct(&mut r, "province", "แพร่", "", 2).unwrap();
+        correct(&mut r, &"province".into(), "แพร่", "", 2).unwrap();
         r = recheck(r, &reg);
         assert_eq!(r.sources.province, ValueSource::Person);
         assert!(!r.in_review_queue(), "{:?}", r.issues);
@@ -327,20 +282,20 @@ mod tests {
     fn acceptance_needs_a_reason_and_a_later_correction_undoes_it() {
         let reg = Registry::builtin();
         let mut r = phrae();
-        correct(&mut r, "total", "700", "", 1).unwrap();
+        correct(&mut r, &"total".into(), "700", "", 1).unwrap();
         r = recheck(r, &reg);
         assert!(r.in_review_queue());
         assert_eq!(accept(&mut r, "  ", "", 2), Err(ReviewError::NoReason));
         accept(&mut r, "the form itself is wrong; reported", "นิด", 3).unwrap();
         assert!(!r.in_review_queue());
-        correct(&mut r, "invalid", "8", "", 4).unwrap();
+        correct(&mut r, &"invalid".into(), "8", "", 4).unwrap();
         assert!(r.accepted.is_none());
     }
 
     #[test]
     fn the_audit_trail_goes_out_with_the_json_export() {
         let mut r = phrae();
-        correct(&mut r, "unit", "12", "นิด", 5).unwrap();
+        correct(&mut r, &"unit".into(), "12", "นิด", 5).unwrap();
         let json = serde_json::to_string(&r).unwrap();
         assert!(
             json.contains(

@@ -11,6 +11,7 @@ use crate::core::api::retry::{
     server_wait, stated_limit_per_minute, status_verdict, RetryPolicy, Verdict,
 };
 use crate::core::domain::ballot::{BallotRecord, Source};
+use crate::core::domain::field::Field;
 use crate::core::domain::registry::Registry;
 use crate::core::engine::progress::{FailureKind, SystemicCause};
 use crate::core::read::extract::extract;
@@ -94,7 +95,7 @@ pub struct Context<'a> {
     pub policy: &'a RetryPolicy,
     /// When this attempt is a second reading: the first reading and the
     /// cells asked about.
-    pub reread: Option<(&'a BallotRecord, &'a [String])>,
+    pub reread: Option<(&'a BallotRecord, &'a [Field])>,
     /// The token budget this attempt allowed the answer.
     pub budget: u32,
     /// The larger budget a cut-off answer is asked again with, once

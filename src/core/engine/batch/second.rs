@@ -4,13 +4,14 @@
 use super::{Engine, Finished, Outcome};
 use crate::core::api::provider::ProviderSettings;
 use crate::core::domain::ballot::BallotRecord;
+use crate::core::domain::field::Field;
 use crate::core::engine::progress::EngineEvent;
 use crate::core::read::reread::{failed as reread_failed, prompt as reread_prompt, targets};
 
 /// A second reading under way: the first reading and what is asked.
 pub(super) struct Second {
     pub(super) first: Box<BallotRecord>,
-    pub(super) cells: Vec<String>,
+    pub(super) cells: Vec<Field>,
     pub(super) prompt: String,
     /// The ballot's attempts before the re-read (its own are counted apart).
     pub(super) attempts_before: u32,

@@ -14,6 +14,7 @@ mod rows;
 pub use json::find_json;
 
 use crate::core::domain::ballot::{BallotRecord, Count, IssueCode, Severity, Source, Totals};
+use crate::core::domain::field::Field;
 use crate::core::domain::form::{Category, FormType};
 use crate::core::domain::registry::normalize_province;
 use aliases as a;
@@ -59,7 +60,7 @@ pub fn extract(text: &str, source: Source) -> Result<BallotRecord, ExtractError>
         r.issue(
             IssueCode::AnswerRepaired,
             Severity::Info,
-            "answer",
+            &Field::Answer,
             "the model's JSON needed repair (trailing commas, Python literals or comments)".into(),
         );
     }
@@ -93,7 +94,7 @@ fn extract_object(
         r.issue(
             IssueCode::NoVoteTable,
             Severity::Info,
-            "page",
+            &Field::Page,
             "a page without vote rows (e.g. the signature page): grouped with its form's other pages, not counted as zero votes".into(),
         );
     }
@@ -107,13 +108,13 @@ fn extract_object(
         return Err(no_form_data(root));
     }
     let ballots_received = in_totals(root, a::RECEIVED)
-        .and_then(|v| r.count(v, "ballots received"))
+        .and_then(|v| r.count(v, &Field::BallotsReceived))
         .and_then(|c| c.digits);
     Ok(BallotRecord {
         form,
         province,
         province_code: None,
-        constituency: nonzero(root, a::CONSTITUENCY, "constituency", &mut r),
+        constituency: nonzero(root, a::CONSTITUENCY, &Field::Constituency, &mut r),
         district: text_field(root, a::DISTRICT),
         subdistrict: text_field(root, a::SUBDISTRICT),
         polling_unit: polling_unit(root, &mut r),
@@ -161,7 +162,12 @@ fn read_form(root: &Map<String, Value>, r: &mut Reader) -> Option<FormType> {
             Some(l) => format!("form type \"{l}\" is not ส.ส. 5/16, 5/17 or 5/18"),
             None => "no form type given".to_string(),
         };
-        r.issue(IssueCode::UnknownForm, Severity::Warning, "form_type", msg);
+        r.issue(
+            IssueCode::UnknownForm,
+            Severity::Warning,
+            &Field::FormType,
+            msg,
+        );
     }
     form
 }
@@ -174,12 +180,12 @@ fn in_totals<'a>(root: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Valu
 
 fn read_totals(root: &Map<String, Value>, r: &mut Reader) -> Totals {
     let mut count_of =
-        |keys: &[&str], name: &str| in_totals(root, keys).and_then(|v| r.count(v, name));
+        |keys: &[&str], name: Field| in_totals(root, keys).and_then(|v| r.count(v, &name));
     Totals {
-        valid: count_of(a::VALID, "valid"),
-        invalid: count_of(a::INVALID, "invalid"),
-        no_vote: count_of(a::NO_VOTE, "no-vote"),
-        total: count_of(a::TOTAL, "total"),
+        valid: count_of(a::VALID, Field::Valid),
+        invalid: count_of(a::INVALID, Field::Invalid),
+        no_vote: count_of(a::NO_VOTE, Field::NoVote),
+        total: count_of(a::TOTAL, Field::Total),
     }
 }
 
@@ -200,7 +206,7 @@ fn zero_totals_mean_none(totals: &mut Totals, r: &mut Reader) {
         r.issue(
             IssueCode::AnswerRepaired,
             Severity::Info,
-            "totals",
+            &Field::Totals,
             "the totals are all 0 on a party-list page: read as a page without the totals block"
                 .into(),
         );
@@ -208,7 +214,7 @@ fn zero_totals_mean_none(totals: &mut Totals, r: &mut Reader) {
 }
 
 /// A number where 0 means "not given" (the Python tool's default).
-fn nonzero(root: &Map<String, Value>, keys: &[&str], field: &str, r: &mut Reader) -> Option<u32> {
+fn nonzero(root: &Map<String, Value>, keys: &[&str], field: &Field, r: &mut Reader) -> Option<u32> {
     get(root, keys)
         .and_then(|v| r.small_number(v, field))
         .filter(|n| *n > 0)
@@ -217,7 +223,7 @@ fn nonzero(root: &Map<String, Value>, keys: &[&str], field: &str, r: &mut Reader
 /// The polling unit; `polling_station` and `station` count only as bare
 /// numbers (the Python tool writes a station name there).
 fn polling_unit(root: &Map<String, Value>, r: &mut Reader) -> Option<u32> {
-    nonzero(root, a::POLLING_UNIT, "polling unit", r).or_else(|| {
+    nonzero(root, a::POLLING_UNIT, &Field::Unit, r).or_else(|| {
         ["polling_station", "station"]
             .iter()
             .filter_map(|k| root.get(*k))
@@ -302,7 +308,7 @@ mod tests {
         assert!(
             r.issues
                 .iter()
-                .any(|i| i.code == IssueCode::Conflict && i.field == "row 2"),
+                .any(|i| i.code == IssueCode::Conflict && i.field == Field::Row(2)),
             "{:?}",
             r.issues
         );
@@ -330,11 +336,12 @@ mod tests {
     fn unreadable_values_become_issues() {
         let text = r#"{"form_code":"5/18","votes":{"1":"12a","2":-4,"3":"หนึ่งร้อย","x":5},"valid_votes":1.5}"#;
         let r = ok(text);
-        let codes: Vec<(IssueCode, &str)> = r
+        let codes: Vec<(IssueCode, String)> = r
             .issues
             .iter()
-            .map(|i| (i.code, i.field.as_str()))
+            .map(|i| (i.code, i.field.to_string()))
             .collect();
+        let codes: Vec<(IssueCode, &str)> = codes.iter().map(|(c, f)| (*c, f.as_str())).collect();
         assert!(
             codes.contains(&(IssueCode::DigitsUnreadable, "row 1")),
             "{codes:?}"

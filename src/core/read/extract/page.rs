@@ -5,6 +5,7 @@ use super::aliases::{PAGE, PAGE_NUMBER_IN_OBJECT, PAGE_OF, PAGE_OF_IN_OBJECT, PA
 use super::reader::{get, Reader};
 use super::MAX_PAGE;
 use crate::core::domain::ballot::{IssueCode, Page, Severity};
+use crate::core::domain::field::Field;
 use crate::core::domain::thai::thai_to_ascii_digits;
 use crate::core::read::validate::PARTY_ROWS_PER_PAGE;
 use serde_json::{Map, Value};
@@ -23,7 +24,7 @@ pub(super) fn read_page(m: &Map<String, Value>, r: &mut Reader) -> Option<Page> 
         r.issue(
             IssueCode::Missing,
             Severity::Error,
-            "page",
+            &Field::Page,
             format!("page {}{of} is not a page of a count form", page.number),
         );
         return None;
@@ -34,20 +35,21 @@ pub(super) fn read_page(m: &Map<String, Value>, r: &mut Reader) -> Option<Page> 
 fn read_page_as_written(m: &Map<String, Value>, r: &mut Reader) -> Option<Page> {
     match get(m, PAGE)? {
         Value::Object(p) => {
-            let number = get(p, PAGE_NUMBER_IN_OBJECT).and_then(|v| r.small_number(v, "page"))?;
-            let of = get(p, PAGE_OF_IN_OBJECT).and_then(|v| r.small_number(v, "page count"));
+            let number =
+                get(p, PAGE_NUMBER_IN_OBJECT).and_then(|v| r.small_number(v, &Field::Page))?;
+            let of = get(p, PAGE_OF_IN_OBJECT).and_then(|v| r.small_number(v, &Field::PageCount));
             Some(Page { number, of })
         }
         Value::String(s) if thai_to_ascii_digits(s).contains('/') => {
             let ascii = thai_to_ascii_digits(s);
             let (a, b) = ascii.split_once('/')?;
-            let number = r.small_number(&Value::String(a.into()), "page")?;
-            let of = r.small_number(&Value::String(b.into()), "page count");
+            let number = r.small_number(&Value::String(a.into()), &Field::Page)?;
+            let of = r.small_number(&Value::String(b.into()), &Field::PageCount);
             Some(Page { number, of })
         }
         v => {
-            let number = r.small_number(v, "page")?;
-            let of = get(m, PAGE_OF).and_then(|v| r.small_number(v, "page count"));
+            let number = r.small_number(v, &Field::Page)?;
+            let of = get(m, PAGE_OF).and_then(|v| r.small_number(v, &Field::PageCount));
             Some(Page { number, of })
         }
     }

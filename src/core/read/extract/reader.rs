@@ -4,6 +4,7 @@
 use super::aliases::{DIGITS, WORDS};
 use super::{MAX_COUNT, MAX_ROW_NUMBER};
 use crate::core::domain::ballot::{Count, Issue, IssueCode, Severity};
+use crate::core::domain::field::Field;
 use crate::core::domain::thai::{parse_digits, parse_words, thai_to_ascii_digits, DigitsError};
 use serde_json::{Map, Value};
 
@@ -45,14 +46,15 @@ impl Reader {
         &mut self,
         code: IssueCode,
         severity: Severity,
-        field: &str,
+        field: &Field,
         message: String,
     ) {
-        self.issues.push(Issue::new(code, severity, field, message));
+        self.issues
+            .push(Issue::new(code, severity, field.clone(), message));
     }
 
     /// A count in digits from a JSON number or string.
-    pub(super) fn digits(&mut self, v: &Value, field: &str) -> Option<u64> {
+    pub(super) fn digits(&mut self, v: &Value, field: &Field) -> Option<u64> {
         match v {
             Value::Null => None,
             Value::Number(n) => {
@@ -132,7 +134,7 @@ impl Reader {
     /// A count: `{numeric, thai_text}` in any of its spellings, or a bare
     /// number or string. A string of Thai words where digits belong is kept
     /// as words, with an issue.
-    pub(super) fn count(&mut self, v: &Value, field: &str) -> Option<Count> {
+    pub(super) fn count(&mut self, v: &Value, field: &Field) -> Option<Count> {
         match v {
             Value::Null => None,
             Value::Object(m) => {
@@ -172,7 +174,7 @@ impl Reader {
             self.issue(
                 IssueCode::NumberOutOfRange,
                 Severity::Error,
-                &format!("row {n}"),
+                &Field::Row(n),
                 format!("row {n}: no candidate or party has this number"),
             );
         }
@@ -180,7 +182,7 @@ impl Reader {
     }
 
     /// A small whole number (constituency, unit, page): 3, "3", "๓", "เขต 3".
-    pub(super) fn small_number(&mut self, v: &Value, field: &str) -> Option<u32> {
+    pub(super) fn small_number(&mut self, v: &Value, field: &Field) -> Option<u32> {
         let found = match v {
             Value::Null => return None,
             Value::Number(n) => n.as_u64(),

@@ -6,6 +6,7 @@ use super::aliases::{ROW_COUNT, ROW_NUMBER, VOTE_TABLES};
 use super::json::snippet;
 use super::reader::{get, Reader};
 use crate::core::domain::ballot::{Count, IssueCode, Severity, VoteRow};
+use crate::core::domain::field::Field;
 use crate::core::domain::thai::thai_to_ascii_digits;
 use serde_json::{Map, Value};
 
@@ -48,7 +49,7 @@ pub(super) fn read_rows(m: &Map<String, Value>, r: &mut Reader) -> Vec<VoteRow> 
                 r.issue(
                     IssueCode::Missing,
                     Severity::Error,
-                    "rows",
+                    &Field::Rows,
                     format!(
                         "\"{key}\" is not a table of rows ({})",
                         snippet(&other.to_string())
@@ -75,7 +76,7 @@ fn rows_of_object(items: &Map<String, Value>, r: &mut Reader) -> Vec<(u32, Count
     let mut found = Vec::new();
     for (k, item) in items {
         let Some(n) = row_number(k) else {
-            let field = format!("row {k}");
+            let field = Field::RowKey(k.clone());
             let why = format!("row key \"{k}\" is not a number");
             r.issue(IssueCode::Missing, Severity::Error, &field, why);
             continue;
@@ -83,7 +84,7 @@ fn rows_of_object(items: &Map<String, Value>, r: &mut Reader) -> Vec<(u32, Count
         if !r.row_number_in_range(n) {
             continue;
         }
-        if let Some(c) = r.count(item, &format!("row {n}")) {
+        if let Some(c) = r.count(item, &Field::Row(n)) {
             found.push((n, c));
         }
     }
@@ -103,7 +104,7 @@ fn rows_of_array(key: &str, items: &[Value], r: &mut Reader) -> Vec<(u32, Count)
                 _ => None,
             });
         let Some(n) = number else {
-            let field = format!("row {}", i + 1);
+            let field = Field::Row(u32::try_from(i + 1).unwrap_or(u32::MAX));
             let why = format!("entry {} of \"{key}\" has no row number", i + 1);
             r.issue(IssueCode::Missing, Severity::Error, &field, why);
             continue;
@@ -117,7 +118,7 @@ fn rows_of_array(key: &str, items: &[Value], r: &mut Reader) -> Vec<(u32, Count)
         for k in ROW_NUMBER {
             rest.remove(*k);
         }
-        let field = format!("row {n}");
+        let field = Field::Row(n);
         let c = match get(&rest, ROW_COUNT) {
             Some(inner) => r.count(inner, &field),
             None => r.count(&Value::Object(rest), &field),
@@ -150,7 +151,7 @@ fn merge_rows(
             (Some(a), Some(b)) if a != b => r.issue(
                 IssueCode::Conflict,
                 Severity::Error,
-                &format!("row {n}"),
+                &Field::Row(n),
                 format!("row {n} is {a} in \"{first}\" but {b} in \"{key}\""),
             ),
             _ => {}

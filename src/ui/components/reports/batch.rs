@@ -91,7 +91,7 @@ fn failure_and_correction_rows(lang: Lang, s: &BatchSummary) -> (impl IntoView, 
         .corrections
         .iter()
         .map(|(file, c)| {
-            view! { <tr><td>{file.clone()}</td><td>{c.field.clone()}</td><td>{format!("{} → {}", c.from, c.to)}</td><td>{c.who.clone()}</td></tr> }
+            view! { <tr><td><bdi>{crate::core::results::table::display_name(file)}</bdi></td><td>{crate::ui::row_text::cell(lang, &c.field)}</td><td>{format!("{} → {}", c.from, c.to)}</td><td>{c.who.clone()}</td></tr> }
         })
         .collect_view();
     (failures, corrections)

@@ -1,14 +1,15 @@
 //! One field of the form as the review panel shows it: its value, where it came from, whether a check failed there.
 
 use crate::core::domain::ballot::{BallotRecord, Severity, ValueSource};
+use crate::core::domain::field::{Cell, Field};
 use crate::core::results::review;
 use crate::ui::i18n::Text;
 use crate::ui::row_text;
 use crate::ui::state::AppState;
 use leptos::prelude::*;
 
-/// The fields that fail a check (an error), by the issues' field names.
-pub(super) fn failing(r: &BallotRecord) -> Vec<String> {
+/// The fields that fail a check (an error).
+pub(super) fn failing(r: &BallotRecord) -> Vec<Field> {
     r.issues
         .iter()
         .filter(|i| i.severity == Severity::Error)
@@ -16,10 +17,9 @@ pub(super) fn failing(r: &BallotRecord) -> Vec<String> {
         .collect()
 }
 
-/// Whether `field` is marked: an error names it, or its digits' field.
-pub(super) fn marked(bad: &[String], field: &str) -> bool {
-    let base = field.strip_suffix(" words").unwrap_or(field);
-    bad.iter().any(|b| b == field || b == base)
+/// Whether `cell` is marked: an error names its field.
+pub(super) fn marked(bad: &[Field], cell: &Cell) -> bool {
+    bad.contains(&cell.field)
 }
 
 pub(super) fn source_text(s: ValueSource) -> Text {
@@ -36,14 +36,14 @@ pub(super) fn source_text(s: ValueSource) -> Text {
 #[derive(Clone, Copy)]
 pub(super) struct Editing {
     pub shown: Memo<Option<BallotRecord>>,
-    pub pending: RwSignal<Option<(String, String)>>,
-    pub unreadable: Memo<Option<String>>,
+    pub pending: RwSignal<Option<(Cell, String)>>,
+    pub unreadable: Memo<Option<Cell>>,
     pub error: RwSignal<Option<String>>,
 }
 
 /// One editable cell. While it is typed in, it shows what is typed (never
 /// the saved value put back mid-word), marked when it cannot be read.
-pub(super) fn cell(state: AppState, index: usize, field: String, e: Editing) -> impl IntoView {
+pub(super) fn cell(state: AppState, index: usize, field: Cell, e: Editing) -> impl IntoView {
     let lang = state.lang;
     let Editing {
         shown,
@@ -68,7 +68,7 @@ pub(super) fn cell(state: AppState, index: usize, field: String, e: Editing) -> 
     };
     let f = field.clone();
     let bad = Memo::new(move |_| {
-        unreadable.with(|u| u.as_deref() == Some(f.as_str()))
+        unreadable.with(|u| u.as_ref() == Some(&f))
             || shown.with(|r| r.as_ref().is_some_and(|r| marked(&failing(r), &f)))
     });
     let f = field.clone();
@@ -81,7 +81,7 @@ pub(super) fn cell(state: AppState, index: usize, field: String, e: Editing) -> 
             Ok(_) => error.set(None),
             Err(e) => error.set(Some(format!(
                 "{}: {e}",
-                row_text::field(lang.get_untracked(), &f)
+                row_text::cell(lang.get_untracked(), &f)
             ))),
         }
     };
@@ -91,8 +91,8 @@ pub(super) fn cell(state: AppState, index: usize, field: String, e: Editing) -> 
             class="cell"
             class:cell--bad=bad
             aria-invalid=move || bad.get().to_string()
-            aria-label=move || row_text::field(lang.get(), &label)
-            data-field=field
+            aria-label=move || row_text::cell(lang.get(), &label)
+            data-field=field.to_string()
             prop:value=value
             on:input=input
             on:change=change

@@ -35,7 +35,7 @@ pub(super) fn issues_view(
                             let when = crate::web::timer::local_time(c.at_unix_ms as f64, l.code());
                             format!(
                                 "{}: {} → {} ({}, {when})",
-                                row_text::field(l, &c.field),
+                                row_text::cell(l, &c.field),
                                 c.from,
                                 c.to,
                                 c.who

@@ -27,7 +27,7 @@ use issues::issues_view;
 /// The open review, for row `index`.
 fn review_body(state: AppState, index: usize) -> impl IntoView {
     let lang = state.lang;
-    let pending = RwSignal::new(None::<(String, String)>);
+    let pending = RwSignal::new(None::<(crate::core::domain::field::Cell, String)>);
     let error = RwSignal::new(None::<String>);
     let committed = Memo::new(move |_| {
         state.results.progress.records.track();

