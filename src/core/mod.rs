@@ -16,3 +16,4 @@ pub mod domain;
 pub mod engine;
 pub mod read;
 pub mod results;
+pub mod sync;

@@ -1,0 +1,290 @@
+//! A form page as a document of the shared database.
+//!
+//! - Its `_id` comes from the image: `form:<sha256>` and, for a page of a
+//!   PDF, `:p<page>`. Two devices that read the same image write the same
+//!   document.
+//! - Its revision id comes from the reading: the first revision is
+//!   `1-<hash of the values read>`, so the same image read identically on
+//!   two devices is the same revision (stored once); read differently, two
+//!   revisions of one document (a CouchDB conflict, kept and shown).
+//! - A correction or acceptance is a new revision: `n+1-<hash of the parent
+//!   revision and the record>`, its history carried in `_revisions`.
+//! - It never holds the API key; `by` names the volunteer who wrote it.
+
+use crate::core::domain::ballot::BallotRecord;
+use crate::core::domain::hash::sha256_hex;
+use serde_json::{json, Value};
+
+/// The version of the document shape; a database of another is refused.
+pub const SCHEMA: u32 = 1;
+
+/// The `type` of a ballot document.
+pub const KIND: &str = "tallyscan.ballot";
+
+/// A document id for the image `sha256` (and its page, for a PDF).
+pub fn doc_id(sha256: &str, page: Option<u32>) -> String {
+    match page {
+        Some(p) => format!("form:{sha256}:p{p}"),
+        None => format!("form:{sha256}"),
+    }
+}
+
+/// The record's id, or `None` when it has no image hash (an import).
+pub fn id_of(r: &BallotRecord) -> Option<String> {
+    (!r.source.sha256.is_empty()).then(|| doc_id(&r.source.sha256, r.source.page))
+}
+
+/// A revision id: `<generation>-<hash>`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Rev {
+    pub generation: u32,
+    pub hash: String,
+}
+
+impl Rev {
+    /// Reads `"3-abc…"`.
+    pub fn parse(s: &str) -> Option<Rev> {
+        let (g, h) = s.split_once('-')?;
+        let generation = g.parse().ok().filter(|g| *g > 0)?;
+        let ok = !h.is_empty() && h.chars().all(|c| c.is_ascii_alphanumeric());
+        ok.then(|| Rev {
+            generation,
+            hash: h.to_string(),
+        })
+    }
+}
+
+impl std::fmt::Display for Rev {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}", self.generation, self.hash)
+    }
+}
+
+/// What makes two readings the same: the values read, not who read them,
+/// when, from which file name, or with which model.
+fn reading_key(r: &BallotRecord) -> Value {
+    json!({
+        "form": r.form,
+        "province": r.province,
+        "province_code": r.province_code,
+        "constituency": r.constituency,
+        "polling_unit": r.polling_unit,
+        "page": r.page,
+        "has_vote_table": r.has_vote_table,
+        "rows": r.rows,
+        "totals": r.totals,
+        "ballots_received": r.ballots_received,
+    })
+}
+
+/// 32 hex digits of SHA-256 (CouchDB's revision hashes are 32 long).
+fn short_hash(text: &str) -> String {
+    sha256_hex(text.as_bytes())[..32].to_string()
+}
+
+/// A ballot document: the record and who wrote it, at a revision with its
+/// history (newest first, as `_revisions` lists it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BallotDoc {
+    pub id: String,
+    /// Newest first: `history[0]` is this revision.
+    pub history: Vec<Rev>,
+    /// The volunteer (the database user) who wrote this revision.
+    pub by: String,
+    pub record: BallotRecord,
+}
+
+/// Why a document from the database cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DocError {
+    #[error("not a JSON object")]
+    NotAnObject,
+    #[error("no {0}")]
+    Missing(&'static str),
+    #[error("\"{0}\" is not a revision id")]
+    BadRev(String),
+    #[error("a document of schema {found}, this version reads schema {SCHEMA}")]
+    Schema { found: u64 },
+    #[error("not a ballot document (type {0:?})")]
+    Kind(String),
+    #[error("its record cannot be read: {0}")]
+    Record(String),
+}
+
+impl BallotDoc {
+    /// The first revision of `record`'s document, written by `by`.
+    /// `None` when the record has no image hash.
+    pub fn first(record: BallotRecord, by: &str) -> Option<BallotDoc> {
+        let id = id_of(&record)?;
+        let hash = short_hash(&reading_key(&record).to_string());
+        Some(BallotDoc {
+            id,
+            history: vec![Rev {
+                generation: 1,
+                hash,
+            }],
+            by: by.to_string(),
+            record,
+        })
+    }
+
+    /// This revision.
+    pub fn rev(&self) -> &Rev {
+        &self.history[0]
+    }
+
+    /// The next revision: `record` as a person changed it, by `by`.
+    pub fn next(&self, record: BallotRecord, by: &str) -> BallotDoc {
+        let parent = self.rev().clone();
+        let body = serde_json::to_string(&record).unwrap_or_default();
+        let hash = short_hash(&format!("{parent}\n{body}"));
+        let mut history = vec![Rev {
+            generation: parent.generation + 1,
+            hash,
+        }];
+        history.extend(self.history.iter().cloned());
+        BallotDoc {
+            id: self.id.clone(),
+            history,
+            by: by.to_string(),
+            record,
+        }
+    }
+
+    /// The document as `_bulk_docs` with `new_edits: false` takes it.
+    pub fn to_json(&self) -> Value {
+        let rev = self.rev();
+        let ids: Vec<&str> = self.history.iter().map(|r| r.hash.as_str()).collect();
+        json!({
+            "_id": self.id,
+            "_rev": rev.to_string(),
+            "_revisions": { "start": rev.generation, "ids": ids },
+            "type": KIND,
+            "schema": SCHEMA,
+            "by": self.by,
+            "record": self.record,
+        })
+    }
+
+    /// A document from the database (`_revisions` optional: without it the
+    /// history is this revision alone).
+    pub fn from_json(v: &Value) -> Result<BallotDoc, DocError> {
+        let o = v.as_object().ok_or(DocError::NotAnObject)?;
+        let text = |k: &'static str| o.get(k).and_then(Value::as_str).ok_or(DocError::Missing(k));
+        let kind = o.get("type").and_then(Value::as_str).unwrap_or_default();
+        if kind != KIND {
+            return Err(DocError::Kind(kind.into()));
+        }
+        let schema = o.get("schema").and_then(Value::as_u64).unwrap_or(0);
+        if schema != u64::from(SCHEMA) {
+            return Err(DocError::Schema { found: schema });
+        }
+        let id = text("_id")?.to_string();
+        let rev_text = text("_rev")?;
+        let rev = Rev::parse(rev_text).ok_or_else(|| DocError::BadRev(rev_text.into()))?;
+        let history = history(o.get("_revisions"), &rev);
+        let record = o.get("record").ok_or(DocError::Missing("record"))?;
+        let record: BallotRecord =
+            serde_json::from_value(record.clone()).map_err(|e| DocError::Record(e.to_string()))?;
+        Ok(BallotDoc {
+            id,
+            history,
+            by: text("by")?.to_string(),
+            record,
+        })
+    }
+}
+
+/// The history `_revisions` gives, when it agrees with `rev`.
+fn history(revisions: Option<&Value>, rev: &Rev) -> Vec<Rev> {
+    let start = revisions.and_then(|r| r["start"].as_u64());
+    let ids = revisions.and_then(|r| r["ids"].as_array());
+    match (start, ids) {
+        (Some(start), Some(ids)) if start == u64::from(rev.generation) => ids
+            .iter()
+            .zip((1..=rev.generation).rev())
+            .filter_map(|(h, generation)| {
+                Some(Rev {
+                    generation,
+                    hash: h.as_str()?.to_string(),
+                })
+            })
+            .collect(),
+        _ => vec![rev.clone()],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::domain::ballot::Source;
+    use crate::core::domain::registry::Registry;
+    use crate::core::engine::testing::PHRAE_FORM;
+    use crate::core::read::{extract::extract, validate::validate};
+
+    fn read(file: &str, model: &str) -> BallotRecord {
+        let source = Source {
+            file_name: file.into(),
+            sha256: "ab".repeat(32),
+            model: model.into(),
+            ..Source::default()
+        };
+        validate(extract(PHRAE_FORM, source).unwrap(), &Registry::builtin())
+    }
+
+    #[test]
+    fn the_same_reading_on_two_devices_is_the_same_revision() {
+        let a = BallotDoc::first(read("a.jpg", "m1"), "somchai").unwrap();
+        let b = BallotDoc::first(read("IMG_0001.jpg", "m2"), "nid").unwrap();
+        assert_eq!(a.id, b.id);
+        assert_eq!(a.rev(), b.rev());
+        let mut other = read("a.jpg", "m1");
+        other.rows[0].votes.digits = Some(7);
+        let c = BallotDoc::first(other, "somchai").unwrap();
+        assert_eq!(c.id, a.id);
+        assert_ne!(c.rev(), a.rev(), "read differently: a conflict");
+    }
+
+    #[test]
+    fn a_correction_is_the_next_revision_with_its_history() {
+        let a = BallotDoc::first(read("a.jpg", "m"), "somchai").unwrap();
+        let mut changed = a.record.clone();
+        changed.rows[0].votes.digits = Some(99);
+        let b = a.next(changed, "somchai");
+        assert_eq!(b.rev().generation, 2);
+        assert_eq!(b.history[1], *a.rev());
+        let json = b.to_json();
+        assert_eq!(json["_revisions"]["start"], 2);
+        assert_eq!(json["_revisions"]["ids"][1], a.rev().hash);
+        assert_eq!(BallotDoc::from_json(&json).unwrap(), b);
+    }
+
+    #[test]
+    fn a_pdf_page_is_its_own_document() {
+        assert_eq!(doc_id("ff", Some(3)), "form:ff:p3");
+        let mut r = read("a.pdf", "m");
+        r.source.sha256.clear();
+        assert!(
+            BallotDoc::first(r, "x").is_none(),
+            "an import has no image hash"
+        );
+    }
+
+    #[test]
+    fn documents_that_cannot_be_used_say_why() {
+        let good = BallotDoc::first(read("a.jpg", "m"), "s").unwrap().to_json();
+        let with = |k: &str, v: Value| {
+            let mut d = good.clone();
+            d[k] = v;
+            BallotDoc::from_json(&d).unwrap_err()
+        };
+        assert_eq!(with("schema", json!(2)), DocError::Schema { found: 2 });
+        assert_eq!(with("type", json!("other")), DocError::Kind("other".into()));
+        assert_eq!(with("_rev", json!("x-1")), DocError::BadRev("x-1".into()));
+        assert!(matches!(with("record", json!([1])), DocError::Record(_)));
+        assert_eq!(BallotDoc::from_json(&json!(3)), Err(DocError::NotAnObject));
+        for bad in ["", "0-a", "1-", "1-a b", "-a"] {
+            assert_eq!(Rev::parse(bad), None, "{bad}");
+        }
+    }
+}

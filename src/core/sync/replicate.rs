@@ -1,0 +1,259 @@
+//! Push and pull by the CouchDB replication protocol, in batches, each
+//! batch checkpointed: a sync cut anywhere goes on from its last
+//! checkpoint, and `_revs_diff` keeps a document the server already holds
+//! from being sent again.
+//!
+//! Push: this device's own writes after the checkpoint → `_revs_diff` →
+//! `_bulk_docs` (`new_edits: false`, the revision ids and history as made
+//! here) → the checkpoint, kept in `_local/` on the server and here.
+//! Pull: `_changes` since the checkpoint → what this device lacks →
+//! `_bulk_get` → stored here → the checkpoint.
+
+use super::couch::{Couch, SyncError};
+use super::doc::BallotDoc;
+use super::wire::{Checkpoint, CouchTransport, RevsDiff};
+use crate::core::engine::ports::{LocalBoxFuture, PortError};
+use serde_json::Value;
+
+/// A document this device wrote, in the order it wrote them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Written {
+    /// This device's sequence number for the write (from 1).
+    pub seq: u64,
+    pub doc: BallotDoc,
+}
+
+/// This device's copy of the shared database.
+pub trait Replica {
+    /// Documents written here after `since`, oldest first, at most `limit`.
+    fn written_since(
+        &self,
+        since: u64,
+        limit: usize,
+    ) -> LocalBoxFuture<'_, Result<Vec<Written>, PortError>>;
+    /// Of these revisions, the ones not held here.
+    fn missing(&self, revs: &RevsDiff) -> LocalBoxFuture<'_, Result<RevsDiff, PortError>>;
+    /// Keeps documents pulled from the server.
+    fn store_pulled(&self, docs: Vec<BallotDoc>) -> LocalBoxFuture<'_, Result<(), PortError>>;
+    /// A checkpoint kept here (`None`: none yet).
+    fn checkpoint(&self, rep_id: &str) -> LocalBoxFuture<'_, Result<Option<Value>, PortError>>;
+    fn set_checkpoint(&self, rep_id: &str, seq: Value)
+        -> LocalBoxFuture<'_, Result<(), PortError>>;
+}
+
+/// Sizes of the batches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncOptions {
+    /// Documents a push batch carries.
+    pub push_batch: usize,
+    /// Changes a pull batch reads.
+    pub pull_batch: usize,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            push_batch: 200,
+            pull_batch: 500,
+        }
+    }
+}
+
+/// A document the server refused, with its reason (kept here, shown).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub id: String,
+    pub error: String,
+    pub reason: String,
+}
+
+/// What a push did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PushReport {
+    /// Documents sent and stored.
+    pub sent: usize,
+    /// Revisions the server held already (not sent).
+    pub already: usize,
+    pub refused: Vec<Refused>,
+    /// This device's last sequence the server has.
+    pub checkpoint: u64,
+}
+
+/// What a pull did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PullReport {
+    pub received: usize,
+    /// Changes or documents that could not be read (id or snippet, why).
+    pub skipped: Vec<String>,
+    pub checkpoint: Value,
+}
+
+fn local(e: PortError) -> SyncError {
+    SyncError::Local(e.to_string())
+}
+
+/// Where a push starts: the older of the two checkpoints (the server may
+/// have lost its own, or this device its own).
+pub fn push_start(here: Option<&Value>, there: Option<&Checkpoint>) -> u64 {
+    let here = here.and_then(Value::as_u64).unwrap_or(0);
+    let there = there.and_then(|c| c.last_seq.as_u64()).unwrap_or(0);
+    here.min(there)
+}
+
+/// Revisions asked about for a batch of writes.
+fn revs_of(batch: &[Written]) -> RevsDiff {
+    let mut revs = RevsDiff::new();
+    for w in batch {
+        revs.entry(w.doc.id.clone())
+            .or_default()
+            .push(w.doc.rev().to_string());
+    }
+    revs
+}
+
+/// The documents of a batch the server lacks.
+fn to_send(batch: &[Written], missing: &RevsDiff) -> Vec<Value> {
+    batch
+        .iter()
+        .filter(|w| {
+            missing
+                .get(&w.doc.id)
+                .is_some_and(|m| m.contains(&w.doc.rev().to_string()))
+        })
+        .map(|w| w.doc.to_json())
+        .collect()
+}
+
+/// Pushes this device's writes not yet on the server. `rep_id` names this
+/// device's replication to this database.
+pub async fn push<T: CouchTransport, R: Replica>(
+    couch: &Couch<T>,
+    replica: &R,
+    rep_id: &str,
+    opts: SyncOptions,
+) -> Result<PushReport, SyncError> {
+    let there = couch.checkpoint(rep_id).await?;
+    let here = replica.checkpoint(rep_id).await.map_err(local)?;
+    let mut since = push_start(here.as_ref(), there.as_ref());
+    let mut server_rev = there.and_then(|c| c.rev);
+    let mut report = PushReport {
+        checkpoint: since,
+        ..PushReport::default()
+    };
+    loop {
+        let batch = replica
+            .written_since(since, opts.push_batch.max(1))
+            .await
+            .map_err(local)?;
+        let Some(last) = batch.last().map(|w| w.seq) else {
+            return Ok(report);
+        };
+        let missing = couch.revs_diff(&revs_of(&batch)).await?;
+        let docs = to_send(&batch, &missing);
+        report.already += batch.len() - docs.len();
+        if !docs.is_empty() {
+            let results = couch.bulk_docs(&docs).await?;
+            let refused: Vec<Refused> = results
+                .into_iter()
+                .filter_map(|r| {
+                    Some(Refused {
+                        id: r.id,
+                        error: r.error?,
+                        reason: r.reason.unwrap_or_default(),
+                    })
+                })
+                .collect();
+            report.sent += docs.len() - refused.len();
+            report.refused.extend(refused);
+        }
+        let cp = Checkpoint {
+            rev: server_rev.clone(),
+            last_seq: Value::from(last),
+        };
+        server_rev = couch.set_checkpoint(rep_id, &cp).await?;
+        replica
+            .set_checkpoint(rep_id, Value::from(last))
+            .await
+            .map_err(local)?;
+        since = last;
+        report.checkpoint = last;
+    }
+}
+
+/// Pulls the server's changes this device lacks.
+pub async fn pull<T: CouchTransport, R: Replica>(
+    couch: &Couch<T>,
+    replica: &R,
+    rep_id: &str,
+    opts: SyncOptions,
+) -> Result<PullReport, SyncError> {
+    let mut since = replica
+        .checkpoint(rep_id)
+        .await
+        .map_err(local)?
+        .unwrap_or(Value::from(0));
+    let mut report = PullReport::default();
+    loop {
+        let page = couch.changes(&since, opts.pull_batch.max(1)).await?;
+        report.skipped.extend(page.skipped.iter().cloned());
+        if page.changes.is_empty() {
+            report.checkpoint = since;
+            return Ok(report);
+        }
+        let mut revs = RevsDiff::new();
+        for c in page
+            .changes
+            .iter()
+            .filter(|c| !c.id.starts_with("_design/"))
+        {
+            revs.insert(c.id.clone(), c.revs.clone());
+        }
+        let missing = replica.missing(&revs).await.map_err(local)?;
+        let wanted: Vec<(String, String)> = missing
+            .into_iter()
+            .flat_map(|(id, revs)| revs.into_iter().map(move |r| (id.clone(), r)))
+            .collect();
+        if !wanted.is_empty() {
+            let (docs, failed) = couch.bulk_get(&wanted).await?;
+            report.skipped.extend(failed);
+            let mut good = Vec::new();
+            for d in docs {
+                match BallotDoc::from_json(&d) {
+                    Ok(doc) => good.push(doc),
+                    Err(e) => report
+                        .skipped
+                        .push(format!("{}: {e}", d["_id"].as_str().unwrap_or("?"))),
+                }
+            }
+            report.received += good.len();
+            replica.store_pulled(good).await.map_err(local)?;
+        }
+        since = page.last_seq.clone();
+        replica
+            .set_checkpoint(rep_id, since.clone())
+            .await
+            .map_err(local)?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_push_starts_at_the_older_checkpoint() {
+        let cp = |n: u64| Checkpoint {
+            rev: None,
+            last_seq: Value::from(n),
+        };
+        assert_eq!(push_start(None, None), 0);
+        assert_eq!(push_start(Some(&Value::from(40)), Some(&cp(20))), 20);
+        assert_eq!(push_start(Some(&Value::from(10)), Some(&cp(20))), 10);
+        assert_eq!(
+            push_start(Some(&Value::from(40)), None),
+            0,
+            "the server lost it"
+        );
+        assert_eq!(push_start(None, Some(&cp(40))), 0, "this device lost it");
+    }
+}

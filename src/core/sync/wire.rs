@@ -1,0 +1,337 @@
+//! The CouchDB replication protocol as this app speaks it: one typed
+//! definition of each request and answer, built and read here (pure), sent
+//! by a [`CouchTransport`] (the browser's fetch with the session cookie;
+//! a plain socket in tests).
+
+use crate::core::engine::ports::LocalBoxFuture;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+/// An HTTP method CouchDB needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// A request to the database server: a path under its address (`/db/…`)
+/// and a JSON body. Credentials travel as the session cookie only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CouchRequest {
+    pub method: Method,
+    /// From the server's root, starting with `/`.
+    pub path: String,
+    pub body: Option<String>,
+}
+
+/// The server's answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CouchResponse {
+    pub status: u16,
+    pub body: String,
+}
+
+/// Why no answer came.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransportFailure {
+    #[error("the network is unreachable or the server did not answer ({0})")]
+    Network(String),
+    #[error("no answer within {0} s")]
+    Timeout(u32),
+}
+
+/// Sends requests to the database server.
+pub trait CouchTransport {
+    fn send(
+        &self,
+        req: CouchRequest,
+    ) -> LocalBoxFuture<'_, Result<CouchResponse, TransportFailure>>;
+}
+
+/// CouchDB's error body: `{"error": "forbidden", "reason": "…"}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct ErrorBody {
+    #[serde(default)]
+    pub error: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// A checkpoint document (`_local/<id>`): how far a replication got.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    #[serde(rename = "_rev", default, skip_serializing_if = "Option::is_none")]
+    pub rev: Option<String>,
+    /// The last sequence replicated (the source's; CouchDB's are opaque).
+    pub last_seq: Value,
+}
+
+/// `_revs_diff`: revisions the server lacks, by document id.
+pub type RevsDiff = BTreeMap<String, Vec<String>>;
+
+/// One line of a `_bulk_docs` answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct DocResult {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub rev: Option<String>,
+    #[serde(default)]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// One change of `_changes?style=all_docs`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub seq: Value,
+    pub id: String,
+    /// The document's leaf revisions.
+    pub revs: Vec<String>,
+}
+
+/// A page of `_changes`: the changes read, the ones that could not be, and
+/// where to go on from.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Changes {
+    pub changes: Vec<Change>,
+    /// Lines that are not a change (listed, skipped).
+    pub skipped: Vec<String>,
+    pub last_seq: Value,
+}
+
+/// The path of database `db` (its name is URL-encoded).
+pub fn db_path(db: &str) -> String {
+    format!("/{}", encode(db))
+}
+
+/// Percent-encodes a path segment (a database or document id).
+pub fn encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+pub fn get(path: String) -> CouchRequest {
+    CouchRequest {
+        method: Method::Get,
+        path,
+        body: None,
+    }
+}
+
+pub fn with_body(method: Method, path: String, body: &Value) -> CouchRequest {
+    CouchRequest {
+        method,
+        path,
+        body: Some(body.to_string()),
+    }
+}
+
+/// `POST /db/_revs_diff` for these revisions.
+pub fn revs_diff_request(db: &str, revs: &RevsDiff) -> CouchRequest {
+    with_body(
+        Method::Post,
+        format!("{}/_revs_diff", db_path(db)),
+        &json!(revs),
+    )
+}
+
+/// The revisions the server lacks.
+pub fn read_revs_diff(body: &str) -> Result<RevsDiff, String> {
+    let v: Map<String, Value> = serde_json::from_str(body).map_err(|e| e.to_string())?;
+    Ok(v.into_iter()
+        .map(|(id, d)| {
+            let missing = d["missing"].as_array().cloned().unwrap_or_default();
+            let missing = missing
+                .iter()
+                .filter_map(|r| r.as_str().map(String::from))
+                .collect();
+            (id, missing)
+        })
+        .collect())
+}
+
+/// `POST /db/_bulk_docs` with `new_edits: false` (the revisions as given).
+pub fn bulk_docs_request(db: &str, docs: &[Value]) -> CouchRequest {
+    let body = json!({ "docs": docs, "new_edits": false });
+    with_body(Method::Post, format!("{}/_bulk_docs", db_path(db)), &body)
+}
+
+/// The per-document results (an empty list: all stored, as CouchDB says
+/// with `new_edits: false`).
+pub fn read_bulk_docs(body: &str) -> Result<Vec<DocResult>, String> {
+    serde_json::from_str(body).map_err(|e| e.to_string())
+}
+
+/// `GET /db/_changes` since `since`, at most `limit`, every leaf.
+pub fn changes_request(db: &str, since: &Value, limit: usize) -> CouchRequest {
+    let since = match since {
+        Value::String(s) => encode(s),
+        other => encode(&other.to_string()),
+    };
+    get(format!(
+        "{}/_changes?style=all_docs&since={since}&limit={limit}",
+        db_path(db)
+    ))
+}
+
+/// A `_changes` answer; a malformed line is skipped and listed.
+pub fn read_changes(body: &str) -> Result<Changes, String> {
+    let v: Value = serde_json::from_str(body).map_err(|e| e.to_string())?;
+    let results = v["results"]
+        .as_array()
+        .ok_or("the answer has no \"results\" list")?;
+    let mut out = Changes {
+        last_seq: v["last_seq"].clone(),
+        ..Changes::default()
+    };
+    for line in results {
+        match read_change(line) {
+            Some(c) => out.changes.push(c),
+            None => out.skipped.push(snippet(line)),
+        }
+    }
+    if out.last_seq.is_null() {
+        out.last_seq = out
+            .changes
+            .last()
+            .map(|c| c.seq.clone())
+            .unwrap_or_default();
+    }
+    Ok(out)
+}
+
+fn read_change(line: &Value) -> Option<Change> {
+    let id = line["id"].as_str()?.to_string();
+    let revs: Vec<String> = line["changes"]
+        .as_array()?
+        .iter()
+        .filter_map(|c| c["rev"].as_str().map(String::from))
+        .collect();
+    let seq = line.get("seq").filter(|s| !s.is_null())?.clone();
+    (!revs.is_empty()).then_some(Change { seq, id, revs })
+}
+
+/// `POST /db/_bulk_get?revs=true` for these (id, rev) pairs.
+pub fn bulk_get_request(db: &str, wanted: &[(String, String)]) -> CouchRequest {
+    let docs: Vec<Value> = wanted
+        .iter()
+        .map(|(id, rev)| json!({ "id": id, "rev": rev }))
+        .collect();
+    let path = format!("{}/_bulk_get?revs=true", db_path(db));
+    with_body(Method::Post, path, &json!({ "docs": docs }))
+}
+
+/// The documents of a `_bulk_get` answer; those the server could not give
+/// are listed with why.
+pub fn read_bulk_get(body: &str) -> Result<(Vec<Value>, Vec<String>), String> {
+    let v: Value = serde_json::from_str(body).map_err(|e| e.to_string())?;
+    let results = v["results"]
+        .as_array()
+        .ok_or("the answer has no \"results\" list")?;
+    let (mut docs, mut failed) = (Vec::new(), Vec::new());
+    for r in results {
+        for d in r["docs"].as_array().into_iter().flatten() {
+            match (&d["ok"], &d["error"]) {
+                (Value::Object(_), _) => docs.push(d["ok"].clone()),
+                (_, e) if !e.is_null() => failed.push(snippet(e)),
+                _ => failed.push(snippet(d)),
+            }
+        }
+    }
+    Ok((docs, failed))
+}
+
+/// The checkpoint path of replication `rep_id`.
+pub fn local_path(db: &str, rep_id: &str) -> String {
+    format!("{}/_local/{}", db_path(db), encode(rep_id))
+}
+
+/// A short, single-line view of a value for a message.
+pub fn snippet(v: &Value) -> String {
+    let s = v.to_string();
+    match s.char_indices().nth(120) {
+        Some((at, _)) => format!("{}…", &s[..at]),
+        None => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_read_with_bad_lines_listed() {
+        let body = r#"{"results":[
+            {"seq":1,"id":"a","changes":[{"rev":"1-x"},{"rev":"1-y"}]},
+            {"seq":2,"changes":[{"rev":"1-x"}]},
+            {"seq":"3-g1AAAA","id":"b","changes":[]},
+            7,
+            {"seq":"4-g1AAAA","id":"c","changes":[{"rev":"2-z"}]}
+        ],"last_seq":"4-g1AAAA"}"#;
+        let c = read_changes(body).unwrap();
+        let ids: Vec<&str> = c.changes.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["a", "c"]);
+        assert_eq!(c.changes[0].revs, ["1-x", "1-y"]);
+        assert_eq!(c.skipped.len(), 3);
+        assert_eq!(c.last_seq, json!("4-g1AAAA"));
+        for bad in ["", "[]", r#"{"results":3}"#, "<html>"] {
+            assert!(read_changes(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn requests_name_their_paths() {
+        let since = json!("12-g1A/x");
+        let r = changes_request("tally scan", &since, 100);
+        assert_eq!(
+            r.path,
+            "/tally%20scan/_changes?style=all_docs&since=12-g1A%2Fx&limit=100"
+        );
+        assert_eq!(local_path("db", "push:ab"), "/db/_local/push%3Aab");
+        let r = bulk_docs_request("db", &[json!({"_id": "a"})]);
+        assert_eq!(r.method, Method::Post);
+        assert!(r.body.unwrap().contains("\"new_edits\":false"));
+    }
+
+    #[test]
+    fn bulk_answers_read() {
+        let d = read_revs_diff(r#"{"a":{"missing":["1-x"]},"b":{}}"#).unwrap();
+        assert_eq!(d["a"], ["1-x"]);
+        assert!(d["b"].is_empty());
+        let r = read_bulk_docs(
+            r#"[{"id":"a","error":"forbidden","reason":"not yours"},{"id":"b","rev":"1-x","ok":true}]"#,
+        )
+        .unwrap();
+        assert_eq!(r[0].error.as_deref(), Some("forbidden"));
+        let (docs, failed) = read_bulk_get(
+            r#"{"results":[{"id":"a","docs":[{"ok":{"_id":"a"}},{"error":{"id":"a","error":"not_found"}}]}]}"#,
+        )
+        .unwrap();
+        assert_eq!(docs.len(), 1);
+        assert_eq!(failed.len(), 1);
+    }
+}
