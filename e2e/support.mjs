@@ -471,3 +471,33 @@ export async function withApp(options, body) {
     if (passed && first) throw first;
   }
 }
+
+// A PouchDB Server (couch/server, CouchDB-compatible, in memory) on a free
+// port in `dir`, set up by couch/setup: the database `db`, its rules, the
+// accounts of `users` ([name, password, role]), CORS for `origins`.
+// Resolves to { url, db, stop, process }.
+export async function startCouch(dir, { users = [], origins = [], db = 'tallyscan' } = {}) {
+  const bin = path.join(ROOT, 'couch', 'server', 'node_modules', '.bin', 'pouchdb-server');
+  assert.ok(fs.existsSync(bin), 'pouchdb-server is not installed (scripts/setup installs it)');
+  const home = fs.mkdtempSync(path.join(dir, 'couch-'));
+  const port = await new Promise((resolve) => {
+    const s = http.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+  });
+  const proc = spawn(bin, ['--in-memory', '--no-stdout-logs', '--port', String(port)], { cwd: home, stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  const t0 = Date.now();
+  for (;;) {
+    try { if ((await fetch(url)).ok) break; } catch { /* not yet */ }
+    if (Date.now() - t0 > 30_000) { proc.kill(); throw new Error('pouchdb-server did not start'); }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const csv = path.join(home, 'users.csv');
+  fs.writeFileSync(csv, ['name,password,role', ...users.map((u) => u.join(','))].join('\n'));
+  const args = [url, db, '--admin', 'admin:secret', '--create-admin', '--users', csv, ...origins.flatMap((o) => ['--cors', o])];
+  await new Promise((resolve, reject) => {
+    const p = spawn(path.join(ROOT, 'couch', 'setup'), args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    p.on('exit', (c) => (c === 0 ? resolve() : reject(new Error(`couch/setup exited ${c}`))));
+  });
+  const admin = { authorization: `Basic ${Buffer.from('admin:secret').toString('base64')}` };
+  return { url, db, process: proc, admin, stop: () => proc.kill() };
+}

@@ -2,7 +2,7 @@
 
 use super::components::{
     ExportPanel, ProgressPanel, ResultTabs, ResumePanel, ReviewPanel, SettingsForm, StartPanel,
-    StoragePanel,
+    StoragePanel, SyncPanel,
 };
 use super::i18n::{tr, Text};
 use super::state::AppState;
@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
             <ExportPanel/>
             <ResultTabs/>
             <StoragePanel/>
+            <SyncPanel/>
         </main>
         <ReviewPanel/>
     }

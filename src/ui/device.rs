@@ -103,6 +103,9 @@ impl AppState {
             Err(e) => return self.device.unavailable.set(Some(e.to_string())),
         };
         self.device.store.set_value(Some(store.clone()));
+        self.sync.attach(store.clone());
+        self.sync.watch(self.results.progress.records);
+        leptos::task::spawn_local(self.sync.restore());
         self.refresh_device().await;
         let batches: Vec<BatchMeta> = self
             .device

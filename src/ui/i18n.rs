@@ -542,6 +542,46 @@ texts! {
         "Evidence";
     CandidateNumber => "หมายเลข",
         "No.";
+    Shared => "ฐานข้อมูลร่วม (CouchDB)",
+        "Shared database (CouchDB)";
+    SharedHint => "ส่งผลการอ่านไปรวมกับอาสาสมัครคนอื่นในฐานข้อมูล CouchDB ของกลุ่ม ทำงานต่อได้แม้ออฟไลน์ ส่งเมื่อกลับมาออนไลน์ ไม่ส่งคีย์ API",
+        "Pools your readings with other volunteers' in your group's CouchDB database. Works offline and sends when back online. The API key is never sent.";
+    SharedServer => "ที่อยู่เซิร์ฟเวอร์",
+        "Server address";
+    SharedDb => "ชื่อฐานข้อมูล",
+        "Database name";
+    SharedName => "ชื่อผู้ใช้",
+        "User name";
+    SharedPassword => "รหัสผ่าน (ไม่เก็บไว้)",
+        "Password (not kept)";
+    LogIn => "เข้าสู่ระบบ",
+        "Log in";
+    LogOut => "ออกจากระบบ",
+        "Log out";
+    SyncNow => "ซิงก์ตอนนี้",
+        "Sync now";
+    SyncWaiting => "รอส่ง",
+        "Waiting to send";
+    SyncForms => "แบบฟอร์มในฐานข้อมูล (ที่เครื่องนี้มี)",
+        "Forms in the database (held here)";
+    SyncLast => "ซิงก์ล่าสุด",
+        "Last sync";
+    SyncNever => "ยังไม่เคย",
+        "never";
+    SyncBusy => "กำลังซิงก์…",
+        "Syncing…";
+    SyncConflicts => "อ่านไม่ตรงกัน (ภาพเดียวกัน อ่านได้ต่างกัน)",
+        "Read differently (the same image, different readings)";
+    SyncRefused => "ฐานข้อมูลไม่รับ",
+        "Refused by the database";
+    SyncSkipped => "ข้อมูลที่อ่านไม่ได้ (ข้ามไป)",
+        "Could not be read (skipped)";
+    LoggedInAs => "เข้าสู่ระบบเป็น",
+        "Logged in as";
+    ReadByPerson => "อ่านโดย",
+        "Read by";
+    SyncForm => "แบบฟอร์ม",
+        "Form";
 }
 
 /// A static text that follows the language signal. Every static text of

@@ -17,6 +17,7 @@ pub mod run;
 pub mod settings;
 pub mod settings_fields;
 pub mod state;
+pub mod sync;
 
 pub use app::App;
 

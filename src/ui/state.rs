@@ -40,6 +40,8 @@ pub struct AppState {
     pub results: ResultsStore,
     /// This device's storage.
     pub device: super::device::Device,
+    /// The shared database.
+    pub sync: super::sync::SyncStore,
 }
 
 impl AppState {
@@ -53,6 +55,7 @@ impl AppState {
             run,
             results: ResultsStore::new(run.running),
             device: super::device::Device::new(),
+            sync: super::sync::SyncStore::new(),
         }
     }
 
@@ -63,6 +66,7 @@ impl AppState {
         provide_context(self.run);
         provide_context(self.results);
         provide_context(self.device);
+        provide_context(self.sync);
     }
 
     /// Forgets the settings, the key and the official results kept on

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod blob_image;
 pub mod console;
+pub mod couch;
 pub mod crash;
 pub mod download;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod network;
 pub mod object_url;
 pub mod pdf;
 pub mod progress_events;
+pub mod replica;
 pub mod runner;
 pub mod service_worker;
 pub mod shared_limit;

@@ -6,13 +6,17 @@
 //!
 //! - version 1: `batches` (key `id`) and `outcomes` (key `[batch, index]`,
 //!   one [`BallotDoc`] per finished ballot);
-//! - version 2: `images` (key `[batch, index]`, the picked `File`).
+//! - version 2: `images` (key `[batch, index]`, the picked `File`);
+//! - version 3: the shared database's replica (`web::replica`):
+//!   `sync_writes` (key `seq`, counted up: this device's writes in order),
+//!   `sync_held` (key `[id, rev]`: every revision held here) and
+//!   `sync_meta` (key `key`: checkpoints, the device's id).
 //!
 //! The engine's [`Journal`] is [`BatchJournal`]: one small transaction per
 //! finished ballot, done by the browser off the main thread.
 
 use super::error::WebError;
-use crate::core::device::session::{BallotDoc, BatchMeta, SCHEMA_VERSION};
+use crate::core::device::session::{BallotDoc, BatchMeta};
 use crate::core::engine::ports::{ImageData, Journal, LocalBoxFuture, PortError};
 use crate::core::engine::progress::BallotOutcome;
 use std::rc::Rc;
@@ -26,13 +30,19 @@ pub const DB_NAME: &str = "tallyscan";
 const BATCHES: &str = "batches";
 const OUTCOMES: &str = "outcomes";
 const IMAGES: &str = "images";
+pub(super) const SYNC_WRITES: &str = "sync_writes";
+pub(super) const SYNC_HELD: &str = "sync_held";
+pub(super) const SYNC_META: &str = "sync_meta";
+/// The database's version (migrated on open). Version 3 adds the sync
+/// stores; the session files keep their own version.
+const DB_VERSION: u32 = 3;
 
-fn js(context: &'static str) -> impl Fn(JsValue) -> WebError {
+pub(super) fn js(context: &'static str) -> impl Fn(JsValue) -> WebError {
     move |e| WebError::js(context, e)
 }
 
 /// A promise settled by an IndexedDB request.
-fn settled(req: &IdbRequest) -> JsFuture {
+pub(super) fn settled(req: &IdbRequest) -> JsFuture {
     let promise = js_sys::Promise::new(&mut |resolve, reject| {
         let r = req.clone();
         let ok = Closure::once_into_js(move || {
@@ -55,7 +65,7 @@ fn settled(req: &IdbRequest) -> JsFuture {
 }
 
 /// A promise settled when a transaction commits (or fails).
-fn committed(tx: &IdbTransaction) -> JsFuture {
+pub(super) fn committed(tx: &IdbTransaction) -> JsFuture {
     let promise = js_sys::Promise::new(&mut |resolve, reject| {
         let ok = Closure::once_into_js(move || {
             let _ = resolve.call0(&JsValue::NULL);
@@ -91,6 +101,14 @@ fn migrate(db: &IdbDatabase, old: u32) -> Result<(), JsValue> {
     if old < 2 {
         db.create_object_store_with_optional_parameters(IMAGES, &keyed(&batch_index))?;
     }
+    if old < 3 {
+        let counted = keyed(&"seq".into());
+        counted.set_auto_increment(true);
+        db.create_object_store_with_optional_parameters(SYNC_WRITES, &counted)?;
+        let id_rev = JsValue::from(js_sys::Array::of2(&"id".into(), &"rev".into()));
+        db.create_object_store_with_optional_parameters(SYNC_HELD, &keyed(&id_rev))?;
+        db.create_object_store_with_optional_parameters(SYNC_META, &keyed(&"key".into()))?;
+    }
     Ok(())
 }
 
@@ -98,14 +116,14 @@ fn migrate(db: &IdbDatabase, old: u32) -> Result<(), JsValue> {
 /// serde_json and `JSON.parse`, whose code the app already has (session
 /// files, exports), rather than a second serde back end for every type
 /// (serde-wasm-bindgen cost 23 KB gzipped here).
-fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, WebError> {
+pub(super) fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, WebError> {
     let text = serde_json::to_string(v)
         .map_err(|e| WebError::js("storing", JsValue::from_str(&e.to_string())))?;
     js_sys::JSON::parse(&text).map_err(js("storing"))
 }
 
 /// The value of a structured value written by [`to_js`].
-fn from_js<T: serde::de::DeserializeOwned>(v: &JsValue) -> Option<T> {
+pub(super) fn from_js<T: serde::de::DeserializeOwned>(v: &JsValue) -> Option<T> {
     let text = js_sys::JSON::stringify(v).ok()?.as_string()?;
     crate::core::device::session::decode(&text).ok()
 }
@@ -142,7 +160,7 @@ impl Store {
             .map_err(js("opening storage"))?
             .ok_or(WebError::Unsupported("IndexedDB"))?;
         let req = factory
-            .open_with_u32(DB_NAME, SCHEMA_VERSION)
+            .open_with_u32(DB_NAME, DB_VERSION)
             .map_err(js("opening storage"))?;
         let upgrade = Closure::<dyn FnMut(web_sys::IdbVersionChangeEvent)>::new({
             let req = req.clone();
@@ -169,7 +187,11 @@ impl Store {
         Ok(Store { db })
     }
 
-    fn tx(&self, stores: &[&str], mode: IdbTransactionMode) -> Result<IdbTransaction, WebError> {
+    pub(super) fn tx(
+        &self,
+        stores: &[&str],
+        mode: IdbTransactionMode,
+    ) -> Result<IdbTransaction, WebError> {
         let names = js_sys::Array::new();
         for s in stores {
             names.push(&JsValue::from_str(s));
@@ -179,7 +201,7 @@ impl Store {
             .map_err(js("storage"))
     }
 
-    fn store(tx: &IdbTransaction, name: &str) -> Result<IdbObjectStore, WebError> {
+    pub(super) fn store(tx: &IdbTransaction, name: &str) -> Result<IdbObjectStore, WebError> {
         tx.object_store(name).map_err(js("storage"))
     }
 
@@ -321,8 +343,9 @@ impl Store {
 
     /// Empties every store (a shared kiosk's "clear this device").
     pub async fn clear(&self) -> Result<(), WebError> {
-        let tx = self.tx(&[BATCHES, OUTCOMES, IMAGES], IdbTransactionMode::Readwrite)?;
-        for name in [BATCHES, OUTCOMES, IMAGES] {
+        let all = [BATCHES, OUTCOMES, IMAGES, SYNC_WRITES, SYNC_HELD, SYNC_META];
+        let tx = self.tx(&all, IdbTransactionMode::Readwrite)?;
+        for name in all {
             Self::store(&tx, name)?
                 .clear()
                 .map_err(js("clearing storage"))?;

@@ -16,6 +16,8 @@ pub const DESIGN_ID: &str = "_design/tallyscan";
 /// Why a sync step failed (nothing is lost: what is queued stays queued).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SyncError {
+    #[error("the database's address: {0}")]
+    Address(String),
     #[error("not logged in, or the session expired: log in again")]
     Unauthorized,
     #[error("the database refused: {0}")]

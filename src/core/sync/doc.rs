@@ -85,7 +85,7 @@ fn short_hash(text: &str) -> String {
 /// A ballot document: the record and who wrote it, at a revision with its
 /// history (newest first, as `_revisions` lists it).
 #[derive(Debug, Clone, PartialEq)]
-pub struct BallotDoc {
+pub struct FormDoc {
     pub id: String,
     /// Newest first: `history[0]` is this revision.
     pub history: Vec<Rev>,
@@ -111,13 +111,13 @@ pub enum DocError {
     Record(String),
 }
 
-impl BallotDoc {
+impl FormDoc {
     /// The first revision of `record`'s document, written by `by`.
     /// `None` when the record has no image hash.
-    pub fn first(record: BallotRecord, by: &str) -> Option<BallotDoc> {
+    pub fn first(record: BallotRecord, by: &str) -> Option<FormDoc> {
         let id = id_of(&record)?;
         let hash = short_hash(&reading_key(&record).to_string());
-        Some(BallotDoc {
+        Some(FormDoc {
             id,
             history: vec![Rev {
                 generation: 1,
@@ -134,7 +134,7 @@ impl BallotDoc {
     }
 
     /// The next revision: `record` as a person changed it, by `by`.
-    pub fn next(&self, record: BallotRecord, by: &str) -> BallotDoc {
+    pub fn next(&self, record: BallotRecord, by: &str) -> FormDoc {
         let parent = self.rev().clone();
         let body = serde_json::to_string(&record).unwrap_or_default();
         let hash = short_hash(&format!("{parent}\n{body}"));
@@ -143,7 +143,7 @@ impl BallotDoc {
             hash,
         }];
         history.extend(self.history.iter().cloned());
-        BallotDoc {
+        FormDoc {
             id: self.id.clone(),
             history,
             by: by.to_string(),
@@ -168,7 +168,7 @@ impl BallotDoc {
 
     /// A document from the database (`_revisions` optional: without it the
     /// history is this revision alone).
-    pub fn from_json(v: &Value) -> Result<BallotDoc, DocError> {
+    pub fn from_json(v: &Value) -> Result<FormDoc, DocError> {
         let o = v.as_object().ok_or(DocError::NotAnObject)?;
         let text = |k: &'static str| o.get(k).and_then(Value::as_str).ok_or(DocError::Missing(k));
         let kind = o.get("type").and_then(Value::as_str).unwrap_or_default();
@@ -186,13 +186,29 @@ impl BallotDoc {
         let record = o.get("record").ok_or(DocError::Missing("record"))?;
         let record: BallotRecord =
             serde_json::from_value(record.clone()).map_err(|e| DocError::Record(e.to_string()))?;
-        Ok(BallotDoc {
+        Ok(FormDoc {
             id,
             history,
             by: text("by")?.to_string(),
             record,
         })
     }
+}
+
+/// The revisions of one document that no other held revision descends
+/// from: one when the document is settled, several in a conflict
+/// (the winner first, as CouchDB picks it: the longest history, then the
+/// greater revision id).
+pub fn leaves(revisions: &[FormDoc]) -> Vec<&FormDoc> {
+    let ancestor = |r: &Rev| {
+        revisions
+            .iter()
+            .any(|d| d.rev() != r && d.history.iter().skip(1).any(|h| h == r))
+    };
+    let mut out: Vec<&FormDoc> = revisions.iter().filter(|d| !ancestor(d.rev())).collect();
+    out.sort_by(|a, b| b.rev().cmp(a.rev()));
+    out.dedup_by(|a, b| a.rev() == b.rev());
+    out
 }
 
 /// The history `_revisions` gives, when it agrees with `rev`.
@@ -234,20 +250,20 @@ mod tests {
 
     #[test]
     fn the_same_reading_on_two_devices_is_the_same_revision() {
-        let a = BallotDoc::first(read("a.jpg", "m1"), "somchai").unwrap();
-        let b = BallotDoc::first(read("IMG_0001.jpg", "m2"), "nid").unwrap();
+        let a = FormDoc::first(read("a.jpg", "m1"), "somchai").unwrap();
+        let b = FormDoc::first(read("IMG_0001.jpg", "m2"), "nid").unwrap();
         assert_eq!(a.id, b.id);
         assert_eq!(a.rev(), b.rev());
         let mut other = read("a.jpg", "m1");
         other.rows[0].votes.digits = Some(7);
-        let c = BallotDoc::first(other, "somchai").unwrap();
+        let c = FormDoc::first(other, "somchai").unwrap();
         assert_eq!(c.id, a.id);
         assert_ne!(c.rev(), a.rev(), "read differently: a conflict");
     }
 
     #[test]
     fn a_correction_is_the_next_revision_with_its_history() {
-        let a = BallotDoc::first(read("a.jpg", "m"), "somchai").unwrap();
+        let a = FormDoc::first(read("a.jpg", "m"), "somchai").unwrap();
         let mut changed = a.record.clone();
         changed.rows[0].votes.digits = Some(99);
         let b = a.next(changed, "somchai");
@@ -256,7 +272,24 @@ mod tests {
         let json = b.to_json();
         assert_eq!(json["_revisions"]["start"], 2);
         assert_eq!(json["_revisions"]["ids"][1], a.rev().hash);
-        assert_eq!(BallotDoc::from_json(&json).unwrap(), b);
+        assert_eq!(FormDoc::from_json(&json).unwrap(), b);
+    }
+
+    #[test]
+    fn a_conflict_is_two_leaves_and_a_correction_one() {
+        let a = FormDoc::first(read("a.jpg", "m"), "somchai").unwrap();
+        let mut other = a.record.clone();
+        other.rows[0].votes.digits = Some(1);
+        let b = FormDoc::first(other.clone(), "nid").unwrap();
+        assert_eq!(leaves(&[a.clone(), b.clone()]).len(), 2);
+        let a2 = a.next(other, "somchai");
+        let held = [a.clone(), a2.clone(), a.clone()];
+        let l = leaves(&held);
+        assert_eq!(l.len(), 1);
+        assert_eq!(l[0].rev(), a2.rev());
+        let all = [a, a2.clone(), b];
+        let l = leaves(&all);
+        assert_eq!(l[0].rev(), a2.rev(), "the longer history wins");
     }
 
     #[test]
@@ -265,24 +298,24 @@ mod tests {
         let mut r = read("a.pdf", "m");
         r.source.sha256.clear();
         assert!(
-            BallotDoc::first(r, "x").is_none(),
+            FormDoc::first(r, "x").is_none(),
             "an import has no image hash"
         );
     }
 
     #[test]
     fn documents_that_cannot_be_used_say_why() {
-        let good = BallotDoc::first(read("a.jpg", "m"), "s").unwrap().to_json();
+        let good = FormDoc::first(read("a.jpg", "m"), "s").unwrap().to_json();
         let with = |k: &str, v: Value| {
             let mut d = good.clone();
             d[k] = v;
-            BallotDoc::from_json(&d).unwrap_err()
+            FormDoc::from_json(&d).unwrap_err()
         };
         assert_eq!(with("schema", json!(2)), DocError::Schema { found: 2 });
         assert_eq!(with("type", json!("other")), DocError::Kind("other".into()));
         assert_eq!(with("_rev", json!("x-1")), DocError::BadRev("x-1".into()));
         assert!(matches!(with("record", json!([1])), DocError::Record(_)));
-        assert_eq!(BallotDoc::from_json(&json!(3)), Err(DocError::NotAnObject));
+        assert_eq!(FormDoc::from_json(&json!(3)), Err(DocError::NotAnObject));
         for bad in ["", "0-a", "1-", "1-a b", "-a"] {
             assert_eq!(Rev::parse(bad), None, "{bad}");
         }

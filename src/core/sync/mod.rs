@@ -6,4 +6,5 @@
 pub mod couch;
 pub mod doc;
 pub mod replicate;
+pub mod share;
 pub mod wire;

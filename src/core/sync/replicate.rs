@@ -10,7 +10,7 @@
 //! `_bulk_get` → stored here → the checkpoint.
 
 use super::couch::{Couch, SyncError};
-use super::doc::BallotDoc;
+use super::doc::FormDoc;
 use super::wire::{Checkpoint, CouchTransport, RevsDiff};
 use crate::core::engine::ports::{LocalBoxFuture, PortError};
 use serde_json::Value;
@@ -20,7 +20,7 @@ use serde_json::Value;
 pub struct Written {
     /// This device's sequence number for the write (from 1).
     pub seq: u64,
-    pub doc: BallotDoc,
+    pub doc: FormDoc,
 }
 
 /// This device's copy of the shared database.
@@ -34,7 +34,7 @@ pub trait Replica {
     /// Of these revisions, the ones not held here.
     fn missing(&self, revs: &RevsDiff) -> LocalBoxFuture<'_, Result<RevsDiff, PortError>>;
     /// Keeps documents pulled from the server.
-    fn store_pulled(&self, docs: Vec<BallotDoc>) -> LocalBoxFuture<'_, Result<(), PortError>>;
+    fn store_pulled(&self, docs: Vec<FormDoc>) -> LocalBoxFuture<'_, Result<(), PortError>>;
     /// A checkpoint kept here (`None`: none yet).
     fn checkpoint(&self, rep_id: &str) -> LocalBoxFuture<'_, Result<Option<Value>, PortError>>;
     fn set_checkpoint(&self, rep_id: &str, seq: Value)
@@ -218,7 +218,7 @@ pub async fn pull<T: CouchTransport, R: Replica>(
             report.skipped.extend(failed);
             let mut good = Vec::new();
             for d in docs {
-                match BallotDoc::from_json(&d) {
+                match FormDoc::from_json(&d) {
                     Ok(doc) => good.push(doc),
                     Err(e) => report
                         .skipped

@@ -15,6 +15,7 @@ mod review_panel;
 mod settings_form;
 mod start_panel;
 mod storage_panel;
+mod sync_panel;
 
 pub use constituency_view::ConstituencyView;
 pub use export_panel::ExportPanel;
@@ -29,3 +30,4 @@ pub use review_panel::ReviewPanel;
 pub use settings_form::SettingsForm;
 pub use start_panel::StartPanel;
 pub use storage_panel::StoragePanel;
+pub use sync_panel::SyncPanel;

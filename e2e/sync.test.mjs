@@ -1,0 +1,101 @@
+// The shared database, end to end: a real PouchDB Server (CouchDB
+// protocol, in memory, couch/setup's rules and accounts, CORS for the
+// page), two volunteers in two browser contexts and a coordinator in a
+// third. Each volunteer reads its own forms and the same three (one read
+// differently); after syncing, everyone holds the union: the identical
+// readings once, the different one as a conflict; a volunteer's change to
+// the other's reading is refused (403, shown).
+// Needs: OCR_SIM_URL, DIST, couch/server installed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { withApp, makeImages, form, startCouch, getJson } from './support.mjs';
+
+const USERS = [['somchai', 'pw-s', 'volunteer'], ['nid', 'pw-n', 'volunteer'], ['boss', 'pw-b', 'coordinator']];
+
+async function logIn(page, couch, name, password) {
+  await page.fill('#sync-server', couch.url);
+  await page.fill('#sync-db', couch.db);
+  await page.fill('#sync-name', name);
+  await page.fill('#sync-password', password);
+  await page.click('#sync-login');
+  await page.waitForFunction((n) => document.querySelector('#sync-account')?.textContent.startsWith(n), name);
+}
+
+async function readForms(page, files) {
+  await page.setInputFiles('#files', files);
+  await page.waitForFunction((n) => document.querySelector('#file-summary')?.textContent.includes(String(n)), files.length);
+  await page.click('#start');
+  await page.waitForSelector('#batch-summary', { timeout: 120_000 });
+}
+
+// Syncs now and waits until nothing waits and `forms` forms are held.
+async function synced(page, forms) {
+  await page.waitForFunction(() => !document.querySelector('#sync-now')?.disabled);
+  await page.click('#sync-now');
+  await page.waitForFunction((n) => document.querySelector('#sync-waiting')?.textContent === '0'
+    && document.querySelector('#sync-forms')?.textContent === String(n)
+    && !document.querySelector('#sync-now')?.disabled, forms, { timeout: 60_000 });
+}
+
+test('two volunteers and a coordinator share one database: the union, conflicts kept, another\'s reading refused', async () => {
+  await withApp({ name: 'sync', open: false }, async ({ open, newContext, dir, url, simPost }) => {
+    const couch = await startCouch(dir, { users: USERS, origins: [new URL(url).origin] });
+    try {
+      const own = [makeImages(dir, 3, 'a_own', 1), makeImages(dir, 3, 'b_own', 2)];
+      const shared = makeImages(dir, 3, 'shared', 3);
+      const answers = (reader) => Object.fromEntries([
+        ...own[reader].hashes.map((h, i) => [h, form(10 * (reader + 1) + i)]),
+        ...shared.hashes.map((h, i) => [h, form(i === 2 && reader === 1 ? 99 : 1 + i)]),
+      ]);
+      const [a, b, c] = [await open({}, await newContext()), await open({}, await newContext()), await open({}, await newContext())];
+      await logIn(a, couch, 'somchai', 'pw-s');
+      assert.equal(await a.inputValue('#sync-password').catch(() => ''), '', 'the password field is gone once logged in');
+
+      await simPost('/_sim/scenario', { latency_ms: [10, 30], answers: answers(0) });
+      await readForms(a, [...own[0].files, ...shared.files]);
+      await synced(a, 6);
+
+      await logIn(b, couch, 'nid', 'pw-n');
+      await simPost('/_sim/scenario', { latency_ms: [10, 30], answers: answers(1) });
+      await readForms(b, [...own[1].files, ...shared.files]);
+      await synced(b, 9);
+      await synced(a, 9);
+
+      // The database: 9 forms; the one read differently has two readings.
+      const all = await getJson(`${couch.url}/${couch.db}/_all_docs`, couch.admin);
+      assert.equal(all.rows.filter((r) => r.id.startsWith('form:')).length, 9);
+      const conflicted = `form:${shared.hashes[2]}`;
+      const leaves = await getJson(`${couch.url}/${couch.db}/${encodeURIComponent(conflicted)}?open_revs=all`, { ...couch.admin, accept: 'application/json' });
+      assert.deepEqual(leaves.map((l) => l.ok.by).sort(), ['nid', 'somchai']);
+      for (const p of [a, b]) {
+        const rows = await p.$$eval('#sync-conflicts tbody tr', (trs) => trs.map((tr) => tr.textContent));
+        assert.equal(rows.length, 1, rows.join('\n'));
+        assert.match(rows[0], /somchai/);
+        assert.match(rows[0], /nid/);
+      }
+
+      // The coordinator sees the whole, conflict included.
+      await logIn(c, couch, 'boss', 'pw-b');
+      await synced(c, 9);
+      assert.equal(await c.$$eval('#sync-conflicts tbody tr', (t) => t.length), 1);
+
+      // nid changes a shared form somchai sent first: the database refuses.
+      const row = b.locator('#results tbody tr', { hasText: 'shared_001' });
+      await row.locator('button.link').click();
+      await b.waitForSelector('#review');
+      const cell = b.locator('#review input[data-field="valid"]');
+      await cell.fill('7');
+      await cell.press('Tab');
+      await b.keyboard.press('Escape');
+      await b.waitForSelector('#review', { state: 'detached' });
+      await b.click('#sync-now');
+      await b.waitForFunction((id) => document.querySelector('#sync-refused')?.textContent.includes(id)
+        && /forbidden/.test(document.querySelector('#sync-refused').textContent), `form:${shared.hashes[0]}`, { timeout: 60_000 });
+      const doc = await getJson(`${couch.url}/${couch.db}/form:${shared.hashes[0]}`, couch.admin);
+      assert.equal(doc.by, 'somchai');
+      assert.ok(doc._rev.startsWith('1-'), 'somchai\'s reading is unchanged');
+    } finally {
+      couch.stop();
+    }
+  });
+});

@@ -1,0 +1,278 @@
+//! The shared database as the page uses it: where it is and who is logged
+//! in, what this device's replica holds, and syncing (after each form, on
+//! a timer, on "sync now"). Push and pull are `core::sync::replicate`; the
+//! replica is `web::replica`; this file moves data between them and the
+//! signals. The password is sent once to `_session` and never kept.
+
+use super::i18n::Lang;
+use crate::core::api::endpoint::parse_endpoint;
+use crate::core::domain::ballot::BallotRecord;
+use crate::core::sync::couch::{login_request, read_session, Couch, SyncError};
+use crate::core::sync::replicate::{pull, push, Refused, SyncOptions};
+use crate::core::sync::share::{by_id, to_write, SharedView};
+use crate::core::sync::wire::{self, CouchTransport, Method};
+use crate::web::{self, couch::FetchCouch, replica::IdbReplica};
+use leptos::prelude::*;
+use std::cell::Cell;
+use std::rc::Rc;
+
+const KEY_SERVER: &str = "tallyscan.sync.server";
+const KEY_DB: &str = "tallyscan.sync.db";
+const KEY_DEVICE: &str = "device";
+
+/// Who is logged in: name and roles.
+pub type Account = (String, Vec<String>);
+
+/// The shared database's state, as signals.
+#[derive(Clone, Copy)]
+pub struct SyncStore {
+    pub server: RwSignal<String>,
+    pub db: RwSignal<String>,
+    pub account: RwSignal<Option<Account>>,
+    pub busy: RwSignal<bool>,
+    /// The last sync's failure (none: it went well).
+    pub error: RwSignal<Option<SyncError>>,
+    /// When the last sync ended well (ms since the epoch).
+    pub last_ms: RwSignal<Option<f64>>,
+    /// Writes made here not yet on the server.
+    pub waiting: RwSignal<u32>,
+    pub refused: RwSignal<Vec<Refused>>,
+    pub skipped: RwSignal<Vec<String>>,
+    pub view: RwSignal<SharedView>,
+    replica: StoredValue<Option<IdbReplica>, LocalStorage>,
+    /// A sync asked for while one runs: run again after it.
+    again: StoredValue<Rc<Cell<bool>>, LocalStorage>,
+}
+
+impl SyncStore {
+    pub fn new() -> Self {
+        SyncStore {
+            server: RwSignal::new(web::storage::get(KEY_SERVER).unwrap_or_default()),
+            db: RwSignal::new(web::storage::get(KEY_DB).unwrap_or_else(|| "tallyscan".into())),
+            account: RwSignal::new(None),
+            busy: RwSignal::new(false),
+            error: RwSignal::new(None),
+            last_ms: RwSignal::new(None),
+            waiting: RwSignal::new(0),
+            refused: RwSignal::new(Vec::new()),
+            skipped: RwSignal::new(Vec::new()),
+            view: RwSignal::new(SharedView::default()),
+            replica: StoredValue::new_local(None),
+            again: StoredValue::new_local(Rc::new(Cell::new(false))),
+        }
+    }
+
+    /// The replica, once the device's store is open.
+    pub fn attach(&self, store: Rc<web::store::Store>) {
+        self.replica.set_value(Some(IdbReplica { store }));
+    }
+
+    fn couch(&self) -> Couch<FetchCouch> {
+        Couch::new(
+            FetchCouch::new(&self.server.get_untracked()),
+            &self.db.get_untracked(),
+        )
+    }
+
+    fn me(&self) -> Option<String> {
+        self.account.get_untracked().map(|(name, _)| name)
+    }
+
+    /// Logs in (the server keeps the session in a cookie), then syncs.
+    pub async fn log_in(self, name: String, password: String, records: Vec<BallotRecord>) {
+        self.error.set(None);
+        let server = self.server.get_untracked();
+        if let Err(e) = parse_endpoint(&server, web::page_is_https()) {
+            return self.error.set(Some(SyncError::Address(e.to_string())));
+        }
+        web::storage::set(KEY_SERVER, &server);
+        web::storage::set(KEY_DB, &self.db.get_untracked());
+        let couch = self.couch();
+        let answer = couch.transport.send(login_request(&name, &password)).await;
+        drop(password);
+        match answer {
+            Ok(r) if r.status == 200 => match read_session(&r.body) {
+                Some(account) => self.account.set(Some(account)),
+                None => return self.error.set(Some(SyncError::Malformed(r.body))),
+            },
+            Ok(r) if r.status == 401 => return self.error.set(Some(SyncError::Unauthorized)),
+            Ok(r) => {
+                return self.error.set(Some(SyncError::Server {
+                    status: r.status,
+                    error: String::new(),
+                    reason: r.body,
+                }))
+            }
+            Err(e) => return self.error.set(Some(e.into())),
+        }
+        self.sync(records).await;
+    }
+
+    /// Finds a session still open (after a reload).
+    pub async fn restore(self) {
+        if self.server.get_untracked().is_empty() {
+            return;
+        }
+        let couch = self.couch();
+        if let Ok(r) = couch.transport.send(wire::get("/_session".into())).await {
+            if let Some(account) = read_session(&r.body) {
+                self.account.set(Some(account));
+                self.refresh().await;
+            }
+        }
+    }
+
+    pub async fn log_out(self) {
+        let couch = self.couch();
+        let req = wire::CouchRequest {
+            method: Method::Delete,
+            path: "/_session".into(),
+            body: None,
+        };
+        let _ = couch.transport.send(req).await;
+        self.account.set(None);
+    }
+
+    /// Writes what changed of `records` to the replica, then pushes and
+    /// pulls. A sync asked for during another runs once after it.
+    pub async fn sync(self, records: Vec<BallotRecord>) {
+        let (Some(replica), Some(me)) = (self.replica.get_value(), self.me()) else {
+            return;
+        };
+        if self.busy.get_untracked() {
+            return self.again.with_value(|a| a.set(true));
+        }
+        self.busy.set(true);
+        if let Err(e) = self.share(&replica, &records, &me).await {
+            self.error.set(Some(e));
+        }
+        loop {
+            self.again.with_value(|a| a.set(false));
+            let result = self.exchange(&replica).await;
+            self.error.set(result.err());
+            if !self.again.with_value(|a| a.get()) {
+                break;
+            }
+        }
+        self.refresh().await;
+        self.busy.set(false);
+    }
+
+    async fn share(
+        &self,
+        replica: &IdbReplica,
+        records: &[BallotRecord],
+        me: &str,
+    ) -> Result<(), SyncError> {
+        let local = |e: web::error::WebError| SyncError::Local(e.to_string());
+        let (held, _) = replica.all().await.map_err(local)?;
+        for doc in to_write(records, &by_id(&held), me) {
+            replica.write(&doc).await.map_err(local)?;
+        }
+        Ok(())
+    }
+
+    async fn exchange(&self, replica: &IdbReplica) -> Result<(), SyncError> {
+        let couch = self.couch();
+        couch.check_schema().await?;
+        let device = self.device_id(replica).await;
+        let opts = SyncOptions::default();
+        let pushed = push(&couch, replica, &format!("push:{device}"), opts).await?;
+        self.refused.update(|r| {
+            r.retain(|x| !pushed.refused.iter().any(|p| p.id == x.id));
+            r.extend(pushed.refused.iter().cloned());
+        });
+        let pulled = pull(&couch, replica, &format!("pull:{device}"), opts).await?;
+        self.skipped.set(pulled.skipped);
+        self.last_ms.set(Some(web::timer::unix_ms()));
+        Ok(())
+    }
+
+    /// This device's id for its checkpoints (random, kept in the replica).
+    async fn device_id(&self, replica: &IdbReplica) -> String {
+        if let Ok(Some(v)) = replica.meta(KEY_DEVICE).await {
+            if let Some(id) = v.as_str() {
+                return id.to_string();
+            }
+        }
+        let id = format!("{:016x}", (js_sys::Math::random() * 2f64.powi(53)) as u64);
+        let _ = replica.set_meta(KEY_DEVICE, id.clone().into()).await;
+        id
+    }
+
+    /// The view and the waiting count, from the replica.
+    pub async fn refresh(&self) {
+        let Some(replica) = self.replica.get_value() else {
+            return;
+        };
+        if let Ok((held, bad)) = replica.all().await {
+            let me = self.me().unwrap_or_default();
+            self.view.set(SharedView::of(&held, &me));
+            if !bad.is_empty() {
+                self.skipped.update(|s| s.extend(bad));
+            }
+        }
+        let device = self.device_id(&replica).await;
+        let key = format!("checkpoint:push:{device}");
+        let since = replica
+            .meta(&key)
+            .await
+            .ok()
+            .flatten()
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0);
+        self.waiting.set(replica.waiting(since).await.unwrap_or(0));
+    }
+}
+
+impl SyncStore {
+    /// Syncs `records` a moment after they change (many forms finishing
+    /// close together make one sync), and every 30 s while logged in.
+    pub fn watch(self, records: RwSignal<Vec<BallotRecord>>) {
+        let pending: StoredValue<Option<gloo_timers::callback::Timeout>, LocalStorage> =
+            StoredValue::new_local(None);
+        let later = move |ms: u32| {
+            let t = gloo_timers::callback::Timeout::new(ms, move || {
+                let all = records.get_untracked();
+                leptos::task::spawn_local(self.sync(all));
+            });
+            pending.set_value(Some(t));
+        };
+        Effect::new(move |_| {
+            records.track();
+            if self.account.get().is_some() {
+                later(2_000);
+            }
+        });
+        let tick = gloo_timers::callback::Interval::new(30_000, move || {
+            if self.account.get_untracked().is_some() && web::network::is_online() {
+                leptos::task::spawn_local(self.sync(records.get_untracked()));
+            }
+        });
+        std::mem::forget(tick);
+    }
+}
+
+impl Default for SyncStore {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A sync error, in the language, with what to do.
+pub fn sync_error(lang: Lang, e: &SyncError) -> String {
+    if lang == Lang::En {
+        return e.to_string();
+    }
+    match e {
+        SyncError::Address(why) => format!("ที่อยู่ฐานข้อมูล: {why}"),
+        SyncError::Unauthorized => "ยังไม่ได้เข้าสู่ระบบ หรือหมดเวลาแล้ว: เข้าสู่ระบบอีกครั้ง (ผลที่รอส่งยังอยู่ครบ)".into(),
+        SyncError::Forbidden(why) => format!("ฐานข้อมูลไม่อนุญาต: {why}"),
+        SyncError::NoDatabase(db) => format!("ไม่มีฐานข้อมูล \"{db}\" บนเซิร์ฟเวอร์นี้: ให้ผู้ประสานงานรันคำสั่งตั้งค่าก่อน (couch/setup)"),
+        SyncError::Schema { found } => format!("ฐานข้อมูลนี้เก็บข้อมูลรุ่น {found} แต่ TallyScan รุ่นนี้ใช้รุ่น 1: ตรวจชื่อฐานข้อมูล หรือให้ผู้ประสานงานตั้งค่าใหม่"),
+        SyncError::Transport(t) => format!("ติดต่อเซิร์ฟเวอร์ไม่ได้ ({t}): จะลองใหม่เองเมื่อออนไลน์ ผลที่รอส่งยังอยู่ครบ"),
+        SyncError::Server { status, error, reason } => format!("เซิร์ฟเวอร์ตอบ {status}: {error} {reason}"),
+        SyncError::Malformed(why) => format!("อ่านคำตอบของเซิร์ฟเวอร์ไม่ได้: {why}"),
+        SyncError::Local(why) => format!("ที่เก็บข้อมูลในเครื่องนี้: {why}"),
+    }
+}

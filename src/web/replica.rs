@@ -1,0 +1,209 @@
+//! This device's replica of the shared database, in IndexedDB (the stores
+//! of `web::store` version 3): the documents written here in order (what a
+//! push sends), every revision held (what a pull need not fetch), and the
+//! checkpoints. Implements core's [`Replica`].
+
+use super::error::WebError;
+use super::store::{
+    committed, from_js, js, settled, to_js, Store, SYNC_HELD, SYNC_META, SYNC_WRITES,
+};
+use crate::core::engine::ports::{LocalBoxFuture, PortError};
+use crate::core::sync::doc::FormDoc;
+use crate::core::sync::replicate::{Replica, Written};
+use crate::core::sync::wire::RevsDiff;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::rc::Rc;
+use wasm_bindgen::JsValue;
+use web_sys::IdbTransactionMode::{Readonly, Readwrite};
+
+/// A revision as kept: the document's JSON, and whether it was written
+/// here (rather than pulled).
+#[derive(Serialize, Deserialize)]
+struct Held {
+    id: String,
+    rev: String,
+    doc: Value,
+    mine: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Meta {
+    key: String,
+    value: Value,
+}
+
+/// The replica over the app's database.
+#[derive(Clone)]
+pub struct IdbReplica {
+    pub store: Rc<Store>,
+}
+
+fn held(doc: &FormDoc, mine: bool) -> Held {
+    Held {
+        id: doc.id.clone(),
+        rev: doc.rev().to_string(),
+        doc: doc.to_json(),
+        mine,
+    }
+}
+
+impl IdbReplica {
+    /// Keeps a document written on this device (a reading, a correction):
+    /// the next push sends it.
+    pub async fn write(&self, doc: &FormDoc) -> Result<(), WebError> {
+        let tx = self.store.tx(&[SYNC_WRITES, SYNC_HELD], Readwrite)?;
+        let entry =
+            serde_json::json!({ "id": doc.id, "rev": doc.rev().to_string(), "doc": doc.to_json() });
+        Store::store(&tx, SYNC_WRITES)?
+            .put(&to_js(&entry)?)
+            .map_err(js("keeping a form to sync"))?;
+        Store::store(&tx, SYNC_HELD)?
+            .put(&to_js(&held(doc, true))?)
+            .map_err(js("keeping a form to sync"))?;
+        committed(&tx).await.map_err(js("keeping a form to sync"))?;
+        Ok(())
+    }
+
+    /// Every revision held here: the documents that could be read, and the
+    /// ids of those that could not.
+    pub async fn all(&self) -> Result<(Vec<FormDoc>, Vec<String>), WebError> {
+        let tx = self.store.tx(&[SYNC_HELD], Readonly)?;
+        let req = Store::store(&tx, SYNC_HELD)?
+            .get_all()
+            .map_err(js("reading the replica"))?;
+        let all = settled(&req).await.map_err(js("reading the replica"))?;
+        let (mut docs, mut bad) = (Vec::new(), Vec::new());
+        for v in js_sys::Array::from(&all).iter() {
+            match from_js::<Held>(&v).map(|h| (FormDoc::from_json(&h.doc), h.id)) {
+                Some((Ok(d), _)) => docs.push(d),
+                Some((Err(e), id)) => bad.push(format!("{id}: {e}")),
+                None => bad.push("?".into()),
+            }
+        }
+        Ok((docs, bad))
+    }
+
+    /// Writes made here after `since` (the push checkpoint): waiting to go.
+    pub async fn waiting(&self, since: u64) -> Result<u32, WebError> {
+        let tx = self.store.tx(&[SYNC_WRITES], Readonly)?;
+        let range = web_sys::IdbKeyRange::lower_bound_with_open(&JsValue::from(since as f64), true)
+            .map_err(js("reading the replica"))?;
+        let req = Store::store(&tx, SYNC_WRITES)?
+            .count_with_key(&range)
+            .map_err(js("reading the replica"))?;
+        let n = settled(&req).await.map_err(js("reading the replica"))?;
+        Ok(n.as_f64().unwrap_or(0.0) as u32)
+    }
+
+    async fn written_since_(&self, since: u64, limit: usize) -> Result<Vec<Written>, WebError> {
+        let tx = self.store.tx(&[SYNC_WRITES], Readonly)?;
+        let range = web_sys::IdbKeyRange::lower_bound_with_open(&JsValue::from(since as f64), true)
+            .map_err(js("reading the replica"))?;
+        let req = Store::store(&tx, SYNC_WRITES)?
+            .get_all_with_key_and_limit(&range, limit.min(u32::MAX as usize) as u32)
+            .map_err(js("reading the replica"))?;
+        let rows = settled(&req).await.map_err(js("reading the replica"))?;
+        Ok(js_sys::Array::from(&rows)
+            .iter()
+            .filter_map(|v| {
+                let v: Value = from_js(&v)?;
+                let doc = FormDoc::from_json(&v["doc"]).ok()?;
+                Some(Written {
+                    seq: v["seq"].as_u64()?,
+                    doc,
+                })
+            })
+            .collect())
+    }
+
+    async fn missing_(&self, revs: &RevsDiff) -> Result<RevsDiff, WebError> {
+        let tx = self.store.tx(&[SYNC_HELD], Readonly)?;
+        let held = Store::store(&tx, SYNC_HELD)?;
+        // Every count asked at once, in one transaction, then awaited.
+        let mut asked = Vec::new();
+        for (id, rs) in revs {
+            for r in rs {
+                let key = js_sys::Array::of2(&id.into(), &r.into());
+                asked.push((
+                    id.clone(),
+                    r.clone(),
+                    held.count_with_key(&key)
+                        .map_err(js("reading the replica"))?,
+                ));
+            }
+        }
+        let mut out = RevsDiff::new();
+        for (id, rev, req) in asked {
+            let n = settled(&req).await.map_err(js("reading the replica"))?;
+            if n.as_f64().unwrap_or(0.0) == 0.0 {
+                out.entry(id).or_default().push(rev);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn store_pulled_(&self, docs: Vec<FormDoc>) -> Result<(), WebError> {
+        let tx = self.store.tx(&[SYNC_HELD], Readwrite)?;
+        let held_store = Store::store(&tx, SYNC_HELD)?;
+        for d in &docs {
+            held_store
+                .put(&to_js(&held(d, false))?)
+                .map_err(js("keeping pulled forms"))?;
+        }
+        committed(&tx).await.map_err(js("keeping pulled forms"))?;
+        Ok(())
+    }
+
+    /// A value kept under `key` (checkpoints, the device's id).
+    pub async fn meta(&self, key: &str) -> Result<Option<Value>, WebError> {
+        let tx = self.store.tx(&[SYNC_META], Readonly)?;
+        let req = Store::store(&tx, SYNC_META)?
+            .get(&key.into())
+            .map_err(js("reading the replica"))?;
+        let v = settled(&req).await.map_err(js("reading the replica"))?;
+        Ok(from_js::<Meta>(&v).map(|m| m.value))
+    }
+
+    pub async fn set_meta(&self, key: &str, value: Value) -> Result<(), WebError> {
+        let tx = self.store.tx(&[SYNC_META], Readwrite)?;
+        let m = Meta {
+            key: key.into(),
+            value,
+        };
+        Store::store(&tx, SYNC_META)?
+            .put(&to_js(&m)?)
+            .map_err(js("keeping a checkpoint"))?;
+        committed(&tx).await.map_err(js("keeping a checkpoint"))?;
+        Ok(())
+    }
+}
+
+impl Replica for IdbReplica {
+    fn written_since(
+        &self,
+        since: u64,
+        limit: usize,
+    ) -> LocalBoxFuture<'_, Result<Vec<Written>, PortError>> {
+        Box::pin(async move { Ok(self.written_since_(since, limit).await?) })
+    }
+    fn missing(&self, revs: &RevsDiff) -> LocalBoxFuture<'_, Result<RevsDiff, PortError>> {
+        let revs = revs.clone();
+        Box::pin(async move { Ok(self.missing_(&revs).await?) })
+    }
+    fn store_pulled(&self, docs: Vec<FormDoc>) -> LocalBoxFuture<'_, Result<(), PortError>> {
+        Box::pin(async move { Ok(self.store_pulled_(docs).await?) })
+    }
+    fn checkpoint(&self, rep_id: &str) -> LocalBoxFuture<'_, Result<Option<Value>, PortError>> {
+        let key = format!("checkpoint:{rep_id}");
+        Box::pin(async move { Ok(self.meta(&key).await?) })
+    }
+    fn set_checkpoint(
+        &self,
+        rep_id: &str,
+        seq: Value,
+    ) -> LocalBoxFuture<'_, Result<(), PortError>> {
+        let key = format!("checkpoint:{rep_id}");
+        Box::pin(async move { Ok(self.set_meta(&key, seq).await?) })
+    }
+}
