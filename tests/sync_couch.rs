@@ -18,7 +18,7 @@ use tallyscan::core::engine::ports::{LocalBoxFuture, PortError};
 use tallyscan::core::engine::testing::{FakeTime, PHRAE_FORM};
 use tallyscan::core::read::{extract::extract, validate::validate};
 use tallyscan::core::sync::couch::{Couch, SyncError};
-use tallyscan::core::sync::doc::BallotDoc;
+use tallyscan::core::sync::doc::FormDoc;
 use tallyscan::core::sync::replicate::{pull, push, Replica, SyncOptions, Written};
 use tallyscan::core::sync::wire::{
     CouchRequest, CouchResponse, CouchTransport, RevsDiff, TransportFailure,
@@ -196,7 +196,7 @@ struct Memory {
 }
 
 impl Memory {
-    fn write(&self, doc: BallotDoc) {
+    fn write(&self, doc: FormDoc) {
         self.held
             .borrow_mut()
             .entry(doc.id.clone())
@@ -240,7 +240,7 @@ impl Replica for Memory {
             .collect();
         Box::pin(async move { Ok(out) })
     }
-    fn store_pulled(&self, docs: Vec<BallotDoc>) -> LocalBoxFuture<'_, Result<(), PortError>> {
+    fn store_pulled(&self, docs: Vec<FormDoc>) -> LocalBoxFuture<'_, Result<(), PortError>> {
         for d in docs {
             self.held
                 .borrow_mut()
@@ -310,12 +310,12 @@ fn two_volunteers_share_their_forms_identical_once_different_as_a_conflict() {
         pull_batch: 4,
     };
     for n in 1..=5 {
-        a.write(BallotDoc::first(reading(n, 50), "somchai").unwrap());
+        a.write(FormDoc::first(reading(n, 50), "somchai").unwrap());
     }
     for n in 4..=9 {
         // Forms 4 and 5 again: 4 read alike, 5 read differently.
         let votes = if n == 5 { 51 } else { 50 };
-        b.write(BallotDoc::first(reading(n, votes), "nid").unwrap());
+        b.write(FormDoc::first(reading(n, votes), "nid").unwrap());
     }
     let ca = Couch::new(Tcp::as_user(s.port, "somchai", "pw-s"), DB);
     let cb = Couch::new(Tcp::as_user(s.port, "nid", "pw-n"), DB);
@@ -357,7 +357,7 @@ fn two_volunteers_share_their_forms_identical_once_different_as_a_conflict() {
 fn a_volunteer_cannot_change_anothers_reading_but_corrects_their_own() {
     let Some(s) = server() else { return };
     let (a, b) = (Memory::default(), Memory::default());
-    let first = BallotDoc::first(reading(1, 50), "somchai").unwrap();
+    let first = FormDoc::first(reading(1, 50), "somchai").unwrap();
     a.write(first.clone());
     let ca = Couch::new(Tcp::as_user(s.port, "somchai", "pw-s"), DB);
     let cb = Couch::new(Tcp::as_user(s.port, "nid", "pw-n"), DB);
@@ -371,7 +371,7 @@ fn a_volunteer_cannot_change_anothers_reading_but_corrects_their_own() {
     assert_eq!(pb.refused.len(), 1, "{pb:?}");
     assert_eq!(pb.refused[0].error, "forbidden");
     // Writing as somebody else is refused too.
-    b.write(BallotDoc::first(reading(2, 1), "somchai").unwrap());
+    b.write(FormDoc::first(reading(2, 1), "somchai").unwrap());
     let pb = run(push(&cb, &b, "push:b", SyncOptions::default())).unwrap();
     assert_eq!(pb.refused.len(), 1);
     // somchai's own correction is a new revision.
