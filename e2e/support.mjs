@@ -501,3 +501,98 @@ export async function startCouch(dir, { users = [], origins = [], db = 'tallysca
   const admin = { authorization: `Basic ${Buffer.from('admin:secret').toString('base64')}` };
   return { url, db, process: proc, admin, stop: () => proc.kill() };
 }
+
+// An HTTP proxy to `target` (the database) on a free port that can drop
+// connections, to cut a sync where it hurts. Each _bulk_docs request takes
+// the next step of proxy.plan (then 'pass' when it is empty):
+//   'pass'        forward it;
+//   'cut-before'  drop the connection without forwarding it;
+//   'cut-after'   forward it, let the server store it, then drop the
+//                 connection before the answer;
+//   'pause'       call proxy.onPause() (the test stops the server) and forward;
+//   'close'       forward it and call proxy.onClose() (the test closes the tab).
+// proxy.sent lists, per _bulk_docs forwarded, its documents' "id rev" and
+// whether its answer reached the page (delivered).
+export async function couchProxy(target) {
+  const to = new URL(target);
+  const proxy = { plan: [], sent: [], cuts: 0, onPause: () => {}, onClose: () => {} };
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const bulk = req.method === 'POST' && req.url.includes('/_bulk_docs');
+      const step = bulk ? proxy.plan.shift() ?? 'pass' : 'pass';
+      if (step === 'cut-before') { proxy.cuts += 1; req.socket.destroy(); return; }
+      if (step === 'pause') proxy.onPause();
+      if (step === 'close') proxy.onClose();
+      const entry = bulk ? { docs: JSON.parse(body.toString()).docs.map((d) => `${d._id} ${d._rev}`), delivered: false } : null;
+      if (entry) proxy.sent.push(entry);
+      const up = http.request({ host: to.hostname, port: to.port, path: req.url, method: req.method, headers: { ...req.headers, host: to.host } }, (r) => {
+        const out = [];
+        r.on('data', (c) => out.push(c));
+        r.on('end', () => {
+          if (step === 'cut-after') { proxy.cuts += 1; req.socket.destroy(); return; }
+          if (req.socket.destroyed) return;
+          res.writeHead(r.statusCode, r.headers);
+          res.end(Buffer.concat(out), () => { if (entry) entry.delivered = r.statusCode < 300; });
+        });
+      });
+      up.on('error', () => req.socket.destroy());
+      up.end(body);
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  proxy.url = `http://127.0.0.1:${server.address().port}`;
+  proxy.stop = () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); });
+  // Documents sent again after an answer saying they were stored reached the page.
+  proxy.duplicates = () => {
+    const stored = new Set();
+    let again = 0;
+    for (const e of proxy.sent) {
+      for (const d of e.docs) if (stored.has(d)) again += 1;
+      if (e.delivered) e.docs.forEach((d) => stored.add(d));
+    }
+    return again;
+  };
+  return proxy;
+}
+
+// A session file of `n` ballots made from the one outcome of `template` (a
+// session file the app exported): each its own image (SHA-256), file name
+// and polling unit, read alike otherwise.
+export function sessionOf(template, n, prefix) {
+  const t = JSON.parse(fs.readFileSync(template, 'utf8'));
+  const one = t.outcomes[0].result;
+  const outcomes = [];
+  const files = [];
+  for (let i = 0; i < n; i++) {
+    const r = JSON.parse(JSON.stringify(one));
+    const name = `${prefix}_${String(i + 1).padStart(5, '0')}.png`;
+    r.index = i;
+    r.file = name;
+    r.record.source.file_name = name;
+    r.record.source.sha256 = crypto.createHash('sha256').update(`${prefix}/${i}`).digest('hex');
+    r.record.polling_unit = 1 + (i % 300);
+    outcomes.push({ result: r });
+    files.push({ ...t.batch.files[0], name });
+  }
+  const batch = { ...t.batch, id: `${prefix}-${n}`, files };
+  return JSON.stringify({ ...t, batch, outcomes });
+}
+
+// Reads one image in `page` and saves the session file the app exports
+// (a template for sessionOf). Resolves to its path.
+export async function exportTemplate(page, dir, simPost) {
+  await simPost('/_sim/scenario', { latency_ms: [5, 10] });
+  const im = makeImages(dir, 1, 'template', 9);
+  await page.setInputFiles('#files', im.files);
+  await page.waitForFunction(() => document.querySelector('#file-summary')?.textContent.includes('1'));
+  await page.click('#start');
+  await page.waitForSelector('#batch-summary');
+  await page.waitForSelector('#batch-list li .export-session');
+  const [d] = await Promise.all([page.waitForEvent('download'), page.click('#batch-list li .export-session')]);
+  const file = path.join(dir, 'template-session.json');
+  await d.saveAs(file);
+  return file;
+}

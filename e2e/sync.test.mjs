@@ -8,12 +8,14 @@
 // Needs: OCR_SIM_URL, DIST, couch/server installed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withApp, makeImages, form, startCouch, getJson } from './support.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { withApp, makeImages, form, startCouch, getJson, couchProxy, sessionOf, exportTemplate } from './support.mjs';
 
 const USERS = [['somchai', 'pw-s', 'volunteer'], ['nid', 'pw-n', 'volunteer'], ['boss', 'pw-b', 'coordinator']];
 
-async function logIn(page, couch, name, password) {
-  await page.fill('#sync-server', couch.url);
+async function logIn(page, couch, name, password, server = couch.url) {
+  await page.fill('#sync-server', server);
   await page.fill('#sync-db', couch.db);
   await page.fill('#sync-name', name);
   await page.fill('#sync-password', password);
@@ -95,6 +97,69 @@ test('two volunteers and a coordinator share one database: the union, conflicts 
       assert.equal(doc.by, 'somchai');
       assert.ok(doc._rev.startsWith('1-'), 'somchai\'s reading is unchanged');
     } finally {
+      couch.stop();
+    }
+  });
+});
+
+test('a push cut anywhere, the server paused past the timeout, the tab closed mid-push: every form there exactly once', async () => {
+  await withApp({ name: 'sync-cut' }, async ({ page, context, open, dir, url, simPost }) => {
+    const couch = await startCouch(dir, { users: USERS, origins: [new URL(url).origin] });
+    const proxy = await couchProxy(couch.url);
+    try {
+      const n = 2000;
+      const template = await exportTemplate(page, dir, simPost);
+      const file = path.join(dir, 'many.json');
+      fs.writeFileSync(file, sessionOf(template, n, 'many'));
+      await page.setInputFiles('#session-import', [file]);
+      await page.waitForFunction((k) => document.querySelectorAll('#results tbody tr').length > 0
+        && /\d/.test(document.querySelector('#session-note')?.textContent ?? ''), n);
+      // The tab is closed while the second batch of the push is on its way.
+      let closed = null;
+      proxy.plan = ['pass', 'close'];
+      proxy.onClose = () => { closed = page.close(); };
+      await logIn(page, couch, 'somchai', 'pw-s', proxy.url);
+      const t0 = Date.now();
+      while (!closed) {
+        assert.ok(Date.now() - t0 < 60_000, 'the push began');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await closed;
+      // Reopened: the session cookie still holds.
+      const again = await open({}, context);
+      await again.waitForFunction(() => document.querySelector('#sync-account')?.textContent.startsWith('somchai'), null, { timeout: 30_000 });
+      // The next batches: stored but the answer lost; passed; dropped
+      // before the server; the server stopped (SIGSTOP) past the page's
+      // 30 s timeout, then going on (it stores what it had).
+      proxy.plan = ['cut-after', 'pass', 'cut-before', 'pause'];
+      proxy.onPause = () => {
+        couch.process.kill('SIGSTOP');
+        setTimeout(() => couch.process.kill('SIGCONT'), 35_000);
+      };
+      // Sync again after each failure, as a volunteer would.
+      while (proxy.plan.length > 0) {
+        assert.ok(Date.now() - t0 < 240_000, `the plan is not spent: ${proxy.plan}`);
+        await again.waitForFunction(() => !document.querySelector('#sync-now')?.disabled, null, { timeout: 90_000 });
+        if (proxy.plan.length > 0) await again.click('#sync-now');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.equal(proxy.cuts, 2);
+      await again.waitForFunction(() => !document.querySelector('#sync-now')?.disabled, null, { timeout: 90_000 });
+      await again.click('#sync-now');
+      await again.waitForFunction((k) => document.querySelector('#sync-waiting')?.textContent === '0'
+        && document.querySelector('#sync-forms')?.textContent === String(k) && !document.querySelector('#sync-error'), n + 1, { timeout: 120_000 });
+
+      const all = await getJson(`${couch.url}/${couch.db}/_all_docs`, couch.admin);
+      const ids = all.rows.filter((r) => r.id.startsWith('form:'));
+      assert.equal(ids.length, n + 1, 'every form is there: none lost');
+      assert.ok(ids.every((r) => r.value.rev.startsWith('1-')), 'each once, at its first revision');
+      const changes = await getJson(`${couch.url}/${couch.db}/_changes?style=all_docs`, couch.admin);
+      assert.ok(changes.results.every((c) => c.changes.length === 1), 'no form has two revisions');
+      console.log(`sync_cut_duplicates=${proxy.duplicates()}`);
+      assert.equal(proxy.duplicates(), 0, 'nothing the server confirmed was sent again');
+    } finally {
+      await proxy.stop();
+      couch.process.kill('SIGCONT');
       couch.stop();
     }
   });

@@ -149,6 +149,10 @@ impl SyncStore {
         loop {
             self.again.with_value(|a| a.set(false));
             let result = self.exchange(&replica).await;
+            if result == Err(SyncError::Unauthorized) {
+                // The session expired: ask again; what waits stays queued.
+                self.account.set(None);
+            }
             self.error.set(result.err());
             if !self.again.with_value(|a| a.get()) {
                 break;
@@ -166,8 +170,9 @@ impl SyncStore {
     ) -> Result<(), SyncError> {
         let local = |e: web::error::WebError| SyncError::Local(e.to_string());
         let (held, _) = replica.all().await.map_err(local)?;
-        for doc in to_write(records, &by_id(&held), me) {
-            replica.write(&doc).await.map_err(local)?;
+        let docs = to_write(records, &by_id(&held), me);
+        if !docs.is_empty() {
+            replica.write(&docs).await.map_err(local)?;
         }
         Ok(())
     }

@@ -49,19 +49,20 @@ fn held(doc: &FormDoc, mine: bool) -> Held {
 }
 
 impl IdbReplica {
-    /// Keeps a document written on this device (a reading, a correction):
-    /// the next push sends it.
-    pub async fn write(&self, doc: &FormDoc) -> Result<(), WebError> {
+    /// Keeps documents written on this device (readings, corrections), in
+    /// one transaction: the next push sends them, in this order.
+    pub async fn write(&self, docs: &[FormDoc]) -> Result<(), WebError> {
         let tx = self.store.tx(&[SYNC_WRITES, SYNC_HELD], Readwrite)?;
-        let entry =
-            serde_json::json!({ "id": doc.id, "rev": doc.rev().to_string(), "doc": doc.to_json() });
-        Store::store(&tx, SYNC_WRITES)?
-            .put(&to_js(&entry)?)
-            .map_err(js("keeping a form to sync"))?;
-        Store::store(&tx, SYNC_HELD)?
-            .put(&to_js(&held(doc, true))?)
-            .map_err(js("keeping a form to sync"))?;
-        committed(&tx).await.map_err(js("keeping a form to sync"))?;
+        let writes = Store::store(&tx, SYNC_WRITES)?;
+        let held_store = Store::store(&tx, SYNC_HELD)?;
+        let failed = js("keeping a form to sync");
+        for doc in docs {
+            let rev = doc.rev().to_string();
+            let entry = serde_json::json!({ "id": doc.id, "rev": rev, "doc": doc.to_json() });
+            writes.put(&to_js(&entry)?).map_err(&failed)?;
+            held_store.put(&to_js(&held(doc, true))?).map_err(&failed)?;
+        }
+        committed(&tx).await.map_err(&failed)?;
         Ok(())
     }
 
