@@ -511,11 +511,12 @@ export async function startCouch(dir, { users = [], origins = [], db = 'tallysca
 //                 connection before the answer;
 //   'pause'       call proxy.onPause() (the test stops the server) and forward;
 //   'close'       forward it and call proxy.onClose() (the test closes the tab).
+// proxy.delayMs holds each _bulk_docs that long (a slow link).
 // proxy.sent lists, per _bulk_docs forwarded, its documents' "id rev" and
 // whether its answer reached the page (delivered).
 export async function couchProxy(target) {
   const to = new URL(target);
-  const proxy = { plan: [], sent: [], cuts: 0, onPause: () => {}, onClose: () => {} };
+  const proxy = { plan: [], sent: [], cuts: 0, delayMs: 0, onPause: () => {}, onClose: () => {} };
   const server = http.createServer((req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
@@ -539,7 +540,8 @@ export async function couchProxy(target) {
         });
       });
       up.on('error', () => req.socket.destroy());
-      up.end(body);
+      if (bulk && proxy.delayMs) setTimeout(() => up.end(body), proxy.delayMs);
+      else up.end(body);
     });
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));

@@ -264,6 +264,22 @@ impl Default for SyncStore {
     }
 }
 
+/// What to do about a document the database refused, in the language.
+pub fn refusal_advice(lang: Lang, error: &str) -> &'static str {
+    match (error, lang) {
+        ("forbidden", Lang::Th) => "แก้ได้เฉพาะผลที่ตัวเองอ่าน: ให้ผู้ประสานงานแก้ใบนี้",
+        ("forbidden", Lang::En) => {
+            "only your own readings can be changed: ask a coordinator to change this form"
+        }
+        ("unauthorized", Lang::Th) => "เข้าสู่ระบบอีกครั้ง แล้วซิงก์ใหม่",
+        ("unauthorized", Lang::En) => "log in again, then sync",
+        ("conflict", Lang::Th) => "ใบนี้ถูกแก้พร้อมกันจากที่อื่น: ซิงก์อีกครั้ง",
+        ("conflict", Lang::En) => "changed elsewhere at the same time: sync again",
+        (_, Lang::Th) => "ลองซิงก์อีกครั้ง ถ้ายังไม่ได้ แจ้งผู้ประสานงาน",
+        (_, Lang::En) => "sync again; if it stays, tell a coordinator",
+    }
+}
+
 /// A sync error, in the language, with what to do.
 pub fn sync_error(lang: Lang, e: &SyncError) -> String {
     if lang == Lang::En {

@@ -6,7 +6,7 @@
 use crate::core::sync::share::Conflict;
 use crate::ui::i18n::{t, tr, Lang, Text};
 use crate::ui::state::AppState;
-use crate::ui::sync::sync_error;
+use crate::ui::sync::{refusal_advice, sync_error};
 use leptos::prelude::*;
 
 /// The shared-database panel.
@@ -99,8 +99,9 @@ fn refused(state: AppState) -> impl IntoView {
         <Show when=move || s.refused.with(|r| !r.is_empty())>
             <h3>{tr(lang, Text::SyncRefused)}</h3>
             <ul id="sync-refused">
-                {move || s.refused.get().into_iter().map(|r| view! {
-                    <li><bdi>{r.id}</bdi> ": " {r.error} " · " {r.reason}</li>
+                {move || s.refused.get().into_iter().map(|r| {
+                    let advice = refusal_advice(lang.get(), &r.error);
+                    view! { <li><bdi>{r.id}</bdi> ": " {r.error} " · " {r.reason} " · " {advice}</li> }
                 }).collect_view()}
             </ul>
         </Show>
