@@ -50,6 +50,7 @@ test('two volunteers and a coordinator share one database: the union, conflicts 
         ...shared.hashes.map((h, i) => [h, form(i === 2 && reader === 1 ? 99 : 1 + i)]),
       ]);
       const [a, b, c] = [await open({}, await newContext()), await open({}, await newContext()), await open({}, await newContext())];
+      await a.check('#sync-images'); // somchai sends the images too; nid does not
       await logIn(a, couch, 'somchai', 'pw-s');
       assert.equal(await a.inputValue('#sync-password').catch(() => ''), '', 'the password field is gone once logged in');
 
@@ -75,6 +76,13 @@ test('two volunteers and a coordinator share one database: the union, conflicts 
         assert.match(rows[0], /somchai/);
         assert.match(rows[0], /nid/);
       }
+
+      // somchai's forms carry their image; nid's do not.
+      const withImage = await getJson(`${couch.url}/${couch.db}/form:${own[0].hashes[0]}`, couch.admin);
+      assert.ok(withImage._attachments?.image?.length > 0, JSON.stringify(withImage._attachments));
+      assert.match(withImage._attachments.image.content_type, /^image\//);
+      const without = await getJson(`${couch.url}/${couch.db}/form:${own[1].hashes[0]}`, couch.admin);
+      assert.equal(without._attachments, undefined);
 
       // The coordinator sees the whole, conflict included.
       await logIn(c, couch, 'boss', 'pw-b');

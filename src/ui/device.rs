@@ -103,7 +103,8 @@ impl AppState {
             Err(e) => return self.device.unavailable.set(Some(e.to_string())),
         };
         self.device.store.set_value(Some(store.clone()));
-        self.sync.attach(store.clone());
+        let finder: super::sync::ImageFinder = Rc::new(move |r| Box::pin(self.image_for(r)));
+        self.sync.attach(store.clone(), finder);
         self.sync.watch(self.results.progress.records);
         leptos::task::spawn_local(self.sync.restore());
         self.refresh_device().await;

@@ -582,6 +582,8 @@ texts! {
         "Read by";
     SyncForm => "แบบฟอร์ม",
         "Form";
+    SyncImages => "ส่งภาพแบบฟอร์มไปด้วย (ภาพที่เตรียมส่ง ประมาณใบละครึ่งเมกะไบต์)",
+        "Send the forms' images too (as prepared, about half a megabyte each)";
 }
 
 /// A static text that follows the language signal. Every static text of

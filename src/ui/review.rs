@@ -24,6 +24,29 @@ impl AppState {
             .map(|r| (pos, r))
     }
 
+    /// The image `record` was read from, when it is on this device (the
+    /// batch in view): as it was sent (the prepared JPEG kept), else the
+    /// picked file.
+    pub async fn image_for(self, record: BallotRecord) -> Option<web_sys::File> {
+        let p = self.results.progress;
+        let at = p
+            .records
+            .with_untracked(|all| all.iter().position(|r| r.source.same_image(&record.source)))?;
+        let origin = p.rows.with_untracked(|rows| {
+            rows.iter()
+                .find(|r| r.record == Some(at))
+                .and_then(|r| r.origin)
+        })?;
+        let batch = p.batch.get_untracked();
+        let store = self.device.store.get_value();
+        if let (Some(store), Some(batch)) = (store, batch) {
+            if let Some(kept) = store.image(&batch, origin).await {
+                return Some(kept);
+            }
+        }
+        self.image_of(origin, &record.source.file_name).await
+    }
+
     /// Who corrects: the volunteer's name, or "volunteer".
     fn who(&self) -> String {
         let name = self

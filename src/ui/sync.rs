@@ -18,7 +18,15 @@ use std::rc::Rc;
 
 const KEY_SERVER: &str = "tallyscan.sync.server";
 const KEY_DB: &str = "tallyscan.sync.db";
+const KEY_IMAGES: &str = "tallyscan.sync.images";
 const KEY_DEVICE: &str = "device";
+
+/// Finds a record's image on this device (the batch in view).
+pub type ImageFinder = Rc<
+    dyn Fn(
+        BallotRecord,
+    ) -> crate::core::engine::ports::LocalBoxFuture<'static, Option<web_sys::File>>,
+>;
 
 /// Who is logged in: name and roles.
 pub type Account = (String, Vec<String>);
@@ -39,6 +47,9 @@ pub struct SyncStore {
     pub refused: RwSignal<Vec<Refused>>,
     pub skipped: RwSignal<Vec<String>>,
     pub view: RwSignal<SharedView>,
+    /// Send each form's image too (as an attachment).
+    pub images: RwSignal<bool>,
+    finder: StoredValue<Option<ImageFinder>, LocalStorage>,
     replica: StoredValue<Option<IdbReplica>, LocalStorage>,
     /// A sync asked for while one runs: run again after it.
     again: StoredValue<Rc<Cell<bool>>, LocalStorage>,
@@ -57,14 +68,51 @@ impl SyncStore {
             refused: RwSignal::new(Vec::new()),
             skipped: RwSignal::new(Vec::new()),
             view: RwSignal::new(SharedView::default()),
+            images: RwSignal::new(web::storage::get(KEY_IMAGES).as_deref() == Some("1")),
+            finder: StoredValue::new_local(None),
             replica: StoredValue::new_local(None),
             again: StoredValue::new_local(Rc::new(Cell::new(false))),
         }
     }
 
-    /// The replica, once the device's store is open.
-    pub fn attach(&self, store: Rc<web::store::Store>) {
+    /// The replica, once the device's store is open, and where images are.
+    pub fn attach(&self, store: Rc<web::store::Store>, finder: ImageFinder) {
         self.replica.set_value(Some(IdbReplica { store }));
+        self.finder.set_value(Some(finder));
+    }
+
+    /// Sends images with the forms from now on (or not).
+    pub fn set_images(&self, on: bool) {
+        self.images.set(on);
+        web::storage::set(KEY_IMAGES, if on { "1" } else { "0" });
+    }
+
+    /// Attaches each document's image, when images are sent and the image
+    /// is on this device (a form whose image is not stays without one).
+    async fn with_images(&self, docs: &mut [crate::core::sync::doc::FormDoc]) {
+        let Some(find) = self
+            .finder
+            .get_value()
+            .filter(|_| self.images.get_untracked())
+        else {
+            return;
+        };
+        for doc in docs.iter_mut() {
+            let Some(file) = find(doc.record.clone()).await else {
+                continue;
+            };
+            if let Ok(bytes) = web::files::read_bytes(&file).await {
+                use base64::Engine as _;
+                let content_type = Some(file.type_())
+                    .filter(|t| !t.is_empty())
+                    .unwrap_or_else(|| "image/jpeg".into());
+                let base64 = base64::engine::general_purpose::STANDARD.encode(bytes);
+                doc.image = Some(crate::core::sync::doc::Image {
+                    content_type,
+                    base64,
+                });
+            }
+        }
     }
 
     fn couch(&self) -> Couch<FetchCouch> {
@@ -170,7 +218,8 @@ impl SyncStore {
     ) -> Result<(), SyncError> {
         let local = |e: web::error::WebError| SyncError::Local(e.to_string());
         let (held, _) = replica.all().await.map_err(local)?;
-        let docs = to_write(records, &by_id(&held), me);
+        let mut docs = to_write(records, &by_id(&held), me);
+        self.with_images(&mut docs).await;
         if !docs.is_empty() {
             replica.write(&docs).await.map_err(local)?;
         }
@@ -181,7 +230,14 @@ impl SyncStore {
         let couch = self.couch();
         couch.check_schema().await?;
         let device = self.device_id(replica).await;
-        let opts = SyncOptions::default();
+        // Batches of images are kept small (about half a megabyte a form).
+        let opts = match self.images.get_untracked() {
+            true => SyncOptions {
+                push_batch: 10,
+                ..SyncOptions::default()
+            },
+            false => SyncOptions::default(),
+        };
         let pushed = push(&couch, replica, &format!("push:{device}"), opts).await?;
         self.refused.update(|r| {
             r.retain(|x| !pushed.refused.iter().any(|p| p.id == x.id));

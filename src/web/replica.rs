@@ -39,11 +39,16 @@ pub struct IdbReplica {
     pub store: Rc<Store>,
 }
 
+/// A revision as held: without its image (the write that sends it keeps it).
 fn held(doc: &FormDoc, mine: bool) -> Held {
+    let mut json = doc.to_json();
+    if let Some(o) = json.as_object_mut() {
+        o.remove("_attachments");
+    }
     Held {
         id: doc.id.clone(),
         rev: doc.rev().to_string(),
-        doc: doc.to_json(),
+        doc: json,
         mine,
     }
 }

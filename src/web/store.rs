@@ -325,6 +325,18 @@ impl Store {
             .collect())
     }
 
+    /// The image kept for ballot `index` of `batch`, if one is.
+    pub async fn image(&self, batch: &str, index: usize) -> Option<web_sys::File> {
+        let tx = self.tx(&[IMAGES], IdbTransactionMode::Readonly).ok()?;
+        let key = js_sys::Array::of2(&batch.into(), &JsValue::from(index as f64));
+        let req = Self::store(&tx, IMAGES).ok()?.get(&key).ok()?;
+        let row = settled(&req).await.ok()?;
+        js_sys::Reflect::get(&row, &"file".into())
+            .ok()?
+            .dyn_into()
+            .ok()
+    }
+
     /// Forgets a batch: its description, results and images.
     pub async fn delete_batch(&self, batch: &str) -> Result<(), WebError> {
         let tx = self.tx(&[BATCHES, OUTCOMES, IMAGES], IdbTransactionMode::Readwrite)?;

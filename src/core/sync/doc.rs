@@ -92,7 +92,20 @@ pub struct FormDoc {
     /// The volunteer (the database user) who wrote this revision.
     pub by: String,
     pub record: BallotRecord,
+    /// The form's image, sent only when the volunteer ticks it (an
+    /// attachment; not part of the revision id).
+    pub image: Option<Image>,
 }
+
+/// An image attached to a document: its type and bytes in base64.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Image {
+    pub content_type: String,
+    pub base64: String,
+}
+
+/// The attachment's name.
+pub const IMAGE_NAME: &str = "image";
 
 /// Why a document from the database cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -125,6 +138,7 @@ impl FormDoc {
             }],
             by: by.to_string(),
             record,
+            image: None,
         })
     }
 
@@ -148,6 +162,7 @@ impl FormDoc {
             history,
             by: by.to_string(),
             record,
+            image: None,
         }
     }
 
@@ -155,7 +170,7 @@ impl FormDoc {
     pub fn to_json(&self) -> Value {
         let rev = self.rev();
         let ids: Vec<&str> = self.history.iter().map(|r| r.hash.as_str()).collect();
-        json!({
+        let mut doc = json!({
             "_id": self.id,
             "_rev": rev.to_string(),
             "_revisions": { "start": rev.generation, "ids": ids },
@@ -163,7 +178,12 @@ impl FormDoc {
             "schema": SCHEMA,
             "by": self.by,
             "record": self.record,
-        })
+        });
+        if let Some(img) = &self.image {
+            let a = json!({ "content_type": img.content_type, "data": img.base64 });
+            doc["_attachments"] = json!({ IMAGE_NAME: a });
+        }
+        doc
     }
 
     /// A document from the database (`_revisions` optional: without it the
@@ -191,6 +211,7 @@ impl FormDoc {
             history,
             by: text("by")?.to_string(),
             record,
+            image: image(o.get("_attachments")),
         })
     }
 }
@@ -209,6 +230,15 @@ pub fn leaves(revisions: &[FormDoc]) -> Vec<&FormDoc> {
     out.sort_by(|a, b| b.rev().cmp(a.rev()));
     out.dedup_by(|a, b| a.rev() == b.rev());
     out
+}
+
+/// The image attached inline (a stub, as the server lists it, is none).
+fn image(attachments: Option<&Value>) -> Option<Image> {
+    let a = attachments?.get(IMAGE_NAME)?;
+    Some(Image {
+        content_type: a["content_type"].as_str()?.to_string(),
+        base64: a["data"].as_str()?.to_string(),
+    })
 }
 
 /// The history `_revisions` gives, when it agrees with `rev`.
@@ -273,6 +303,19 @@ mod tests {
         assert_eq!(json["_revisions"]["start"], 2);
         assert_eq!(json["_revisions"]["ids"][1], a.rev().hash);
         assert_eq!(FormDoc::from_json(&json).unwrap(), b);
+        let mut with_image = b.clone();
+        with_image.image = Some(Image {
+            content_type: "image/jpeg".into(),
+            base64: "AAAA".into(),
+        });
+        let json = with_image.to_json();
+        assert_eq!(json["_attachments"]["image"]["data"], "AAAA");
+        assert_eq!(
+            json["_rev"],
+            b.to_json()["_rev"],
+            "the image is not in the revision"
+        );
+        assert_eq!(FormDoc::from_json(&json).unwrap(), with_image);
     }
 
     #[test]

@@ -22,6 +22,13 @@ pub fn SyncPanel() -> impl IntoView {
             <Show when=logged_in fallback=move || login_form(state)>
                 {status(state)}
             </Show>
+            <p>
+                <label>
+                    <input type="checkbox" id="sync-images" prop:checked=move || s.images.get()
+                        on:change=move |e| s.set_images(event_target_checked(&e))/>
+                    " " {tr(lang, Text::SyncImages)}
+                </label>
+            </p>
             {move || s.error.get().map(|e| view! {
                 <p class="notice notice--error" id="sync-error" role="alert">{sync_error(lang.get(), &e)}</p>
             })}
