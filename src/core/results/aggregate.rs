@@ -246,7 +246,7 @@ fn same_numbers(a: &BallotRecord, b: &BallotRecord) -> bool {
 }
 
 /// Which of two copies to keep: not needing review first, then the higher score.
-fn better(a: &BallotRecord, b: &BallotRecord) -> bool {
+pub(super) fn better(a: &BallotRecord, b: &BallotRecord) -> bool {
     (!a.confidence.needs_review, a.confidence.score)
         > (!b.confidence.needs_review, b.confidence.score)
 }
@@ -405,7 +405,7 @@ fn group(records: &[BallotRecord], out: &mut Aggregate) -> Pages {
                     (j, i)
                 };
                 pages.insert(page, keep);
-                duplicate(records, keep, drop, out);
+                duplicate((keep, &records[keep]), (drop, &records[drop]), out);
             }
         }
     }
@@ -413,8 +413,11 @@ fn group(records: &[BallotRecord], out: &mut Aggregate) -> Pages {
 }
 
 /// Reports a duplicate (and a conflict, when the two read differently).
-fn duplicate(records: &[BallotRecord], keep: usize, drop: usize, out: &mut Aggregate) {
-    let (k, d) = (&records[keep], &records[drop]);
+pub(super) fn duplicate(
+    (keep, k): (usize, &BallotRecord),
+    (drop, d): (usize, &BallotRecord),
+    out: &mut Aggregate,
+) {
     let same_image = k.source.same_image(&d.source);
     let what = if same_image {
         "the same image twice"
@@ -456,26 +459,36 @@ fn duplicate(records: &[BallotRecord], keep: usize, drop: usize, out: &mut Aggre
 /// 3: the pages of each unit merged into one form and checked again.
 fn merge_units(records: &[BallotRecord], by_unit: Pages, registry: &Registry, out: &mut Aggregate) {
     for (key, pages) in by_unit {
-        let parts: Vec<usize> = pages.values().copied().collect();
         let page_records: Vec<(usize, &BallotRecord)> =
-            parts.iter().map(|i| (*i, &records[*i])).collect();
-        let mut record = merge(&key, &page_records, registry, &mut out.issues);
-        let part_error = out
-            .issues
-            .iter()
-            .any(|a| parts.contains(&a.record) && a.issue.severity == Severity::Error);
-        record.confidence.needs_review |= part_error;
-        if !record.has_vote_table {
-            out.not_placed.extend(parts.iter().map(|&i| NotPlaced {
-                record: i,
-                reason: Unplaced::SignaturesOnly,
-            }));
-        }
-        out.units.push(UnitForm { key, record, parts });
+            pages.values().map(|&i| (i, &records[i])).collect();
+        merge_unit(key, &page_records, registry, out);
     }
 }
 
-fn new_tally(k: &UnitKey, registry: &Registry) -> ConstituencyTally {
+/// One unit's pages (its records kept, in page order) merged into its form.
+pub(super) fn merge_unit(
+    key: UnitKey,
+    pages: &[(usize, &BallotRecord)],
+    registry: &Registry,
+    out: &mut Aggregate,
+) {
+    let parts: Vec<usize> = pages.iter().map(|(i, _)| *i).collect();
+    let mut record = merge(&key, pages, registry, &mut out.issues);
+    let part_error = out
+        .issues
+        .iter()
+        .any(|a| parts.contains(&a.record) && a.issue.severity == Severity::Error);
+    record.confidence.needs_review |= part_error;
+    if !record.has_vote_table {
+        out.not_placed.extend(parts.iter().map(|&i| NotPlaced {
+            record: i,
+            reason: Unplaced::SignaturesOnly,
+        }));
+    }
+    out.units.push(UnitForm { key, record, parts });
+}
+
+pub(super) fn new_tally(k: &UnitKey, registry: &Registry) -> ConstituencyTally {
     let province = registry
         .provinces
         .iter()
@@ -501,7 +514,7 @@ fn new_tally(k: &UnitKey, registry: &Registry) -> ConstituencyTally {
     }
 }
 
-fn add_unit(t: &mut ConstituencyTally, r: &BallotRecord) {
+pub(super) fn add_unit(t: &mut ConstituencyTally, r: &BallotRecord) {
     t.units += 1;
     t.units_needing_review += usize::from(r.in_review_queue());
     for row in &r.rows {
@@ -515,7 +528,7 @@ fn add_unit(t: &mut ConstituencyTally, r: &BallotRecord) {
     add(&mut t.total, &r.totals.total);
 }
 
-fn finish_tally(t: &mut ConstituencyTally) {
+pub(super) fn finish_tally(t: &mut ConstituencyTally) {
     t.turnout = (t.registered_voters > 0).then(|| t.total as f64 / t.registered_voters as f64);
     let top = t.votes.values().copied().max().unwrap_or(0);
     t.leaders = if top == 0 {

@@ -3,6 +3,7 @@
 pub mod aggregate;
 pub mod export;
 pub mod import;
+pub mod live;
 pub mod official;
 pub mod report;
 pub mod review;

@@ -1,0 +1,294 @@
+//! The aggregate kept up to date one record at a time, for a database that
+//! changes while it is watched: setting or removing a record recomputes
+//! only its polling unit (duplicates, conflicts, pages merged) and that
+//! unit's constituency tally, never everything. [`LiveAggregate::snapshot`]
+//! equals [`aggregate`](super::aggregate::aggregate) of the same records
+//! (issues in another order), as the property test checks.
+
+use super::aggregate::{
+    add_unit, better, duplicate, finish_tally, merge_unit, new_tally, Aggregate, AggregateIssue,
+    ConstituencyTally, NotPlaced, UnitForm, UnitKey, Unplaced,
+};
+use crate::core::domain::ballot::BallotRecord;
+use crate::core::domain::form::Category;
+use crate::core::domain::registry::Registry;
+use std::collections::{BTreeMap, BTreeSet};
+
+type TallyKey = (u16, u32, Category);
+
+fn tally_key(k: &UnitKey) -> TallyKey {
+    (k.province_code, k.constituency, k.category)
+}
+
+/// One unit's share of the aggregate: its form, and what its records
+/// that do not count and its conflicts say.
+#[derive(Debug, Clone, Default)]
+struct UnitPart {
+    form: Option<UnitForm>,
+    not_placed: Vec<NotPlaced>,
+    issues: Vec<AggregateIssue>,
+}
+
+/// The aggregate of records that come, change and go, by slot.
+#[derive(Debug, Clone, Default)]
+pub struct LiveAggregate {
+    records: BTreeMap<usize, BallotRecord>,
+    keys: BTreeMap<usize, Result<UnitKey, Unplaced>>,
+    members: BTreeMap<UnitKey, BTreeSet<usize>>,
+    units: BTreeMap<UnitKey, UnitPart>,
+    tallies: BTreeMap<TallyKey, ConstituencyTally>,
+    needing: usize,
+}
+
+impl LiveAggregate {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records held.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Sets the record of `slot` (new, or changed).
+    pub fn set(&mut self, slot: usize, record: BallotRecord, registry: &Registry) {
+        let old = self.take(slot);
+        let key = UnitKey::of(&record);
+        self.needing += usize::from(record.in_review_queue());
+        if let Ok(k) = &key {
+            self.members.entry(k.clone()).or_default().insert(slot);
+        }
+        self.records.insert(slot, record);
+        self.keys.insert(slot, key.clone());
+        for k in [old, key.ok()]
+            .into_iter()
+            .flatten()
+            .collect::<BTreeSet<_>>()
+        {
+            self.recompute(&k, registry);
+        }
+    }
+
+    /// Removes the record of `slot` (deleted).
+    pub fn remove(&mut self, slot: usize, registry: &Registry) {
+        if let Some(k) = self.take(slot) {
+            self.recompute(&k, registry);
+        }
+    }
+
+    /// Forgets `slot`'s record; returns the unit it was in.
+    fn take(&mut self, slot: usize) -> Option<UnitKey> {
+        let old = self.records.remove(&slot)?;
+        self.needing -= usize::from(old.in_review_queue());
+        let key = self.keys.remove(&slot)?.ok()?;
+        if let Some(m) = self.members.get_mut(&key) {
+            m.remove(&slot);
+            if m.is_empty() {
+                self.members.remove(&key);
+            }
+        }
+        Some(key)
+    }
+
+    /// Unit `key` again from its records, then its constituency's tally.
+    fn recompute(&mut self, key: &UnitKey, registry: &Registry) {
+        match self.members.get(key) {
+            Some(slots) => {
+                let records: Vec<(usize, &BallotRecord)> =
+                    slots.iter().map(|s| (*s, &self.records[s])).collect();
+                let part = unit_part(key, &records, registry);
+                self.units.insert(key.clone(), part);
+            }
+            None => {
+                self.units.remove(key);
+            }
+        }
+        self.retally(key, registry);
+    }
+
+    fn retally(&mut self, key: &UnitKey, registry: &Registry) {
+        let tk = tally_key(key);
+        let lo = UnitKey {
+            province_code: tk.0,
+            constituency: tk.1,
+            category: tk.2,
+            kind: crate::core::domain::form::FormKind::Early,
+            polling_unit: None,
+            district: None,
+        };
+        let mut tally: Option<ConstituencyTally> = None;
+        let forms = self
+            .units
+            .range(lo..)
+            .take_while(|(k, _)| tally_key(k) == tk)
+            .filter_map(|(_, p)| p.form.as_ref())
+            .filter(|f| f.record.has_vote_table);
+        for f in forms {
+            add_unit(
+                tally.get_or_insert_with(|| new_tally(&f.key, registry)),
+                &f.record,
+            );
+        }
+        match tally {
+            Some(mut t) => {
+                finish_tally(&mut t);
+                self.tallies.insert(tk, t);
+            }
+            None => {
+                self.tallies.remove(&tk);
+            }
+        }
+    }
+
+    /// The constituency tallies, in order.
+    pub fn constituencies(&self) -> impl Iterator<Item = &ConstituencyTally> {
+        self.tallies.values()
+    }
+
+    /// The whole aggregate as [`aggregate`](super::aggregate::aggregate)
+    /// gives it.
+    pub fn snapshot(&self) -> Aggregate {
+        let mut out = Aggregate {
+            constituencies: self.tallies.values().cloned().collect(),
+            ..Aggregate::default()
+        };
+        for (slot, key) in &self.keys {
+            if let Err(reason) = key {
+                out.not_placed.push(NotPlaced {
+                    record: *slot,
+                    reason: reason.clone(),
+                });
+            }
+        }
+        for part in self.units.values() {
+            out.units.extend(part.form.iter().cloned());
+            out.not_placed.extend(part.not_placed.iter().cloned());
+            out.issues.extend(part.issues.iter().cloned());
+        }
+        out.not_placed.sort_by_key(|n| n.record);
+        out.review_share = match self.records.len() {
+            0 => 0.0,
+            n => self.needing as f64 / n as f64,
+        };
+        out
+    }
+}
+
+/// One unit from its records (in slot order): duplicates of a page
+/// dropped (and conflicts said), the pages kept merged into its form.
+fn unit_part(key: &UnitKey, records: &[(usize, &BallotRecord)], registry: &Registry) -> UnitPart {
+    let mut out = Aggregate::default();
+    let mut pages: BTreeMap<Option<u32>, (usize, &BallotRecord)> = BTreeMap::new();
+    for &(i, r) in records {
+        let page = r.page.map(|p| p.number);
+        match pages.get(&page).copied() {
+            None => {
+                pages.insert(page, (i, r));
+            }
+            Some((j, other)) => {
+                let (keep, drop) = if better(r, other) {
+                    ((i, r), (j, other))
+                } else {
+                    ((j, other), (i, r))
+                };
+                pages.insert(page, keep);
+                duplicate(keep, drop, &mut out);
+            }
+        }
+    }
+    let kept: Vec<(usize, &BallotRecord)> = pages.into_values().collect();
+    merge_unit(key.clone(), &kept, registry, &mut out);
+    UnitPart {
+        form: out.units.pop(),
+        not_placed: out.not_placed,
+        issues: out.issues,
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::core::domain::ballot::{Page, Source};
+    use crate::core::engine::testing::PHRAE_FORM;
+    use crate::core::read::{extract::extract, validate::validate};
+    use proptest::prelude::*;
+
+    /// A record of a few units, pages and readings (so duplicates,
+    /// conflicts, merged pages, signature pages and records that count
+    /// nowhere all occur).
+    fn record(v: u32) -> BallotRecord {
+        let source = Source {
+            file_name: format!("f{v}.png"),
+            sha256: format!("{:064x}", v % 7),
+            ..Source::default()
+        };
+        let mut r = validate(extract(PHRAE_FORM, source).unwrap(), &Registry::builtin());
+        r.polling_unit = Some(1 + v % 3);
+        r.constituency = Some(1 + (v / 3) % 2);
+        r.page = (v % 5 == 4).then_some(Page {
+            number: 1 + v % 2,
+            of: Some(2),
+        });
+        r.rows[0].votes.digits = Some(10 + u64::from(v % 2));
+        r.confidence.score = f64::from(v % 4) / 4.0;
+        r.confidence.needs_review = v % 6 == 5;
+        if v % 11 == 10 {
+            r.form = None;
+        }
+        if v % 13 == 12 {
+            r.has_vote_table = false;
+        }
+        r
+    }
+
+    /// The aggregate with record indices named by `names` (slot → index).
+    fn renamed(mut a: Aggregate, names: &BTreeMap<usize, usize>) -> Aggregate {
+        let n = |i: &mut usize| *i = names[i];
+        a.not_placed.iter_mut().for_each(|p| {
+            n(&mut p.record);
+            if let Unplaced::Duplicate { kept } = &mut p.reason {
+                n(kept);
+            }
+        });
+        a.issues.iter_mut().for_each(|i| n(&mut i.record));
+        a.units
+            .iter_mut()
+            .for_each(|u| u.parts.iter_mut().for_each(n));
+        a.not_placed.sort_by_key(|p| p.record);
+        a.issues
+            .sort_by(|x, y| (x.record, &x.issue.message).cmp(&(y.record, &y.issue.message)));
+        a
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn equals_a_full_recount_after_any_changes(ops in proptest::collection::vec((0usize..10, proptest::option::of(0u32..60)), 1..40)) {
+            let registry = Registry::builtin();
+            let mut live = LiveAggregate::new();
+            let mut held: BTreeMap<usize, BallotRecord> = BTreeMap::new();
+            for (slot, op) in ops {
+                match op {
+                    Some(v) => {
+                        live.set(slot, record(v), &registry);
+                        held.insert(slot, record(v));
+                    }
+                    None => {
+                        live.remove(slot, &registry);
+                        held.remove(&slot);
+                    }
+                }
+            }
+            let records: Vec<BallotRecord> = held.values().cloned().collect();
+            let positions: BTreeMap<usize, usize> = held.keys().enumerate().map(|(p, s)| (*s, p)).collect();
+            let identity: BTreeMap<usize, usize> = (0..records.len()).map(|p| (p, p)).collect();
+            let full = renamed(super::super::aggregate::aggregate(&records, &registry), &identity);
+            let incremental = renamed(live.snapshot(), &positions);
+            prop_assert_eq!(incremental, full);
+        }
+    }
+}
