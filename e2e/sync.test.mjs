@@ -88,6 +88,14 @@ test('two volunteers and a coordinator share one database: the union, conflicts 
       await logIn(c, couch, 'boss', 'pw-b');
       await synced(c, 9);
       assert.equal(await c.$$eval('#sync-conflicts tbody tr', (t) => t.length), 1);
+      // Their national picture: 9 forms of แพร่ counted once each (the
+      // form read differently at one reading), one conflict; every province listed.
+      await c.waitForSelector('#national');
+      assert.match(await c.textContent('#national-summary'), /แบบฟอร์ม 9 ใบ · อ่านไม่ตรงกัน 1 ใบ/);
+      const coverage = await c.$$eval('#national-coverage tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+      assert.equal(coverage.length, 77);
+      assert.equal(coverage.find((r) => r[0] === 'แพร่')?.[1], '9', JSON.stringify(coverage.filter((r) => r[1] !== '0')));
+      assert.equal(await a.$$eval('#national', (n) => n.length), 0, 'volunteers do not see it');
 
       // nid changes a shared form somchai sent first: the database refuses.
       const row = b.locator('#results tbody tr', { hasText: 'shared_001' });

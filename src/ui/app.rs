@@ -1,8 +1,8 @@
 //! The root component: state in context, then the page.
 
 use super::components::{
-    ExportPanel, ProgressPanel, ResultTabs, ResumePanel, ReviewPanel, SettingsForm, StartPanel,
-    StoragePanel, SyncPanel,
+    ExportPanel, NationalPanel, ProgressPanel, ResultTabs, ResumePanel, ReviewPanel, SettingsForm,
+    StartPanel, StoragePanel, SyncPanel,
 };
 use super::i18n::{tr, Text};
 use super::state::AppState;
@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
             <ResultTabs/>
             <StoragePanel/>
             <SyncPanel/>
+            <NationalPanel/>
         </main>
         <ReviewPanel/>
     }

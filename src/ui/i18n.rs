@@ -582,6 +582,18 @@ texts! {
         "Read by";
     SyncForm => "แบบฟอร์ม",
         "Form";
+    NationalTitle => "ภาพรวมทั้งประเทศ (ผู้ประสานงาน)",
+        "National picture (coordinator)";
+    NationalParties => "คะแนนบัญชีรายชื่อทั้งประเทศ ตามพรรค",
+        "Party-list votes, whole country, by party";
+    NationalCoverage => "ความครอบคลุมรายจังหวัด (แบบ ส.ส. 5/18 แบ่งเขต)",
+        "Coverage by province (constituency forms)";
+    Party => "พรรค",
+        "Party";
+    UnitsReported => "หน่วยที่รายงาน",
+        "Units reported";
+    UnitsExpected => "หน่วยทั้งหมด",
+        "Units expected";
     SyncImages => "ส่งภาพแบบฟอร์มไปด้วย (ภาพที่เตรียมส่ง ประมาณใบละครึ่งเมกะไบต์)",
         "Send the forms' images too (as prepared, about half a megabyte each)";
 }
@@ -1071,6 +1083,14 @@ pub enum Msg {
     },
     /// The forms a discrepancy rests on.
     Evidence { forms: usize },
+}
+
+/// The national picture's line: forms held and forms read differently.
+pub fn national_summary(lang: Lang, forms: usize, conflicts: usize) -> String {
+    match lang {
+        Lang::Th => format!("แบบฟอร์ม {forms} ใบ · อ่านไม่ตรงกัน {conflicts} ใบ"),
+        Lang::En => format!("{forms} forms · {conflicts} read differently"),
+    }
 }
 
 /// A message in `lang`.

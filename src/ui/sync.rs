@@ -49,6 +49,9 @@ pub struct SyncStore {
     pub view: RwSignal<SharedView>,
     /// Send each form's image too (as an attachment).
     pub images: RwSignal<bool>,
+    /// The national picture (for coordinators), and a counter of its changes.
+    pub national: StoredValue<crate::core::sync::national::National, LocalStorage>,
+    pub national_rev: RwSignal<u32>,
     finder: StoredValue<Option<ImageFinder>, LocalStorage>,
     replica: StoredValue<Option<IdbReplica>, LocalStorage>,
     /// A sync asked for while one runs: run again after it.
@@ -69,6 +72,8 @@ impl SyncStore {
             skipped: RwSignal::new(Vec::new()),
             view: RwSignal::new(SharedView::default()),
             images: RwSignal::new(web::storage::get(KEY_IMAGES).as_deref() == Some("1")),
+            national: StoredValue::new_local(Default::default()),
+            national_rev: RwSignal::new(0),
             finder: StoredValue::new_local(None),
             replica: StoredValue::new_local(None),
             again: StoredValue::new_local(Rc::new(Cell::new(false))),
@@ -120,6 +125,14 @@ impl SyncStore {
             FetchCouch::new(&self.server.get_untracked()),
             &self.db.get_untracked(),
         )
+    }
+
+    /// Logged in as a coordinator.
+    pub fn is_coordinator(&self) -> bool {
+        self.account.with_untracked(|a| {
+            a.as_ref()
+                .is_some_and(|(_, roles)| roles.iter().any(|r| r == "coordinator" || r == "_admin"))
+        })
     }
 
     fn me(&self) -> Option<String> {
@@ -269,6 +282,11 @@ impl SyncStore {
         if let Ok((held, bad)) = replica.all().await {
             let me = self.me().unwrap_or_default();
             self.view.set(SharedView::of(&held, &me));
+            if self.is_coordinator() {
+                let registry = crate::core::domain::registry::Registry::shared();
+                self.national.update_value(|n| n.apply(held, registry));
+                self.national_rev.update(|r| *r += 1);
+            }
             if !bad.is_empty() {
                 self.skipped.update(|s| s.extend(bad));
             }

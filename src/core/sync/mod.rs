@@ -5,6 +5,7 @@
 
 pub mod couch;
 pub mod doc;
+pub mod national;
 pub mod replicate;
 pub mod share;
 pub mod wire;
