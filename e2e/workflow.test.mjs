@@ -22,7 +22,7 @@ const download = async (page, sel) => {
 };
 
 // Latin words a Thai view may show: names, units and formats, not sentences.
-const ALLOWED = /^(TallyScan|API|JSON|CSV|PDF|dpi|Excel|URL|HTTP|HTTPS|OpenAI|OpenRouter|Ollama|vLLM|Anthropic|Gemini|Google|llama|cpp|ocr-sim|Python|tallyscan|png|form|MB|ms|p50|p95|endpoint|Messages|compatible|English)$/i;
+const ALLOWED = /^(TallyScan|API|JSON|CSV|PDF|dpi|Excel|URL|HTTP|HTTPS|OpenAI|OpenRouter|Ollama|vLLM|Anthropic|Gemini|Google|llama|cpp|ocr-sim|Python|tallyscan|png|form|MB|ms|p50|p95|endpoint|Messages|compatible|English|CouchDB)$/i;
 async function englishIn(page, selector) {
   const text = await page.$eval(selector, (el) => el.innerText);
   return (text.match(/[A-Za-z][A-Za-z-]{2,}/g) || []).filter((w) => !ALLOWED.test(w));

@@ -480,6 +480,7 @@ impl AppState {
         // Whatever else the app kept here (the rate shared by tabs).
         web::storage::remove_all_with_prefix("tallyscan.");
         self.results.progress.clear();
+        self.sync.forget();
         self.run.files.set(Vec::new());
         self.device.offer.set(None);
         self.device.conflicts.set(Vec::new());

@@ -8,12 +8,14 @@ use super::i18n::Lang;
 use crate::core::api::endpoint::parse_endpoint;
 use crate::core::domain::ballot::BallotRecord;
 use crate::core::sync::couch::{login_request, read_session, Couch, SyncError};
+use crate::core::sync::doc::FormDoc;
 use crate::core::sync::replicate::{pull, push, Refused, SyncOptions};
-use crate::core::sync::share::{by_id, to_write, SharedView};
+use crate::core::sync::share::{add_held, to_write, SharedView};
 use crate::core::sync::wire::{self, CouchTransport, Method};
 use crate::web::{self, couch::FetchCouch, replica::IdbReplica};
 use leptos::prelude::*;
 use std::cell::Cell;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 const KEY_SERVER: &str = "tallyscan.sync.server";
@@ -53,6 +55,9 @@ pub struct SyncStore {
     pub national: StoredValue<crate::core::sync::national::National, LocalStorage>,
     pub national_rev: RwSignal<u32>,
     finder: StoredValue<Option<ImageFinder>, LocalStorage>,
+    /// Every revision the replica holds, by document, read once and then
+    /// kept up to date here (a sync never reads the whole replica again).
+    held: StoredValue<Option<BTreeMap<String, Vec<FormDoc>>>, LocalStorage>,
     replica: StoredValue<Option<IdbReplica>, LocalStorage>,
     /// A sync asked for while one runs: run again after it.
     again: StoredValue<Rc<Cell<bool>>, LocalStorage>,
@@ -75,6 +80,7 @@ impl SyncStore {
             national: StoredValue::new_local(Default::default()),
             national_rev: RwSignal::new(0),
             finder: StoredValue::new_local(None),
+            held: StoredValue::new_local(None),
             replica: StoredValue::new_local(None),
             again: StoredValue::new_local(Rc::new(Cell::new(false))),
         }
@@ -82,7 +88,7 @@ impl SyncStore {
 
     /// The replica, once the device's store is open, and where images are.
     pub fn attach(&self, store: Rc<web::store::Store>, finder: ImageFinder) {
-        self.replica.set_value(Some(IdbReplica { store }));
+        self.replica.set_value(Some(IdbReplica::new(store)));
         self.finder.set_value(Some(finder));
     }
 
@@ -229,14 +235,58 @@ impl SyncStore {
         records: &[BallotRecord],
         me: &str,
     ) -> Result<(), SyncError> {
-        let local = |e: web::error::WebError| SyncError::Local(e.to_string());
-        let (held, _) = replica.all().await.map_err(local)?;
-        let mut docs = to_write(records, &by_id(&held), me);
+        self.load_held(replica).await?;
+        let mut docs = self
+            .held
+            .with_value(|h| h.as_ref().map(|h| to_write(records, h, me)))
+            .unwrap_or_default();
         self.with_images(&mut docs).await;
         if !docs.is_empty() {
+            let local = |e: web::error::WebError| SyncError::Local(e.to_string());
             replica.write(&docs).await.map_err(local)?;
+            docs.iter_mut().for_each(|d| d.image = None);
+            self.hold(docs);
         }
         Ok(())
+    }
+
+    /// Reads the replica's revisions once (then they are kept up to date).
+    async fn load_held(&self, replica: &IdbReplica) -> Result<(), SyncError> {
+        if self.held.with_value(Option::is_some) {
+            return Ok(());
+        }
+        let (docs, bad) = replica
+            .all()
+            .await
+            .map_err(|e| SyncError::Local(e.to_string()))?;
+        if !bad.is_empty() {
+            self.skipped.update(|s| s.extend(bad));
+        }
+        self.held.set_value(Some(BTreeMap::new()));
+        self.hold(docs);
+        Ok(())
+    }
+
+    /// Adds revisions to those held, and to the national picture.
+    fn hold(&self, docs: Vec<FormDoc>) {
+        if self.is_coordinator() {
+            let registry = crate::core::domain::registry::Registry::shared();
+            self.national
+                .update_value(|n| n.apply(docs.clone(), registry));
+            self.national_rev.update(|r| *r += 1);
+        }
+        self.held
+            .update_value(|h| add_held(h.get_or_insert_with(BTreeMap::new), docs));
+    }
+
+    /// Forgets what is held in memory (the device was cleared).
+    pub fn forget(&self) {
+        self.held.set_value(None);
+        self.national.set_value(Default::default());
+        self.view.set(SharedView::default());
+        self.waiting.set(0);
+        self.refused.set(Vec::new());
+        self.skipped.set(Vec::new());
     }
 
     async fn exchange(&self, replica: &IdbReplica) -> Result<(), SyncError> {
@@ -256,7 +306,9 @@ impl SyncStore {
             r.retain(|x| !pushed.refused.iter().any(|p| p.id == x.id));
             r.extend(pushed.refused.iter().cloned());
         });
-        let pulled = pull(&couch, replica, &format!("pull:{device}"), opts).await?;
+        let pulled = pull(&couch, replica, &format!("pull:{device}"), opts).await;
+        self.hold(replica.take_pulled());
+        let pulled = pulled?;
         self.skipped.set(pulled.skipped);
         self.last_ms.set(Some(web::timer::unix_ms()));
         Ok(())
@@ -279,16 +331,22 @@ impl SyncStore {
         let Some(replica) = self.replica.get_value() else {
             return;
         };
-        if let Ok((held, bad)) = replica.all().await {
+        if self.load_held(&replica).await.is_ok() {
             let me = self.me().unwrap_or_default();
-            self.view.set(SharedView::of(&held, &me));
-            if self.is_coordinator() {
+            let view = self
+                .held
+                .with_value(|h| h.as_ref().map(|h| SharedView::of_held(h, &me)));
+            self.view.set(view.unwrap_or_default());
+            // A coordinator logged in on a device whose replica was read before.
+            if self.is_coordinator() && self.national.with_value(|n| n.forms() == 0) {
+                let all: Vec<FormDoc> = self.held.with_value(|h| {
+                    h.iter()
+                        .flat_map(|h| h.values().flatten().cloned())
+                        .collect()
+                });
                 let registry = crate::core::domain::registry::Registry::shared();
-                self.national.update_value(|n| n.apply(held, registry));
+                self.national.update_value(|n| n.apply(all, registry));
                 self.national_rev.update(|r| *r += 1);
-            }
-            if !bad.is_empty() {
-                self.skipped.update(|s| s.extend(bad));
             }
         }
         let device = self.device_id(&replica).await;

@@ -37,6 +37,23 @@ struct Meta {
 #[derive(Clone)]
 pub struct IdbReplica {
     pub store: Rc<Store>,
+    /// The documents pulled since the page last took them (so it can
+    /// count them without reading the whole replica again).
+    pub pulled: Rc<std::cell::RefCell<Vec<FormDoc>>>,
+}
+
+impl IdbReplica {
+    pub fn new(store: Rc<Store>) -> Self {
+        IdbReplica {
+            store,
+            pulled: Rc::default(),
+        }
+    }
+
+    /// The documents pulled since the last call.
+    pub fn take_pulled(&self) -> Vec<FormDoc> {
+        std::mem::take(&mut self.pulled.borrow_mut())
+    }
 }
 
 /// A revision as held: without its image (the write that sends it keeps it).
@@ -158,6 +175,7 @@ impl IdbReplica {
                 .map_err(js("keeping pulled forms"))?;
         }
         committed(&tx).await.map_err(js("keeping pulled forms"))?;
+        self.pulled.borrow_mut().extend(docs);
         Ok(())
     }
 

@@ -51,11 +51,19 @@ pub fn to_write(
 
 /// Every revision held, by document id.
 pub fn by_id(held: &[FormDoc]) -> BTreeMap<String, Vec<FormDoc>> {
-    let mut m: BTreeMap<String, Vec<FormDoc>> = BTreeMap::new();
-    for d in held {
-        m.entry(d.id.clone()).or_default().push(d.clone());
-    }
+    let mut m = BTreeMap::new();
+    add_held(&mut m, held.iter().cloned());
     m
+}
+
+/// Adds revisions to those held (one of each).
+pub fn add_held(m: &mut BTreeMap<String, Vec<FormDoc>>, docs: impl IntoIterator<Item = FormDoc>) {
+    for d in docs {
+        let revs = m.entry(d.id.clone()).or_default();
+        if !revs.iter().any(|r| r.rev() == d.rev()) {
+            revs.push(d);
+        }
+    }
 }
 
 /// A form read differently: its readings (leaf revisions), winner first.
@@ -77,10 +85,16 @@ pub struct SharedView {
 
 impl SharedView {
     pub fn of(held: &[FormDoc], me: &str) -> SharedView {
+        Self::of_held(&by_id(held), me)
+    }
+
+    /// The view of revisions held by document id.
+    pub fn of_held(held: &BTreeMap<String, Vec<FormDoc>>, me: &str) -> SharedView {
         let mut view = SharedView::default();
-        for (id, revs) in by_id(held) {
+        for (id, revs) in held {
+            let id = id.clone();
             view.forms += 1;
-            let l = leaves(&revs);
+            let l = leaves(revs);
             if l.first().is_some_and(|d| d.by == me) {
                 view.mine += 1;
             }
