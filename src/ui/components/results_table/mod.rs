@@ -6,15 +6,15 @@
 
 use crate::core::results::table::{self, Column, Query};
 use crate::ui::i18n::{tr, Text};
-use crate::ui::progress::RowStatus;
-use crate::ui::row_text;
 use crate::ui::state::AppState;
 use leptos::prelude::*;
 
 mod row;
 use row::{facts, row_view};
 mod columns;
+mod pager;
 use columns::{filters, header};
+use pager::pager;
 
 /// Rows a page holds, to choose from.
 const PAGE_SIZES: [usize; 4] = [50, 100, 500, 1000];
@@ -66,13 +66,6 @@ pub fn ResultsTable() -> impl IntoView {
         size.track();
         page.set(0);
     });
-    let failed = move || {
-        !state.run.running.get()
-            && rows.with(|r| {
-                r.iter()
-                    .any(|r| r.status() == RowStatus::Error && r.origin.is_some())
-            })
-    };
     view! {
         <section class="panel results">
             <h2>{tr(lang, Text::Results)}</h2>
@@ -91,20 +84,7 @@ pub fn ResultsTable() -> impl IntoView {
                     </tbody>
                 </table>
             </div>
-            <nav class="pager" aria-label=tr(lang, Text::Pages)>
-                <button type="button" id="page-prev" disabled={move || at() == 0} on:click={move |_| page.set(at().saturating_sub(1))}>
-                    {tr(lang, Text::Previous)}
-                </button>
-                <span id="page-line" aria-live="polite">{move || row_text::page_line(lang.get(), at(), pages(), shown.with(Vec::len))}</span>
-                <button type="button" id="page-next" disabled={move || at() + 1 >= pages()} on:click={move |_| page.set(at() + 1)}>
-                    {tr(lang, Text::Next)}
-                </button>
-                <Show when=failed>
-                    <button type="button" id="retry-failed" on:click=move |_| leptos::task::spawn_local(state.retry_failed())>
-                        {tr(lang, Text::RetryFailed)}
-                    </button>
-                </Show>
-            </nav>
+            {pager(state, page, at, pages, shown)}
         </section>
     }
 }
