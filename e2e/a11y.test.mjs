@@ -24,10 +24,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { withApp, formFolder, png, rowsOf } from './support.mjs';
+import { withApp, formFolder, png, rowsOf, axe } from './support.mjs';
 
-const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const WIDTHS = [360, 390, 768];
 const AXE_WIDTHS = [1280, 390];
 const DESKTOP = { width: 1280, height: 800 };
@@ -70,27 +68,6 @@ async function setLang(page, lang) {
     await page.waitForFunction((l) => document.documentElement.lang === l, lang);
   }
   await settle(page);
-}
-
-// axe-core on the whole document: every violation, by rule.
-async function axe(page) {
-  if (!await page.evaluate(() => typeof window.axe === 'object')) {
-    // Evaluated over the DevTools protocol: the page's CSP (no inline
-    // scripts) does not apply, and the app runs unchanged.
-    await page.evaluate(AXE_SOURCE);
-  }
-  return page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    // What axe could not decide (e.g. contrast over a gradient) is listed
-    // for a person to look at, not counted.
-    const unsure = r.incomplete.map((v) => ({ id: v.id, impact: v.impact, count: v.nodes.length, unsure: true,
-      targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')), summary: '' }));
-    return unsure.concat(r.violations.map((v) => ({
-      id: v.id, impact: v.impact, count: v.nodes.length, help: v.help,
-      targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
-      summary: (v.nodes[0]?.failureSummary || '').split('\n').slice(0, 3).join(' | '),
-    })));
-  });
 }
 
 // Sideways scroll at this width: the document's, and the review panel's

@@ -11,6 +11,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import { spawn } from 'node:child_process';
 import { chromium } from 'playwright-core';
+import { createRequire } from 'node:module';
 
 export const ARGS = ['--headless=new', '--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -516,13 +517,17 @@ export async function startCouch(dir, { users = [], origins = [], db = 'tallysca
 // whether its answer reached the page (delivered).
 export async function couchProxy(target) {
   const to = new URL(target);
-  const proxy = { plan: [], sent: [], cuts: 0, delayMs: 0, onPause: () => {}, onClose: () => {} };
+  const proxy = { plan: [], sent: [], cuts: 0, delayMs: 0, onPause: () => {}, onClose: () => {}, log: [] };
   const server = http.createServer((req, res) => {
     const chunks = [];
+    const t0 = Date.now();
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const bulk = req.method === 'POST' && req.url.includes('/_bulk_docs');
+      const line = { at: t0, path: `${req.method} ${req.url.split('?')[0].split('/').pop()}`, ms: null };
+      proxy.log.push(line);
+      res.on('finish', () => { line.ms = Date.now() - t0; });
       const step = bulk ? proxy.plan.shift() ?? 'pass' : 'pass';
       if (step === 'cut-before') { proxy.cuts += 1; req.socket.destroy(); return; }
       if (step === 'pause') proxy.onPause();
@@ -597,4 +602,26 @@ export async function exportTemplate(page, dir, simPost) {
   const file = path.join(dir, 'template-session.json');
   await d.saveAs(file);
   return file;
+}
+
+const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+// axe-core on the whole document: every violation, by rule (and what axe
+// could not decide, marked unsure, for a person to look at).
+export async function axe(page) {
+  if (!await page.evaluate(() => typeof window.axe === 'object')) {
+    // Evaluated over the DevTools protocol: the page's CSP (no inline
+    // scripts) does not apply, and the app runs unchanged.
+    await page.evaluate(AXE_SOURCE);
+  }
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    const unsure = r.incomplete.map((v) => ({ id: v.id, impact: v.impact, count: v.nodes.length, unsure: true,
+      targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')), summary: '' }));
+    return unsure.concat(r.violations.map((v) => ({
+      id: v.id, impact: v.impact, count: v.nodes.length, help: v.help,
+      targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+      summary: (v.nodes[0]?.failureSummary || '').split('\n').slice(0, 3).join(' | '),
+    })));
+  });
 }

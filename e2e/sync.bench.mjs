@@ -13,6 +13,7 @@
 //   sync_rate_violations         a 200-ballot batch at 2/s while the device
 //                                pushes 3,000 forms: requests over the
 //                                simulator's bucket (goal 0)
+// SYNC_BENCH_ONLY=push|cut|converge|rate runs one part.
 // Needs: SIM_BIN (the ocr-sim binary), DIST (default ../dist), couch/server.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,6 +21,8 @@ import { SIM_BIN, withApp, makeImages, startCouch, couchProxy, sessionOf, export
 
 const USERS = [['v1', 'pw1', 'volunteer'], ['v2', 'pw2', 'volunteer'], ['v3', 'pw3', 'volunteer']];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const ONLY = process.env.SYNC_BENCH_ONLY;
+const part = (name) => !ONLY || ONLY === name;
 
 async function importSession(page, dir, template, n, prefix) {
   const file = path.join(dir, `${prefix}.json`);
@@ -51,7 +54,7 @@ await withApp(options, async ({ page, dir, url, open, newContext, simPost, simLo
   await page.close();
 
   // 1. Push rate: 10,000 forms from one device.
-  {
+  if (part('push')) {
     const couch = await startCouch(dir, { users: USERS, origins: [origin] });
     const proxy = await couchProxy(couch.url);
     try {
@@ -65,12 +68,16 @@ await withApp(options, async ({ page, dir, url, open, newContext, simPost, simLo
       }
       const s = (Date.now() - t0) / 1000;
       console.error(`sync: 10,000 forms pushed in ${s.toFixed(1)} s, ${proxy.sent.length} batches`);
+      const first = proxy.log.find((l) => l.path.endsWith('_revs_diff'));
+      const by = {};
+      for (const l of proxy.log) { by[l.path] = by[l.path] ?? [0, 0]; by[l.path][0] += 1; by[l.path][1] += l.ms ?? 0; }
+      console.error(`sync: first _revs_diff ${first ? first.at - t0 : '-'} ms after log in; server time by request: ${JSON.stringify(by)}`);
       console.log(`sync_push_docs_per_s=${(10_000 / s).toFixed(0)}`);
     } finally { await proxy.stop(); couch.stop(); }
   }
 
   // 2. 5,000 forms, the tab reloaded once and the connection cut 3 times.
-  {
+  if (part('cut')) {
     const couch = await startCouch(dir, { users: USERS, origins: [origin] });
     const proxy = await couchProxy(couch.url);
     try {
@@ -104,7 +111,7 @@ await withApp(options, async ({ page, dir, url, open, newContext, simPost, simLo
   }
 
   // 3. Three devices with 1,000 forms each, until each holds 3,000.
-  {
+  if (part('converge')) {
     const couch = await startCouch(dir, { users: USERS, origins: [origin] });
     try {
       const pages = [];
@@ -131,7 +138,7 @@ await withApp(options, async ({ page, dir, url, open, newContext, simPost, simLo
 
   // 4. A batch at its rate while the device pushes (each push batch held
   // 1 s on the way: the push lasts through the batch).
-  {
+  if (part('rate')) {
     const couch = await startCouch(dir, { users: USERS, origins: [origin] });
     const proxy = await couchProxy(couch.url);
     proxy.delayMs = 1_000;

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { withApp, makeImages, form, startCouch, getJson, couchProxy, sessionOf, exportTemplate } from './support.mjs';
+import { withApp, makeImages, form, startCouch, getJson, couchProxy, sessionOf, exportTemplate, axe } from './support.mjs';
 
 const USERS = [['somchai', 'pw-s', 'volunteer'], ['nid', 'pw-n', 'volunteer'], ['boss', 'pw-b', 'coordinator']];
 
@@ -96,6 +96,11 @@ test('two volunteers and a coordinator share one database: the union, conflicts 
       assert.equal(coverage.length, 77);
       assert.equal(coverage.find((r) => r[0] === 'แพร่')?.[1], '9', JSON.stringify(coverage.filter((r) => r[1] !== '0')));
       assert.equal(await a.$$eval('#national', (n) => n.length), 0, 'volunteers do not see it');
+      // The logged-in panels, the conflicts and the national picture pass axe-core.
+      for (const p of [c, b]) {
+        const serious = (await axe(p)).filter((v) => !v.unsure && ['serious', 'critical'].includes(v.impact));
+        assert.deepEqual(serious, [], JSON.stringify(serious));
+      }
 
       // nid changes a shared form somchai sent first: the database refuses.
       const row = b.locator('#results tbody tr', { hasText: 'shared_001' });

@@ -53,7 +53,7 @@ pub struct SyncOptions {
 impl Default for SyncOptions {
     fn default() -> Self {
         SyncOptions {
-            push_batch: 200,
+            push_batch: 500,
             pull_batch: 500,
         }
     }
