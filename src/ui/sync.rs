@@ -55,6 +55,8 @@ pub struct SyncStore {
     pub national: StoredValue<crate::core::sync::national::National, LocalStorage>,
     pub national_rev: RwSignal<u32>,
     finder: StoredValue<Option<ImageFinder>, LocalStorage>,
+    /// A coordinator's page follows the database (a long poll at a time).
+    following: StoredValue<bool, LocalStorage>,
     /// Every revision the replica holds, by document, read once and then
     /// kept up to date here (a sync never reads the whole replica again).
     held: StoredValue<Option<BTreeMap<String, Vec<FormDoc>>>, LocalStorage>,
@@ -81,6 +83,7 @@ impl SyncStore {
             national_rev: RwSignal::new(0),
             finder: StoredValue::new_local(None),
             held: StoredValue::new_local(None),
+            following: StoredValue::new_local(false),
             replica: StoredValue::new_local(None),
             again: StoredValue::new_local(Rc::new(Cell::new(false))),
         }
@@ -172,7 +175,36 @@ impl SyncStore {
             }
             Err(e) => return self.error.set(Some(e.into())),
         }
+        leptos::task::spawn_local(self.follow());
         self.sync(records).await;
+    }
+
+    /// For a coordinator: follows the database's changes as they come (a
+    /// long poll of 25 s at a time, from a checkpoint kept on the device,
+    /// so a reload goes on where it was), counting each in the national
+    /// picture. Stops when the account is no coordinator's any more.
+    pub async fn follow(self) {
+        if self.following.get_value() || !self.is_coordinator() {
+            return;
+        }
+        self.following.set_value(true);
+        while self.is_coordinator() {
+            let Some(replica) = self.replica.get_value() else {
+                break;
+            };
+            let device = self.device_id(&replica).await;
+            let opts = SyncOptions {
+                wait_ms: Some(25_000),
+                ..SyncOptions::default()
+            };
+            let pulled = pull(&self.couch(), &replica, &format!("follow:{device}"), opts).await;
+            self.hold(replica.take_pulled());
+            self.refresh().await;
+            if pulled.is_err() {
+                gloo_timers::future::TimeoutFuture::new(5_000).await;
+            }
+        }
+        self.following.set_value(false);
     }
 
     /// Finds a session still open (after a reload).
@@ -185,6 +217,7 @@ impl SyncStore {
             if let Some(account) = read_session(&r.body) {
                 self.account.set(Some(account));
                 self.refresh().await;
+                leptos::task::spawn_local(self.follow());
             }
         }
     }

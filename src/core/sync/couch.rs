@@ -134,9 +134,14 @@ impl<T: CouchTransport> Couch<T> {
         wire::read_bulk_docs(&resp.body).map_err(SyncError::Malformed)
     }
 
-    pub async fn changes(&self, since: &Value, limit: usize) -> Result<Changes, SyncError> {
+    pub async fn changes(
+        &self,
+        since: &Value,
+        limit: usize,
+        wait_ms: Option<u32>,
+    ) -> Result<Changes, SyncError> {
         let resp = self
-            .call(wire::changes_request(&self.db, since, limit))
+            .call(wire::changes_request(&self.db, since, limit, wait_ms))
             .await?;
         wire::read_changes(&resp.body).map_err(SyncError::Malformed)
     }

@@ -48,6 +48,9 @@ pub struct SyncOptions {
     pub push_batch: usize,
     /// Changes a pull batch reads.
     pub pull_batch: usize,
+    /// Follow the database: a pull's first request waits this long for a
+    /// change (a long poll) rather than answering at once.
+    pub wait_ms: Option<u32>,
 }
 
 impl Default for SyncOptions {
@@ -55,6 +58,7 @@ impl Default for SyncOptions {
         SyncOptions {
             push_batch: 500,
             pull_batch: 500,
+            wait_ms: None,
         }
     }
 }
@@ -193,8 +197,11 @@ pub async fn pull<T: CouchTransport, R: Replica>(
         .map_err(local)?
         .unwrap_or(Value::from(0));
     let mut report = PullReport::default();
+    let mut wait = opts.wait_ms;
     loop {
-        let page = couch.changes(&since, opts.pull_batch.max(1)).await?;
+        let page = couch
+            .changes(&since, opts.pull_batch.max(1), wait.take())
+            .await?;
         report.skipped.extend(page.skipped.iter().cloned());
         if page.changes.is_empty() {
             report.checkpoint = since;

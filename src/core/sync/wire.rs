@@ -186,14 +186,24 @@ pub fn read_bulk_docs(body: &str) -> Result<Vec<DocResult>, String> {
     serde_json::from_str(body).map_err(|e| e.to_string())
 }
 
-/// `GET /db/_changes` since `since`, at most `limit`, every leaf.
-pub fn changes_request(db: &str, since: &Value, limit: usize) -> CouchRequest {
+/// `GET /db/_changes` since `since`, at most `limit`, every leaf; with
+/// `wait_ms`, a long poll: the server answers when a change comes, or
+/// empty after that long.
+pub fn changes_request(
+    db: &str,
+    since: &Value,
+    limit: usize,
+    wait_ms: Option<u32>,
+) -> CouchRequest {
     let since = match since {
         Value::String(s) => encode(s),
         other => encode(&other.to_string()),
     };
+    let feed = wait_ms
+        .map(|ms| format!("&feed=longpoll&timeout={ms}"))
+        .unwrap_or_default();
     get(format!(
-        "{}/_changes?style=all_docs&since={since}&limit={limit}",
+        "{}/_changes?style=all_docs&since={since}&limit={limit}{feed}",
         db_path(db)
     ))
 }
@@ -306,12 +316,18 @@ mod tests {
     #[test]
     fn requests_name_their_paths() {
         let since = json!("12-g1A/x");
-        let r = changes_request("tally scan", &since, 100);
+        let r = changes_request("tally scan", &since, 100, None);
         assert_eq!(
             r.path,
             "/tally%20scan/_changes?style=all_docs&since=12-g1A%2Fx&limit=100"
         );
         assert_eq!(local_path("db", "push:ab"), "/db/_local/push%3Aab");
+        let r = changes_request("db", &json!(0), 5, Some(25_000));
+        assert!(
+            r.path.ends_with("&limit=5&feed=longpoll&timeout=25000"),
+            "{}",
+            r.path
+        );
         let r = bulk_docs_request("db", &[json!({"_id": "a"})]);
         assert_eq!(r.method, Method::Post);
         assert!(r.body.unwrap().contains("\"new_edits\":false"));
