@@ -98,6 +98,12 @@ test('two volunteers and a coordinator share one database: the union, conflicts 
       assert.equal(coverage.length, 77);
       assert.equal(coverage.find((r) => r[0] === 'แพร่')?.[1], '9', JSON.stringify(coverage.filter((r) => r[1] !== '0')));
       assert.equal(await a.$$eval('#national', (n) => n.length), 0, 'volunteers do not see it');
+      // แพร่ เขต 1: 9 units of the registry's, led by candidate 1 (every form's largest count).
+      const races = await c.$$eval('#national-races tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+      assert.equal(races.length, 1, JSON.stringify(races));
+      assert.match(races[0][0], /^แพร่ 1$/);
+      assert.match(races[0][1], /^9 \/ \d+$/);
+      assert.equal(races[0][2], '1');
       // The coordinator's page follows the database: a form somchai reads
       // now appears there without anyone pressing "sync".
       const late = makeImages(dir, 1, 'late', 5);

@@ -594,6 +594,12 @@ texts! {
         "Units reported";
     UnitsExpected => "หน่วยทั้งหมด",
         "Units expected";
+    NationalRaces => "ผู้นำรายเขต (แบบแบ่งเขต ตามที่นับได้)",
+        "Leaders by constituency (constituency ballots, as counted so far)";
+    LeadingNumber => "หมายเลขที่นำ",
+        "Leading number";
+    MarginVotes => "ทิ้งห่าง (คะแนน)",
+        "Margin (votes)";
     SyncImages => "ส่งภาพแบบฟอร์มไปด้วย (ภาพที่เตรียมส่ง ประมาณใบละครึ่งเมกะไบต์)",
         "Send the forms' images too (as prepared, about half a megabyte each)";
 }

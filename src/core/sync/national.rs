@@ -36,6 +36,20 @@ pub struct Coverage {
     pub review_share: f64,
 }
 
+/// Who leads a constituency (constituency ballots), and by how much.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Race {
+    pub province: String,
+    pub constituency: u32,
+    /// Units counted, of those the registry expects.
+    pub reported: usize,
+    pub expected: u32,
+    /// The leading candidate number(s) (more than one on a tie).
+    pub leaders: Vec<u32>,
+    /// Votes ahead of the next candidate (0 on a tie).
+    pub margin: u64,
+}
+
 impl National {
     pub fn new() -> Self {
         Self::default()
@@ -95,6 +109,30 @@ impl National {
             }
         }
         out
+    }
+
+    /// Every constituency with forms: its leader and margin so far.
+    pub fn races(&self, registry: &Registry) -> Vec<Race> {
+        self.tallies()
+            .filter(|t| t.category == Category::Constituency)
+            .map(|t| {
+                let mut votes: Vec<u64> = t.votes.values().copied().collect();
+                votes.sort_unstable_by(|a, b| b.cmp(a));
+                let margin = match votes.as_slice() {
+                    [first, second, ..] => first - second,
+                    [first] => *first,
+                    [] => 0,
+                };
+                Race {
+                    province: t.province.clone(),
+                    constituency: t.constituency,
+                    reported: t.units,
+                    expected: t.units_expected(registry),
+                    leaders: t.leaders.clone(),
+                    margin,
+                }
+            })
+            .collect()
     }
 
     /// Coverage of every province of the registry (those with no form too).
@@ -177,6 +215,29 @@ mod tests {
         n.apply(vec![other], &reg);
         assert_eq!(n.conflicts.len(), 1, "read differently");
         assert_eq!(n.forms(), 2);
+    }
+
+    #[test]
+    fn races_say_who_leads_and_by_how_much() {
+        let reg = Registry::builtin();
+        let mut n = National::new();
+        n.apply(
+            vec![
+                FormDoc::first(read(1, 10), "s").unwrap(),
+                FormDoc::first(read(2, 20), "s").unwrap(),
+            ],
+            &reg,
+        );
+        let races = n.races(&reg);
+        assert_eq!(races.len(), 1);
+        let r = &races[0];
+        assert_eq!(r.reported, 2);
+        assert!(r.expected > 0);
+        let t = n.tallies().next().unwrap();
+        let mut v: Vec<u64> = t.votes.values().copied().collect();
+        v.sort_unstable_by(|a, b| b.cmp(a));
+        assert_eq!(r.margin, v[0] - v[1]);
+        assert_eq!(r.leaders, t.leaders);
     }
 
     #[test]

@@ -51,6 +51,18 @@ pub fn NationalPanel() -> impl IntoView {
             })
             .collect_view()
     };
+    let races = move || {
+        s.national_rev.track();
+        let rows = s.national.with_value(|n| n.races(Registry::shared()));
+        rows.into_iter()
+            .map(|r| {
+                let place = format!("{} {}", r.province, r.constituency);
+                let units = format!("{} / {}", r.reported, r.expected);
+                let leaders = r.leaders.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+                view! { <tr><th scope="row">{place}</th><td>{units}</td><td>{leaders}</td><td>{r.margin}</td></tr> }
+            })
+            .collect_view()
+    };
     view! {
         <Show when=coordinator>
             <section class="panel national" id="national" aria-labelledby="national-title">
@@ -61,6 +73,13 @@ pub fn NationalPanel() -> impl IntoView {
                     <table id="national-parties">
                         <thead><tr><th>{tr(lang, Text::CandidateNumber)}</th><th>{tr(lang, Text::Party)}</th><th>{tr(lang, Text::Votes)}</th></tr></thead>
                         <tbody>{parties}</tbody>
+                    </table>
+                </div>
+                <h3>{tr(lang, Text::NationalRaces)}</h3>
+                <div class="table-scroll">
+                    <table id="national-races">
+                        <thead><tr><th>{tr(lang, Text::ConstituencyNo)}</th><th>{tr(lang, Text::UnitsReportedExpected)}</th><th>{tr(lang, Text::LeadingNumber)}</th><th>{tr(lang, Text::MarginVotes)}</th></tr></thead>
+                        <tbody>{races}</tbody>
                     </table>
                 </div>
                 <h3>{tr(lang, Text::NationalCoverage)}</h3>
