@@ -33,6 +33,13 @@ pub type ImageFinder = Rc<
 /// Who is logged in: name and roles.
 pub type Account = (String, Vec<String>);
 
+/// Whether `account` is a coordinator's (the role, or a server admin).
+pub fn coordinates(account: &Option<Account>) -> bool {
+    account
+        .as_ref()
+        .is_some_and(|(_, roles)| roles.iter().any(|r| r == "coordinator" || r == "_admin"))
+}
+
 /// The shared database's state, as signals.
 #[derive(Clone, Copy)]
 pub struct SyncStore {
@@ -138,10 +145,7 @@ impl SyncStore {
 
     /// Logged in as a coordinator.
     pub fn is_coordinator(&self) -> bool {
-        self.account.with_untracked(|a| {
-            a.as_ref()
-                .is_some_and(|(_, roles)| roles.iter().any(|r| r == "coordinator" || r == "_admin"))
-        })
+        self.account.with_untracked(coordinates)
     }
 
     fn me(&self) -> Option<String> {

@@ -241,21 +241,26 @@ fn image(attachments: Option<&Value>) -> Option<Image> {
     })
 }
 
-/// The history `_revisions` gives, when it agrees with `rev`.
+/// The history `_revisions` gives, when it agrees with `rev` (it starts
+/// with `rev`); else `rev` alone. Never empty.
 fn history(revisions: Option<&Value>, rev: &Rev) -> Vec<Rev> {
     let start = revisions.and_then(|r| r["start"].as_u64());
     let ids = revisions.and_then(|r| r["ids"].as_array());
-    match (start, ids) {
+    let given: Vec<Rev> = match (start, ids) {
         (Some(start), Some(ids)) if start == u64::from(rev.generation) => ids
             .iter()
             .zip((1..=rev.generation).rev())
-            .filter_map(|(h, generation)| {
+            .map_while(|(h, generation)| {
                 Some(Rev {
                     generation,
                     hash: h.as_str()?.to_string(),
                 })
             })
             .collect(),
+        _ => Vec::new(),
+    };
+    match given.first() {
+        Some(first) if first == rev => given,
         _ => vec![rev.clone()],
     }
 }
@@ -359,6 +364,17 @@ mod tests {
         assert_eq!(with("_rev", json!("x-1")), DocError::BadRev("x-1".into()));
         assert!(matches!(with("record", json!([1])), DocError::Record(_)));
         assert_eq!(FormDoc::from_json(&json!(3)), Err(DocError::NotAnObject));
+        // A history that does not start with the revision (or is empty) is
+        // not taken: the revision alone, never no revision.
+        for revisions in [
+            json!({"start": 1, "ids": []}),
+            json!({"start": 1, "ids": ["other"]}),
+        ] {
+            let mut doc = good.clone();
+            doc["_revisions"] = revisions;
+            let d = FormDoc::from_json(&doc).map(|d| d.history);
+            assert!(matches!(d, Ok(ref h) if h.len() == 1), "{d:?}");
+        }
         for bad in ["", "0-a", "1-", "1-a b", "-a"] {
             assert_eq!(Rev::parse(bad), None, "{bad}");
         }

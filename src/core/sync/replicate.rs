@@ -154,7 +154,7 @@ pub async fn push<T: CouchTransport, R: Replica>(
         };
         let missing = couch.revs_diff(&revs_of(&batch)).await?;
         let docs = to_send(&batch, &missing);
-        report.already += batch.len() - docs.len();
+        report.already += batch.len().saturating_sub(docs.len());
         if !docs.is_empty() {
             let results = couch.bulk_docs(&docs).await?;
             let refused: Vec<Refused> = results
@@ -167,7 +167,7 @@ pub async fn push<T: CouchTransport, R: Replica>(
                     })
                 })
                 .collect();
-            report.sent += docs.len() - refused.len();
+            report.sent += docs.len().saturating_sub(refused.len());
             report.refused.extend(refused);
         }
         let cp = Checkpoint {

@@ -12,12 +12,7 @@ use leptos::prelude::*;
 pub fn NationalPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let (lang, s) = (state.lang, state.sync);
-    let coordinator = move || {
-        s.account.with(|a| {
-            a.as_ref()
-                .is_some_and(|(_, r)| r.iter().any(|x| x == "coordinator" || x == "_admin"))
-        })
-    };
+    let coordinator = move || s.account.with(crate::ui::sync::coordinates);
     let forms = move || {
         s.national_rev.track();
         s.national.with_value(|n| (n.forms(), n.conflicts.len()))
