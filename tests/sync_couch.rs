@@ -308,7 +308,7 @@ fn two_volunteers_share_their_forms_identical_once_different_as_a_conflict() {
     let opts = SyncOptions {
         push_batch: 3,
         pull_batch: 4,
-        wait_ms: None,
+        ..SyncOptions::default()
     };
     for n in 1..=5 {
         a.write(FormDoc::first(reading(n, 50), "somchai").unwrap());

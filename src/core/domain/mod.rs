@@ -4,6 +4,7 @@ pub mod ballot;
 pub mod field;
 pub mod form;
 pub mod hash;
+pub mod province_tiles;
 pub mod registry;
 mod registry_data;
 pub mod rng;

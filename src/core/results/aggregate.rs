@@ -514,18 +514,50 @@ pub(super) fn new_tally(k: &UnitKey, registry: &Registry) -> ConstituencyTally {
     }
 }
 
-pub(super) fn add_unit(t: &mut ConstituencyTally, r: &BallotRecord) {
-    t.units += 1;
-    t.units_needing_review += usize::from(r.in_review_queue());
-    for row in &r.rows {
-        let v = t.votes.entry(row.number).or_default();
-        *v = v.saturating_add(row.votes.digits.unwrap_or(0));
+/// What one unit form adds to its constituency's tally.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct UnitSums {
+    needs_review: bool,
+    rows: Vec<(u32, u64)>,
+    valid: u64,
+    invalid: u64,
+    no_vote: u64,
+    total: u64,
+}
+
+impl UnitSums {
+    pub(super) fn of(r: &BallotRecord) -> UnitSums {
+        let d = |c: &Option<Count>| digits(c).unwrap_or(0);
+        UnitSums {
+            needs_review: r.in_review_queue(),
+            rows: r
+                .rows
+                .iter()
+                .map(|x| (x.number, x.votes.digits.unwrap_or(0)))
+                .collect(),
+            valid: d(&r.totals.valid),
+            invalid: d(&r.totals.invalid),
+            no_vote: d(&r.totals.no_vote),
+            total: d(&r.totals.total),
+        }
     }
-    let add = |sum: &mut u64, c: &Option<Count>| *sum = sum.saturating_add(digits(c).unwrap_or(0));
-    add(&mut t.valid, &r.totals.valid);
-    add(&mut t.invalid, &r.totals.invalid);
-    add(&mut t.no_vote, &r.totals.no_vote);
-    add(&mut t.total, &r.totals.total);
+}
+
+pub(super) fn add_unit(t: &mut ConstituencyTally, r: &BallotRecord) {
+    add_sums(t, &UnitSums::of(r));
+}
+
+pub(super) fn add_sums(t: &mut ConstituencyTally, u: &UnitSums) {
+    t.units += 1;
+    t.units_needing_review += usize::from(u.needs_review);
+    for (number, votes) in &u.rows {
+        let v = t.votes.entry(*number).or_default();
+        *v = v.saturating_add(*votes);
+    }
+    t.valid = t.valid.saturating_add(u.valid);
+    t.invalid = t.invalid.saturating_add(u.invalid);
+    t.no_vote = t.no_vote.saturating_add(u.no_vote);
+    t.total = t.total.saturating_add(u.total);
 }
 
 pub(super) fn finish_tally(t: &mut ConstituencyTally) {

@@ -6,10 +6,11 @@
 //! (issues in another order), as the property test checks.
 
 use super::aggregate::{
-    add_unit, better, duplicate, finish_tally, merge_unit, new_tally, Aggregate, AggregateIssue,
-    ConstituencyTally, NotPlaced, UnitForm, UnitKey, Unplaced,
+    add_sums, better, duplicate, finish_tally, merge_unit, new_tally, Aggregate, AggregateIssue,
+    ConstituencyTally, NotPlaced, UnitForm, UnitKey, UnitSums, Unplaced,
 };
 use crate::core::domain::ballot::BallotRecord;
+use crate::core::domain::ballot::IssueCode;
 use crate::core::domain::form::Category;
 use crate::core::domain::registry::Registry;
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,11 +21,12 @@ fn tally_key(k: &UnitKey) -> TallyKey {
     (k.province_code, k.constituency, k.category)
 }
 
-/// One unit's share of the aggregate: its form, and what its records
-/// that do not count and its conflicts say.
+/// One unit's share of the aggregate: what its form adds to the tally
+/// (its merged record is made again only for a snapshot), and what its
+/// records that do not count and its conflicts say.
 #[derive(Debug, Clone, Default)]
 struct UnitPart {
-    form: Option<UnitForm>,
+    sums: Option<UnitSums>,
     not_placed: Vec<NotPlaced>,
     issues: Vec<AggregateIssue>,
 }
@@ -38,6 +40,8 @@ pub struct LiveAggregate {
     units: BTreeMap<UnitKey, UnitPart>,
     tallies: BTreeMap<TallyKey, ConstituencyTally>,
     needing: usize,
+    /// Units reported by several records with different numbers.
+    conflicted: BTreeSet<UnitKey>,
 }
 
 impl LiveAggregate {
@@ -101,10 +105,20 @@ impl LiveAggregate {
                 let records: Vec<(usize, &BallotRecord)> =
                     slots.iter().map(|s| (*s, &self.records[s])).collect();
                 let part = unit_part(key, &records, registry);
+                let conflict = records.len() > 1
+                    && part
+                        .issues
+                        .iter()
+                        .any(|i| i.issue.code == IssueCode::Conflict);
+                match conflict {
+                    true => self.conflicted.insert(key.clone()),
+                    false => self.conflicted.remove(key),
+                };
                 self.units.insert(key.clone(), part);
             }
             None => {
                 self.units.remove(key);
+                self.conflicted.remove(key);
             }
         }
         self.retally(key, registry);
@@ -125,13 +139,9 @@ impl LiveAggregate {
             .units
             .range(lo..)
             .take_while(|(k, _)| tally_key(k) == tk)
-            .filter_map(|(_, p)| p.form.as_ref())
-            .filter(|f| f.record.has_vote_table);
-        for f in forms {
-            add_unit(
-                tally.get_or_insert_with(|| new_tally(&f.key, registry)),
-                &f.record,
-            );
+            .filter_map(|(k, p)| Some((k, p.sums.as_ref()?)));
+        for (k, sums) in forms {
+            add_sums(tally.get_or_insert_with(|| new_tally(k, registry)), sums);
         }
         match tally {
             Some(mut t) => {
@@ -144,6 +154,28 @@ impl LiveAggregate {
         }
     }
 
+    /// Unit `key`'s merged form, made again from its records.
+    fn unit_form(&self, key: &UnitKey, registry: &Registry) -> Option<UnitForm> {
+        let slots = self.members.get(key)?;
+        let records: Vec<(usize, &BallotRecord)> =
+            slots.iter().map(|s| (*s, &self.records[s])).collect();
+        unit_merged(key, &records, registry).0
+    }
+
+    /// The record of `slot`.
+    pub fn record(&self, slot: usize) -> Option<&BallotRecord> {
+        self.records.get(&slot)
+    }
+
+    /// Units reported by several records with different numbers (one image
+    /// read twice, or two images of one unit), with their records' slots.
+    pub fn unit_conflicts(&self) -> impl Iterator<Item = (&UnitKey, Vec<usize>)> {
+        self.conflicted.iter().map(|k| {
+            let slots = self.members.get(k).map(|m| m.iter().copied().collect());
+            (k, slots.unwrap_or_default())
+        })
+    }
+
     /// The constituency tallies, in order.
     pub fn constituencies(&self) -> impl Iterator<Item = &ConstituencyTally> {
         self.tallies.values()
@@ -151,7 +183,7 @@ impl LiveAggregate {
 
     /// The whole aggregate as [`aggregate`](super::aggregate::aggregate)
     /// gives it.
-    pub fn snapshot(&self) -> Aggregate {
+    pub fn snapshot(&self, registry: &Registry) -> Aggregate {
         let mut out = Aggregate {
             constituencies: self.tallies.values().cloned().collect(),
             ..Aggregate::default()
@@ -164,8 +196,8 @@ impl LiveAggregate {
                 });
             }
         }
-        for part in self.units.values() {
-            out.units.extend(part.form.iter().cloned());
+        for (key, part) in &self.units {
+            out.units.extend(self.unit_form(key, registry));
             out.not_placed.extend(part.not_placed.iter().cloned());
             out.issues.extend(part.issues.iter().cloned());
         }
@@ -181,6 +213,23 @@ impl LiveAggregate {
 /// One unit from its records (in slot order): duplicates of a page
 /// dropped (and conflicts said), the pages kept merged into its form.
 fn unit_part(key: &UnitKey, records: &[(usize, &BallotRecord)], registry: &Registry) -> UnitPart {
+    let (form, out) = unit_merged(key, records, registry);
+    UnitPart {
+        sums: form
+            .filter(|f| f.record.has_vote_table)
+            .map(|f| UnitSums::of(&f.record)),
+        not_placed: out.not_placed,
+        issues: out.issues,
+    }
+}
+
+/// Unit `key`'s form from its records (duplicates dropped, pages merged),
+/// and what its records that do not count and its conflicts say.
+fn unit_merged(
+    key: &UnitKey,
+    records: &[(usize, &BallotRecord)],
+    registry: &Registry,
+) -> (Option<UnitForm>, Aggregate) {
     let mut out = Aggregate::default();
     let mut pages: BTreeMap<Option<u32>, (usize, &BallotRecord)> = BTreeMap::new();
     for &(i, r) in records {
@@ -202,11 +251,7 @@ fn unit_part(key: &UnitKey, records: &[(usize, &BallotRecord)], registry: &Regis
     }
     let kept: Vec<(usize, &BallotRecord)> = pages.into_values().collect();
     merge_unit(key.clone(), &kept, registry, &mut out);
-    UnitPart {
-        form: out.units.pop(),
-        not_placed: out.not_placed,
-        issues: out.issues,
-    }
+    (out.units.pop(), out)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -287,7 +332,7 @@ mod tests {
             let positions: BTreeMap<usize, usize> = held.keys().enumerate().map(|(p, s)| (*s, p)).collect();
             let identity: BTreeMap<usize, usize> = (0..records.len()).map(|p| (p, p)).collect();
             let full = renamed(super::super::aggregate::aggregate(&records, &registry), &identity);
-            let incremental = renamed(live.snapshot(), &positions);
+            let incremental = renamed(live.snapshot(&registry), &positions);
             prop_assert_eq!(incremental, full);
         }
     }

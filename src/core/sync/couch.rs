@@ -94,6 +94,23 @@ impl<T: CouchTransport> Couch<T> {
         }
     }
 
+    /// Documents in the database (design documents too), as its
+    /// information says: what a first load will read, for its progress.
+    pub async fn doc_count(&self) -> Result<u64, SyncError> {
+        let resp = self
+            .transport
+            .send(wire::get(wire::db_path(&self.db)))
+            .await?;
+        if !(200..300).contains(&resp.status) {
+            return Err(failure(&resp, &self.db));
+        }
+        let v: Value =
+            serde_json::from_str(&resp.body).map_err(|e| SyncError::Malformed(e.to_string()))?;
+        v["doc_count"]
+            .as_u64()
+            .ok_or_else(|| SyncError::Malformed("no doc_count".into()))
+    }
+
     /// Checks that the database exists and holds this app's schema.
     pub async fn check_schema(&self) -> Result<(), SyncError> {
         let path = format!("{}/{}", wire::db_path(&self.db), DESIGN_ID);

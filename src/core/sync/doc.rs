@@ -95,6 +95,17 @@ pub struct FormDoc {
     /// The form's image, sent only when the volunteer ticks it (an
     /// attachment; not part of the revision id).
     pub image: Option<Image>,
+    /// A coordinator's deletion of this branch (a reading set aside).
+    pub deleted: bool,
+    /// The readings a coordinator's revision settles (kept as `by` chose).
+    pub settles: Vec<Settled>,
+}
+
+/// A reading a coordinator's resolution names: document and revision.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Settled {
+    pub id: String,
+    pub rev: String,
 }
 
 /// An image attached to a document: its type and bytes in base64.
@@ -139,6 +150,8 @@ impl FormDoc {
             by: by.to_string(),
             record,
             image: None,
+            deleted: false,
+            settles: Vec::new(),
         })
     }
 
@@ -149,12 +162,37 @@ impl FormDoc {
 
     /// The next revision: `record` as a person changed it, by `by`.
     pub fn next(&self, record: BallotRecord, by: &str) -> FormDoc {
+        self.child(record, by, false, Vec::new())
+    }
+
+    /// A coordinator's resolution: this reading kept, as the next revision
+    /// naming the readings it settles.
+    pub fn settle(&self, by: &str, settles: Vec<Settled>) -> FormDoc {
+        self.child(self.record.clone(), by, false, settles)
+    }
+
+    /// A coordinator's deletion of this branch (its reading set aside).
+    pub fn delete(&self, by: &str) -> FormDoc {
+        self.child(self.record.clone(), by, true, Vec::new())
+    }
+
+    fn child(
+        &self,
+        record: BallotRecord,
+        by: &str,
+        deleted: bool,
+        settles: Vec<Settled>,
+    ) -> FormDoc {
         let parent = self.rev().clone();
         let body = serde_json::to_string(&record).unwrap_or_default();
-        let hash = short_hash(&format!("{parent}\n{body}"));
+        let mut key = format!("{parent}\n{body}");
+        if deleted || !settles.is_empty() {
+            let extra = serde_json::to_string(&settles).unwrap_or_default();
+            key.push_str(&format!("\n{deleted}\n{extra}"));
+        }
         let mut history = vec![Rev {
             generation: parent.generation + 1,
-            hash,
+            hash: short_hash(&key),
         }];
         history.extend(self.history.iter().cloned());
         FormDoc {
@@ -163,6 +201,16 @@ impl FormDoc {
             by: by.to_string(),
             record,
             image: None,
+            deleted,
+            settles,
+        }
+    }
+
+    /// This revision, as a resolution names it.
+    pub fn settled(&self) -> Settled {
+        Settled {
+            id: self.id.clone(),
+            rev: self.rev().to_string(),
         }
     }
 
@@ -182,6 +230,12 @@ impl FormDoc {
         if let Some(img) = &self.image {
             let a = json!({ "content_type": img.content_type, "data": img.base64 });
             doc["_attachments"] = json!({ IMAGE_NAME: a });
+        }
+        if self.deleted {
+            doc["_deleted"] = json!(true);
+        }
+        if !self.settles.is_empty() {
+            doc["settles"] = json!(self.settles);
         }
         doc
     }
@@ -212,15 +266,28 @@ impl FormDoc {
             by: text("by")?.to_string(),
             record,
             image: image(o.get("_attachments")),
+            deleted: o.get("_deleted").and_then(Value::as_bool).unwrap_or(false),
+            settles: o
+                .get("settles")
+                .and_then(|v| serde_json::from_value(v.clone()).ok())
+                .unwrap_or_default(),
         })
     }
 }
 
 /// The revisions of one document that no other held revision descends
-/// from: one when the document is settled, several in a conflict
-/// (the winner first, as CouchDB picks it: the longest history, then the
-/// greater revision id).
+/// from and that are not deleted: one when the document is settled,
+/// several in a conflict (the winner first, as CouchDB picks it: the
+/// longest history, then the greater revision id), none when a
+/// coordinator deleted it.
 pub fn leaves(revisions: &[FormDoc]) -> Vec<&FormDoc> {
+    let mut out = tips(revisions);
+    out.retain(|d| !d.deleted);
+    out
+}
+
+/// Every leaf, deleted ones too.
+fn tips(revisions: &[FormDoc]) -> Vec<&FormDoc> {
     let ancestor = |r: &Rev| {
         revisions
             .iter()

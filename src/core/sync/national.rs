@@ -5,18 +5,23 @@
 //! cannot be read is listed and skipped.
 
 use super::doc::{leaves, FormDoc};
+use crate::core::domain::ballot::BallotRecord;
+use crate::core::domain::field::Field;
 use crate::core::domain::form::Category;
 use crate::core::domain::registry::Registry;
 use crate::core::results::aggregate::ConstituencyTally;
 use crate::core::results::live::LiveAggregate;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The national picture.
 #[derive(Debug, Clone, Default)]
 pub struct National {
     live: LiveAggregate,
-    /// Each document's slot in the aggregate.
+    /// Each document's slot in the aggregate, and back.
     slots: BTreeMap<String, usize>,
+    ids: Vec<String>,
+    /// Each slot's revision counted (its record is the aggregate's).
+    counted_rev: BTreeMap<usize, super::doc::Rev>,
     /// Every revision held, by document (to find leaves and conflicts).
     revisions: BTreeMap<String, Vec<FormDoc>>,
     /// Documents with more than one leaf: read differently.
@@ -34,6 +39,93 @@ pub struct Coverage {
     pub expected: u32,
     /// Of the forms counted, the share needing review.
     pub review_share: f64,
+}
+
+/// One polling unit reported by several images with different numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitConflict {
+    pub province: String,
+    pub constituency: u32,
+    pub category: Category,
+    pub unit: Option<u32>,
+    /// Each document's current reading.
+    pub readings: Vec<FormDoc>,
+}
+
+impl UnitConflict {
+    /// "แพร่ 1/12" (and " (บช)" for party-list forms).
+    pub fn label(&self) -> String {
+        let unit = self.unit.map(|u| u.to_string()).unwrap_or_default();
+        let list = if self.category == Category::PartyList {
+            " (บช)"
+        } else {
+            ""
+        };
+        format!("{} {}/{unit}{list}", self.province, self.constituency)
+    }
+}
+
+/// A record as the national count holds it: a single-page form without
+/// the Thai words of its counts (about half of its memory; the aggregate
+/// reads only digits of a form it does not merge with other pages). The
+/// full reading stays in the device's replica, for a resolution.
+fn lean(mut r: BallotRecord) -> BallotRecord {
+    if r.page.is_none() {
+        r.rows.iter_mut().for_each(|x| x.votes.words = None);
+        let t = &mut r.totals;
+        for c in [&mut t.valid, &mut t.invalid, &mut t.no_vote, &mut t.total]
+            .into_iter()
+            .flatten()
+        {
+            c.words = None;
+        }
+        r.rows.shrink_to_fit();
+    }
+    r
+}
+
+/// The numbers on which readings of one form or unit disagree (rows, then
+/// the totals), with each reading's value.
+pub fn disagreements(records: &[&BallotRecord]) -> Vec<(Field, Vec<Option<u64>>)> {
+    let rows: BTreeSet<u32> = records
+        .iter()
+        .flat_map(|r| r.rows.iter().map(|x| x.number))
+        .collect();
+    let totals = [Field::Valid, Field::Invalid, Field::NoVote, Field::Total];
+    rows.into_iter()
+        .map(Field::Row)
+        .chain(totals)
+        .filter_map(|f| {
+            let values: Vec<Option<u64>> = records
+                .iter()
+                .map(|r| r.count(&f).and_then(|c| c.digits))
+                .collect();
+            let differ = values.windows(2).any(|w| w[0] != w[1]);
+            differ.then_some((f, values))
+        })
+        .collect()
+}
+
+impl Coverage {
+    /// Units reported of those expected (0 to 1).
+    pub fn share(&self) -> f64 {
+        match self.expected {
+            0 => 0.0,
+            e => (self.reported as f64 / f64::from(e)).min(1.0),
+        }
+    }
+
+    /// The map's band: 0 none, 1 under a quarter, 2 under half, 3 under
+    /// three quarters, 4 the rest.
+    pub fn band(&self) -> u8 {
+        match self.share() {
+            s if self.reported == 0 || s <= 0.0 => 0,
+            s if s < 0.25 => 1,
+            s if s < 0.5 => 2,
+            s if s < 0.75 => 3,
+            _ => 4,
+        }
+    }
 }
 
 /// Who leads a constituency (constituency ballots), and by how much.
@@ -78,26 +170,115 @@ impl National {
         }
     }
 
+    fn slot(&mut self, id: &str) -> usize {
+        if let Some(s) = self.slots.get(id) {
+            return *s;
+        }
+        self.ids.push(id.to_string());
+        self.slots.insert(id.to_string(), self.ids.len() - 1);
+        self.ids.len() - 1
+    }
+
+    /// Counts document `id` at its winning reading. The winner's record
+    /// is held once, in the aggregate: it moves there from its revision
+    /// (and back before the winner is decided again).
     fn recount(&mut self, id: &str, registry: &Registry) {
-        let Some(revs) = self.revisions.get(id) else {
+        let slot = self.slot(id);
+        let Some(revs) = self.revisions.get_mut(id) else {
             return;
         };
-        let tips: Vec<FormDoc> = leaves(revs).into_iter().cloned().collect();
-        let next = self.slots.len();
-        let slot = *self.slots.entry(id.to_string()).or_insert(next);
-        if let Some(winner) = tips.first() {
-            self.live.set(slot, winner.record.clone(), registry);
+        if let Some((rev, record)) = self.counted_rev.remove(&slot).zip(self.live.record(slot)) {
+            if let Some(d) = revs.iter_mut().find(|d| *d.rev() == rev) {
+                d.record = record.clone();
+            }
         }
+        let tips: Vec<FormDoc> = leaves(revs).into_iter().cloned().collect();
         if tips.len() > 1 {
-            self.conflicts.insert(id.to_string(), tips);
+            self.conflicts.insert(id.to_string(), tips.clone());
         } else {
             self.conflicts.remove(id);
         }
+        let Some(winner) = tips.first() else {
+            // A coordinator deleted every reading: it counts no more.
+            return self.live.remove(slot, registry);
+        };
+        let rev = winner.rev().clone();
+        let record = revs
+            .iter_mut()
+            .find(|d| *d.rev() == rev)
+            .map(|d| std::mem::take(&mut d.record))
+            .unwrap_or_default();
+        self.counted_rev.insert(slot, rev);
+        self.live.set(slot, lean(record), registry);
+    }
+
+    /// The shared-forms view of a coordinator's page (forms held), without
+    /// going over every document.
+    pub fn view(&self) -> super::share::SharedView {
+        super::share::SharedView {
+            forms: self.forms(),
+            mine: 0,
+            // Listed, with what to do, in the national picture.
+            conflicts: Vec::new(),
+        }
+    }
+
+    /// Forms counted (documents with a reading not deleted).
+    pub fn counted(&self) -> usize {
+        self.live.len()
+    }
+
+    /// The current reading of document `id` (its winning leaf; a
+    /// single-page form without its words: see [`lean`]).
+    pub fn current(&self, id: &str) -> Option<FormDoc> {
+        let mut doc = self
+            .revisions
+            .get(id)
+            .and_then(|r| leaves(r).into_iter().next())?
+            .clone();
+        let slot = self.slots.get(id)?;
+        if self.counted_rev.get(slot) == Some(doc.rev()) {
+            doc.record = self.live.record(*slot)?.clone();
+        }
+        Some(doc)
+    }
+
+    /// Units reported by several documents with different numbers, each
+    /// document at its current reading.
+    pub fn unit_conflicts(&self) -> Vec<UnitConflict> {
+        self.live
+            .unit_conflicts()
+            .map(|(key, slots)| UnitConflict {
+                province: self.province_of(&slots),
+                constituency: key.constituency,
+                category: key.category,
+                unit: key.polling_unit,
+                readings: slots
+                    .iter()
+                    .filter_map(|s| self.ids.get(*s))
+                    .filter_map(|id| self.current(id))
+                    .collect(),
+            })
+            .collect()
+    }
+
+    fn province_of(&self, slots: &[usize]) -> String {
+        let first = slots.first().and_then(|s| self.live.record(*s));
+        first.and_then(|r| r.province.clone()).unwrap_or_default()
     }
 
     /// The constituency tallies, in order.
     pub fn tallies(&self) -> impl Iterator<Item = &ConstituencyTally> {
         self.live.constituencies()
+    }
+
+    /// The constituency tallies as an aggregate (no unit forms: what the
+    /// official comparison of the whole database needs).
+    pub fn tallies_only(&self) -> crate::core::results::aggregate::Aggregate {
+        crate::core::results::aggregate::Aggregate {
+            constituencies: self.tallies().cloned().collect(),
+            ..Default::default()
+        }
     }
 
     /// Party-list votes by party number, over the whole country.
@@ -131,6 +312,28 @@ impl National {
                     leaders: t.leaders.clone(),
                     margin,
                 }
+            })
+            .collect()
+    }
+
+    /// Each province's leading party on the party-list forms counted so
+    /// far (its ballot number; the lower number on a tie).
+    pub fn province_leaders(&self) -> BTreeMap<u16, u32> {
+        let mut votes: BTreeMap<u16, BTreeMap<u32, u64>> = BTreeMap::new();
+        for t in self.tallies().filter(|t| t.category == Category::PartyList) {
+            let p = votes.entry(t.province_code).or_default();
+            for (party, v) in &t.votes {
+                *p.entry(*party).or_default() += v;
+            }
+        }
+        votes
+            .into_iter()
+            .filter_map(|(code, parties)| {
+                let best = parties
+                    .into_iter()
+                    .filter(|(_, v)| *v > 0)
+                    .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))?;
+                Some((code, best.0))
             })
             .collect()
     }
@@ -175,7 +378,7 @@ impl National {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::domain::ballot::{BallotRecord, Source};
+    use crate::core::domain::ballot::Source;
     use crate::core::engine::testing::PHRAE_FORM;
     use crate::core::read::{extract::extract, validate::validate};
     use crate::core::results::aggregate::aggregate;
@@ -212,9 +415,53 @@ mod tests {
         );
         assert!(n.conflicts.is_empty());
         let other = FormDoc::first(read(2, 21), "boss").unwrap();
-        n.apply(vec![other], &reg);
+        n.apply(vec![other.clone()], &reg);
         assert_eq!(n.conflicts.len(), 1, "read differently");
         assert_eq!(n.forms(), 2);
+        // A coordinator keeps one reading: settled, counted once.
+        let kept = n.current(&other.id).unwrap();
+        let loser = n.conflicts[&other.id]
+            .iter()
+            .find(|d| d.rev() != kept.rev())
+            .unwrap()
+            .clone();
+        n.apply(
+            crate::core::sync::share::resolve(&kept, &[loser], "boss"),
+            &reg,
+        );
+        assert!(n.conflicts.is_empty());
+        assert_eq!(n.counted(), 2);
+    }
+
+    #[test]
+    fn a_unit_reported_twice_with_other_numbers_is_a_conflict_until_resolved() {
+        let reg = Registry::builtin();
+        let mut n = National::new();
+        let a = FormDoc::first(read(1, 10), "somchai").unwrap();
+        let same = FormDoc::first(read(2, 20), "nid").unwrap();
+        let mut other = read(3, 30);
+        other.polling_unit = Some(2);
+        let b = FormDoc::first(other, "boss").unwrap();
+        n.apply(vec![a.clone(), same.clone(), b.clone()], &reg);
+        let units = n.unit_conflicts();
+        assert_eq!(units.len(), 1, "unit 2 twice, numbers differ; unit 1 alone");
+        assert_eq!(units[0].label(), "แพร่ 1/2");
+        assert_eq!(units[0].readings.len(), 2);
+        let records: Vec<&BallotRecord> = units[0].readings.iter().map(|d| &d.record).collect();
+        let differ = disagreements(&records);
+        assert_eq!(differ[0], (Field::Row(1), vec![Some(20), Some(30)]));
+        assert!(
+            differ.iter().all(|(f, _)| *f != Field::Row(2)),
+            "row 2 agrees"
+        );
+        n.apply(crate::core::sync::share::resolve(&same, &[b], "boss"), &reg);
+        assert!(n.unit_conflicts().is_empty(), "the other image deleted");
+        assert_eq!(n.counted(), 2);
+        let full = aggregate(&[a.record, same.record], &reg);
+        assert_eq!(
+            n.tallies().cloned().collect::<Vec<_>>(),
+            full.constituencies
+        );
     }
 
     #[test]
@@ -249,6 +496,120 @@ mod tests {
         assert_eq!(c.len(), 77);
         let counted: usize = c.iter().map(|p| p.reported).sum();
         assert_eq!(counted, 1);
+        let phrae = c.iter().find(|p| p.reported == 1).unwrap();
+        assert_eq!(phrae.band(), 1, "one unit of hundreds");
+        assert!(c.iter().filter(|p| p.reported == 0).all(|p| p.band() == 0));
         assert!(c.iter().all(|p| p.expected > 0));
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod proptests {
+    use super::*;
+    use crate::core::domain::ballot::Source;
+    use crate::core::engine::testing::PHRAE_FORM;
+    use crate::core::read::{extract::extract, validate::validate};
+    use crate::core::results::aggregate::aggregate;
+    use crate::core::sync::share::resolve;
+    use proptest::prelude::*;
+
+    /// Image `doc` (of 6) read with value `v`: units 1–3, so two images of
+    /// one unit occur, with equal or different numbers.
+    fn reading(doc: u8, v: u32) -> BallotRecord {
+        let source = Source {
+            file_name: format!("{doc}.jpg"),
+            sha256: format!("{doc:064x}"),
+            ..Source::default()
+        };
+        let mut r = validate(extract(PHRAE_FORM, source).unwrap(), &Registry::builtin());
+        r.polling_unit = Some(1 + u32::from(doc) % 3);
+        r.rows[0].votes.digits = Some(10 + u64::from(v % 3));
+        r.confidence.needs_review = v % 5 == 4;
+        r
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        /// A volunteer's first reading (beside another: a conflict).
+        Read(u8, u32),
+        /// A correction of the document's current reading.
+        Correct(u8, u32),
+        /// A coordinator keeps leaf `k` and deletes the other leaves.
+        Resolve(u8, usize),
+        /// A coordinator deletes every leaf.
+        Delete(u8),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            (0u8..6, 0u32..9).prop_map(|(d, v)| Op::Read(d, v)),
+            (0u8..6, 0u32..9).prop_map(|(d, v)| Op::Correct(d, v)),
+            (0u8..6, 0usize..3).prop_map(|(d, k)| Op::Resolve(d, k)),
+            (0u8..6).prop_map(Op::Delete),
+        ]
+    }
+
+    /// The revisions an operation writes, given what the database holds.
+    fn written(op: &Op, all: &BTreeMap<String, Vec<FormDoc>>) -> Vec<FormDoc> {
+        let tips = |d: u8| {
+            let id = crate::core::sync::doc::doc_id(&format!("{d:064x}"), None);
+            let revs = all.get(&id).cloned().unwrap_or_default();
+            leaves(&revs).into_iter().cloned().collect::<Vec<_>>()
+        };
+        match *op {
+            Op::Read(d, v) => FormDoc::first(reading(d, v), "v").into_iter().collect(),
+            Op::Correct(d, v) => tips(d)
+                .first()
+                .map(|t| t.next(reading(d, v + 100), "v"))
+                .into_iter()
+                .collect(),
+            Op::Resolve(d, k) => {
+                let t = tips(d);
+                match t.get(k % t.len().max(1)) {
+                    Some(keep) => {
+                        let others: Vec<FormDoc> =
+                            t.iter().filter(|o| *o != keep).cloned().collect();
+                        resolve(keep, &others, "boss")
+                    }
+                    None => Vec::new(),
+                }
+            }
+            Op::Delete(d) => tips(d).iter().map(|t| t.delete("boss")).collect(),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn equals_a_full_recount_after_reads_corrections_conflicts_and_deletes(ops in proptest::collection::vec(op(), 1..40)) {
+            let registry = Registry::builtin();
+            let mut national = National::new();
+            let mut all: BTreeMap<String, Vec<FormDoc>> = BTreeMap::new();
+            // In the order documents first came (ties between two images
+            // of a unit go to the first, in both counts).
+            let mut order: Vec<String> = Vec::new();
+            for op in &ops {
+                let docs = written(op, &all);
+                for d in &docs {
+                    if !order.contains(&d.id) {
+                        order.push(d.id.clone());
+                    }
+                }
+                crate::core::sync::share::add_held(&mut all, docs.clone());
+                national.apply(docs, &registry);
+            }
+            // The full recount: every document at its winning leaf.
+            let current: Vec<BallotRecord> = order
+                .iter()
+                .filter_map(|id| leaves(&all[id]).first().map(|d| d.record.clone()))
+                .collect();
+            let full = aggregate(&current, &registry);
+            prop_assert_eq!(national.tallies().cloned().collect::<Vec<_>>(), full.constituencies);
+            prop_assert_eq!(national.counted(), current.len());
+            let conflicted = all.values().filter(|r| leaves(r).len() > 1).count();
+            prop_assert_eq!(national.conflicts.len(), conflicted);
+            let unit_conflicts = full.issues.iter().filter(|i| i.issue.code == crate::core::domain::ballot::IssueCode::Conflict).count();
+            prop_assert_eq!(national.unit_conflicts().len(), unit_conflicts);
+        }
     }
 }

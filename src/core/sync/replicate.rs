@@ -51,6 +51,9 @@ pub struct SyncOptions {
     /// Follow the database: a pull's first request waits this long for a
     /// change (a long poll) rather than answering at once.
     pub wait_ms: Option<u32>,
+    /// A pull returns after this many batches (its report says whether
+    /// more wait), so a large database loads a step at a time.
+    pub pull_batches: Option<usize>,
 }
 
 impl Default for SyncOptions {
@@ -59,6 +62,7 @@ impl Default for SyncOptions {
             push_batch: 500,
             pull_batch: 500,
             wait_ms: None,
+            pull_batches: None,
         }
     }
 }
@@ -90,6 +94,8 @@ pub struct PullReport {
     /// Changes or documents that could not be read (id or snippet, why).
     pub skipped: Vec<String>,
     pub checkpoint: Value,
+    /// Stopped after `pull_batches` with changes still to read.
+    pub more: bool,
 }
 
 fn local(e: PortError) -> SyncError {
@@ -198,7 +204,13 @@ pub async fn pull<T: CouchTransport, R: Replica>(
         .unwrap_or(Value::from(0));
     let mut report = PullReport::default();
     let mut wait = opts.wait_ms;
+    let mut batches = 0;
     loop {
+        if opts.pull_batches.is_some_and(|most| batches >= most) {
+            report.checkpoint = since;
+            report.more = true;
+            return Ok(report);
+        }
         let page = couch
             .changes(&since, opts.pull_batch.max(1), wait.take())
             .await?;
@@ -240,6 +252,7 @@ pub async fn pull<T: CouchTransport, R: Replica>(
             .set_checkpoint(rep_id, since.clone())
             .await
             .map_err(local)?;
+        batches += 1;
     }
 }
 

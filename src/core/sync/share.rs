@@ -49,6 +49,17 @@ pub fn to_write(
     out
 }
 
+/// A coordinator's resolution of readings that disagree (one image read
+/// differently, or one unit reported by several images): `keep` stays, as
+/// its next revision naming the readings it settles, and each of `others`
+/// is deleted (set aside, still in the document's history).
+pub fn resolve(keep: &FormDoc, others: &[FormDoc], by: &str) -> Vec<FormDoc> {
+    let settles = others.iter().map(FormDoc::settled).collect();
+    let mut out = vec![keep.settle(by, settles)];
+    out.extend(others.iter().map(|d| d.delete(by)));
+    out
+}
+
 /// Every revision held, by document id.
 pub fn by_id(held: &[FormDoc]) -> BTreeMap<String, Vec<FormDoc>> {
     let mut m = BTreeMap::new();
@@ -179,6 +190,30 @@ mod tests {
         );
         let held = by_id(&[theirs, w[0].clone()]);
         assert!(to_write(&[read(1, 6)], &held, "nid").is_empty());
+    }
+
+    #[test]
+    fn a_resolution_keeps_one_reading_and_names_the_others() {
+        let mine = FormDoc::first(read(1, 10), "somchai").unwrap();
+        let theirs = FormDoc::first(read(1, 11), "nid").unwrap();
+        let mut held = by_id(&[mine.clone(), theirs.clone()]);
+        assert_eq!(leaves(&held[&mine.id]).len(), 2, "read differently");
+        let written = resolve(&theirs, std::slice::from_ref(&mine), "boss");
+        assert_eq!(written.len(), 2);
+        assert_eq!(written[0].settles, vec![mine.settled()]);
+        assert!(written[1].deleted && written[1].rev().generation == 2);
+        // Through the wire and back, as another device pulls them.
+        let pulled: Vec<FormDoc> = written
+            .iter()
+            .map(|d| FormDoc::from_json(&d.to_json()).unwrap())
+            .collect();
+        assert_eq!(pulled, written);
+        add_held(&mut held, pulled);
+        let now = leaves(&held[&mine.id]);
+        assert_eq!(now.len(), 1, "settled: one reading left");
+        assert_eq!(now[0].record, theirs.record);
+        assert_eq!(now[0].by, "boss");
+        assert!(SharedView::of_held(&held, "somchai").conflicts.is_empty());
     }
 
     #[test]
