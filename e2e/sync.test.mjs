@@ -86,10 +86,17 @@ test('two volunteers and a coordinator share one database: the union, conflicts 
       const without = await getJson(`${couch.url}/${couch.db}/form:${own[1].hashes[0]}`, couch.admin);
       assert.equal(without._attachments, undefined);
 
-      // The coordinator sees the whole, conflict included.
+      // The coordinator sees the whole, conflict included (with who read
+      // what, where the readings differ).
       await logIn(c, couch, 'boss', 'pw-b');
       await synced(c, 9);
-      assert.equal(await c.$$eval('#sync-conflicts tbody tr', (t) => t.length), 1);
+      const listed = await c.$$eval('#national-conflicts tbody', (bs) => bs.map((b) => [b.dataset.id, b.textContent]));
+      assert.equal(listed.length, 1, JSON.stringify(listed));
+      assert.equal(listed[0][0], conflicted);
+      assert.match(listed[0][1], /somchai/);
+      assert.match(listed[0][1], /แถว 1: 43/);
+      assert.match(listed[0][1], /nid/);
+      assert.match(listed[0][1], /แถว 1: 139/);
       // Their national picture: 9 forms of แพร่ counted once each (the
       // form read differently at one reading), one conflict; every province listed.
       await c.waitForSelector('#national');
@@ -112,6 +119,15 @@ test('two volunteers and a coordinator share one database: the union, conflicts 
       const t0 = Date.now();
       await c.waitForFunction(() => /แบบฟอร์ม 10 ใบ/.test(document.querySelector('#national-summary')?.textContent ?? ''), null, { timeout: 30_000 });
       console.error(`sync: a new form reached the coordinator's view ${Date.now() - t0} ms after its batch ended`);
+      // On the map too: แพร่'s tile counts 10 units, in the lowest band.
+      const tile = await c.$eval('#national-map g[data-province="54"]', (g) => [g.dataset.band, g.querySelector('title').textContent]);
+      assert.equal(tile[0], '1');
+      assert.match(tile[1], /^แพร่: 10 \/ \d+/);
+      assert.equal(await c.$$eval('#national-map g.tile', (g) => g.length), 77);
+      await c.check('#map-leader');
+      assert.ok(await c.$eval('#national-legend', (l) => l.children.length === 0), 'no party-list form: no leader');
+      await c.check('#map-coverage');
+      assert.equal(await c.$$eval('#national-legend li', (l) => l.length), 5);
 
       // The logged-in panels, the conflicts and the national picture pass axe-core.
       for (const p of [c, b]) {
@@ -134,6 +150,45 @@ test('two volunteers and a coordinator share one database: the union, conflicts 
       const doc = await getJson(`${couch.url}/${couch.db}/form:${shared.hashes[0]}`, couch.admin);
       assert.equal(doc.by, 'somchai');
       assert.ok(doc._rev.startsWith('1-'), 'somchai\'s reading is unchanged');
+
+      // The coordinator settles the conflict: nid's reading kept, as a new
+      // revision naming somchai's, which is deleted. Gone everywhere.
+      const before = await getJson(`${couch.url}/${couch.db}/${encodeURIComponent(conflicted)}?open_revs=all`, { ...couch.admin, accept: 'application/json' });
+      const somchais = before.find((l) => l.ok.by === 'somchai').ok._rev;
+      const keep = c.locator(`#national-conflicts tbody[data-id="${conflicted}"] tr`, { hasText: 'nid' }).locator('button.settle');
+      await keep.click();
+      await c.waitForFunction(() => document.querySelectorAll('#national-conflicts tbody').length === 0, null, { timeout: 30_000 });
+      await c.waitForFunction(() => document.querySelector('#sync-waiting')?.textContent === '0' && !document.querySelector('#sync-now')?.disabled, null, { timeout: 30_000 });
+      const after = await getJson(`${couch.url}/${couch.db}/${encodeURIComponent(conflicted)}?open_revs=all`, { ...couch.admin, accept: 'application/json' });
+      const live = after.filter((l) => l.ok && !l.ok._deleted);
+      assert.equal(live.length, 1, JSON.stringify(after));
+      assert.equal(live[0].ok.by, 'boss');
+      assert.deepEqual(live[0].ok.settles, [{ id: conflicted, rev: somchais }]);
+      assert.equal(live[0].ok.record.rows[0].votes.digits, 139, 'nid\'s reading kept');
+      assert.ok(live[0].ok.record.rows[0].votes.words, 'kept whole, words too');
+      assert.ok(after.some((l) => l.ok?._deleted && l.ok._rev.startsWith('2-')), 'somchai\'s branch deleted');
+      await synced(a, 10);
+      assert.equal(await a.$$eval('#sync-conflicts tbody tr', (t) => t.length), 0, 'settled for the volunteers too');
+
+      // The official comparison over the whole database: แพร่ เขต 1's
+      // candidate 1 has more votes on the forms than the official total.
+      const stats = { result_province: [{ prov_id: 'PRE', constituencies: [{
+        cons_id: 'PRE_1', turn_out: 90000, valid_votes: 85000, invalid_votes: 3000, blank_votes: 2000,
+        counted_vote_stations: 400, percent_count: 100.0,
+        candidates: [{ mp_app_id: 'PRE_1_1', mp_app_vote: 20 }, { mp_app_id: 'PRE_1_2', mp_app_vote: 25000 }],
+      }] }] };
+      const file = path.join(dir, 'stats_cons.json');
+      fs.writeFileSync(file, JSON.stringify(stats));
+      await c.setInputFiles('#national-official-files', [file]);
+      await c.waitForSelector('#national-discrepancies tbody tr');
+      const rows = await c.$$eval('#national-discrepancies tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+      const excess = rows.find((r) => /ผู้สมัครหมายเลข 1/.test(r[2]));
+      assert.ok(excess, JSON.stringify(rows));
+      assert.match(excess[1], /แพร่ เขต 1/);
+      assert.equal(excess[4], '20');
+      assert.match(excess[7], /เกินแน่นอน/);
+      const [d] = await Promise.all([c.waitForEvent('download'), c.click('#national-export-discrepancies-csv')]);
+      assert.ok(fs.readFileSync(await d.path(), 'utf8').startsWith('\ufeff'), 'CSV with BOM');
     } finally {
       couch.stop();
     }

@@ -600,6 +600,32 @@ texts! {
         "Leading number";
     MarginVotes => "ทิ้งห่าง (คะแนน)",
         "Margin (votes)";
+    NationalImageConflicts => "ภาพเดียวกัน อ่านได้ต่างกัน: เลือกค่าที่ถูก",
+        "One image read differently: keep the right reading";
+    NationalUnitConflicts => "หน่วยเดียวกัน รายงานจากหลายภาพ ตัวเลขต่างกัน: เลือกภาพที่ถูก",
+        "One unit reported by several images with different numbers: keep the right one";
+    NationalMap => "แผนที่ 77 จังหวัด",
+        "Map of the 77 provinces";
+    MapByCoverage => "ตามความครอบคลุม",
+        "By coverage";
+    MapByLeader => "ตามพรรคที่นำ (บัญชีรายชื่อ)",
+        "By leading party (party list)";
+    MapColour => "สีบนแผนที่",
+        "Map colours";
+    CoverageNone => "ยังไม่มี",
+        "None yet";
+    LeadingParty => "พรรคที่นำ",
+        "Leading party";
+    CompareWholeDatabase => "เทียบกับผลทางการของ กกต. (ทั้งฐานข้อมูล)",
+        "Compare with the official results (the whole database)";
+    KeepReading => "ใช้ค่านี้",
+        "Keep this";
+    Reading => "ค่าที่อ่านได้",
+        "Reading";
+    NationalLoading => "กำลังโหลดแบบฟอร์มจากฐานข้อมูล",
+        "Loading forms from the database";
+    NoConflicts => "ไม่มี",
+        "None";
     SyncImages => "ส่งภาพแบบฟอร์มไปด้วย (ภาพที่เตรียมส่ง ประมาณใบละครึ่งเมกะไบต์)",
         "Send the forms' images too (as prepared, about half a megabyte each)";
 }

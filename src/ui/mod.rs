@@ -5,6 +5,7 @@
 pub mod app;
 pub mod chart;
 pub mod components;
+pub mod coordinator;
 pub mod device;
 pub mod i18n;
 pub mod issue_text;

@@ -61,13 +61,19 @@ pub struct SyncStore {
     /// The national picture (for coordinators), and a counter of its changes.
     pub national: StoredValue<crate::core::sync::national::National, LocalStorage>,
     pub national_rev: RwSignal<u32>,
+    /// Documents in the database (for a coordinator's first load), and
+    /// whether the national picture has caught up with it.
+    pub total: RwSignal<u64>,
+    pub caught_up: RwSignal<bool>,
+    /// When the national picture last told the page (ms, a throttle).
+    pub(super) told_ms: StoredValue<f64, LocalStorage>,
     finder: StoredValue<Option<ImageFinder>, LocalStorage>,
     /// A coordinator's page follows the database (a long poll at a time).
-    following: StoredValue<bool, LocalStorage>,
+    pub(super) following: StoredValue<bool, LocalStorage>,
     /// Every revision the replica holds, by document, read once and then
     /// kept up to date here (a sync never reads the whole replica again).
     held: StoredValue<Option<BTreeMap<String, Vec<FormDoc>>>, LocalStorage>,
-    replica: StoredValue<Option<IdbReplica>, LocalStorage>,
+    pub(super) replica: StoredValue<Option<IdbReplica>, LocalStorage>,
     /// A sync asked for while one runs: run again after it.
     again: StoredValue<Rc<Cell<bool>>, LocalStorage>,
 }
@@ -88,6 +94,9 @@ impl SyncStore {
             images: RwSignal::new(web::storage::get(KEY_IMAGES).as_deref() == Some("1")),
             national: StoredValue::new_local(Default::default()),
             national_rev: RwSignal::new(0),
+            total: RwSignal::new(0),
+            caught_up: RwSignal::new(false),
+            told_ms: StoredValue::new_local(0.0),
             finder: StoredValue::new_local(None),
             held: StoredValue::new_local(None),
             following: StoredValue::new_local(false),
@@ -136,7 +145,7 @@ impl SyncStore {
         }
     }
 
-    fn couch(&self) -> Couch<FetchCouch> {
+    pub(super) fn couch(&self) -> Couch<FetchCouch> {
         Couch::new(
             FetchCouch::new(&self.server.get_untracked()),
             &self.db.get_untracked(),
@@ -148,7 +157,7 @@ impl SyncStore {
         self.account.with_untracked(coordinates)
     }
 
-    fn me(&self) -> Option<String> {
+    pub(super) fn me(&self) -> Option<String> {
         self.account.get_untracked().map(|(name, _)| name)
     }
 
@@ -181,34 +190,6 @@ impl SyncStore {
         }
         leptos::task::spawn_local(self.follow());
         self.sync(records).await;
-    }
-
-    /// For a coordinator: follows the database's changes as they come (a
-    /// long poll of 25 s at a time, from a checkpoint kept on the device,
-    /// so a reload goes on where it was), counting each in the national
-    /// picture. Stops when the account is no coordinator's any more.
-    pub async fn follow(self) {
-        if self.following.get_value() || !self.is_coordinator() {
-            return;
-        }
-        self.following.set_value(true);
-        while self.is_coordinator() {
-            let Some(replica) = self.replica.get_value() else {
-                break;
-            };
-            let device = self.device_id(&replica).await;
-            let opts = SyncOptions {
-                wait_ms: Some(25_000),
-                ..SyncOptions::default()
-            };
-            let pulled = pull(&self.couch(), &replica, &format!("follow:{device}"), opts).await;
-            self.hold(replica.take_pulled());
-            self.refresh().await;
-            if pulled.is_err() {
-                gloo_timers::future::TimeoutFuture::new(5_000).await;
-            }
-        }
-        self.following.set_value(false);
     }
 
     /// Finds a session still open (after a reload).
@@ -272,6 +253,9 @@ impl SyncStore {
         records: &[BallotRecord],
         me: &str,
     ) -> Result<(), SyncError> {
+        if records.is_empty() {
+            return Ok(());
+        }
         self.load_held(replica).await?;
         let mut docs = self
             .held
@@ -282,7 +266,7 @@ impl SyncStore {
             let local = |e: web::error::WebError| SyncError::Local(e.to_string());
             replica.write(&docs).await.map_err(local)?;
             docs.iter_mut().for_each(|d| d.image = None);
-            self.hold(docs);
+            self.hold(docs).await;
         }
         Ok(())
     }
@@ -300,17 +284,15 @@ impl SyncStore {
             self.skipped.update(|s| s.extend(bad));
         }
         self.held.set_value(Some(BTreeMap::new()));
-        self.hold(docs);
+        self.hold(docs).await;
         Ok(())
     }
 
-    /// Adds revisions to those held, and to the national picture.
-    fn hold(&self, docs: Vec<FormDoc>) {
+    /// Adds revisions to those held (a coordinator's: to the national
+    /// picture, which holds them).
+    pub(super) async fn hold(&self, docs: Vec<FormDoc>) {
         if self.is_coordinator() {
-            let registry = crate::core::domain::registry::Registry::shared();
-            self.national
-                .update_value(|n| n.apply(docs.clone(), registry));
-            self.national_rev.update(|r| *r += 1);
+            return self.count_in(docs).await;
         }
         self.held
             .update_value(|h| add_held(h.get_or_insert_with(BTreeMap::new), docs));
@@ -320,6 +302,8 @@ impl SyncStore {
     pub fn forget(&self) {
         self.held.set_value(None);
         self.national.set_value(Default::default());
+        self.caught_up.set(false);
+        self.total.set(0);
         self.view.set(SharedView::default());
         self.waiting.set(0);
         self.refused.set(Vec::new());
@@ -343,8 +327,13 @@ impl SyncStore {
             r.retain(|x| !pushed.refused.iter().any(|p| p.id == x.id));
             r.extend(pushed.refused.iter().cloned());
         });
+        if self.is_coordinator() {
+            // A coordinator's page pulls as it follows the database.
+            self.last_ms.set(Some(web::timer::unix_ms()));
+            return Ok(());
+        }
         let pulled = pull(&couch, replica, &format!("pull:{device}"), opts).await;
-        self.hold(replica.take_pulled());
+        self.hold(replica.take_pulled()).await;
         let pulled = pulled?;
         self.skipped.set(pulled.skipped);
         self.last_ms.set(Some(web::timer::unix_ms()));
@@ -352,7 +341,7 @@ impl SyncStore {
     }
 
     /// This device's id for its checkpoints (random, kept in the replica).
-    async fn device_id(&self, replica: &IdbReplica) -> String {
+    pub(super) async fn device_id(&self, replica: &IdbReplica) -> String {
         if let Ok(Some(v)) = replica.meta(KEY_DEVICE).await {
             if let Some(id) = v.as_str() {
                 return id.to_string();
@@ -368,23 +357,14 @@ impl SyncStore {
         let Some(replica) = self.replica.get_value() else {
             return;
         };
-        if self.load_held(&replica).await.is_ok() {
+        if self.is_coordinator() {
+            self.view.set(self.national.with_value(|n| n.view()));
+        } else if self.load_held(&replica).await.is_ok() {
             let me = self.me().unwrap_or_default();
             let view = self
                 .held
                 .with_value(|h| h.as_ref().map(|h| SharedView::of_held(h, &me)));
             self.view.set(view.unwrap_or_default());
-            // A coordinator logged in on a device whose replica was read before.
-            if self.is_coordinator() && self.national.with_value(|n| n.forms() == 0) {
-                let all: Vec<FormDoc> = self.held.with_value(|h| {
-                    h.iter()
-                        .flat_map(|h| h.values().flatten().cloned())
-                        .collect()
-                });
-                let registry = crate::core::domain::registry::Registry::shared();
-                self.national.update_value(|n| n.apply(all, registry));
-                self.national_rev.update(|r| *r += 1);
-            }
         }
         let device = self.device_id(&replica).await;
         let key = format!("checkpoint:push:{device}");

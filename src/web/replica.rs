@@ -107,6 +107,18 @@ impl IdbReplica {
         Ok((docs, bad))
     }
 
+    /// Revision `rev` of document `id`, as held here (whole: the page's
+    /// national picture keeps a lighter copy).
+    pub async fn get(&self, id: &str, rev: &str) -> Result<Option<FormDoc>, WebError> {
+        let tx = self.store.tx(&[SYNC_HELD], Readonly)?;
+        let key = js_sys::Array::of2(&id.into(), &rev.into());
+        let req = Store::store(&tx, SYNC_HELD)?
+            .get(&key)
+            .map_err(js("reading the replica"))?;
+        let v = settled(&req).await.map_err(js("reading the replica"))?;
+        Ok(from_js::<Held>(&v).and_then(|h| FormDoc::from_json(&h.doc).ok()))
+    }
+
     /// Writes made here after `since` (the push checkpoint): waiting to go.
     pub async fn waiting(&self, since: u64) -> Result<u32, WebError> {
         let tx = self.store.tx(&[SYNC_WRITES], Readonly)?;

@@ -46,23 +46,41 @@ pub fn NationalPanel() -> impl IntoView {
             })
             .collect_view()
     };
+    // Keyed rows: a redraw while forms stream in re-creates only the
+    // constituencies whose figures changed.
     let races = move || {
         s.national_rev.track();
-        let rows = s.national.with_value(|n| n.races(Registry::shared()));
-        rows.into_iter()
-            .map(|r| {
-                let place = format!("{} {}", r.province, r.constituency);
-                let units = format!("{} / {}", r.reported, r.expected);
-                let leaders = r.leaders.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
-                view! { <tr><th scope="row">{place}</th><td>{units}</td><td>{leaders}</td><td>{r.margin}</td></tr> }
-            })
-            .collect_view()
+        s.national.with_value(|n| n.races(Registry::shared()))
+    };
+    let race_key = |r: &crate::core::sync::national::Race| {
+        format!(
+            "{}|{}|{}|{}|{:?}|{}",
+            r.province, r.constituency, r.reported, r.expected, r.leaders, r.margin
+        )
+    };
+    let race_row = |r: crate::core::sync::national::Race| {
+        let place = format!("{} {}", r.province, r.constituency);
+        let units = format!("{} / {}", r.reported, r.expected);
+        let leaders = r
+            .leaders
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        view! { <tr><th scope="row">{place}</th><td>{units}</td><td>{leaders}</td><td>{r.margin}</td></tr> }
     };
     view! {
         <Show when=coordinator>
-            <section class="panel national" id="national" aria-labelledby="national-title">
+            <section class="panel national" id="national" aria-labelledby="national-title" data-forms=move || forms().0>
                 <h2 id="national-title">{tr(lang, Text::NationalTitle)}</h2>
                 <p id="national-summary">{move || { let (f, c) = forms(); crate::ui::i18n::national_summary(lang.get(), f, c) }}</p>
+                <Show when=move || !s.caught_up.get()>
+                    <p id="national-loading">
+                        <label for="national-progress">{tr(lang, Text::NationalLoading)}</label> " "
+                        <progress id="national-progress" max=move || s.total.get().max(1) value=move || forms().0>{move || forms().0}</progress>
+                        " " {move || format!("{} / {}", forms().0, s.total.get())}
+                    </p>
+                </Show>
                 <h3>{tr(lang, Text::NationalParties)}</h3>
                 <div class="table-scroll">
                     <table id="national-parties">
@@ -74,9 +92,12 @@ pub fn NationalPanel() -> impl IntoView {
                 <div class="table-scroll">
                     <table id="national-races">
                         <thead><tr><th>{tr(lang, Text::ConstituencyNo)}</th><th>{tr(lang, Text::UnitsReportedExpected)}</th><th>{tr(lang, Text::LeadingNumber)}</th><th>{tr(lang, Text::MarginVotes)}</th></tr></thead>
-                        <tbody>{races}</tbody>
+                        <tbody><For each=races key=race_key children=race_row/></tbody>
                     </table>
                 </div>
+                <crate::ui::components::NationalConflicts/>
+                <crate::ui::components::NationalMap/>
+                <crate::ui::components::OfficialView whole=true/>
                 <h3>{tr(lang, Text::NationalCoverage)}</h3>
                 <div class="table-scroll">
                     <table id="national-coverage">

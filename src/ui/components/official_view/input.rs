@@ -7,7 +7,11 @@ use crate::ui::results::ResultsStore;
 use leptos::prelude::*;
 
 /// The file input, the address to fetch, the notes.
-pub(super) fn input_view(results: ResultsStore, lang: RwSignal<Lang>) -> impl IntoView {
+pub(super) fn input_view(
+    results: ResultsStore,
+    lang: RwSignal<Lang>,
+    p: &'static str,
+) -> impl IntoView {
     let url = RwSignal::new(String::new());
     let on_pick = move |ev: leptos::ev::Event| pick(results, ev);
     let on_fetch = move |_| {
@@ -18,18 +22,18 @@ pub(super) fn input_view(results: ResultsStore, lang: RwSignal<Lang>) -> impl In
             <p class="hint">{move || t(lang.get(), Text::PickTheElectionCommissionS)}</p>
             <label class="file-label">
                 <span>{move || t(lang.get(), Text::ChooseOfficialResultFiles)}</span>
-                <input id="official-files" type="file" multiple accept=".json,application/json" on:change=on_pick/>
+                <input id=format!("{p}official-files") type="file" multiple accept=".json,application/json" on:change=on_pick/>
             </label>
             <div class="row">
-                <label for="official-url">{move || t(lang.get(), Text::OrItsAddress)}</label>
-                <input id="official-url" type="url" placeholder="https://…/stats_cons.json"
+                <label for=format!("{p}official-url")>{move || t(lang.get(), Text::OrItsAddress)}</label>
+                <input id=format!("{p}official-url") type="url" placeholder="https://…/stats_cons.json"
                     prop:value=move || url.get() on:input=move |ev| url.set(event_target_value(&ev))/>
-                <button type="button" id="official-fetch" disabled=move || url.with(|u| u.trim().is_empty())
+                <button type="button" id=format!("{p}official-fetch") disabled=move || url.with(|u| u.trim().is_empty())
                     on:click=on_fetch>
                     {move || t(lang.get(), Text::Fetch)}
                 </button>
             </div>
-            <ul class="notes" id="official-notes">
+            <ul class="notes" id=format!("{p}official-notes")>
                 {move || results.official_notes.get().iter().map(|n| view! { <li>{msg(lang.get(), n)}</li> }).collect_view()}
             </ul>
     }

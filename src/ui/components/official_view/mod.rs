@@ -21,10 +21,14 @@ use input::input_view;
 mod table;
 use table::{row, HEADS};
 
-/// The discrepancy view.
+/// The discrepancy view: of the forms in view, or (`whole`, for a
+/// coordinator) of the whole shared database as its national picture
+/// counts it (then without the forms behind each number).
 #[component]
-pub fn OfficialView() -> impl IntoView {
+pub fn OfficialView(#[prop(optional)] whole: bool) -> impl IntoView {
     let results = expect_context::<ResultsStore>();
+    let sync = expect_context::<crate::ui::state::AppState>().sync;
+    let p = if whole { "national-" } else { "" };
     let settings = expect_context::<SettingsStore>();
     let lang = settings.lang;
     let registry = StoredValue::new(Registry::shared());
@@ -32,6 +36,11 @@ pub fn OfficialView() -> impl IntoView {
     let agg = results.aggregate;
     let comparison = Memo::new(move |_| {
         let official = results.official.get();
+        if whole {
+            sync.national_rev.track();
+            let a = sync.national.with_value(|n| n.tallies_only());
+            return official::compare(&a, &[], &official, Registry::shared());
+        }
         agg.with(|a| records.with(|r| official::compare(a, r, &official, Registry::shared())))
     });
     let severity = RwSignal::new(String::new());
@@ -51,33 +60,33 @@ pub fn OfficialView() -> impl IntoView {
     let export =
         move |csv: bool| comparison.with(|c| registry.with_value(|reg| export(c, reg, csv)));
     view! {
-        <section class="panel official">
-            <h2>{move || t(lang.get(), Text::CompareWithTheOfficialResults)}</h2>
-            {input_view(results, lang)}
+        <section class="panel official" id=format!("{p}official")>
+            <h2>{move || t(lang.get(), if whole { Text::CompareWholeDatabase } else { Text::CompareWithTheOfficialResults })}</h2>
+            {input_view(results, lang, p)}
             <Show when=move || results.official.with(|o| !o.constituencies.is_empty() || !o.national_parties.is_empty())>
-                <p id="official-coverage">{move || comparison.with(|c| coverage_line(lang.get(), c))}</p>
+                <p id=format!("{p}official-coverage")>{move || comparison.with(|c| coverage_line(lang.get(), c))}</p>
                 <div class="row">
-                    <label for="official-severity">{move || t(lang.get(), Text::Severity)}</label>
-                    <select id="official-severity" on:change=move |ev| severity.set(event_target_value(&ev))>
+                    <label for=format!("{p}official-severity")>{move || t(lang.get(), Text::Severity)}</label>
+                    <select id=format!("{p}official-severity") on:change=move |ev| severity.set(event_target_value(&ev))>
                         <option value="">{move || t(lang.get(), Text::All)}</option>
                         <option value="High">{move || severity_text(lang.get(), Severity::High)}</option>
                         <option value="Medium">{move || severity_text(lang.get(), Severity::Medium)}</option>
                         <option value="Low">{move || severity_text(lang.get(), Severity::Low)}</option>
                     </select>
-                    <label for="official-province">{move || t(lang.get(), Text::Province)}</label>
-                    <select id="official-province" on:change=move |ev| province.set(event_target_value(&ev))>
+                    <label for=format!("{p}official-province")>{move || t(lang.get(), Text::Province)}</label>
+                    <select id=format!("{p}official-province") on:change=move |ev| province.set(event_target_value(&ev))>
                         <option value="">{move || t(lang.get(), Text::AllProvinces)}</option>
                         {move || provinces().into_iter().map(|p| view! { <option value=p.clone()>{p.clone()}</option> }).collect_view()}
                     </select>
-                    <button type="button" id="export-discrepancies-csv" on:click=move |_| export(true)>
+                    <button type="button" id=format!("{p}export-discrepancies-csv") on:click=move |_| export(true)>
                         {move || t(lang.get(), Text::ExportCSV)}
                     </button>
-                    <button type="button" id="export-discrepancies-json" on:click=move |_| export(false)>
+                    <button type="button" id=format!("{p}export-discrepancies-json") on:click=move |_| export(false)>
                         {move || t(lang.get(), Text::ExportJSON)}
                     </button>
                 </div>
                 <div class="table-scroll">
-                    <table id="discrepancies">
+                    <table id=format!("{p}discrepancies")>
                         <thead>
                             <tr>
                                 {HEADS.map(|h| view! { <th>{move || t(lang.get(), h)}</th> }).to_vec()}

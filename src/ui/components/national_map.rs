@@ -1,0 +1,132 @@
+//! The coordinator's tile map of the 77 provinces (positions are data:
+//! `core::domain::province_tiles`), coloured by coverage (units reported of
+//! those expected) or by the leading party on the party-list forms, with a
+//! legend and Thai abbreviations; every tile names its province and figures
+//! in its title. The coverage table beside it says the same in words.
+
+use crate::core::domain::province_tiles::{tile, GRID};
+use crate::core::domain::registry::Registry;
+use crate::core::sync::national::Coverage;
+use crate::ui::i18n::{tr, Lang, Text};
+use crate::ui::state::AppState;
+use leptos::prelude::*;
+
+const SIDE: u32 = 40;
+/// Coverage bands, none to most: fill, and the text colour on it.
+const BANDS: [(&str, &str); 5] = [
+    ("#e5e7eb", "#111827"),
+    ("#bfdbfe", "#111827"),
+    ("#60a5fa", "#111827"),
+    ("#1d4ed8", "#ffffff"),
+    ("#1e3a8a", "#ffffff"),
+];
+const BAND_LABELS: [&str; 5] = ["", "< 25 %", "25–50 %", "50–75 %", "≥ 75 %"];
+
+/// Black or white, whichever reads better on `hex` ("#rrggbb").
+fn ink(hex: &str) -> &'static str {
+    let c = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("80"), 16).unwrap_or(128);
+    let lum = 0.299 * f64::from(c(1)) + 0.587 * f64::from(c(3)) + 0.114 * f64::from(c(5));
+    if lum > 150.0 {
+        "#111827"
+    } else {
+        "#ffffff"
+    }
+}
+
+/// A tile's fill, text colour and the figure its title gives.
+fn paint(by_leader: bool, c: &Coverage, leader: Option<u32>, reg: &Registry) -> (String, String) {
+    let party = leader.and_then(|n| reg.parties.iter().find(|p| p.number == n));
+    match (by_leader, party) {
+        (true, Some(p)) if p.color.starts_with('#') && p.color.len() == 7 => {
+            (p.color.clone(), ink(&p.color).into())
+        }
+        (true, _) => (BANDS[0].0.into(), BANDS[0].1.into()),
+        (false, _) => {
+            let (fill, text) = BANDS[usize::from(c.band())];
+            (fill.into(), text.into())
+        }
+    }
+}
+
+/// The map and its legend.
+#[component]
+pub fn NationalMap() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let (lang, s) = (state.lang, state.sync);
+    let by_leader = RwSignal::new(false);
+    let data = move || {
+        s.national_rev.track();
+        let reg = Registry::shared();
+        s.national
+            .with_value(|n| (n.coverage(reg), n.province_leaders()))
+    };
+    let tiles = move || {
+        let (coverage, leaders) = data();
+        let reg = Registry::shared();
+        let mode = by_leader.get();
+        coverage
+            .into_iter()
+            .filter_map(|c| {
+                let p = reg.provinces.iter().find(|p| p.code == c.province_code)?;
+                let (col, row) = tile(&p.id)?;
+                let (x, y) = (u32::from(col) * SIDE, u32::from(row) * SIDE);
+                let leader = leaders.get(&c.province_code).copied();
+                let (fill, text) = paint(mode, &c, leader, reg);
+                let party = leader.and_then(|n| reg.parties.iter().find(|q| q.number == n));
+                let title = format!(
+                    "{}: {} / {} ({:.0} %){}",
+                    c.province,
+                    c.reported,
+                    c.expected,
+                    c.share() * 100.0,
+                    party.map(|q| format!(" · {}", q.name_th)).unwrap_or_default()
+                );
+                Some(view! {
+                    <g class="tile" data-province=c.province_code data-band=c.band() data-leader=leader.unwrap_or(0)>
+                        <title>{title}</title>
+                        <rect x=x + 1 y=y + 1 width=SIDE - 2 height=SIDE - 2 rx="4" fill=fill></rect>
+                        <text x=x + SIDE / 2 y=y + SIDE / 2 + 5 text-anchor="middle" fill=text font-size="12">{p.abbr_th.clone()}</text>
+                    </g>
+                })
+            })
+            .collect_view()
+    };
+    let legend = move || {
+        let reg = Registry::shared();
+        if by_leader.get() {
+            let (_, leaders) = data();
+            let mut parties: Vec<u32> = leaders.values().copied().collect();
+            parties.sort_unstable();
+            parties.dedup();
+            parties
+                .into_iter()
+                .filter_map(|n| reg.parties.iter().find(|p| p.number == n))
+                .map(|p| view! { <li><span class="swatch" style=format!("background:{}", p.color)></span>{format!("{} {}", p.number, p.name_th)}</li> })
+                .collect_view()
+                .into_any()
+        } else {
+            BANDS
+                .iter()
+                .zip(BAND_LABELS)
+                .map(|((fill, _), label)| {
+                    let label = if label.is_empty() { tr(lang, Text::CoverageNone)().to_string() } else { label.to_string() };
+                    view! { <li><span class="swatch" style=format!("background:{fill}")></span>{label}</li> }
+                })
+                .collect_view()
+                .into_any()
+        }
+    };
+    let (w, h) = (u32::from(GRID.0) * SIDE, u32::from(GRID.1) * SIDE);
+    view! {
+        <h3 id="national-map-title">{tr(lang, Text::NationalMap)}</h3>
+        <fieldset class="map-mode">
+            <legend>{tr(lang, Text::MapColour)}</legend>
+            <label><input type="radio" name="map-mode" id="map-coverage" checked=move || !by_leader.get() on:change=move |_| by_leader.set(false)/>{tr(lang, Text::MapByCoverage)}</label>
+            <label><input type="radio" name="map-mode" id="map-leader" checked=move || by_leader.get() on:change=move |_| by_leader.set(true)/>{tr(lang, Text::MapByLeader)}</label>
+        </fieldset>
+        <div class="national-map">
+            <svg id="national-map" viewBox=format!("0 0 {w} {h}") role="img" aria-labelledby="national-map-title" lang=Lang::Th.code()>{tiles}</svg>
+            <ul class="map-legend" id="national-legend">{legend}</ul>
+        </div>
+    }
+}

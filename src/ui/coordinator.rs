@@ -1,0 +1,128 @@
+//! The coordinator's side of the shared database: the page follows the
+//! database's changes (a long poll at a time, from a checkpoint kept on the
+//! device, so a reload goes on where it was), counts each new revision in
+//! the national picture a few hundred documents at a time (the page stays
+//! responsive through a first load of 100,000), and writes a coordinator's
+//! resolutions of readings that disagree.
+
+use super::sync::SyncStore;
+use crate::core::domain::registry::Registry;
+use crate::core::sync::couch::SyncError;
+use crate::core::sync::doc::FormDoc;
+use crate::core::sync::replicate::{pull, SyncOptions};
+use crate::core::sync::share::resolve;
+use crate::web;
+use leptos::prelude::*;
+
+/// Documents counted between two yields to the page.
+const STEP: usize = 100;
+/// The national panel is redrawn at most this often while a load runs.
+const TELL_EVERY_MS: f64 = 2_000.0;
+
+impl SyncStore {
+    /// Follows the database while the account is a coordinator's: a batch
+    /// of changes at a time, each counted at once; when caught up, a long
+    /// poll of 25 s waits for the next change.
+    pub async fn follow(self) {
+        if self.following.get_value() || !self.is_coordinator() {
+            return;
+        }
+        self.following.set_value(true);
+        if let Some(replica) = self.replica.get_value() {
+            self.recount_replica(&replica).await;
+        }
+        while self.is_coordinator() {
+            let Some(replica) = self.replica.get_value() else {
+                break;
+            };
+            if !self.caught_up.get_untracked() {
+                if let Ok(n) = self.couch().doc_count().await {
+                    self.total.set(n);
+                }
+            }
+            let device = self.device_id(&replica).await;
+            // Batches of 250: each is parsed and stored in one task.
+            let opts = SyncOptions {
+                wait_ms: Some(25_000),
+                pull_batch: 250,
+                pull_batches: Some(1),
+                ..SyncOptions::default()
+            };
+            let pulled = pull(&self.couch(), &replica, &format!("follow:{device}"), opts).await;
+            self.hold(replica.take_pulled()).await;
+            match pulled {
+                Ok(report) => {
+                    if !report.skipped.is_empty() {
+                        self.skipped.update(|s| s.extend(report.skipped));
+                    }
+                    self.caught_up.set(!report.more);
+                }
+                Err(_) => gloo_timers::future::TimeoutFuture::new(5_000).await,
+            }
+            self.refresh().await;
+        }
+        self.following.set_value(false);
+    }
+
+    /// What this device's replica already holds (a reload), counted before
+    /// following goes on from its checkpoint.
+    async fn recount_replica(&self, replica: &web::replica::IdbReplica) {
+        if self.national.with_value(|n| n.forms() > 0) {
+            return;
+        }
+        match replica.all().await {
+            Ok((docs, bad)) => {
+                if !bad.is_empty() {
+                    self.skipped.update(|s| s.extend(bad));
+                }
+                self.count_in(docs).await;
+            }
+            Err(e) => self.error.set(Some(SyncError::Local(e.to_string()))),
+        }
+    }
+
+    /// Counts revisions in the national picture, `STEP` documents at a
+    /// time with a yield to the page between, telling the page at most
+    /// every two seconds (and at the end).
+    pub(super) async fn count_in(&self, docs: Vec<FormDoc>) {
+        let registry = Registry::shared();
+        let mut docs = docs.into_iter().peekable();
+        while docs.peek().is_some() {
+            let step: Vec<FormDoc> = docs.by_ref().take(STEP).collect();
+            self.national.update_value(|n| n.apply(step, registry));
+            let now = web::timer::unix_ms();
+            if now - self.told_ms.get_value() >= TELL_EVERY_MS {
+                self.told_ms.set_value(now);
+                self.national_rev.update(|r| *r += 1);
+            }
+            gloo_timers::future::TimeoutFuture::new(0).await;
+        }
+        self.told_ms.set_value(web::timer::unix_ms());
+        self.national_rev.update(|r| *r += 1);
+    }
+
+    /// A coordinator keeps `keep` and sets `others` aside: the resolution
+    /// is written to the replica, counted, and synced.
+    pub async fn settle(self, keep: FormDoc, others: Vec<FormDoc>) {
+        let (Some(replica), Some(me)) = (self.replica.get_value(), self.me()) else {
+            return;
+        };
+        // The readings whole, as the replica holds them.
+        let mut whole = Vec::new();
+        for d in std::iter::once(keep).chain(others) {
+            let full = replica
+                .get(&d.id, &d.rev().to_string())
+                .await
+                .ok()
+                .flatten();
+            whole.push(full.unwrap_or(d));
+        }
+        let (keep, others) = whole.split_at(1);
+        let docs = resolve(&keep[0], others, &me);
+        if let Err(e) = replica.write(&docs).await {
+            return self.error.set(Some(SyncError::Local(e.to_string())));
+        }
+        self.hold(docs).await;
+        self.sync(Vec::new()).await;
+    }
+}
