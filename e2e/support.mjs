@@ -477,14 +477,17 @@ export async function withApp(options, body) {
 // port in `dir`, set up by couch/setup: the database `db`, its rules, the
 // accounts of `users` ([name, password, role]), CORS for `origins`.
 // Resolves to { url, db, stop, process }.
-export async function startCouch(dir, { users = [], origins = [], db = 'tallyscan' } = {}) {
+// `disk`: keep the data in LevelDB files in `dir` rather than in memory (a
+// large database, as the coordinator's benchmark fills).
+export async function startCouch(dir, { users = [], origins = [], db = 'tallyscan', disk = false } = {}) {
   const bin = path.join(ROOT, 'couch', 'server', 'node_modules', '.bin', 'pouchdb-server');
   assert.ok(fs.existsSync(bin), 'pouchdb-server is not installed (scripts/setup installs it)');
   const home = fs.mkdtempSync(path.join(dir, 'couch-'));
   const port = await new Promise((resolve) => {
     const s = http.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
   });
-  const proc = spawn(bin, ['--in-memory', '--no-stdout-logs', '--port', String(port)], { cwd: home, stdio: 'ignore' });
+  const store = disk ? ['--dir', home] : ['--in-memory'];
+  const proc = spawn(bin, [...store, '--no-stdout-logs', '--port', String(port)], { cwd: home, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   const t0 = Date.now();
   for (;;) {

@@ -1,0 +1,108 @@
+// The coordinator's view at scale: the built page against a local PouchDB
+// Server (couch/server, couch/setup's rules) that couch/generate.mjs fills
+// with 100,000 realistic forms of every constituency (corrections,
+// conflicts and bad documents planted). Prints:
+//   coord_initial_load_s     log in as a coordinator until the national view
+//                            counts every form (goal <= 60)
+//   coord_update_ms          a volunteer's form written to the database (as
+//                            their sync writes it) until the coordinator's
+//                            view counts it, median of 5 (goal <= 2,000; the
+//                            volunteer's own 2 s wait before syncing is not in it)
+//   coord_longest_task_ms    the longest main-thread task during the load
+//                            (goal <= 50; a second load, traced)
+//   coord_pss_peak_mb        the whole browser's peak PSS during the load
+//                            (goal <= 600)
+//   coord_conflicts_found    conflicts the view lists that were planted, and
+//   coord_conflicts_planted  those planted (same image read differently, same
+//   coord_conflicts_false    unit reported with other numbers); and listed
+//                            ones not planted (goal: found = planted, 0 false)
+// COORD_FORMS (default 100000) sets the size.
+// Needs: SIM_BIN (the ocr-sim binary), DIST (default ../dist), couch/server.
+import { SIM_BIN, withApp, startCouch, postJson } from './support.mjs';
+import { plan, write, registry } from '../couch/generate.mjs';
+import { mainThreadTasks, startPssSampler } from './measure.mjs';
+
+const FORMS = Number(process.env.COORD_FORMS || 100_000);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const USERS = [['coord', 'cpw', 'coordinator'], ...Array.from({ length: 50 }, (_, i) => [`v${i + 1}`, `pw${i + 1}`, 'volunteer'])];
+
+async function logIn(page, server, name, password) {
+  await page.fill('#sync-server', server);
+  await page.fill('#sync-db', 'tallyscan');
+  await page.fill('#sync-name', name);
+  await page.fill('#sync-password', password);
+  await page.click('#sync-login');
+  await page.waitForFunction((n) => document.querySelector('#sync-account')?.textContent.startsWith(n), name, { timeout: 60_000 });
+}
+
+const formsShown = (page) => page.evaluate(() => Number(document.querySelector('#national')?.dataset.forms ?? -1));
+async function until(page, n, timeoutMs) {
+  await page.waitForFunction((k) => Number(document.querySelector('#national')?.dataset.forms ?? -1) >= k, n, { timeout: timeoutMs, polling: 100 });
+}
+
+const options = { name: 'coord-bench', simBin: SIM_BIN, scenario: { seed: 3 }, open: false, failOnErrors: false };
+await withApp(options, async ({ browser, dir, url, open, newContext, errors }) => {
+  const origin = new URL(url).origin;
+  const couch = await startCouch(dir, { users: USERS, origins: [origin], disk: true });
+  try {
+    const t0 = Date.now();
+    const reg = registry();
+    const { docs, late, planted } = plan({ forms: FORMS, seed: 7 }, reg);
+    const o = { url: couch.url, db: couch.db, admin: 'admin:secret' };
+    await write(o, docs);
+    await write(o, late);
+    console.error(`coord: generated ${planted.forms} forms in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const expected = planted.forms - planted.bad.length;
+
+    // 1. The first load, with the whole browser's memory sampled.
+    const page = await open({}, await newContext());
+    const sampler = startPssSampler(browser, 250);
+    const t1 = Date.now();
+    await logIn(page, couch.url, 'coord', 'cpw');
+    await until(page, expected, 15 * 60_000);
+    const loadS = (Date.now() - t1) / 1000;
+    const { peakMb } = sampler.stop();
+    console.log(`coord_initial_load_s=${loadS.toFixed(1)}`);
+    console.log(`coord_pss_peak_mb=${peakMb.toFixed(0)}`);
+
+    // 2. Conflicts found against those planted.
+    const listed = await page.evaluate(() => ({
+      image: [...document.querySelectorAll('#national-conflicts [data-id]')].map((e) => e.dataset.id),
+      unit: [...document.querySelectorAll('#national-unit-conflicts [data-unit]')].map((e) => e.dataset.unit),
+    }));
+    const plantedImage = new Set(planted.same_image);
+    const plantedUnit = new Set(planted.same_unit);
+    const found = listed.image.filter((id) => plantedImage.has(id)).length + listed.unit.filter((u) => plantedUnit.has(u)).length;
+    const falses = listed.image.filter((id) => !plantedImage.has(id)).length + listed.unit.filter((u) => !plantedUnit.has(u)).length;
+    console.log(`coord_conflicts_found=${found}`);
+    console.log(`coord_conflicts_planted=${plantedImage.size + plantedUnit.size}`);
+    console.log(`coord_conflicts_false=${falses}`);
+
+    // 3. A volunteer's form until the coordinator's view counts it.
+    const times = [];
+    const more = plan({ forms: 10, seed: 99 }, reg).docs.filter((d) => typeof d.record === 'object').slice(0, 5);
+    for (const d of more) {
+      const before = await formsShown(page);
+      d.by = 'v1';
+      const t = Date.now();
+      await postJson(`${couch.url}/${couch.db}/_bulk_docs`, { docs: [d], new_edits: false }, couch.admin);
+      await until(page, before + 1, 60_000);
+      times.push(Date.now() - t);
+      await sleep(500);
+    }
+    times.sort((a, b) => a - b);
+    console.error(`coord: updates ${times.join(', ')} ms`);
+    console.log(`coord_update_ms=${times[2]}`);
+    await page.close();
+
+    // 4. A second first load (a new device), traced: the longest task.
+    const traced = await open({}, await newContext());
+    const tasks = await mainThreadTasks(browser, traced, async () => {
+      await logIn(traced, couch.url, 'coord', 'cpw');
+      await until(traced, expected, 15 * 60_000);
+    });
+    console.error(`coord: ${tasks.count} tasks, ${tasks.over50} over 50 ms, the longest at ${JSON.stringify(tasks.top.slice(0, 5))}`);
+    console.log(`coord_longest_task_ms=${tasks.longestMs.toFixed(0)}`);
+    if (errors.length) console.error(`coord: page errors: ${errors.slice(0, 5).join('; ')}`);
+  } finally { couch.stop(); }
+});
