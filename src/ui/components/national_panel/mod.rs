@@ -2,10 +2,11 @@
 //! conflicts, party-list votes by party, and every province's coverage
 //! (units reported of those the registry expects). Shown to coordinators.
 
-use crate::core::domain::registry::Registry;
 use crate::ui::i18n::{tr, Text};
 use crate::ui::state::AppState;
 use leptos::prelude::*;
+
+mod tables;
 
 /// The national panel.
 #[component]
@@ -17,58 +18,8 @@ pub fn NationalPanel() -> impl IntoView {
         s.national_rev.track();
         s.national.with_value(|n| (n.forms(), n.conflicts.len()))
     };
-    let parties = move || {
-        s.national_rev.track();
-        let registry = Registry::shared();
-        let mut rows: Vec<(u32, u64)> = s
-            .national
-            .with_value(|n| n.party_totals().into_iter().collect());
-        rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        rows.into_iter()
-            .map(|(no, votes)| {
-                let name = registry
-                    .parties
-                    .iter()
-                    .find(|p| p.number == no)
-                    .map(|p| p.name_th.clone())
-                    .unwrap_or_default();
-                view! { <tr><td>{no}</td><td>{name}</td><td>{votes}</td></tr> }
-            })
-            .collect_view()
-    };
-    let coverage = move || {
-        s.national_rev.track();
-        let rows = s.national.with_value(|n| n.coverage(Registry::shared()));
-        rows.into_iter()
-            .map(|c| {
-                let review = format!("{:.0} %", c.review_share * 100.0);
-                view! { <tr><th scope="row">{c.province}</th><td>{c.reported}</td><td>{c.expected}</td><td>{review}</td></tr> }
-            })
-            .collect_view()
-    };
-    // Keyed rows: a redraw while forms stream in re-creates only the
-    // constituencies whose figures changed.
-    let races = move || {
-        s.national_rev.track();
-        s.national.with_value(|n| n.races(Registry::shared()))
-    };
-    let race_key = |r: &crate::core::sync::national::Race| {
-        format!(
-            "{}|{}|{}|{}|{:?}|{}",
-            r.province, r.constituency, r.reported, r.expected, r.leaders, r.margin
-        )
-    };
-    let race_row = |r: crate::core::sync::national::Race| {
-        let place = format!("{} {}", r.province, r.constituency);
-        let units = format!("{} / {}", r.reported, r.expected);
-        let leaders = r
-            .leaders
-            .iter()
-            .map(u32::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
-        view! { <tr><th scope="row">{place}</th><td>{units}</td><td>{leaders}</td><td>{r.margin}</td></tr> }
-    };
+    let (parties, coverage) = (tables::parties(s), tables::coverage(s));
+    let (races, race_key, race_row) = (tables::races(s), tables::race_key, tables::race_row);
     view! {
         <Show when=coordinator>
             <section class="panel national" id="national" aria-labelledby="national-title" data-forms=move || forms().0>

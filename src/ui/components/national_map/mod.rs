@@ -6,47 +6,14 @@
 
 use crate::core::domain::province_tiles::{tile, GRID};
 use crate::core::domain::registry::Registry;
-use crate::core::sync::national::Coverage;
 use crate::ui::i18n::{tr, Lang, Text};
 use crate::ui::state::AppState;
 use leptos::prelude::*;
 
 const SIDE: u32 = 40;
-/// Coverage bands, none to most: fill, and the text colour on it.
-const BANDS: [(&str, &str); 5] = [
-    ("#e5e7eb", "#111827"),
-    ("#bfdbfe", "#111827"),
-    ("#60a5fa", "#111827"),
-    ("#1d4ed8", "#ffffff"),
-    ("#1e3a8a", "#ffffff"),
-];
-const BAND_LABELS: [&str; 5] = ["", "< 25 %", "25–50 %", "50–75 %", "≥ 75 %"];
 
-/// Black or white, whichever reads better on `hex` ("#rrggbb").
-fn ink(hex: &str) -> &'static str {
-    let c = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("80"), 16).unwrap_or(128);
-    let lum = 0.299 * f64::from(c(1)) + 0.587 * f64::from(c(3)) + 0.114 * f64::from(c(5));
-    if lum > 150.0 {
-        "#111827"
-    } else {
-        "#ffffff"
-    }
-}
-
-/// A tile's fill, text colour and the figure its title gives.
-fn paint(by_leader: bool, c: &Coverage, leader: Option<u32>, reg: &Registry) -> (String, String) {
-    let party = leader.and_then(|n| reg.parties.iter().find(|p| p.number == n));
-    match (by_leader, party) {
-        (true, Some(p)) if p.color.starts_with('#') && p.color.len() == 7 => {
-            (p.color.clone(), ink(&p.color).into())
-        }
-        (true, _) => (BANDS[0].0.into(), BANDS[0].1.into()),
-        (false, _) => {
-            let (fill, text) = BANDS[usize::from(c.band())];
-            (fill.into(), text.into())
-        }
-    }
-}
+mod paint;
+use paint::{legend, paint};
 
 /// The map and its legend.
 #[component]
@@ -91,31 +58,7 @@ pub fn NationalMap() -> impl IntoView {
             })
             .collect_view()
     };
-    let legend = move || {
-        let reg = Registry::shared();
-        if by_leader.get() {
-            let (_, leaders) = data();
-            let mut parties: Vec<u32> = leaders.values().copied().collect();
-            parties.sort_unstable();
-            parties.dedup();
-            parties
-                .into_iter()
-                .filter_map(|n| reg.parties.iter().find(|p| p.number == n))
-                .map(|p| view! { <li><span class="swatch" style=format!("background:{}", p.color)></span>{format!("{} {}", p.number, p.name_th)}</li> })
-                .collect_view()
-                .into_any()
-        } else {
-            BANDS
-                .iter()
-                .zip(BAND_LABELS)
-                .map(|((fill, _), label)| {
-                    let label = if label.is_empty() { tr(lang, Text::CoverageNone)().to_string() } else { label.to_string() };
-                    view! { <li><span class="swatch" style=format!("background:{fill}")></span>{label}</li> }
-                })
-                .collect_view()
-                .into_any()
-        }
-    };
+    let legend = move || legend(lang, by_leader.get(), data().1);
     let (w, h) = (u32::from(GRID.0) * SIDE, u32::from(GRID.1) * SIDE);
     view! {
         <h3 id="national-map-title">{tr(lang, Text::NationalMap)}</h3>

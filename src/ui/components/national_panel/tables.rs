@@ -1,0 +1,68 @@
+//! The national panel's tables: party-list votes, constituencies' races
+//! (keyed rows: a redraw while forms stream in re-creates only those whose
+//! figures changed) and provinces' coverage.
+
+use crate::core::domain::registry::Registry;
+use crate::core::sync::national::Race;
+use crate::ui::sync::SyncStore;
+use leptos::prelude::*;
+
+/// Party-list votes by party, most first.
+pub(super) fn parties(s: SyncStore) -> impl Fn() -> AnyView + Copy {
+    move || {
+        s.national_rev.track();
+        let registry = Registry::shared();
+        let mut rows: Vec<(u32, u64)> = s
+            .national
+            .with_value(|n| n.party_totals().into_iter().collect());
+        rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        rows.into_iter()
+            .map(|(no, votes)| {
+                let name = registry
+                    .parties
+                    .iter()
+                    .find(|p| p.number == no)
+                    .map(|p| p.name_th.clone())
+                    .unwrap_or_default();
+                view! { <tr><td>{no}</td><td>{name}</td><td>{votes}</td></tr> }
+            })
+            .collect_view()
+            .into_any()
+    }
+}
+
+/// Every province's coverage, as a table.
+pub(super) fn coverage(s: SyncStore) -> impl Fn() -> AnyView + Copy {
+    move || {
+        s.national_rev.track();
+        let rows = s.national.with_value(|n| n.coverage(Registry::shared()));
+        rows.into_iter()
+            .map(|c| {
+                let review = format!("{:.0} %", c.review_share * 100.0);
+                view! { <tr><th scope="row">{c.province}</th><td>{c.reported}</td><td>{c.expected}</td><td>{review}</td></tr> }
+            })
+            .collect_view()
+            .into_any()
+    }
+}
+
+/// Every constituency's race, as counted so far.
+pub(super) fn races(s: SyncStore) -> impl Fn() -> Vec<Race> + Copy {
+    move || {
+        s.national_rev.track();
+        s.national.with_value(|n| n.races(Registry::shared()))
+    }
+}
+
+/// A race's row key: its figures (a row is re-created when they change).
+pub(super) fn race_key(r: &Race) -> String {
+    let (p, c, n, e) = (&r.province, r.constituency, r.reported, r.expected);
+    format!("{p}|{c}|{n}|{e}|{:?}|{}", r.leaders, r.margin)
+}
+
+pub(super) fn race_row(r: Race) -> impl IntoView {
+    let place = format!("{} {}", r.province, r.constituency);
+    let units = format!("{} / {}", r.reported, r.expected);
+    let leaders: Vec<String> = r.leaders.iter().map(u32::to_string).collect();
+    view! { <tr><th scope="row">{place}</th><td>{units}</td><td>{leaders.join(", ")}</td><td>{r.margin}</td></tr> }
+}
