@@ -64,20 +64,27 @@ impl SyncStore {
         self.following.set_value(false);
     }
 
-    /// What this device's replica already holds (a reload), counted before
-    /// following goes on from its checkpoint.
+    /// What this device's replica already holds (a reload), counted a
+    /// page at a time before following goes on from its checkpoint.
     async fn recount_replica(&self, replica: &web::replica::IdbReplica) {
         if self.national.with_value(|n| n.forms() > 0) {
             return;
         }
-        match replica.all().await {
-            Ok((docs, bad)) => {
-                if !bad.is_empty() {
-                    self.skipped.update(|s| s.extend(bad));
+        let mut after = None;
+        loop {
+            match replica.page(after, 250).await {
+                Ok((docs, bad, last)) => {
+                    if !bad.is_empty() {
+                        self.skipped.update(|s| s.extend(bad));
+                    }
+                    self.count_in(docs).await;
+                    match last {
+                        Some(key) => after = Some(key),
+                        None => return,
+                    }
                 }
-                self.count_in(docs).await;
+                Err(e) => return self.error.set(Some(SyncError::Local(e.to_string()))),
             }
-            Err(e) => self.error.set(Some(SyncError::Local(e.to_string()))),
         }
     }
 

@@ -119,6 +119,43 @@ impl IdbReplica {
         Ok(from_js::<Held>(&v).and_then(|h| FormDoc::from_json(&h.doc).ok()))
     }
 
+    /// Up to `limit` revisions held, after the key `after` ([id, rev]; from
+    /// the first when none): the documents that could be read, the ids of
+    /// those that could not, and the last key read (none at the end). A
+    /// large replica is read this way, a page at a time.
+    pub async fn page(
+        &self,
+        after: Option<(String, String)>,
+        limit: u32,
+    ) -> Result<(Vec<FormDoc>, Vec<String>, Option<(String, String)>), WebError> {
+        let tx = self.store.tx(&[SYNC_HELD], Readonly)?;
+        let held = Store::store(&tx, SYNC_HELD)?;
+        let req = match &after {
+            Some((id, rev)) => {
+                let key = js_sys::Array::of2(&id.into(), &rev.into());
+                let range = web_sys::IdbKeyRange::lower_bound_with_open(&key, true)
+                    .map_err(js("reading the replica"))?;
+                held.get_all_with_key_and_limit(&range, limit)
+            }
+            None => held.get_all_with_key_and_limit(&JsValue::UNDEFINED, limit),
+        }
+        .map_err(js("reading the replica"))?;
+        let rows = settled(&req).await.map_err(js("reading the replica"))?;
+        let (mut docs, mut bad, mut last) = (Vec::new(), Vec::new(), None);
+        for v in js_sys::Array::from(&rows).iter() {
+            let Some(h) = from_js::<Held>(&v) else {
+                bad.push("?".into());
+                continue;
+            };
+            last = Some((h.id.clone(), h.rev.clone()));
+            match FormDoc::from_json(&h.doc) {
+                Ok(d) => docs.push(d),
+                Err(e) => bad.push(format!("{}: {e}", h.id)),
+            }
+        }
+        Ok((docs, bad, last))
+    }
+
     /// Writes made here after `since` (the push checkpoint): waiting to go.
     pub async fn waiting(&self, since: u64) -> Result<u32, WebError> {
         let tx = self.store.tx(&[SYNC_WRITES], Readonly)?;
