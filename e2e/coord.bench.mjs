@@ -16,6 +16,8 @@
 //   coord_conflicts_planted  those planted (same image read differently, same
 //   coord_conflicts_false    unit reported with other numbers); and listed
 //                            ones not planted (goal: found = planted, 0 false)
+//   coord_bad_listed         planted documents that do not parse, listed with
+//   coord_bad_planted        their id (goal: all)
 // COORD_FORMS (default 100000) sets the size.
 // Needs: SIM_BIN (the ocr-sim binary), DIST (default ../dist), couch/server.
 import { SIM_BIN, withApp, startCouch, postJson } from './support.mjs';
@@ -77,6 +79,10 @@ await withApp(options, async ({ browser, dir, url, open, newContext, errors }) =
     console.log(`coord_conflicts_found=${found}`);
     console.log(`coord_conflicts_planted=${plantedImage.size + plantedUnit.size}`);
     console.log(`coord_conflicts_false=${falses}`);
+    // Documents that do not parse: listed (with their id) and skipped.
+    const skipped = await page.$$eval('#sync-skipped li', (l) => l.map((x) => x.textContent));
+    console.log(`coord_bad_listed=${planted.bad.filter((id) => skipped.some((t) => t.includes(id))).length}`);
+    console.log(`coord_bad_planted=${planted.bad.length}`);
 
     // 3. A volunteer's form until the coordinator's view counts it.
     const times = [];

@@ -1,5 +1,6 @@
 // `make screenshots`: PNGs of the main views (settings, running, results,
-// review, constituency) at desktop (1280x800), tablet (800x1280) and phone
+// review, constituency; and a coordinator's national picture, map and
+// conflicts over 3,000 generated forms in a local PouchDB Server) at desktop (1280x800), tablet (800x1280) and phone
 // (390x844: the results as cards) sizes, as <view>-<size>.png in
 // docs/screenshots/ (OUT=<folder> writes them elsewhere). The forms are
 // drawn here (no real scan is used) and read by the simulator, whose
@@ -8,7 +9,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { SIM_BIN, withApp, form, words } from './support.mjs';
+import { SIM_BIN, withApp, form, words, startCouch } from './support.mjs';
+import { plan, write } from '../couch/generate.mjs';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const OUT = process.env.OUT || path.join(here, '..', 'docs', 'screenshots');
@@ -33,7 +35,7 @@ function formHtml(f) {
 }
 
 // The simulator is told the forms' answers once they are drawn.
-await withApp({ name: 'shots', simBin: SIM_BIN, open: false }, async ({ browser, dir, open, newContext, errors, simPost }) => {
+await withApp({ name: 'shots', simBin: SIM_BIN, open: false }, async ({ browser, dir, url, open, newContext, errors, simPost }) => {
   // Draw 12 forms of แพร่ เขต 1; unit 5 has its row 2 words miswritten.
   const draw = await browser.newPage({ viewport: { width: 800, height: 900 } });
   const top = path.join(dir, 'แพร่', 'เขต 1');
@@ -81,5 +83,33 @@ await withApp({ name: 'shots', simBin: SIM_BIN, open: false }, async ({ browser,
     await context.close();
     console.error(`screenshots: ${name} done`);
   }
+  // A coordinator's view of a shared database of 3,000 generated forms.
+  const couch = await startCouch(dir, { users: [['coord', 'cpw', 'coordinator']], origins: [new URL(url).origin] });
+  try {
+    const { docs, late, planted } = plan({ forms: 3000, seed: 11 });
+    const o = { url: couch.url, db: couch.db, admin: 'admin:secret' };
+    await write(o, docs);
+    await write(o, late);
+    for (const [name, viewport] of Object.entries(SIZES)) {
+      const context = await newContext({ viewport, deviceScaleFactor: 1 });
+      const page = await open({}, context);
+      await page.fill('#sync-server', couch.url);
+      await page.fill('#sync-db', couch.db);
+      await page.fill('#sync-name', 'coord');
+      await page.fill('#sync-password', 'cpw');
+      await page.click('#sync-login');
+      const n = planted.forms - planted.bad.length;
+      await page.waitForFunction((k) => Number(document.querySelector('#national')?.dataset.forms ?? -1) >= k, n, { timeout: 120_000 });
+      const shot = (view) => page.screenshot({ path: path.join(OUT, `${view}-${name}.png`) });
+      await page.locator('#national').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+      await shot('coordinator');
+      await page.locator('#national-map-title').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+      await shot('coordinator-map');
+      await page.locator('#national-conflicts').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+      await shot('coordinator-conflicts');
+      if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+      await context.close();
+    }
+  } finally { couch.stop(); }
   console.error(`screenshots in ${OUT}`);
 });
