@@ -35,33 +35,43 @@ impl SyncStore {
             let Some(replica) = self.replica.get_value() else {
                 break;
             };
-            if !self.caught_up.get_untracked() {
+            if self.total.get_untracked() == 0 {
                 if let Ok(n) = self.couch().doc_count().await {
                     self.total.set(n);
                 }
             }
-            let device = self.device_id(&replica).await;
-            // Batches of 250: each is parsed and stored in one task.
-            let opts = SyncOptions {
-                wait_ms: Some(25_000),
-                pull_batch: 250,
-                pull_batches: Some(1),
-                ..SyncOptions::default()
-            };
-            let pulled = pull(&self.couch(), &replica, &format!("follow:{device}"), opts).await;
-            self.hold(replica.take_pulled()).await;
-            match pulled {
-                Ok(report) => {
-                    if !report.skipped.is_empty() {
-                        self.skipped.update(|s| s.extend(report.skipped));
-                    }
-                    self.caught_up.set(!report.more);
-                }
-                Err(_) => gloo_timers::future::TimeoutFuture::new(5_000).await,
+            let caught_up = self.follow_step(&replica).await;
+            if caught_up {
+                self.refresh().await;
             }
-            self.refresh().await;
         }
         self.following.set_value(false);
+    }
+
+    /// One pull of up to 500 changes (each batch is parsed and stored in
+    /// one task), counted; whether the page has caught up with the database.
+    async fn follow_step(&self, replica: &web::replica::IdbReplica) -> bool {
+        let device = self.device_id(replica).await;
+        let opts = SyncOptions {
+            wait_ms: Some(25_000),
+            pull_batches: Some(1),
+            ..SyncOptions::default()
+        };
+        let pulled = pull(&self.couch(), replica, &format!("follow:{device}"), opts).await;
+        self.hold(replica.take_pulled()).await;
+        match pulled {
+            Ok(report) => {
+                if !report.skipped.is_empty() {
+                    self.skipped.update(|s| s.extend(report.skipped));
+                }
+                self.caught_up.set(!report.more);
+                !report.more
+            }
+            Err(_) => {
+                gloo_timers::future::TimeoutFuture::new(5_000).await;
+                false
+            }
+        }
     }
 
     /// What this device's replica already holds (a reload), counted a

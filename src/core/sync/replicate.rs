@@ -253,6 +253,12 @@ pub async fn pull<T: CouchTransport, R: Replica>(
             .await
             .map_err(local)?;
         batches += 1;
+        // A page shorter than the limit is the last: caught up, without
+        // asking again (a long poll would wait for the next change).
+        if page.changes.len() + page.skipped.len() < opts.pull_batch.max(1) {
+            report.checkpoint = since;
+            return Ok(report);
+        }
     }
 }
 
