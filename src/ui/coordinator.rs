@@ -31,6 +31,7 @@ impl SyncStore {
         if let Some(replica) = self.replica.get_value() {
             self.recount_replica(&replica).await;
         }
+        let mut caught_up = false;
         while self.is_coordinator() {
             let Some(replica) = self.replica.get_value() else {
                 break;
@@ -40,7 +41,7 @@ impl SyncStore {
                     self.total.set(n);
                 }
             }
-            let caught_up = self.follow_step(&replica).await;
+            caught_up = self.follow_step(&replica, caught_up).await;
             if caught_up {
                 self.refresh().await;
             }
@@ -50,10 +51,12 @@ impl SyncStore {
 
     /// One pull of up to 500 changes (each batch is parsed and stored in
     /// one task), counted; whether the page has caught up with the database.
-    async fn follow_step(&self, replica: &web::replica::IdbReplica) -> bool {
+    /// A long poll only once caught up (a step that stopped at its limit
+    /// asks again at once).
+    async fn follow_step(&self, replica: &web::replica::IdbReplica, caught_up: bool) -> bool {
         let device = self.device_id(replica).await;
         let opts = SyncOptions {
-            wait_ms: Some(25_000),
+            wait_ms: caught_up.then_some(25_000),
             pull_batches: Some(1),
             ..SyncOptions::default()
         };
@@ -124,22 +127,32 @@ impl SyncStore {
         let (Some(replica), Some(me)) = (self.replica.get_value(), self.me()) else {
             return;
         };
-        // The readings whole, as the replica holds them.
+        // The readings whole, as the replica holds them (the page's copy
+        // may lack parts); none is written unless all are found.
+        self.busy.set(true);
         let mut whole = Vec::new();
         for d in std::iter::once(keep).chain(others) {
-            let full = replica
-                .get(&d.id, &d.rev().to_string())
-                .await
-                .ok()
-                .flatten();
-            whole.push(full.unwrap_or(d));
+            match replica.get(&d.id, &d.rev().to_string()).await {
+                Ok(Some(full)) => whole.push(full),
+                _ => {
+                    self.busy.set(false);
+                    let why = format!(
+                        "{} {} is not on this device: sync, then try again",
+                        d.id,
+                        d.rev()
+                    );
+                    return self.error.set(Some(SyncError::Local(why)));
+                }
+            }
         }
         let (keep, others) = whole.split_at(1);
         let docs = resolve(&keep[0], others, &me);
         if let Err(e) = replica.write(&docs).await {
+            self.busy.set(false);
             return self.error.set(Some(SyncError::Local(e.to_string())));
         }
         self.hold(docs).await;
+        self.busy.set(false);
         self.sync(Vec::new()).await;
     }
 }

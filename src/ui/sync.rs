@@ -256,11 +256,22 @@ impl SyncStore {
         if records.is_empty() {
             return Ok(());
         }
-        self.load_held(replica).await?;
-        let mut docs = self
-            .held
-            .with_value(|h| h.as_ref().map(|h| to_write(records, h, me)))
-            .unwrap_or_default();
+        let mut docs = if self.is_coordinator() {
+            // A coordinator's page holds the national picture, not every
+            // revision: the replica is asked about these records only.
+            let ids: Vec<String> = records
+                .iter()
+                .filter_map(crate::core::sync::doc::id_of)
+                .collect();
+            let local = |e: web::error::WebError| SyncError::Local(e.to_string());
+            let held = replica.revisions_of(&ids).await.map_err(local)?;
+            to_write(records, &held, me)
+        } else {
+            self.load_held(replica).await?;
+            self.held
+                .with_value(|h| h.as_ref().map(|h| to_write(records, h, me)))
+                .unwrap_or_default()
+        };
         self.with_images(&mut docs).await;
         if !docs.is_empty() {
             let local = |e: web::error::WebError| SyncError::Local(e.to_string());

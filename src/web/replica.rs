@@ -119,6 +119,37 @@ impl IdbReplica {
         Ok(from_js::<Held>(&v).and_then(|h| FormDoc::from_json(&h.doc).ok()))
     }
 
+    /// Every revision held of the documents `ids` (one range each, in one
+    /// transaction): what a sync compares a few records with, without
+    /// reading the whole replica.
+    pub async fn revisions_of(
+        &self,
+        ids: &[String],
+    ) -> Result<std::collections::BTreeMap<String, Vec<FormDoc>>, WebError> {
+        let tx = self.store.tx(&[SYNC_HELD], Readonly)?;
+        let held = Store::store(&tx, SYNC_HELD)?;
+        let mut asked = Vec::new();
+        for id in ids {
+            let lo = js_sys::Array::of1(&id.into());
+            let hi = js_sys::Array::of2(&id.into(), &js_sys::Array::new());
+            let range = web_sys::IdbKeyRange::bound(&lo, &hi).map_err(js("reading the replica"))?;
+            let req = held
+                .get_all_with_key(&range)
+                .map_err(js("reading the replica"))?;
+            asked.push(req);
+        }
+        let mut out = std::collections::BTreeMap::new();
+        for req in asked {
+            let rows = settled(&req).await.map_err(js("reading the replica"))?;
+            let docs: Vec<FormDoc> = js_sys::Array::from(&rows)
+                .iter()
+                .filter_map(|v| FormDoc::from_json(&from_js::<Held>(&v)?.doc).ok())
+                .collect();
+            crate::core::sync::share::add_held(&mut out, docs);
+        }
+        Ok(out)
+    }
+
     /// Up to `limit` revisions held, after the key `after` ([id, rev]; from
     /// the first when none): the documents that could be read, the ids of
     /// those that could not, and the last key read (none at the end). A
@@ -143,11 +174,16 @@ impl IdbReplica {
         let rows = settled(&req).await.map_err(js("reading the replica"))?;
         let (mut docs, mut bad, mut last) = (Vec::new(), Vec::new(), None);
         for v in js_sys::Array::from(&rows).iter() {
+            // The key of every row, read or not (a page of rows that do not
+            // read must not end the reading).
+            let field = |k: &str| js_sys::Reflect::get(&v, &k.into()).ok()?.as_string();
+            if let (Some(id), Some(rev)) = (field("id"), field("rev")) {
+                last = Some((id, rev));
+            }
             let Some(h) = from_js::<Held>(&v) else {
-                bad.push("?".into());
+                bad.push(field("id").unwrap_or_else(|| "?".into()));
                 continue;
             };
-            last = Some((h.id.clone(), h.rev.clone()));
             match FormDoc::from_json(&h.doc) {
                 Ok(d) => docs.push(d),
                 Err(e) => bad.push(format!("{}: {e}", h.id)),

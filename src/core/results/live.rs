@@ -11,6 +11,7 @@ use super::aggregate::{
 };
 use crate::core::domain::ballot::BallotRecord;
 use crate::core::domain::ballot::IssueCode;
+use crate::core::domain::field::Field;
 use crate::core::domain::form::Category;
 use crate::core::domain::registry::Registry;
 use std::collections::{BTreeMap, BTreeSet};
@@ -105,11 +106,12 @@ impl LiveAggregate {
                 let records: Vec<(usize, &BallotRecord)> =
                     slots.iter().map(|s| (*s, &self.records[s])).collect();
                 let part = unit_part(key, &records, registry);
+                // Two readings of one page that differ (not two pages of
+                // one form that disagree: that is the form's own issue).
                 let conflict = records.len() > 1
-                    && part
-                        .issues
-                        .iter()
-                        .any(|i| i.issue.code == IssueCode::Conflict);
+                    && part.issues.iter().any(|i| {
+                        i.issue.code == IssueCode::Conflict && i.issue.field == Field::Record
+                    });
                 match conflict {
                     true => self.conflicted.insert(key.clone()),
                     false => self.conflicted.remove(key),

@@ -245,6 +245,20 @@ impl FormDoc {
     pub fn from_json(v: &Value) -> Result<FormDoc, DocError> {
         let o = v.as_object().ok_or(DocError::NotAnObject)?;
         let text = |k: &'static str| o.get(k).and_then(Value::as_str).ok_or(DocError::Missing(k));
+        if o.get("_deleted").and_then(Value::as_bool) == Some(true) && o.get("record").is_none() {
+            // A deletion made outside the app (a stub): the branch ends.
+            let rev_text = text("_rev")?;
+            let rev = Rev::parse(rev_text).ok_or_else(|| DocError::BadRev(rev_text.into()))?;
+            return Ok(FormDoc {
+                id: text("_id")?.to_string(),
+                history: history(o.get("_revisions"), &rev),
+                by: text("by").unwrap_or_default().to_string(),
+                record: BallotRecord::default(),
+                image: None,
+                deleted: true,
+                settles: Vec::new(),
+            });
+        }
         let kind = o.get("type").and_then(Value::as_str).unwrap_or_default();
         if kind != KIND {
             return Err(DocError::Kind(kind.into()));
@@ -445,5 +459,10 @@ mod tests {
         for bad in ["", "0-a", "1-", "1-a b", "-a"] {
             assert_eq!(Rev::parse(bad), None, "{bad}");
         }
+        // A deletion made elsewhere (a stub without a record) ends its branch.
+        let stub = json!({"_id": "form:x", "_rev": "2-b", "_deleted": true,
+            "_revisions": {"start": 2, "ids": ["b", "a"]}});
+        let d = FormDoc::from_json(&stub).unwrap();
+        assert!(d.deleted && d.history.len() == 2);
     }
 }

@@ -65,25 +65,6 @@ impl UnitConflict {
     }
 }
 
-/// A record as the national count holds it: a single-page form without
-/// the Thai words of its counts (about half of its memory; the aggregate
-/// reads only digits of a form it does not merge with other pages). The
-/// full reading stays in the device's replica, for a resolution.
-fn lean(mut r: BallotRecord) -> BallotRecord {
-    if r.page.is_none() {
-        r.rows.iter_mut().for_each(|x| x.votes.words = None);
-        let t = &mut r.totals;
-        for c in [&mut t.valid, &mut t.invalid, &mut t.no_vote, &mut t.total]
-            .into_iter()
-            .flatten()
-        {
-            c.words = None;
-        }
-        r.rows.shrink_to_fit();
-    }
-    r
-}
-
 /// The numbers on which readings of one form or unit disagree (rows, then
 /// the totals), with each reading's value.
 pub fn disagreements(records: &[&BallotRecord]) -> Vec<(Field, Vec<Option<u64>>)> {
@@ -209,7 +190,7 @@ impl National {
             .map(|d| std::mem::take(&mut d.record))
             .unwrap_or_default();
         self.counted_rev.insert(slot, rev);
-        self.live.set(slot, lean(record), registry);
+        self.live.set(slot, record, registry);
     }
 
     /// The shared-forms view of a coordinator's page (forms held), without
@@ -228,8 +209,7 @@ impl National {
         self.live.len()
     }
 
-    /// The current reading of document `id` (its winning leaf; a
-    /// single-page form without its words: see [`lean`]).
+    /// The current reading of document `id` (its winning leaf).
     pub fn current(&self, id: &str) -> Option<FormDoc> {
         let mut doc = self
             .revisions
@@ -485,6 +465,27 @@ mod tests {
         v.sort_unstable_by(|a, b| b.cmp(a));
         assert_eq!(r.margin, v[0] - v[1]);
         assert_eq!(r.leaders, t.leaders);
+    }
+
+    #[test]
+    fn two_pages_of_one_form_that_disagree_are_not_a_unit_conflict() {
+        use crate::core::domain::ballot::Page;
+        let reg = Registry::builtin();
+        let mut n = National::new();
+        let page = |k: u32, votes: u64| {
+            let mut r = read(10 + k, votes);
+            r.polling_unit = Some(5);
+            r.page = Some(Page {
+                number: k,
+                of: Some(2),
+            });
+            FormDoc::first(r, "s").unwrap()
+        };
+        n.apply(vec![page(1, 10), page(2, 12)], &reg);
+        assert!(
+            n.unit_conflicts().is_empty(),
+            "the form's own issue, not two readings"
+        );
     }
 
     #[test]

@@ -40,7 +40,8 @@ fn readings(lang: RwSignal<Lang>, s: SyncStore, label: String, all: Vec<FormDoc>
             let keep = d.clone();
             let others: Vec<FormDoc> = all.iter().filter(|o| *o != d).cloned().collect();
             let settle = move |_| leptos::task::spawn_local(s.settle(keep.clone(), others.clone()));
-            let what = differing(lang.get_untracked(), &all, i);
+            let readings = all.clone();
+            let what = move || differing(lang.get(), &readings, i);
             let head = (i == 0).then(|| view! { <th scope="rowgroup" rowspan=n><bdi>{label.clone()}</bdi></th> });
             view! {
                 <tr>
