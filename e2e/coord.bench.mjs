@@ -20,7 +20,7 @@
 //   coord_bad_planted        their id (goal: all)
 // COORD_FORMS (default 100000) sets the size.
 // Needs: SIM_BIN (the ocr-sim binary), DIST (default ../dist), couch/server.
-import { SIM_BIN, withApp, startCouch, postJson } from './support.mjs';
+import { SIM_BIN, withApp, startCouch, postJson, syncLogIn } from './support.mjs';
 import { plan, write, registry } from '../couch/generate.mjs';
 import { mainThreadTasks, startPssSampler } from './measure.mjs';
 
@@ -28,14 +28,7 @@ const FORMS = Number(process.env.COORD_FORMS || 100_000);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const USERS = [['coord', 'cpw', 'coordinator'], ...Array.from({ length: 50 }, (_, i) => [`v${i + 1}`, `pw${i + 1}`, 'volunteer'])];
 
-async function logIn(page, server, name, password) {
-  await page.fill('#sync-server', server);
-  await page.fill('#sync-db', 'tallyscan');
-  await page.fill('#sync-name', name);
-  await page.fill('#sync-password', password);
-  await page.click('#sync-login');
-  await page.waitForFunction((n) => document.querySelector('#sync-account')?.textContent.startsWith(n), name, { timeout: 60_000 });
-}
+const logIn = (page, server, name, password) => syncLogIn(page, server, 'tallyscan', name, password);
 
 const formsShown = (page) => page.evaluate(() => Number(document.querySelector('#national')?.dataset.forms ?? -1));
 async function until(page, n, timeoutMs) {

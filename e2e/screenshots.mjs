@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { SIM_BIN, withApp, form, words, startCouch } from './support.mjs';
+import { SIM_BIN, withApp, form, words, startCouch, syncLogIn } from './support.mjs';
 import { plan, write } from '../couch/generate.mjs';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -93,11 +93,7 @@ await withApp({ name: 'shots', simBin: SIM_BIN, open: false }, async ({ browser,
     for (const [name, viewport] of Object.entries(SIZES)) {
       const context = await newContext({ viewport, deviceScaleFactor: 1 });
       const page = await open({}, context);
-      await page.fill('#sync-server', couch.url);
-      await page.fill('#sync-db', couch.db);
-      await page.fill('#sync-name', 'coord');
-      await page.fill('#sync-password', 'cpw');
-      await page.click('#sync-login');
+      await syncLogIn(page, couch.url, couch.db, 'coord', 'cpw');
       const n = planted.forms - planted.bad.length;
       await page.waitForFunction((k) => Number(document.querySelector('#national')?.dataset.forms ?? -1) >= k, n, { timeout: 120_000 });
       const shot = (view) => page.screenshot({ path: path.join(OUT, `${view}-${name}.png`) });

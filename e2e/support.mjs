@@ -506,6 +506,17 @@ export async function startCouch(dir, { users = [], origins = [], db = 'tallysca
   return { url, db, process: proc, admin, stop: () => proc.kill() };
 }
 
+// Logs `page` in to the shared database `db` at `server` as `name`, and
+// waits until the panel names the account.
+export async function syncLogIn(page, server, db, name, password, { timeout = 60_000 } = {}) {
+  await page.fill('#sync-server', server);
+  await page.fill('#sync-db', db);
+  await page.fill('#sync-name', name);
+  await page.fill('#sync-password', password);
+  await page.click('#sync-login');
+  await page.waitForFunction((n) => document.querySelector('#sync-account')?.textContent.startsWith(n), name, { timeout });
+}
+
 // An HTTP proxy to `target` (the database) on a free port that can drop
 // connections, to cut a sync where it hurts. Each _bulk_docs request takes
 // the next step of proxy.plan (then 'pass' when it is empty):

@@ -17,7 +17,7 @@
 // Needs: SIM_BIN (the ocr-sim binary), DIST (default ../dist), couch/server.
 import fs from 'node:fs';
 import path from 'node:path';
-import { SIM_BIN, withApp, makeImages, startCouch, couchProxy, sessionOf, exportTemplate, getJson } from './support.mjs';
+import { SIM_BIN, withApp, makeImages, startCouch, couchProxy, sessionOf, exportTemplate, getJson, syncLogIn } from './support.mjs';
 
 const USERS = [['v1', 'pw1', 'volunteer'], ['v2', 'pw2', 'volunteer'], ['v3', 'pw3', 'volunteer']];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -31,14 +31,7 @@ async function importSession(page, dir, template, n, prefix) {
   await page.waitForFunction((p) => (document.querySelector('#session-note')?.textContent ?? '').includes('1'), prefix, { timeout: 120_000 });
 }
 
-async function logIn(page, server, name, password) {
-  await page.fill('#sync-server', server);
-  await page.fill('#sync-db', 'tallyscan');
-  await page.fill('#sync-name', name);
-  await page.fill('#sync-password', password);
-  await page.click('#sync-login');
-  await page.waitForFunction((n) => document.querySelector('#sync-account')?.textContent.startsWith(n), name, { timeout: 60_000 });
-}
+const logIn = (page, server, name, password) => syncLogIn(page, server, 'tallyscan', name, password);
 
 const held = (page) => page.evaluate(() => Number(document.querySelector('#sync-forms')?.textContent ?? 0));
 const idle = (page) => page.waitForFunction(() => !document.querySelector('#sync-now')?.disabled, null, { timeout: 300_000 });

@@ -10,18 +10,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { withApp, makeImages, form, startCouch, getJson, couchProxy, sessionOf, exportTemplate, axe } from './support.mjs';
+import { withApp, makeImages, form, startCouch, getJson, couchProxy, sessionOf, exportTemplate, axe, syncLogIn } from './support.mjs';
 
 const USERS = [['somchai', 'pw-s', 'volunteer'], ['nid', 'pw-n', 'volunteer'], ['boss', 'pw-b', 'coordinator']];
 
-async function logIn(page, couch, name, password, server = couch.url) {
-  await page.fill('#sync-server', server);
-  await page.fill('#sync-db', couch.db);
-  await page.fill('#sync-name', name);
-  await page.fill('#sync-password', password);
-  await page.click('#sync-login');
-  await page.waitForFunction((n) => document.querySelector('#sync-account')?.textContent.startsWith(n), name);
-}
+const logIn = (page, couch, name, password, server = couch.url) => syncLogIn(page, server, couch.db, name, password);
 
 async function readForms(page, files) {
   await page.setInputFiles('#files', files);

@@ -32,6 +32,7 @@ impl SyncStore {
             self.recount_replica(&replica).await;
         }
         let mut caught_up = false;
+        let mut device = None;
         while self.is_coordinator() {
             let Some(replica) = self.replica.get_value() else {
                 break;
@@ -41,7 +42,11 @@ impl SyncStore {
                     self.total.set(n);
                 }
             }
-            caught_up = self.follow_step(&replica, caught_up).await;
+            if device.is_none() {
+                device = Some(self.device_id(&replica).await);
+            }
+            let rep_id = format!("follow:{}", device.as_deref().unwrap_or_default());
+            caught_up = self.follow_step(&replica, &rep_id, caught_up).await;
             if caught_up {
                 self.refresh().await;
             }
@@ -53,14 +58,18 @@ impl SyncStore {
     /// one task), counted; whether the page has caught up with the database.
     /// A long poll only once caught up (a step that stopped at its limit
     /// asks again at once).
-    async fn follow_step(&self, replica: &web::replica::IdbReplica, caught_up: bool) -> bool {
-        let device = self.device_id(replica).await;
+    async fn follow_step(
+        &self,
+        replica: &web::replica::IdbReplica,
+        rep_id: &str,
+        caught_up: bool,
+    ) -> bool {
         let opts = SyncOptions {
             wait_ms: caught_up.then_some(25_000),
             pull_batches: Some(1),
             ..SyncOptions::default()
         };
-        let pulled = pull(&self.couch(), replica, &format!("follow:{device}"), opts).await;
+        let pulled = pull(&self.couch(), replica, rep_id, opts).await;
         self.hold(replica.take_pulled()).await;
         match pulled {
             Ok(report) => {
@@ -96,7 +105,7 @@ impl SyncStore {
                         None => return,
                     }
                 }
-                Err(e) => return self.error.set(Some(SyncError::Local(e.to_string()))),
+                Err(e) => return self.error.set(Some(e.into())),
             }
         }
     }
@@ -122,37 +131,47 @@ impl SyncStore {
     }
 
     /// A coordinator keeps `keep` and sets `others` aside: the resolution
-    /// is written to the replica, counted, and synced.
+    /// is written to the replica, counted, and synced. The keep buttons
+    /// are disabled (busy) while it is written.
     pub async fn settle(self, keep: FormDoc, others: Vec<FormDoc>) {
         let (Some(replica), Some(me)) = (self.replica.get_value(), self.me()) else {
             return;
         };
-        // The readings whole, as the replica holds them (the page's copy
-        // may lack parts); none is written unless all are found.
         self.busy.set(true);
-        let mut whole = Vec::new();
-        for d in std::iter::once(keep).chain(others) {
-            match replica.get(&d.id, &d.rev().to_string()).await {
-                Ok(Some(full)) => whole.push(full),
-                _ => {
-                    self.busy.set(false);
-                    let why = format!(
-                        "{} {} is not on this device: sync, then try again",
-                        d.id,
-                        d.rev()
-                    );
-                    return self.error.set(Some(SyncError::Local(why)));
-                }
-            }
-        }
-        let (keep, others) = whole.split_at(1);
-        let docs = resolve(&keep[0], others, &me);
-        if let Err(e) = replica.write(&docs).await {
-            self.busy.set(false);
-            return self.error.set(Some(SyncError::Local(e.to_string())));
-        }
-        self.hold(docs).await;
+        let written = resolution(&replica, keep, others, &me).await;
         self.busy.set(false);
-        self.sync(Vec::new()).await;
+        match written {
+            Ok(docs) => {
+                self.hold(docs).await;
+                self.sync(Vec::new()).await;
+            }
+            Err(e) => self.error.set(Some(e)),
+        }
     }
+}
+
+/// Writes a resolution to the replica from the readings whole, as the
+/// replica holds them (the page's copy may lack parts); nothing is written
+/// unless every one is found.
+async fn resolution(
+    replica: &web::replica::IdbReplica,
+    keep: FormDoc,
+    others: Vec<FormDoc>,
+    me: &str,
+) -> Result<Vec<FormDoc>, SyncError> {
+    let mut whole = Vec::new();
+    for d in std::iter::once(keep).chain(others) {
+        let rev = d.rev().to_string();
+        let why = || {
+            SyncError::Local(format!(
+                "{} {rev} is not on this device: sync, then try again",
+                d.id
+            ))
+        };
+        whole.push(replica.get(&d.id, &rev).await?.ok_or_else(why)?);
+    }
+    let (keep, others) = whole.split_at(1);
+    let docs = resolve(&keep[0], others, me);
+    replica.write(&docs).await?;
+    Ok(docs)
 }

@@ -263,8 +263,7 @@ impl SyncStore {
                 .iter()
                 .filter_map(crate::core::sync::doc::id_of)
                 .collect();
-            let local = |e: web::error::WebError| SyncError::Local(e.to_string());
-            let held = replica.revisions_of(&ids).await.map_err(local)?;
+            let held = replica.revisions_of(&ids).await?;
             to_write(records, &held, me)
         } else {
             self.load_held(replica).await?;
@@ -274,8 +273,7 @@ impl SyncStore {
         };
         self.with_images(&mut docs).await;
         if !docs.is_empty() {
-            let local = |e: web::error::WebError| SyncError::Local(e.to_string());
-            replica.write(&docs).await.map_err(local)?;
+            replica.write(&docs).await?;
             docs.iter_mut().for_each(|d| d.image = None);
             self.hold(docs).await;
         }
@@ -287,10 +285,7 @@ impl SyncStore {
         if self.held.with_value(Option::is_some) {
             return Ok(());
         }
-        let (docs, bad) = replica
-            .all()
-            .await
-            .map_err(|e| SyncError::Local(e.to_string()))?;
+        let (docs, bad) = replica.all().await?;
         if !bad.is_empty() {
             self.skipped.update(|s| s.extend(bad));
         }

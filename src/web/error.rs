@@ -54,6 +54,13 @@ pub fn js_name(value: &JsValue) -> Option<String> {
 }
 
 /// A browser error as the core's ports report it.
+/// This device's storage failed during a sync.
+impl From<WebError> for crate::core::sync::couch::SyncError {
+    fn from(e: WebError) -> Self {
+        crate::core::sync::couch::SyncError::Local(e.to_string())
+    }
+}
+
 impl From<WebError> for crate::core::engine::ports::PortError {
     fn from(e: WebError) -> Self {
         use crate::core::engine::ports::PortError;

@@ -173,17 +173,19 @@ impl National {
                 d.record = record.clone();
             }
         }
-        let tips: Vec<FormDoc> = leaves(revs).into_iter().cloned().collect();
-        if tips.len() > 1 {
-            self.conflicts.insert(id.to_string(), tips.clone());
-        } else {
-            self.conflicts.remove(id);
-        }
-        let Some(winner) = tips.first() else {
+        let tips = leaves(revs);
+        let winner = tips.first().map(|w| w.rev().clone());
+        // Only the readings of a conflict are copied (to be listed).
+        match tips.len() > 1 {
+            true => self
+                .conflicts
+                .insert(id.to_string(), tips.into_iter().cloned().collect()),
+            false => self.conflicts.remove(id),
+        };
+        let Some(rev) = winner else {
             // A coordinator deleted every reading: it counts no more.
             return self.live.remove(slot, registry);
         };
-        let rev = winner.rev().clone();
         let record = revs
             .iter_mut()
             .find(|d| *d.rev() == rev)
