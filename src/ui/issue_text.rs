@@ -92,7 +92,8 @@ fn with_values(i: &Issue) -> Option<String> {
             } else {
                 "ผู้สมัคร"
             };
-            format!("{f}: มี{what} {} หมายเลข (1 ถึง {})", a(0)?, a(0)?)
+            let listed = a(2)?.replace(" to ", " ถึง ");
+            format!("{f}: มี{what} {} หมายเลข ({listed})", a(0)?)
         }
         IssueCode::MissingRows => format!("ไม่มีแถวของหมายเลข {} (จาก {})", a(0)?, a(1)?),
         IssueCode::PageRangeMismatch => format!(

@@ -40,6 +40,9 @@ pub struct StaticConstituency {
     pub polling_stations: u32,
     /// Candidates on the constituency ballot.
     pub candidates: u32,
+    /// Each candidate's party: (ballot number, the party's ECT id; 0 when
+    /// the candidate's party is not on the party-list ballot).
+    pub parties: &'static [(u32, u32)],
 }
 
 /// A party as the generated table stores it.
@@ -112,6 +115,8 @@ pub struct Constituency {
     pub polling_stations: u32,
     /// Candidate names by ballot number (empty names when only counts are known).
     pub candidates: Vec<(u32, String)>,
+    /// Each candidate's party (ECT party id) by ballot number, where known.
+    pub parties: BTreeMap<u32, u32>,
 }
 
 /// A party in a [`Registry`].
@@ -194,7 +199,10 @@ impl Registry {
                     Constituency {
                         registered_voters: c.registered_voters,
                         polling_stations: c.polling_stations,
-                        candidates: (1..=c.candidates).map(|n| (n, String::new())).collect(),
+                        // The ballot numbers are not always 1..n (a
+                        // candidate withdrawn before the numbers were drawn).
+                        candidates: c.parties.iter().map(|p| (p.0, String::new())).collect(),
+                        parties: c.parties.iter().filter(|p| p.1 > 0).copied().collect(),
                     },
                 )
             })
@@ -288,6 +296,21 @@ impl Registry {
         self.parties.iter().find(|p| p.number == number)
     }
 
+    /// The party of a constituency's candidate, where the registry knows it.
+    pub fn candidate_party(
+        &self,
+        province_id: &str,
+        constituency: u32,
+        number: u32,
+    ) -> Option<&Party> {
+        let id = *self
+            .constituencies
+            .get(&(province_id.to_string(), constituency))?
+            .parties
+            .get(&number)?;
+        self.parties.iter().find(|p| p.ect_id == id)
+    }
+
     /// The highest party ballot number.
     pub fn max_party_number(&self) -> u32 {
         self.parties.iter().map(|p| p.number).max().unwrap_or(0)
@@ -361,6 +384,7 @@ fn ect_constituencies(v: &Value) -> Result<(Constituencies, BTreeMap<String, u32
                     .and_then(|n| u32::try_from(n).ok())
                     .unwrap_or(0),
                 candidates: Vec::new(),
+                parties: BTreeMap::new(),
             },
         );
     }
@@ -444,6 +468,9 @@ fn ect_candidates(v: &Value, constituencies: &mut Constituencies) -> Result<(), 
             entry
                 .candidates
                 .push((no, nfc_thai(c["mp_app_name"].as_str().unwrap_or(""))));
+            if let Some(party) = num(&c["mp_app_party_id"]).and_then(|p| u32::try_from(p).ok()) {
+                entry.parties.insert(no, party);
+            }
         }
     }
     for c in constituencies.values_mut() {
@@ -466,6 +493,27 @@ mod tests {
         let sum: u32 = r.provinces.iter().map(|p| p.constituencies).sum();
         assert_eq!(sum, 400);
         assert!(r.constituencies.values().all(|c| !c.candidates.is_empty()));
+        let with_party = r
+            .constituencies
+            .values()
+            .map(|c| c.parties.len())
+            .sum::<usize>();
+        let candidates = r
+            .constituencies
+            .values()
+            .map(|c| c.candidates.len())
+            .sum::<usize>();
+        assert!(
+            with_party * 100 >= candidates * 99,
+            "{with_party} of {candidates}"
+        );
+        // อำนาจเจริญ 2 has no candidate 1: its numbers run 2..=7.
+        let acr2 = r.constituency("ACR", 2).unwrap();
+        assert_eq!(acr2.candidates.first().map(|c| c.0), Some(2));
+        assert_eq!(acr2.candidates.last().map(|c| c.0), Some(7));
+        let party = r.candidate_party("ACR", 2, 2).unwrap();
+        assert_eq!(party.ect_id, 129);
+        assert!(r.candidate_party("ACR", 2, 1).is_none());
     }
 
     #[test]
@@ -496,7 +544,7 @@ mod tests {
         let prov = r#"{"province":[{"province_id":"54","prov_id":"PRE","province":"แพร่","abbre_thai":"พร","total_registered_vote":360150}]}"#;
         let cons = r#"[{"cons_no":0,"prov_id":"PRE"},{"cons_no":1,"prov_id":"PRE","registered_vote":120000,"total_vote_stations":260},{"cons_no":"2","prov_id":"PRE"}]"#;
         let party = r##"[{"party_no":"2","name":"บี","abbr":"บ","color":"#000000"},{"party_no":"1","name":"เอ"}]"##;
-        let cand = r#"[{"mp_app_id":"PRE_1_2","mp_app_name":"นายสอง"},{"mp_app_id":"PRE_1_1","mp_app_name":"นายหนึ่ง"}]"#;
+        let cand = r#"[{"mp_app_id":"PRE_1_2","mp_app_name":"นายสอง","mp_app_party_id":7},{"mp_app_id":"PRE_1_1","mp_app_name":"นายหนึ่ง","mp_app_party_id":null}]"#;
         let r = Registry::from_ect_json(prov, cons, party, Some(cand)).unwrap();
         assert_eq!(r.provinces[0].constituencies, 2);
         assert_eq!(r.provinces[0].name_en, "Phrae");
@@ -506,6 +554,11 @@ mod tests {
         assert_eq!(
             c.candidates,
             vec![(1, "นายหนึ่ง".into()), (2, "นายสอง".into())]
+        );
+        assert_eq!(
+            c.parties,
+            BTreeMap::from([(2, 7)]),
+            "no party for candidate 1"
         );
         assert!(matches!(
             Registry::from_ect_json("{", cons, party, None),

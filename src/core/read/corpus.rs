@@ -114,17 +114,17 @@ struct Form {
 fn random_form(reg: &Registry, rng: &mut SplitMix64, party_list: bool) -> Form {
     let p = &reg.provinces[rng.range(0, reg.provinces.len() as u64 - 1) as usize];
     let constituency = rng.range(1, p.constituencies.max(1) as u64) as u32;
-    let n_rows = if party_list {
-        reg.max_party_number()
+    let numbers: Vec<u32> = if party_list {
+        (1..=reg.max_party_number()).collect()
     } else {
         reg.constituency(&p.id, constituency)
-            .map(|c| c.candidates.len() as u32)
-            .filter(|n| *n > 0)
-            .unwrap_or(6)
+            .map(|c| c.candidates.iter().map(|c| c.0).collect())
+            .filter(|n: &Vec<u32>| !n.is_empty())
+            .unwrap_or_else(|| (1..=6).collect())
     };
     // A polling unit: a few hundred voters, most votes to a few rows.
     let mut rows = Vec::new();
-    for n in 1..=n_rows {
+    for n in numbers {
         let big = rng.next_f64() < (if party_list { 0.1 } else { 0.4 });
         let v = if big {
             rng.range(20, 320)

@@ -312,48 +312,58 @@ impl<'a> Checker<'a> {
             }
         }
         let category = record.category();
-        let max_number = match category {
-            Some(Category::PartyList) => Some(self.registry.max_party_number()),
+        // The ballot numbers there are: a constituency's are not always 1..n.
+        let numbers: Option<Vec<u32>> = match category {
+            Some(Category::PartyList) => Some((1..=self.registry.max_party_number()).collect()),
             Some(Category::Constituency) => place
                 .constituency
-                .map(|c| c.candidates.len() as u32)
-                .filter(|n| *n > 0),
+                .map(|c| c.candidates.iter().map(|c| c.0).collect::<Vec<u32>>())
+                .filter(|n| !n.is_empty()),
             None => None,
         };
-        if let Some(max) = max_number {
-            self.numbers_in_range(&seen, max, category);
+        if let Some(numbers) = &numbers {
+            self.numbers_in_range(&seen, numbers, category);
         }
+        let max_number = numbers.as_ref().and_then(|n| n.iter().max().copied());
         self.page_range(record, &seen, category, max_number);
         let whole_party_form = category == Some(Category::PartyList)
             && record.page.is_none_or(|p| p.of == Some(1))
             && spans_pages(&seen);
         let complete = match category {
             Some(Category::PartyList) => {
-                whole_party_form || max_number.is_some_and(|m| (1..=m).all(|n| seen.contains(&n)))
+                whole_party_form
+                    || numbers
+                        .as_ref()
+                        .is_some_and(|m| m.iter().all(|n| seen.contains(n)))
             }
             _ => true,
         };
         if category == Some(Category::Constituency) || whole_party_form {
-            self.missing_rows(record, &seen, max_number);
+            self.missing_rows(record, &seen, numbers.as_deref());
         }
         Table { category, complete }
     }
 
-    fn numbers_in_range(&mut self, seen: &BTreeSet<u32>, max: u32, category: Option<Category>) {
+    fn numbers_in_range(
+        &mut self,
+        seen: &BTreeSet<u32>,
+        numbers: &[u32],
+        category: Option<Category>,
+    ) {
         let what = if category == Some(Category::PartyList) {
             "parties"
         } else {
             "candidates"
         };
-        for n in seen {
-            if *n == 0 || *n > max {
-                self.error_args(
-                    IssueCode::NumberOutOfRange,
-                    &Field::Row(*n),
-                    format!("row {n}: there are {max} {what}, numbered 1 to {max}"),
-                    vec![max.to_string(), what.to_string()],
-                );
-            }
+        let count = numbers.len();
+        let listed = number_list(numbers);
+        for n in seen.iter().filter(|n| !numbers.contains(n)) {
+            self.error_args(
+                IssueCode::NumberOutOfRange,
+                &Field::Row(*n),
+                format!("row {n}: there are {count} {what}, numbered {listed}"),
+                vec![count.to_string(), what.to_string(), listed.clone()],
+            );
         }
     }
 
@@ -405,19 +415,21 @@ impl<'a> Checker<'a> {
         &mut self,
         record: &BallotRecord,
         seen: &BTreeSet<u32>,
-        max_number: Option<u32>,
+        numbers: Option<&[u32]>,
     ) {
-        let Some(max) = max_number else { return };
-        let missing: Vec<String> = (1..=max)
+        let Some(numbers) = numbers else { return };
+        let missing: Vec<String> = numbers
+            .iter()
             .filter(|n| !seen.contains(n))
             .map(|n| n.to_string())
             .collect();
         if !missing.is_empty() && !record.rows.is_empty() {
+            let of = numbers.len();
             self.error_args(
                 IssueCode::MissingRows,
                 &Field::Rows,
-                format!("no row for number(s) {} of {max}", missing.join(", ")),
-                vec![missing.join(", "), max.to_string()],
+                format!("no row for number(s) {} of {of}", missing.join(", ")),
+                vec![missing.join(", "), of.to_string()],
             );
         }
     }
@@ -696,6 +708,18 @@ impl Checker<'_> {
     }
 }
 
+/// "1 to 7", or the numbers themselves when some are skipped ("2, 3, 5").
+fn number_list(numbers: &[u32]) -> String {
+    match (numbers.first(), numbers.last()) {
+        (Some(&a), Some(&b)) if (b - a) as usize + 1 == numbers.len() => format!("{a} to {b}"),
+        _ => numbers
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -869,6 +893,44 @@ mod tests {
             r#"{"form_type":"ส.ส. 5/18 (บช)","votes":{"58":{"numeric":3,"thai_text":"สาม"}}}"#,
         );
         assert!(codes(&r).contains(&IssueCode::NumberOutOfRange));
+    }
+
+    #[test]
+    fn candidate_numbers_follow_the_registry_where_one_is_skipped() {
+        // อำนาจเจริญ 2's candidates are numbered 2 to 7 (no 1).
+        let form = |numbers: &[u32]| {
+            let rows: Vec<String> = numbers
+                .iter()
+                .map(|n| format!(r#""{n}":{{"numeric":10}}"#))
+                .collect();
+            let valid = 10 * numbers.len();
+            check(&format!(
+                r#"{{"form_type":"ส.ส. 5/18","province":"อำนาจเจริญ","constituency_number":2,"votes":{{{}}},"valid_ballots":{{"numeric":{valid}}}}}"#,
+                rows.join(",")
+            ))
+        };
+        let r = form(&[2, 3, 4, 5, 6, 7]);
+        let wrong = [IssueCode::NumberOutOfRange, IssueCode::MissingRows];
+        assert!(
+            !codes(&r).iter().any(|c| wrong.contains(c)),
+            "{:?}",
+            r.issues
+        );
+        let r = form(&[1, 2, 3, 4, 5, 6]);
+        let out = r
+            .issues
+            .iter()
+            .find(|i| i.code == IssueCode::NumberOutOfRange)
+            .unwrap();
+        assert_eq!(out.field, Field::Row(1));
+        assert_eq!(out.args, vec!["6", "candidates", "2 to 7"]);
+        let missing = r
+            .issues
+            .iter()
+            .find(|i| i.code == IssueCode::MissingRows)
+            .unwrap();
+        assert_eq!(missing.args, vec!["7", "6"]);
+        assert_eq!(number_list(&[1, 2, 5]), "1, 2, 5");
     }
 
     #[test]
