@@ -8,18 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { reportSample, runReportSample, withApp, simPost } from './support.mjs';
-
-
-// Prints the page to PDF; its number of pages and its text.
-async function printed(page, file) {
-  await page.pdf({ path: file, format: 'A4', printBackground: true });
-  const info = execFileSync('pdfinfo', [file]).toString();
-  const pages = Number(/Pages:\s+(\d+)/.exec(info)[1]);
-  const text = execFileSync('pdftotext', ['-layout', file, '-']).toString();
-  return { pages, text };
-}
+import { reportSample, runReportSample, withApp, simPost, printed } from './support.mjs';
 
 test('reports: the right numbers on screen and in the printed PDF, Thai included', async () => {
   await withApp({ name: 'reports', open: false, context: { acceptDownloads: false } }, async ({ dir, open }) => {

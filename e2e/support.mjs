@@ -9,7 +9,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import crypto from 'node:crypto';
 import os from 'node:os';
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { createRequire } from 'node:module';
 
@@ -638,4 +638,14 @@ export async function axe(page) {
       summary: (v.nodes[0]?.failureSummary || '').split('\n').slice(0, 3).join(' | '),
     })));
   });
+}
+
+// Prints the page to PDF (print media, A4); its number of pages and its
+// text (poppler's pdfinfo and pdftotext).
+export async function printed(page, file) {
+  await page.pdf({ path: file, format: 'A4', printBackground: true });
+  const info = execFileSync('pdfinfo', [file]).toString();
+  const pages = Number(/Pages:\s+(\d+)/.exec(info)[1]);
+  const text = execFileSync('pdftotext', ['-layout', file, '-']).toString();
+  return { pages, text };
 }

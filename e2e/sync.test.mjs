@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { withApp, makeImages, form, startCouch, getJson, couchProxy, sessionOf, exportTemplate, axe, syncLogIn } from './support.mjs';
+import { withApp, makeImages, form, startCouch, getJson, couchProxy, sessionOf, exportTemplate, axe, syncLogIn, printed } from './support.mjs';
 
 const USERS = [['somchai', 'pw-s', 'volunteer'], ['nid', 'pw-n', 'volunteer'], ['boss', 'pw-b', 'coordinator']];
 
@@ -104,6 +104,12 @@ test('two volunteers and a coordinator share one database: the union, conflicts 
       assert.match(races[0][0], /^แพร่ 1$/);
       assert.match(races[0][1], /^9 \/ \d+$/);
       assert.equal(races[0][2], '1');
+      // Candidate 1's party (the registry's) leads แพร่ 1: one constituency led.
+      assert.ok(races[0][3], 'the leader\'s party named');
+      const led = await c.$$eval('#national-led tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+      assert.equal(led.length, 1, JSON.stringify(led));
+      assert.equal(led[0][1], races[0][3]);
+      assert.equal(led[0][2], '1');
       // The coordinator's page follows the database: a form somchai reads
       // now appears there without anyone pressing "sync".
       const late = makeImages(dir, 1, 'late', 5);
@@ -182,6 +188,21 @@ test('two volunteers and a coordinator share one database: the union, conflicts 
       assert.match(excess[7], /เกินแน่นอน/);
       const [d] = await Promise.all([c.waitForEvent('download'), c.click('#national-export-discrepancies-csv')]);
       assert.ok(fs.readFileSync(await d.path(), 'utf8').startsWith('\ufeff'), 'CSV with BOM');
+
+      // The printable reports of the whole database: this page read no form
+      // itself; its summary counts the database's 10, and the constituency
+      // report prints alone (not the national picture around it).
+      await c.click('#national-reports > summary');
+      await c.waitForSelector('#national-report.report--executive');
+      assert.equal(await c.textContent('#national-exec-read'), '10');
+      assert.ok(await c.$$eval('#national-exec-discrepancies td', (t) => t.reduce((n, x) => n + Number(x.textContent), 0)) > 0, 'the excess counted');
+      await c.selectOption('#national-report-kind', 'constituencies');
+      await c.waitForSelector('#national-report.report--constituencies');
+      const pdf = await printed(c, path.join(dir, 'national.pdf'));
+      assert.match(pdf.text, /แพร่ เขต 1/);
+      assert.match(pdf.text, /ทั้งฐานข้อมูลที่ใช้ร่วมกัน/);
+      assert.doesNotMatch(pdf.text, /ภาพรวมทั้งประเทศ|แผนที่/, 'the report alone');
+      await c.click('#national-reports > summary');
 
       // A reload of the coordinator's page counts what its replica holds
       // (read a page at a time) and goes on from its checkpoint.

@@ -600,6 +600,14 @@ texts! {
         "Leading number";
     MarginVotes => "ทิ้งห่าง (คะแนน)",
         "Margin (votes)";
+    NationalLedByParty => "เขตที่ผู้สมัครของแต่ละพรรคนำอยู่ (แบบแบ่งเขต ตามที่นับได้)",
+        "Constituencies led, by the leading candidate's party (as counted so far)";
+    ConstituenciesLed => "เขตที่นำ",
+        "Constituencies led";
+    LeadTied => "คะแนนเท่ากัน",
+        "Tied for the lead";
+    PartyNotKnown => "ไม่ทราบพรรค",
+        "Party not known";
     NationalImageConflicts => "ภาพเดียวกัน อ่านได้ต่างกัน: เลือกค่าที่ถูก",
         "One image read differently: keep the right reading";
     NationalUnitConflicts => "หน่วยเดียวกัน รายงานจากหลายภาพ ตัวเลขต่างกัน: เลือกภาพที่ถูก",
@@ -616,6 +624,10 @@ texts! {
         "None yet";
     LeadingParty => "พรรคที่นำ",
         "Leading party";
+    WholeDatabase => "ทั้งฐานข้อมูลที่ใช้ร่วมกัน",
+        "the whole shared database";
+    NationalReports => "รายงานสำหรับพิมพ์ จากทั้งฐานข้อมูล",
+        "Printable reports of the whole database";
     CompareWholeDatabase => "เทียบกับผลทางการของ กกต. (ทั้งฐานข้อมูล)",
         "Compare with the official results (the whole database)";
     KeepReading => "ใช้ค่านี้",

@@ -193,9 +193,9 @@ impl ConstituencyTally {
     }
 
     /// Duplicates and conflicts found among this constituency's records.
-    pub fn doubles(&self, agg: &Aggregate, records: &[BallotRecord]) -> (usize, usize) {
+    pub fn doubles<R: Records + ?Sized>(&self, agg: &Aggregate, records: &R) -> (usize, usize) {
         let mine = |k: usize| {
-            records.get(k).is_some_and(|r| {
+            records.record(k).is_some_and(|r| {
                 r.province_code == Some(self.province_code)
                     && r.constituency == Some(self.constituency)
                     && r.category() == Some(self.category)
@@ -217,6 +217,43 @@ impl ConstituencyTally {
         } else {
             self.units_needing_review as f64 / self.units as f64
         }
+    }
+}
+
+/// Records as the aggregate's issues index them: a batch's list, or the
+/// slots of a live aggregate (reports read either).
+pub trait Records {
+    /// The record at `index`.
+    fn record(&self, index: usize) -> Option<&BallotRecord>;
+    /// Every record, in index order.
+    fn each(&self) -> impl Iterator<Item = &BallotRecord>;
+    /// How many there are.
+    fn count(&self) -> usize {
+        self.each().count()
+    }
+}
+
+impl Records for [BallotRecord] {
+    fn record(&self, index: usize) -> Option<&BallotRecord> {
+        self.get(index)
+    }
+    fn each(&self) -> impl Iterator<Item = &BallotRecord> {
+        self.iter()
+    }
+    fn count(&self) -> usize {
+        self.len()
+    }
+}
+
+impl Records for Vec<BallotRecord> {
+    fn record(&self, index: usize) -> Option<&BallotRecord> {
+        self.get(index)
+    }
+    fn each(&self) -> impl Iterator<Item = &BallotRecord> {
+        self.iter()
+    }
+    fn count(&self) -> usize {
+        self.len()
     }
 }
 
@@ -677,7 +714,7 @@ mod tests {
             rec(&unit(1, [10, 20, 30, 0, 5, 1], 2, 3), "u1-copy.png", "aa"),
         ];
         assert_eq!(
-            t.doubles(&agg, &records),
+            t.doubles(&agg, &records[..]),
             (1, 0),
             "one duplicate, no conflict"
         );
@@ -704,7 +741,7 @@ mod tests {
             rec(&unit(1, [10, 20, 30, 0, 5, 1], 2, 3), "u1.png", "aa"),
             rec(&unit(1, [10, 20, 31, 0, 5, 0], 2, 3), "u1-photo2.png", "cc"),
         ];
-        assert_eq!(agg.constituencies[0].doubles(&agg, &records), (1, 1));
+        assert_eq!(agg.constituencies[0].doubles(&agg, &records[..]), (1, 1));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use super::aggregate::{
     add_sums, better, duplicate, finish_tally, merge_unit, new_tally, Aggregate, AggregateIssue,
-    ConstituencyTally, NotPlaced, UnitForm, UnitKey, UnitSums, Unplaced,
+    ConstituencyTally, NotPlaced, Records, UnitForm, UnitKey, UnitSums, Unplaced,
 };
 use crate::core::domain::ballot::BallotRecord;
 use crate::core::domain::ballot::IssueCode;
@@ -169,6 +169,11 @@ impl LiveAggregate {
         self.records.get(&slot)
     }
 
+    /// The aggregate's issues (duplicates, conflicts), by slot.
+    pub fn issues(&self) -> impl Iterator<Item = &AggregateIssue> {
+        self.units.values().flat_map(|p| p.issues.iter())
+    }
+
     /// Units reported by several records with different numbers (one image
     /// read twice, or two images of one unit), with their records' slots.
     pub fn unit_conflicts(&self) -> impl Iterator<Item = (&UnitKey, Vec<usize>)> {
@@ -254,6 +259,18 @@ fn unit_merged(
     let kept: Vec<(usize, &BallotRecord)> = pages.into_values().collect();
     merge_unit(key.clone(), &kept, registry, &mut out);
     (out.units.pop(), out)
+}
+
+impl Records for LiveAggregate {
+    fn record(&self, slot: usize) -> Option<&BallotRecord> {
+        self.records.get(&slot)
+    }
+    fn each(&self) -> impl Iterator<Item = &BallotRecord> {
+        self.records.values()
+    }
+    fn count(&self) -> usize {
+        self.records.len()
+    }
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -4,11 +4,11 @@
 //! one-page executive summary and the per-constituency report. Pure: every
 //! input is passed in.
 
-use crate::core::domain::ballot::{BallotRecord, Correction, Level};
+use crate::core::domain::ballot::{Correction, Level};
 use crate::core::domain::form::Category;
 use crate::core::domain::registry::Registry;
 use crate::core::engine::progress::FailureKind;
-use crate::core::results::aggregate::{Aggregate, ConstituencyTally};
+use crate::core::results::aggregate::{Aggregate, ConstituencyTally, Records};
 use crate::core::results::official::{Comparison, Discrepancy, Severity};
 use std::collections::BTreeMap;
 
@@ -115,15 +115,15 @@ fn counted(items: impl Iterator<Item = String>) -> Vec<(String, usize)> {
 }
 
 /// The batch summary of `records` (their tally `agg`) and `failures`.
-pub fn batch_summary(
-    records: &[BallotRecord],
+pub fn batch_summary<R: Records + ?Sized>(
+    records: &R,
     agg: &Aggregate,
     failures: &[Failure],
     run: Option<RunFacts>,
     registry: &Registry,
 ) -> BatchSummary {
     let mut confidence = [0; 4];
-    for r in records {
+    for r in records.each() {
         confidence[match r.confidence.level {
             Level::High => 0,
             Level::Medium => 1,
@@ -132,30 +132,30 @@ pub fn batch_summary(
         }] += 1;
     }
     BatchSummary {
-        files: records.len() + failures.len(),
-        read: records.len(),
-        needing_review: records.iter().filter(|r| r.in_review_queue()).count(),
+        files: records.count() + failures.len(),
+        read: records.count(),
+        needing_review: records.each().filter(|r| r.in_review_queue()).count(),
         by_form: counted(
             records
-                .iter()
+                .each()
                 .map(|r| r.form.map(|f| f.label()).unwrap_or_default()),
         ),
         by_province: counted(
             records
-                .iter()
+                .each()
                 .map(|r| r.province.clone().unwrap_or_default()),
         ),
         confidence,
         failures: failures.to_vec(),
         corrections: records
-            .iter()
+            .each()
             .flat_map(|r| {
                 r.audit
                     .iter()
                     .map(|c| (r.source.file_name.clone(), c.clone()))
             })
             .collect(),
-        accepted: records.iter().filter(|r| r.accepted.is_some()).count(),
+        accepted: records.each().filter(|r| r.accepted.is_some()).count(),
         run,
         anomalies: anomalies(agg, registry),
     }
@@ -229,8 +229,8 @@ pub struct Executive {
 }
 
 /// The executive summary.
-pub fn executive(
-    records: &[BallotRecord],
+pub fn executive<R: Records + ?Sized>(
+    records: &R,
     agg: &Aggregate,
     failures: usize,
     comparison: Option<&Comparison>,
@@ -249,13 +249,11 @@ pub fn executive(
     let mut top: Vec<(u32, u64)> = parties.into_iter().collect();
     top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     top.truncate(5);
-    let mut models: Vec<String> = records
-        .iter()
-        .map(|r| r.source.model.clone())
+    let models: std::collections::BTreeSet<&str> = records
+        .each()
+        .map(|r| r.source.model.as_str())
         .filter(|m| !m.is_empty())
         .collect();
-    models.sort();
-    models.dedup();
     let places = |f: fn(&ConstituencyTally) -> (u16, u32)| {
         let mut v: Vec<(u16, u32)> = agg.constituencies.iter().map(f).collect();
         v.sort_unstable();
@@ -263,8 +261,8 @@ pub fn executive(
         v.len()
     };
     Executive {
-        files: records.len() + failures,
-        read: records.len(),
+        files: records.count() + failures,
+        read: records.count(),
         provinces: places(|t| (t.province_code, 0)),
         constituencies: places(|t| (t.province_code, t.constituency)),
         discrepancies: comparison.map(|c| by_severity(&c.discrepancies)),
@@ -278,7 +276,7 @@ pub fn executive(
                 (n, name, v)
             })
             .collect(),
-        models,
+        models: models.into_iter().map(str::to_string).collect(),
     }
 }
 
@@ -324,8 +322,8 @@ pub struct ConstituencyReport {
 }
 
 /// A report per constituency and category, in the tally's order.
-pub fn constituency_reports(
-    records: &[BallotRecord],
+pub fn constituency_reports<R: Records + ?Sized>(
+    records: &R,
     agg: &Aggregate,
     comparison: Option<&Comparison>,
     registry: &Registry,
@@ -415,6 +413,7 @@ pub fn name_of(t: &ConstituencyTally, n: u32, registry: &Registry) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::domain::ballot::BallotRecord;
     use crate::core::results::aggregate::aggregate;
     use crate::core::results::official::{
         compare, generated::election, read_stats_cons, OfficialResults,

@@ -121,6 +121,51 @@ pub struct Race {
     pub leaders: Vec<u32>,
     /// Votes ahead of the next candidate (0 on a tie).
     pub margin: u64,
+    /// The single leader's party (its party-list ballot number), where the
+    /// registry knows the candidate's party.
+    pub party: Option<u32>,
+}
+
+/// Constituencies led, by the leading candidate's party.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LedByParty {
+    /// (party ballot number, constituencies led), most first.
+    pub parties: Vec<(u32, usize)>,
+    /// Constituencies where candidates tie for the lead.
+    pub tied: usize,
+    /// Led by a candidate whose party the registry does not know.
+    pub unknown: usize,
+}
+
+/// Constituencies led by each party, of the races counted so far.
+pub fn led_by_party(races: &[Race]) -> LedByParty {
+    let mut out = LedByParty::default();
+    let mut by: BTreeMap<u32, usize> = BTreeMap::new();
+    for r in races.iter().filter(|r| !r.leaders.is_empty()) {
+        match (r.leaders.len(), r.party) {
+            (1, Some(p)) => *by.entry(p).or_default() += 1,
+            (1, None) => out.unknown += 1,
+            _ => out.tied += 1,
+        }
+    }
+    out.parties = by.into_iter().collect();
+    out.parties
+        .sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    out
+}
+
+/// The party of a constituency's single leading candidate.
+fn leader_party(t: &ConstituencyTally, registry: &Registry) -> Option<u32> {
+    let [leader] = t.leaders.as_slice() else {
+        return None;
+    };
+    let province = registry
+        .provinces
+        .iter()
+        .find(|p| p.code == t.province_code)?;
+    registry
+        .candidate_party(&province.id, t.constituency, *leader)
+        .map(|p| p.number)
 }
 
 impl National {
@@ -263,6 +308,18 @@ impl National {
         }
     }
 
+    /// What the printable reports read of the whole database: the tallies
+    /// with the duplicates and conflicts behind them (by slot), and every
+    /// reading counted, by slot.
+    pub fn report_parts(&self) -> (crate::core::results::aggregate::Aggregate, &LiveAggregate) {
+        let agg = crate::core::results::aggregate::Aggregate {
+            constituencies: self.tallies().cloned().collect(),
+            issues: self.live.issues().cloned().collect(),
+            ..Default::default()
+        };
+        (agg, &self.live)
+    }
+
     /// Party-list votes by party number, over the whole country.
     pub fn party_totals(&self) -> BTreeMap<u32, u64> {
         let mut out: BTreeMap<u32, u64> = BTreeMap::new();
@@ -293,6 +350,7 @@ impl National {
                     expected: t.units_expected(registry),
                     leaders: t.leaders.clone(),
                     margin,
+                    party: leader_party(t, registry),
                 }
             })
             .collect()
@@ -467,6 +525,68 @@ mod tests {
         v.sort_unstable_by(|a, b| b.cmp(a));
         assert_eq!(r.margin, v[0] - v[1]);
         assert_eq!(r.leaders, t.leaders);
+        let expected = reg
+            .candidate_party("PRE", 1, r.leaders[0])
+            .map(|p| p.number);
+        assert!(expected.is_some(), "แพร่ 1's candidates have parties");
+        assert_eq!(r.party, expected);
+    }
+
+    #[test]
+    fn reports_of_the_whole_database_equal_those_of_its_readings() {
+        use crate::core::results::report::{batch_summary, constituency_reports, executive};
+        let reg = Registry::builtin();
+        let mut twice = read(2, 20);
+        twice.source.file_name = "again.png".into();
+        twice.source.sha256 = format!("{:064x}", 9);
+        let records = vec![read(1, 10), read(2, 20), twice, read(3, 30)];
+        let mut n = National::new();
+        let docs = records
+            .iter()
+            .map(|r| FormDoc::first(r.clone(), "s").unwrap());
+        n.apply(docs.collect(), &reg);
+        let full = aggregate(&records, &reg);
+        let (agg, readings) = n.report_parts();
+        assert_eq!(
+            constituency_reports(readings, &agg, None, &reg),
+            constituency_reports(&records, &full, None, &reg)
+        );
+        assert_eq!(
+            constituency_reports(readings, &agg, None, &reg)[0].duplicates,
+            1,
+            "the same unit twice, same numbers"
+        );
+        assert_eq!(
+            executive(readings, &agg, 0, None, &reg),
+            executive(&records, &full, 0, None, &reg)
+        );
+        assert_eq!(
+            batch_summary(readings, &agg, &[], None, &reg),
+            batch_summary(&records, &full, &[], None, &reg)
+        );
+    }
+
+    #[test]
+    fn constituencies_led_by_party() {
+        let race = |leaders: Vec<u32>, party: Option<u32>| Race {
+            province: "แพร่".into(),
+            constituency: 1,
+            reported: 1,
+            expected: 2,
+            leaders,
+            margin: 0,
+            party,
+        };
+        let led = led_by_party(&[
+            race(vec![1], Some(9)),
+            race(vec![2], Some(3)),
+            race(vec![4], Some(9)),
+            race(vec![1, 2], None),
+            race(vec![5], None),
+            race(vec![], None),
+        ]);
+        assert_eq!(led.parties, vec![(9, 2), (3, 1)]);
+        assert_eq!((led.tied, led.unknown), (1, 1));
     }
 
     #[test]

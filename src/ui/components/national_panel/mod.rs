@@ -18,7 +18,12 @@ pub fn NationalPanel() -> impl IntoView {
         s.national_rev.track();
         s.national.with_value(|n| (n.forms(), n.conflicts.len()))
     };
-    let (parties, coverage) = (tables::parties(s), tables::coverage(s));
+    let (parties, coverage, led) = (
+        tables::parties(s),
+        tables::coverage(s),
+        tables::led(s, lang),
+    );
+    let reports_open = RwSignal::new(false);
     let (races, race_key, race_row) = (tables::races(s), tables::race_key, tables::race_row);
     view! {
         <Show when=coordinator>
@@ -39,16 +44,30 @@ pub fn NationalPanel() -> impl IntoView {
                         <tbody>{parties}</tbody>
                     </table>
                 </div>
+                <h3>{tr(lang, Text::NationalLedByParty)}</h3>
+                <div class="table-scroll">
+                    <table id="national-led">
+                        <thead><tr><th>{tr(lang, Text::CandidateNumber)}</th><th>{tr(lang, Text::Party)}</th><th>{tr(lang, Text::ConstituenciesLed)}</th></tr></thead>
+                        <tbody>{led}</tbody>
+                    </table>
+                </div>
                 <h3>{tr(lang, Text::NationalRaces)}</h3>
                 <div class="table-scroll">
                     <table id="national-races">
-                        <thead><tr><th>{tr(lang, Text::ConstituencyNo)}</th><th>{tr(lang, Text::UnitsReportedExpected)}</th><th>{tr(lang, Text::LeadingNumber)}</th><th>{tr(lang, Text::MarginVotes)}</th></tr></thead>
+                        <thead><tr><th>{tr(lang, Text::ConstituencyNo)}</th><th>{tr(lang, Text::UnitsReportedExpected)}</th><th>{tr(lang, Text::LeadingNumber)}</th><th>{tr(lang, Text::LeadingParty)}</th><th>{tr(lang, Text::MarginVotes)}</th></tr></thead>
                         <tbody><For each=races key=race_key children=race_row/></tbody>
                     </table>
                 </div>
                 <crate::ui::components::NationalConflicts/>
                 <crate::ui::components::NationalMap/>
                 <crate::ui::components::OfficialView whole=true/>
+                <details class="national-reports" id="national-reports" on:toggle=move |ev| reports_open.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())>
+                    <summary>{tr(lang, Text::NationalReports)}</summary>
+                    // Made only while open: a report reads every form.
+                    <Show when=move || reports_open.get()>
+                        <crate::ui::components::Reports whole=true/>
+                    </Show>
+                </details>
                 <h3>{tr(lang, Text::NationalCoverage)}</h3>
                 <div class="table-scroll">
                     <table id="national-coverage">

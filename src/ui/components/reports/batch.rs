@@ -7,7 +7,7 @@ use crate::ui::i18n::{t, Lang, Text};
 use leptos::prelude::*;
 
 /// The batch summary of the records in view.
-pub(super) fn batch_view(lang: Lang, s: BatchSummary) -> impl IntoView {
+pub(super) fn batch_view(lang: Lang, s: BatchSummary, p: &str) -> impl IntoView {
     let unknown = t(lang, Text::NotRead);
     let named = |v: Vec<(String, usize)>| {
         v.into_iter()
@@ -34,24 +34,24 @@ pub(super) fn batch_view(lang: Lang, s: BatchSummary) -> impl IntoView {
             .collect(),
     );
     let (failures, corrections) = failure_and_correction_rows(lang, &s);
-    let run = s.run.clone().map(|r| run_table(lang, r));
+    let run = s.run.clone().map(|r| run_table(lang, r, p));
     let anomalies = anomaly_rows(lang, &s.anomalies);
     view! {
         <div class="figures">
-            {figure(t(lang, Text::Files), s.files.to_string(), "batch-files")}
-            {figure(t(lang, Text::Read2), s.read.to_string(), "batch-read")}
-            {figure(t(lang, Text::NeedReview), s.needing_review.to_string(), "batch-review")}
-            {figure(t(lang, Text::Failed2), s.failures.len().to_string(), "batch-failed")}
-            {figure(t(lang, Text::Corrections2), s.corrections.len().to_string(), "batch-corrections")}
+            {figure(t(lang, Text::Files), s.files.to_string(), format!("{p}batch-files"))}
+            {figure(t(lang, Text::Read2), s.read.to_string(), format!("{p}batch-read"))}
+            {figure(t(lang, Text::NeedReview), s.needing_review.to_string(), format!("{p}batch-review"))}
+            {figure(t(lang, Text::Failed2), s.failures.len().to_string(), format!("{p}batch-failed"))}
+            {figure(t(lang, Text::Corrections2), s.corrections.len().to_string(), format!("{p}batch-corrected"))}
         </div>
         <div class="report__two">
-            {pairs_table("batch-forms", (t(lang, Text::Form), t(lang, Text::Forms)), named(s.by_form.clone()))}
-            {pairs_table("batch-provinces", (t(lang, Text::Province), t(lang, Text::Forms)), named(s.by_province.clone()))}
+            {pairs_table(format!("{p}batch-forms"), (t(lang, Text::Form), t(lang, Text::Forms)), named(s.by_form.clone()))}
+            {pairs_table(format!("{p}batch-provinces"), (t(lang, Text::Province), t(lang, Text::Forms)), named(s.by_province.clone()))}
         </div>
         {confidence}
         {run}
         <h3>{t(lang, Text::AnomaliesInterquartileRangeRule)}</h3>
-        <table class="report__table" id="batch-anomalies">
+        <table class="report__table" id=format!("{p}batch-anomalies")>
             <thead><tr>
                 <th>{t(lang, Text::ConstituencyNo)}</th>
                 <th>{t(lang, Text::Measure)}</th>
@@ -62,9 +62,9 @@ pub(super) fn batch_view(lang: Lang, s: BatchSummary) -> impl IntoView {
             <tbody>{anomalies}</tbody>
         </table>
         <h3>{t(lang, Text::FilesNotRead)}</h3>
-        <table class="report__table" id="batch-failures"><tbody>{failures}</tbody></table>
+        <table class="report__table" id=format!("{p}batch-failures")><tbody>{failures}</tbody></table>
         <h3>{t(lang, Text::CorrectionsMadeByPeople)}</h3>
-        <table class="report__table" id="batch-corrections"><tbody>{corrections}</tbody></table>
+        <table class="report__table" id=format!("{p}batch-corrections")><tbody>{corrections}</tbody></table>
     }
 }
 

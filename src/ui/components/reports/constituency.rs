@@ -62,7 +62,7 @@ pub(super) fn constituency_view(
                 </tr></thead>
                 <tbody>{lines}</tbody>
             </table>
-            {pairs_table("", (t(lang, Text::Summary), t(lang, Text::Value)), vec![
+            {pairs_table(String::new(), (t(lang, Text::Summary), t(lang, Text::Value)), vec![
                 (t(lang, Text::Valid).into(), r.valid.to_string()),
                 (t(lang, Text::Invalid).into(), r.invalid.to_string()),
                 (t(lang, Text::NoVote).into(), r.no_vote.to_string()),

@@ -6,10 +6,10 @@ use crate::ui::chart::bars;
 use crate::ui::i18n::{t, Lang, Text};
 use leptos::prelude::*;
 
-pub(super) fn executive_view(lang: Lang, e: Executive) -> impl IntoView {
+pub(super) fn executive_view(lang: Lang, e: Executive, p: &str) -> impl IntoView {
     let discrepancies = match e.discrepancies {
         Some([h, m, l]) => view! {
-            <table class="report__table" id="exec-discrepancies">
+            <table class="report__table" id=format!("{p}exec-discrepancies")>
                 <thead><tr>
                     <th>{t(lang, Text::HighOver10)}</th>
                     <th>{t(lang, Text::MediumOver5)}</th>
@@ -38,10 +38,10 @@ pub(super) fn executive_view(lang: Lang, e: Executive) -> impl IntoView {
     };
     view! {
         <div class="figures">
-            {figure(t(lang, Text::BallotsProcessed), e.files.to_string(), "exec-files")}
-            {figure(t(lang, Text::Read2), e.read.to_string(), "exec-read")}
-            {figure(t(lang, Text::Provinces), e.provinces.to_string(), "exec-provinces")}
-            {figure(t(lang, Text::Constituencies2), e.constituencies.to_string(), "exec-constituencies")}
+            {figure(t(lang, Text::BallotsProcessed), e.files.to_string(), format!("{p}exec-files"))}
+            {figure(t(lang, Text::Read2), e.read.to_string(), format!("{p}exec-read"))}
+            {figure(t(lang, Text::Provinces), e.provinces.to_string(), format!("{p}exec-provinces"))}
+            {figure(t(lang, Text::Constituencies2), e.constituencies.to_string(), format!("{p}exec-constituencies"))}
         </div>
         <h3>{t(lang, Text::DiscrepanciesWithTheOfficialResults)}</h3>
         {discrepancies}

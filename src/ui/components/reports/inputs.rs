@@ -1,4 +1,6 @@
-//! What the reports are made of, gathered from the stores.
+//! What the reports are made of, gathered from the stores: of the forms
+//! in view, or of the whole shared database (a coordinator's national
+//! picture).
 
 use crate::core::api::cost::Prices;
 use crate::core::domain::registry::Registry;
@@ -7,6 +9,7 @@ use crate::core::results::report::{
     batch_summary, constituency_reports, executive, BatchSummary, ConstituencyReport, Executive,
     Failure, RunFacts,
 };
+use crate::core::sync::national::National;
 use crate::ui::results::ResultsStore;
 use leptos::prelude::*;
 
@@ -61,5 +64,22 @@ pub(super) fn gather(results: ResultsStore, prices: Prices, registry: &Registry)
         ),
         batch: batch_summary(&records, &agg, &failures, run, registry),
         constituencies: constituency_reports(&records, &agg, comparison.as_ref(), registry),
+    }
+}
+
+/// The reports of the whole database: every reading the national picture
+/// counts (no run: many devices read them).
+pub(super) fn gather_whole(
+    national: &National,
+    official: &crate::core::results::official::OfficialResults,
+    registry: &Registry,
+) -> Inputs {
+    let (agg, readings) = national.report_parts();
+    let comparison = (!official.constituencies.is_empty() || !official.national_parties.is_empty())
+        .then(|| official::compare(&agg, &[], official, registry));
+    Inputs {
+        executive: executive(readings, &agg, 0, comparison.as_ref(), registry),
+        batch: batch_summary(readings, &agg, &[], None, registry),
+        constituencies: constituency_reports(readings, &agg, comparison.as_ref(), registry),
     }
 }

@@ -3,6 +3,10 @@
 //! `style/main.css`: only the report prints, rows never split, a header
 //! with the batch and the time, page numbers). "Save as PDF" opens the
 //! browser's print dialog. The numbers are `core::results::report`'s.
+//!
+//! A coordinator makes the same reports from the whole shared database
+//! (`whole`: ids prefixed `national-`; printed alone while its section is
+//! open).
 
 use crate::core::domain::registry::Registry;
 use crate::ui::i18n::{t, Text};
@@ -11,7 +15,7 @@ use crate::ui::settings::SettingsStore;
 use leptos::prelude::*;
 
 mod inputs;
-use inputs::gather;
+use inputs::{gather, gather_whole, Inputs};
 mod parts;
 use parts::report_header;
 mod executive;
@@ -29,13 +33,32 @@ enum Which {
     Constituencies,
 }
 
-/// The reports tab.
-#[component]
-pub fn Reports() -> impl IntoView {
+/// What a report is made of, and of what ("batch 3", "the whole database").
+fn inputs(whole: bool, lang: crate::ui::i18n::Lang) -> (Inputs, String) {
     let results = expect_context::<ResultsStore>();
+    let registry = Registry::shared();
+    if whole {
+        let sync = expect_context::<crate::ui::state::AppState>().sync;
+        sync.national_rev.track();
+        let official = results.official.get();
+        let inputs = sync
+            .national
+            .with_value(|n| gather_whole(n, &official, registry));
+        (inputs, t(lang, Text::WholeDatabase).to_string())
+    } else {
+        let settings = expect_context::<SettingsStore>();
+        let batch = results.progress.batch.get().unwrap_or_default();
+        let inputs = gather(results, settings.settings.with(|s| s.prices()), registry);
+        (inputs, format!("{} {batch}", t(lang, Text::Batch)))
+    }
+}
+
+/// The reports: of the forms in view (the tab), or of the whole database.
+#[component]
+pub fn Reports(#[prop(optional)] whole: bool) -> impl IntoView {
     let settings = expect_context::<SettingsStore>();
     let lang = settings.lang;
-    let registry = StoredValue::new(Registry::shared());
+    let p = if whole { "national-" } else { "" };
     let which = RwSignal::new(Which::Executive);
     let print = move |_| {
         if let Some(w) = web_sys::window() {
@@ -44,38 +67,40 @@ pub fn Reports() -> impl IntoView {
     };
     let report = move || {
         let l = lang.get();
-        let batch = results.progress.batch.get().unwrap_or_default();
-        let inputs =
-            registry.with_value(|reg| gather(results, settings.settings.with(|s| s.prices()), reg));
+        let (inputs, of) = inputs(whole, l);
+        let id = format!("{p}report");
         match which.get() {
             Which::Executive => view! {
-                <article id="report" class="report report--executive">
-                    {report_header(l, t(l, Text::ExecutiveSummary), batch)}
-                    {executive_view(l, inputs.executive)}
+                <article id=id class="report report--executive">
+                    {report_header(l, t(l, Text::ExecutiveSummary), of)}
+                    {executive_view(l, inputs.executive, p)}
                 </article>
             }
             .into_any(),
             Which::Batch => view! {
-                <article id="report" class="report report--batch">
-                    {report_header(l, t(l, Text::BatchSummary), batch)}
-                    {batch_view(l, inputs.batch)}
+                <article id=id class="report report--batch">
+                    {report_header(l, t(l, Text::BatchSummary), of)}
+                    {batch_view(l, inputs.batch, p)}
                 </article>
             }
             .into_any(),
-            Which::Constituencies => view! {
-                <article id="report" class="report report--constituencies">
-                    {report_header(l, t(l, Text::ConstituencyReport), batch)}
-                    {registry.with_value(|reg| inputs.constituencies.into_iter().map(|r| constituency_view(l, r, reg)).collect_view())}
-                </article>
+            Which::Constituencies => {
+                let registry = Registry::shared();
+                view! {
+                    <article id=id class="report report--constituencies">
+                        {report_header(l, t(l, Text::ConstituencyReport), of)}
+                        {inputs.constituencies.into_iter().map(|r| constituency_view(l, r, registry)).collect_view()}
+                    </article>
+                }
+                .into_any()
             }
-            .into_any(),
         }
     };
     view! {
         <section class="panel reports">
             <div class="reports__controls">
-                <label for="report-kind">{move || t(lang.get(), Text::Report)}</label>
-                <select id="report-kind" on:change=move |ev| which.set(match event_target_value(&ev).as_str() {
+                <label for=format!("{p}report-kind")>{move || t(lang.get(), Text::Report)}</label>
+                <select id=format!("{p}report-kind") on:change=move |ev| which.set(match event_target_value(&ev).as_str() {
                     "batch" => Which::Batch,
                     "constituencies" => Which::Constituencies,
                     _ => Which::Executive,
@@ -84,7 +109,7 @@ pub fn Reports() -> impl IntoView {
                     <option value="batch">{move || t(lang.get(), Text::BatchSummary)}</option>
                     <option value="constituencies">{move || t(lang.get(), Text::ConstituencyReport)}</option>
                 </select>
-                <button type="button" id="report-print" class="primary" on:click=print>
+                <button type="button" id=format!("{p}report-print") class="primary" on:click=print>
                     {move || t(lang.get(), Text::SaveAsPDFPrint)}
                 </button>
             </div>

@@ -8,8 +8,9 @@ pub(super) fn pct(v: f64) -> String {
     format!("{:.1}%", v * 100.0)
 }
 
-/// The header printed on every report: what, which batch, when.
-pub(super) fn report_header(lang: Lang, title: &'static str, batch: String) -> impl IntoView {
+/// The header printed on every report: what, of what (a batch, or the
+/// whole database), when.
+pub(super) fn report_header(lang: Lang, title: &'static str, of: String) -> impl IntoView {
     let d = js_sys::Date::new_0();
     let when = format!(
         "{:04}-{:02}-{:02} {:02}:{:02}",
@@ -23,13 +24,13 @@ pub(super) fn report_header(lang: Lang, title: &'static str, batch: String) -> i
         <header class="report__header">
             <h2>{title}</h2>
             <p>
-                {format!("TallyScan · {} {batch} · {} {when}", t(lang, Text::Batch), t(lang, Text::Generated))}
+                {format!("TallyScan · {of} · {} {when}", t(lang, Text::Generated))}
             </p>
         </header>
     }
 }
 
-pub(super) fn figure(label: &'static str, value: String, id: &'static str) -> impl IntoView {
+pub(super) fn figure(label: &'static str, value: String, id: String) -> impl IntoView {
     view! {
         <div class="figure">
             <span class="figure__value" id=id>{value}</span>
@@ -39,7 +40,7 @@ pub(super) fn figure(label: &'static str, value: String, id: &'static str) -> im
 }
 
 pub(super) fn pairs_table(
-    id: &'static str,
+    id: String,
     head: (&'static str, &'static str),
     rows: Vec<(String, String)>,
 ) -> impl IntoView {
@@ -48,7 +49,7 @@ pub(super) fn pairs_table(
         .map(|(a, b)| view! { <tr><td>{a}</td><td class="num">{b}</td></tr> })
         .collect_view();
     view! {
-        <table class="report__table" id=id>
+        <table class="report__table" id=(!id.is_empty()).then_some(id)>
             <thead><tr><th>{head.0}</th><th>{head.1}</th></tr></thead>
             <tbody>{body}</tbody>
         </table>
@@ -56,9 +57,9 @@ pub(super) fn pairs_table(
 }
 
 /// The processing figures of a run.
-pub(super) fn run_table(lang: Lang, r: RunFacts) -> impl IntoView {
+pub(super) fn run_table(lang: Lang, r: RunFacts, p: &str) -> impl IntoView {
     pairs_table(
-        "batch-run",
+        format!("{p}batch-run"),
         (t(lang, Text::Processing), t(lang, Text::Value)),
         vec![
             (
