@@ -58,13 +58,15 @@ function rng(seed) {
 export function registry(file = path.join(here, '..', 'src', 'core', 'domain', 'registry_data.rs')) {
   const text = fs.readFileSync(file, 'utf8');
   const blocks = (name) => [...text.matchAll(new RegExp(`${name} \\{([^}]*)\\}`, 'g'))].map((m) => {
-    const o = {};
+    const o = { raw: m[1] };
     for (const [, k, v] of m[1].matchAll(/(\w+): ("[^"]*"|\d+)/g)) o[k] = v.startsWith('"') ? v.slice(1, -1) : Number(v);
     return o;
   });
   const provinces = blocks('StaticProvince');
   const byId = Object.fromEntries(provinces.map((p) => [p.id, p]));
-  const constituencies = blocks('StaticConstituency').map((c) => ({ ...c, province: byId[c.province] }));
+  // The candidates' ballot numbers (not always 1..n), from their parties.
+  const numbers = (raw) => [...raw.matchAll(/\((\d+), \d+\)/g)].map((m) => Number(m[1]));
+  const constituencies = blocks('StaticConstituency').map((c) => ({ ...c, province: byId[c.province], numbers: numbers(c.raw) }));
   return { provinces, constituencies, parties: blocks('StaticParty') };
 }
 
@@ -99,6 +101,7 @@ function split(valid, weights, r) {
 }
 
 function record({ c, unit, category, votes, invalid, noVote, sha, review }) {
+  const numbers = category === 'constituency' && c.numbers.length === votes.length ? c.numbers : votes.map((_, i) => i + 1);
   const valid = votes.reduce((a, b) => a + b, 0);
   const total = valid + invalid + noVote;
   return {
@@ -118,7 +121,7 @@ function record({ c, unit, category, votes, invalid, noVote, sha, review }) {
     polling_unit: unit,
     province: c.province.name_th,
     province_code: c.province.code,
-    rows: votes.map((v, i) => ({ number: i + 1, votes: count(v) })),
+    rows: votes.map((v, i) => ({ number: numbers[i], votes: count(v) })),
     source: { file_name: `${c.province.id}-${c.number}-${unit}-${category}.jpg`, model: 'generated', prompt_version: '', sha256: sha },
     subdistrict: null,
     totals: { invalid: count(invalid), no_vote: count(noVote), total: count(total), valid: count(valid) },

@@ -19,7 +19,7 @@ use tallyscan::core::engine::testing::{FakeTime, PHRAE_FORM};
 use tallyscan::core::read::{extract::extract, validate::validate};
 use tallyscan::core::sync::couch::{Couch, SyncError};
 use tallyscan::core::sync::doc::FormDoc;
-use tallyscan::core::sync::replicate::{pull, push, Replica, SyncOptions, Written};
+use tallyscan::core::sync::replicate::{pull, push, Pulled, Replica, SyncOptions, Written};
 use tallyscan::core::sync::wire::{
     CouchRequest, CouchResponse, CouchTransport, RevsDiff, TransportFailure,
 };
@@ -240,8 +240,8 @@ impl Replica for Memory {
             .collect();
         Box::pin(async move { Ok(out) })
     }
-    fn store_pulled(&self, docs: Vec<FormDoc>) -> LocalBoxFuture<'_, Result<(), PortError>> {
-        for d in docs {
+    fn store_pulled(&self, docs: Vec<Pulled>) -> LocalBoxFuture<'_, Result<(), PortError>> {
+        for Pulled { doc: d, .. } in docs {
             self.held
                 .borrow_mut()
                 .entry(d.id.clone())
@@ -308,6 +308,8 @@ fn two_volunteers_share_their_forms_identical_once_different_as_a_conflict() {
     let opts = SyncOptions {
         push_batch: 3,
         pull_batch: 4,
+        // A batch's missing revisions in several _bulk_get requests.
+        get_batch: 3,
         ..SyncOptions::default()
     };
     for n in 1..=5 {

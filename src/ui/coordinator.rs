@@ -7,6 +7,7 @@
 
 use super::sync::SyncStore;
 use crate::core::domain::registry::Registry;
+use crate::core::engine::ports::join;
 use crate::core::sync::couch::SyncError;
 use crate::core::sync::doc::FormDoc;
 use crate::core::sync::replicate::{pull, SyncOptions};
@@ -14,6 +15,8 @@ use crate::core::sync::share::resolve;
 use crate::web;
 use leptos::prelude::*;
 
+/// Changes a step of following reads (their documents come 100 at a time).
+const PULL_BATCH: usize = 2_000;
 /// Documents counted between two yields to the page.
 const STEP: usize = 100;
 /// The national panel is redrawn at most this often while a load runs.
@@ -31,8 +34,7 @@ impl SyncStore {
         if let Some(replica) = self.replica.get_value() {
             self.recount_replica(&replica).await;
         }
-        let mut caught_up = false;
-        let mut device = None;
+        let (mut caught_up, mut device, mut pending) = (false, None, Vec::new());
         while self.is_coordinator() {
             let Some(replica) = self.replica.get_value() else {
                 break;
@@ -46,16 +48,28 @@ impl SyncStore {
                 device = Some(self.device_id(&replica).await);
             }
             let rep_id = format!("follow:{}", device.as_deref().unwrap_or_default());
-            caught_up = self.follow_step(&replica, &rep_id, caught_up).await;
-            if caught_up {
-                self.refresh().await;
-            }
+            // The batch pulled last is counted while the next is fetched.
+            let counted = self.count_pulled(std::mem::take(&mut pending), caught_up);
+            let step = self.follow_step(&replica, &rep_id, caught_up);
+            caught_up = join(counted, step).await.1;
+            pending = replica.take_pulled();
         }
         self.following.set_value(false);
     }
 
-    /// One pull of up to 500 changes (each batch is parsed and stored in
-    /// one task), counted; whether the page has caught up with the database.
+    /// Counts a batch pulled; once caught up, the shared view is refreshed.
+    async fn count_pulled(&self, docs: Vec<FormDoc>, caught_up: bool) {
+        if !docs.is_empty() {
+            self.hold(docs).await;
+        }
+        if caught_up {
+            self.refresh().await;
+        }
+    }
+
+    /// One pull of up to 500 changes (fetched 100 at a time, each part
+    /// parsed and stored while the next is on its way), left for the
+    /// caller to count; whether the page has caught up with the database.
     /// A long poll only once caught up (a step that stopped at its limit
     /// asks again at once).
     async fn follow_step(
@@ -66,12 +80,11 @@ impl SyncStore {
     ) -> bool {
         let opts = SyncOptions {
             wait_ms: caught_up.then_some(25_000),
+            pull_batch: PULL_BATCH,
             pull_batches: Some(1),
             ..SyncOptions::default()
         };
-        let pulled = pull(&self.couch(), replica, rep_id, opts).await;
-        self.hold(replica.take_pulled()).await;
-        match pulled {
+        match pull(&self.couch(), replica, rep_id, opts).await {
             Ok(report) => {
                 if !report.skipped.is_empty() {
                     self.skipped.update(|s| s.extend(report.skipped));

@@ -8,8 +8,8 @@ use super::store::{
     committed, from_js, js, settled, to_js, Store, SYNC_HELD, SYNC_META, SYNC_WRITES,
 };
 use crate::core::engine::ports::{LocalBoxFuture, PortError};
-use crate::core::sync::doc::FormDoc;
-use crate::core::sync::replicate::{Replica, Written};
+use crate::core::sync::doc::{DocError, FormDoc};
+use crate::core::sync::replicate::{Pulled, Replica, Written};
 use crate::core::sync::wire::RevsDiff;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -17,8 +17,10 @@ use std::rc::Rc;
 use wasm_bindgen::JsValue;
 use web_sys::IdbTransactionMode::{Readonly, Readwrite};
 
-/// A revision as kept: the document's JSON, and whether it was written
-/// here (rather than pulled).
+/// A revision as kept: the document's JSON (as text: one string is stored
+/// and read back far faster than the object tree of a form's 57 rows;
+/// revisions kept as objects by an earlier version still read), and
+/// whether it was written here (rather than pulled).
 #[derive(Serialize, Deserialize)]
 struct Held {
     id: String,
@@ -65,9 +67,13 @@ fn held(doc: &FormDoc, mine: bool) -> Held {
     Held {
         id: doc.id.clone(),
         rev: doc.rev().to_string(),
-        doc: json,
+        doc: Value::String(json.to_string()),
         mine,
     }
+}
+
+fn doc_of(kept: &Value) -> Result<FormDoc, DocError> {
+    FormDoc::from_kept(kept)
 }
 
 impl IdbReplica {
@@ -80,7 +86,8 @@ impl IdbReplica {
         let failed = js("keeping a form to sync");
         for doc in docs {
             let rev = doc.rev().to_string();
-            let entry = serde_json::json!({ "id": doc.id, "rev": rev, "doc": doc.to_json() });
+            let entry =
+                serde_json::json!({ "id": doc.id, "rev": rev, "doc": doc.to_json().to_string() });
             writes.put(&to_js(&entry)?).map_err(&failed)?;
             held_store.put(&to_js(&held(doc, true))?).map_err(&failed)?;
         }
@@ -98,7 +105,7 @@ impl IdbReplica {
         let all = settled(&req).await.map_err(js("reading the replica"))?;
         let (mut docs, mut bad) = (Vec::new(), Vec::new());
         for v in js_sys::Array::from(&all).iter() {
-            match from_js::<Held>(&v).map(|h| (FormDoc::from_json(&h.doc), h.id)) {
+            match from_js::<Held>(&v).map(|h| (doc_of(&h.doc), h.id)) {
                 Some((Ok(d), _)) => docs.push(d),
                 Some((Err(e), id)) => bad.push(format!("{id}: {e}")),
                 None => bad.push("?".into()),
@@ -116,7 +123,7 @@ impl IdbReplica {
             .get(&key)
             .map_err(js("reading the replica"))?;
         let v = settled(&req).await.map_err(js("reading the replica"))?;
-        Ok(from_js::<Held>(&v).and_then(|h| FormDoc::from_json(&h.doc).ok()))
+        Ok(from_js::<Held>(&v).and_then(|h| doc_of(&h.doc).ok()))
     }
 
     /// Every revision held of the documents `ids` (one range each, in one
@@ -143,7 +150,7 @@ impl IdbReplica {
             let rows = settled(&req).await.map_err(js("reading the replica"))?;
             let docs: Vec<FormDoc> = js_sys::Array::from(&rows)
                 .iter()
-                .filter_map(|v| FormDoc::from_json(&from_js::<Held>(&v)?.doc).ok())
+                .filter_map(|v| doc_of(&from_js::<Held>(&v)?.doc).ok())
                 .collect();
             crate::core::sync::share::add_held(&mut out, docs);
         }
@@ -184,7 +191,7 @@ impl IdbReplica {
                 bad.push(field("id").unwrap_or_else(|| "?".into()));
                 continue;
             };
-            match FormDoc::from_json(&h.doc) {
+            match doc_of(&h.doc) {
                 Ok(d) => docs.push(d),
                 Err(e) => bad.push(format!("{}: {e}", h.id)),
             }
@@ -216,7 +223,7 @@ impl IdbReplica {
             .iter()
             .filter_map(|v| {
                 let v: Value = from_js(&v)?;
-                let doc = FormDoc::from_json(&v["doc"]).ok()?;
+                let doc = doc_of(&v["doc"]).ok()?;
                 Some(Written {
                     seq: v["seq"].as_u64()?,
                     doc,
@@ -251,13 +258,22 @@ impl IdbReplica {
         Ok(out)
     }
 
-    async fn store_pulled_(&self, docs: Vec<FormDoc>) -> Result<(), WebError> {
+    async fn store_pulled_(&self, pulled: Vec<Pulled>) -> Result<(), WebError> {
         let tx = self.store.tx(&[SYNC_HELD], Readwrite)?;
         let held_store = Store::store(&tx, SYNC_HELD)?;
-        for d in &docs {
+        let mut docs = Vec::with_capacity(pulled.len());
+        for Pulled { doc, text } in pulled {
+            // Kept as the server sent it (not written out again).
+            let kept = Held {
+                id: doc.id.clone(),
+                rev: doc.rev().to_string(),
+                doc: Value::String(text),
+                mine: false,
+            };
             held_store
-                .put(&to_js(&held(d, false))?)
+                .put(&to_js(&kept)?)
                 .map_err(js("keeping pulled forms"))?;
+            docs.push(doc);
         }
         committed(&tx).await.map_err(js("keeping pulled forms"))?;
         self.pulled.borrow_mut().extend(docs);
@@ -300,7 +316,7 @@ impl Replica for IdbReplica {
         let revs = revs.clone();
         Box::pin(async move { Ok(self.missing_(&revs).await?) })
     }
-    fn store_pulled(&self, docs: Vec<FormDoc>) -> LocalBoxFuture<'_, Result<(), PortError>> {
+    fn store_pulled(&self, docs: Vec<Pulled>) -> LocalBoxFuture<'_, Result<(), PortError>> {
         Box::pin(async move { Ok(self.store_pulled_(docs).await?) })
     }
     fn checkpoint(&self, rep_id: &str) -> LocalBoxFuture<'_, Result<Option<Value>, PortError>> {

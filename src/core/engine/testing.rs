@@ -199,33 +199,7 @@ impl Sleeper for LateSleeper {
     }
 }
 
-/// Polls two futures together until both are done.
-pub async fn join<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
-    let mut a = pin!(a);
-    let mut b = pin!(b);
-    let (mut ra, mut rb) = (None, None);
-    std::future::poll_fn(|cx| {
-        if ra.is_none() {
-            if let Poll::Ready(v) = a.as_mut().poll(cx) {
-                ra = Some(v);
-            }
-        }
-        if rb.is_none() {
-            if let Poll::Ready(v) = b.as_mut().poll(cx) {
-                rb = Some(v);
-            }
-        }
-        if ra.is_some() && rb.is_some() {
-            Poll::Ready((
-                ra.take().unwrap_or_else(|| unreachable!()),
-                rb.take().unwrap_or_else(|| unreachable!()),
-            ))
-        } else {
-            Poll::Pending
-        }
-    })
-    .await
-}
+pub use crate::core::engine::ports::join;
 
 /// What a scripted request does.
 #[derive(Debug, Clone)]

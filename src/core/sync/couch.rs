@@ -166,7 +166,7 @@ impl<T: CouchTransport> Couch<T> {
     pub async fn bulk_get(
         &self,
         wanted: &[(String, String)],
-    ) -> Result<(Vec<Value>, Vec<String>), SyncError> {
+    ) -> Result<(Vec<String>, Vec<String>), SyncError> {
         let resp = self.call(wire::bulk_get_request(&self.db, wanted)).await?;
         wire::read_bulk_get(&resp.body).map_err(SyncError::Malformed)
     }

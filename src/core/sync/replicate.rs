@@ -12,7 +12,7 @@
 use super::couch::{Couch, SyncError};
 use super::doc::FormDoc;
 use super::wire::{Checkpoint, CouchTransport, RevsDiff};
-use crate::core::engine::ports::{LocalBoxFuture, PortError};
+use crate::core::engine::ports::{join, LocalBoxFuture, PortError};
 use serde_json::Value;
 
 /// A document this device wrote, in the order it wrote them.
@@ -34,7 +34,7 @@ pub trait Replica {
     /// Of these revisions, the ones not held here.
     fn missing(&self, revs: &RevsDiff) -> LocalBoxFuture<'_, Result<RevsDiff, PortError>>;
     /// Keeps documents pulled from the server.
-    fn store_pulled(&self, docs: Vec<FormDoc>) -> LocalBoxFuture<'_, Result<(), PortError>>;
+    fn store_pulled(&self, docs: Vec<Pulled>) -> LocalBoxFuture<'_, Result<(), PortError>>;
     /// A checkpoint kept here (`None`: none yet).
     fn checkpoint(&self, rep_id: &str) -> LocalBoxFuture<'_, Result<Option<Value>, PortError>>;
     fn set_checkpoint(&self, rep_id: &str, seq: Value)
@@ -48,6 +48,10 @@ pub struct SyncOptions {
     pub push_batch: usize,
     /// Changes a pull batch reads.
     pub pull_batch: usize,
+    /// Revisions one `_bulk_get` fetches (a pull batch's missing revisions
+    /// come in requests of this size: each is parsed and kept on its own,
+    /// so no step of a large pull holds the page for long).
+    pub get_batch: usize,
     /// Follow the database: a pull's first request waits this long for a
     /// change (a long poll) rather than answering at once.
     pub wait_ms: Option<u32>,
@@ -61,10 +65,19 @@ impl Default for SyncOptions {
         SyncOptions {
             push_batch: 500,
             pull_batch: 500,
+            get_batch: 100,
             wait_ms: None,
             pull_batches: None,
         }
     }
+}
+
+/// A document pulled: as read, and its JSON text as the server sent it
+/// (what a replica keeps, without writing it out again).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pulled {
+    pub doc: FormDoc,
+    pub text: String,
 }
 
 /// A document the server refused, with its reason (kept here, shown).
@@ -190,6 +203,68 @@ pub async fn push<T: CouchTransport, R: Replica>(
     }
 }
 
+/// Fetches revisions (`_bulk_get`, `get_batch` at a time) and keeps those
+/// that read, listing those that do not; each request is sent while the
+/// answer before it is parsed and kept. How many were kept.
+async fn fetch_and_keep<T: CouchTransport, R: Replica>(
+    couch: &Couch<T>,
+    replica: &R,
+    wanted: &[(String, String)],
+    get_batch: usize,
+    skipped: &mut Vec<String>,
+) -> Result<usize, SyncError> {
+    let mut parts = wanted.chunks(get_batch.max(1));
+    let Some(first) = parts.next() else {
+        return Ok(0);
+    };
+    let mut got = couch.bulk_get(first).await?;
+    let mut kept = 0;
+    loop {
+        let next = parts.next();
+        let fetch = async {
+            match next {
+                Some(part) => Some(couch.bulk_get(part).await),
+                None => None,
+            }
+        };
+        let (n, fetched) = join(keep(replica, got, skipped), fetch).await;
+        kept += n?;
+        match fetched {
+            Some(answer) => got = answer?,
+            None => return Ok(kept),
+        }
+    }
+}
+
+/// Keeps the revisions of a `_bulk_get` answer that read; lists the rest.
+async fn keep<R: Replica>(
+    replica: &R,
+    (texts, failed): (Vec<String>, Vec<String>),
+    skipped: &mut Vec<String>,
+) -> Result<usize, SyncError> {
+    skipped.extend(failed);
+    let mut good = Vec::new();
+    for text in texts {
+        match FormDoc::from_text(&text) {
+            Ok(doc) => good.push(Pulled { doc, text }),
+            Err(e) => skipped.push(format!("{}: {e}", id_of(&text))),
+        }
+    }
+    let kept = good.len();
+    replica.store_pulled(good).await.map_err(local)?;
+    Ok(kept)
+}
+
+/// The `_id` of a document's JSON text that does not read ("?" if none).
+fn id_of(text: &str) -> String {
+    #[derive(serde::Deserialize)]
+    struct Id {
+        #[serde(rename = "_id")]
+        id: String,
+    }
+    serde_json::from_str::<Id>(text).map_or_else(|_| "?".into(), |d| d.id)
+}
+
 /// Pulls the server's changes this device lacks.
 pub async fn pull<T: CouchTransport, R: Replica>(
     couch: &Couch<T>,
@@ -232,21 +307,8 @@ pub async fn pull<T: CouchTransport, R: Replica>(
             .into_iter()
             .flat_map(|(id, revs)| revs.into_iter().map(move |r| (id.clone(), r)))
             .collect();
-        if !wanted.is_empty() {
-            let (docs, failed) = couch.bulk_get(&wanted).await?;
-            report.skipped.extend(failed);
-            let mut good = Vec::new();
-            for d in docs {
-                match FormDoc::from_json(&d) {
-                    Ok(doc) => good.push(doc),
-                    Err(e) => report
-                        .skipped
-                        .push(format!("{}: {e}", d["_id"].as_str().unwrap_or("?"))),
-                }
-            }
-            report.received += good.len();
-            replica.store_pulled(good).await.map_err(local)?;
-        }
+        report.received +=
+            fetch_and_keep(couch, replica, &wanted, opts.get_batch, &mut report.skipped).await?;
         since = page.last_seq.clone();
         replica
             .set_checkpoint(rep_id, since.clone())

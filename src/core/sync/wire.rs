@@ -255,21 +255,42 @@ pub fn bulk_get_request(db: &str, wanted: &[(String, String)]) -> CouchRequest {
     with_body(Method::Post, path, &json!({ "docs": docs }))
 }
 
-/// The documents of a `_bulk_get` answer; those the server could not give
-/// are listed with why.
-pub fn read_bulk_get(body: &str) -> Result<(Vec<Value>, Vec<String>), String> {
-    let v: Value = serde_json::from_str(body).map_err(|e| e.to_string())?;
-    let results = v["results"]
-        .as_array()
-        .ok_or("the answer has no \"results\" list")?;
+/// A `_bulk_get` answer: each document's JSON stays text (kept as it came,
+/// and parsed once, into its type).
+#[derive(Deserialize)]
+struct BulkGetAnswer<'a> {
+    #[serde(borrow, default)]
+    results: Option<Vec<BulkGetResult<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct BulkGetResult<'a> {
+    #[serde(borrow, default)]
+    docs: Vec<BulkGetDoc<'a>>,
+}
+
+#[derive(Deserialize)]
+struct BulkGetDoc<'a> {
+    #[serde(borrow, default)]
+    ok: Option<&'a serde_json::value::RawValue>,
+    #[serde(default)]
+    error: Option<Value>,
+}
+
+/// The documents of a `_bulk_get` answer, each as its JSON text; those the
+/// server could not give are listed with why.
+pub fn read_bulk_get(body: &str) -> Result<(Vec<String>, Vec<String>), String> {
+    let answer: BulkGetAnswer = serde_json::from_str(body).map_err(|e| e.to_string())?;
+    let results = answer.results.ok_or("the answer has no \"results\" list")?;
     let (mut docs, mut failed) = (Vec::new(), Vec::new());
-    for r in results {
-        for d in r["docs"].as_array().into_iter().flatten() {
-            match (&d["ok"], &d["error"]) {
-                (Value::Object(_), _) => docs.push(d["ok"].clone()),
-                (_, e) if !e.is_null() => failed.push(snippet(e)),
-                _ => failed.push(snippet(d)),
-            }
+    for d in results.into_iter().flat_map(|r| r.docs) {
+        match (d.ok, d.error) {
+            (Some(ok), _) if ok.get().starts_with('{') => docs.push(ok.get().to_string()),
+            (_, Some(e)) if !e.is_null() => failed.push(snippet(&e)),
+            (ok, _) => failed.push(
+                ok.map(|o| o.get().chars().take(120).collect())
+                    .unwrap_or_else(|| "?".into()),
+            ),
         }
     }
     Ok((docs, failed))
@@ -347,7 +368,12 @@ mod tests {
             r#"{"results":[{"id":"a","docs":[{"ok":{"_id":"a"}},{"error":{"id":"a","error":"not_found"}}]}]}"#,
         )
         .unwrap();
-        assert_eq!(docs.len(), 1);
+        assert_eq!(docs, vec![r#"{"_id":"a"}"#.to_string()], "the text as sent");
         assert_eq!(failed.len(), 1);
+        let (docs, failed) = read_bulk_get(r#"{"results":[{"docs":[{"ok":5},{}]}]}"#).unwrap();
+        assert!(docs.is_empty());
+        assert_eq!(failed, vec!["5".to_string(), "?".to_string()]);
+        assert!(read_bulk_get("{}").unwrap_err().contains("results"));
+        assert!(read_bulk_get("<html>").is_err());
     }
 }
