@@ -580,6 +580,13 @@ impl UnitSums {
     }
 }
 
+impl UnitSums {
+    /// The row numbers the unit carries (as often as it carries them).
+    pub(super) fn numbers(&self) -> impl Iterator<Item = u32> + '_ {
+        self.rows.iter().map(|r| r.0)
+    }
+}
+
 pub(super) fn add_unit(t: &mut ConstituencyTally, r: &BallotRecord) {
     add_sums(t, &UnitSums::of(r));
 }
@@ -595,6 +602,61 @@ pub(super) fn add_sums(t: &mut ConstituencyTally, u: &UnitSums) {
     t.invalid = t.invalid.saturating_add(u.invalid);
     t.no_vote = t.no_vote.saturating_add(u.no_vote);
     t.total = t.total.saturating_add(u.total);
+}
+
+/// How many units of a tally carry each row number (a row's total stays
+/// in the tally while one does, as a full re-sum keeps it).
+pub(super) type RowCounts = BTreeMap<u32, usize>;
+
+/// Puts a unit's sums into (`add`) or takes them out of a tally kept
+/// incrementally; `None` when a figure would leave its range (the tally is
+/// then summed again in full). Exact: sums of counts are integers.
+pub(super) fn shift_sums(
+    t: &mut ConstituencyTally,
+    rows: &mut RowCounts,
+    u: &UnitSums,
+    add: bool,
+) -> Option<()> {
+    let f = |a: u64, b: u64| {
+        if add {
+            a.checked_add(b)
+        } else {
+            a.checked_sub(b)
+        }
+    };
+    let g = |a: usize, b: usize| {
+        if add {
+            a.checked_add(b)
+        } else {
+            a.checked_sub(b)
+        }
+    };
+    t.units = g(t.units, 1)?;
+    t.units_needing_review = g(t.units_needing_review, usize::from(u.needs_review))?;
+    for (number, votes) in &u.rows {
+        let seen = rows.entry(*number).or_default();
+        *seen = g(*seen, 1)?;
+        let v = t.votes.entry(*number).or_default();
+        *v = f(*v, *votes)?;
+        if *seen == 0 {
+            rows.remove(number);
+            t.votes.remove(number);
+        }
+    }
+    t.valid = f(t.valid, u.valid)?;
+    t.invalid = f(t.invalid, u.invalid)?;
+    t.no_vote = f(t.no_vote, u.no_vote)?;
+    t.total = f(t.total, u.total)?;
+    Some(())
+}
+
+/// Whether a figure of a tally has reached the top of its range (a full
+/// sum saturates there, so the tally is no longer kept incrementally).
+pub(super) fn saturated(t: &ConstituencyTally) -> bool {
+    [t.valid, t.invalid, t.no_vote, t.total]
+        .into_iter()
+        .chain(t.votes.values().copied())
+        .any(|v| v == u64::MAX)
 }
 
 pub(super) fn finish_tally(t: &mut ConstituencyTally) {
