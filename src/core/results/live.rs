@@ -37,7 +37,9 @@ struct UnitPart {
 /// The aggregate of records that come, change and go, by slot.
 #[derive(Debug, Clone, Default)]
 pub struct LiveAggregate {
-    records: BTreeMap<usize, BallotRecord>,
+    /// Boxed: a B-tree filled in slot order leaves its nodes half empty,
+    /// and a record is most of a kilobyte.
+    records: BTreeMap<usize, Box<BallotRecord>>,
     keys: BTreeMap<usize, Result<UnitKey, Unplaced>>,
     members: BTreeMap<UnitKey, BTreeSet<usize>>,
     units: BTreeMap<UnitKey, UnitPart>,
@@ -71,7 +73,7 @@ impl LiveAggregate {
         if let Ok(k) = &key {
             self.members.entry(k.clone()).or_default().insert(slot);
         }
-        self.records.insert(slot, record);
+        self.records.insert(slot, Box::new(record));
         self.keys.insert(slot, key.clone());
         for k in [old, key.ok()]
             .into_iter()
@@ -111,7 +113,7 @@ impl LiveAggregate {
             return self.shift(key, old.as_ref(), None, registry);
         };
         let records: Vec<(usize, &BallotRecord)> =
-            slots.iter().map(|s| (*s, &self.records[s])).collect();
+            slots.iter().map(|s| (*s, &*self.records[s])).collect();
         let part = unit_part(key, &records, registry);
         // Two readings of one page that differ (not two pages of one form
         // that disagree: that is the form's own issue).
@@ -201,13 +203,13 @@ impl LiveAggregate {
     fn unit_form(&self, key: &UnitKey, registry: &Registry) -> Option<UnitForm> {
         let slots = self.members.get(key)?;
         let records: Vec<(usize, &BallotRecord)> =
-            slots.iter().map(|s| (*s, &self.records[s])).collect();
+            slots.iter().map(|s| (*s, &*self.records[s])).collect();
         unit_merged(key, &records, registry).0
     }
 
     /// The record of `slot`.
     pub fn record(&self, slot: usize) -> Option<&BallotRecord> {
-        self.records.get(&slot)
+        self.records.get(&slot).map(|r| &**r)
     }
 
     /// The aggregate's issues (duplicates, conflicts), by slot.
@@ -304,10 +306,10 @@ fn unit_merged(
 
 impl Records for LiveAggregate {
     fn record(&self, slot: usize) -> Option<&BallotRecord> {
-        self.records.get(&slot)
+        self.records.get(&slot).map(|r| &**r)
     }
     fn each(&self) -> impl Iterator<Item = &BallotRecord> {
-        self.records.values()
+        self.records.values().map(|r| &**r)
     }
     fn count(&self) -> usize {
         self.records.len()

@@ -301,22 +301,42 @@ impl FormDoc {
 /// several in a conflict (the winner first, as CouchDB picks it: the
 /// longest history, then the greater revision id), none when a
 /// coordinator deleted it.
-pub fn leaves(revisions: &[FormDoc]) -> Vec<&FormDoc> {
+pub fn leaves<D: Revision>(revisions: &[D]) -> Vec<&D> {
     let mut out = tips(revisions);
-    out.retain(|d| !d.deleted);
+    out.retain(|d| !d.deleted());
     out
 }
 
+/// What finding leaves needs of a revision (a document, or a lighter copy
+/// of one that keeps no record).
+pub trait Revision {
+    /// Newest first: `history()[0]` is this revision.
+    fn history(&self) -> &[Rev];
+    fn deleted(&self) -> bool;
+}
+
+impl Revision for FormDoc {
+    fn history(&self) -> &[Rev] {
+        &self.history
+    }
+    fn deleted(&self) -> bool {
+        self.deleted
+    }
+}
+
 /// Every leaf, deleted ones too.
-fn tips(revisions: &[FormDoc]) -> Vec<&FormDoc> {
-    let ancestor = |r: &Rev| {
+fn tips<D: Revision>(revisions: &[D]) -> Vec<&D> {
+    fn rev<D: Revision>(d: &D) -> Option<&Rev> {
+        d.history().first()
+    }
+    let ancestor = |r: Option<&Rev>| {
         revisions
             .iter()
-            .any(|d| d.rev() != r && d.history.iter().skip(1).any(|h| h == r))
+            .any(|d| rev(d) != r && d.history().iter().skip(1).any(|h| Some(h) == r))
     };
-    let mut out: Vec<&FormDoc> = revisions.iter().filter(|d| !ancestor(d.rev())).collect();
-    out.sort_by(|a, b| b.rev().cmp(a.rev()));
-    out.dedup_by(|a, b| a.rev() == b.rev());
+    let mut out: Vec<&D> = revisions.iter().filter(|d| !ancestor(rev(*d))).collect();
+    out.sort_by(|a, b| rev(*b).cmp(&rev(*a)));
+    out.dedup_by(|a, b| rev(*a) == rev(*b));
     out
 }
 

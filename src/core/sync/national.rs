@@ -23,9 +23,66 @@ pub struct National {
     /// Each slot's revision counted (its record is the aggregate's).
     counted_rev: BTreeMap<usize, super::doc::Rev>,
     /// Every revision held, by document (to find leaves and conflicts).
-    revisions: BTreeMap<String, Vec<FormDoc>>,
+    revisions: BTreeMap<String, Vec<Kept>>,
     /// Documents with more than one leaf: read differently.
     pub conflicts: BTreeMap<String, Vec<FormDoc>>,
+}
+
+/// A revision as the national picture keeps it: a document without its
+/// id (the map's key) and with its record boxed, and none at all while
+/// the record counts in the aggregate (most documents: a tenth of a
+/// kilobyte then, where a whole document is nearly one).
+#[derive(Debug, Clone)]
+struct Kept {
+    history: Vec<super::doc::Rev>,
+    by: String,
+    deleted: bool,
+    settles: Vec<super::doc::Settled>,
+    record: Option<Box<BallotRecord>>,
+}
+
+impl Kept {
+    fn of(d: FormDoc) -> Kept {
+        Kept {
+            history: d.history,
+            by: d.by,
+            deleted: d.deleted,
+            settles: d.settles,
+            record: Some(Box::new(d.record)),
+        }
+    }
+
+    fn rev(&self) -> &super::doc::Rev {
+        &self.history[0]
+    }
+
+    /// The document of document `id` at this revision, with `record` when
+    /// it is not kept here.
+    fn doc(&self, id: &str, record: Option<&BallotRecord>) -> FormDoc {
+        FormDoc {
+            id: id.to_string(),
+            history: self.history.clone(),
+            by: self.by.clone(),
+            record: self
+                .record
+                .as_deref()
+                .or(record)
+                .cloned()
+                .unwrap_or_default(),
+            image: None,
+            deleted: self.deleted,
+            settles: self.settles.clone(),
+        }
+    }
+}
+
+impl super::doc::Revision for Kept {
+    fn history(&self) -> &[super::doc::Rev] {
+        &self.history
+    }
+    fn deleted(&self) -> bool {
+        self.deleted
+    }
 }
 
 /// One province's coverage: units reported of those the registry expects.
@@ -186,7 +243,9 @@ impl National {
             let revs = self.revisions.entry(d.id.clone()).or_default();
             if !revs.iter().any(|r| r.rev() == d.rev()) {
                 touched.push(d.id.clone());
-                revs.push(d);
+                // One place more, not four (most documents have one).
+                revs.reserve_exact(1);
+                revs.push(Kept::of(d));
             }
         }
         touched.sort();
@@ -215,16 +274,17 @@ impl National {
         };
         if let Some((rev, record)) = self.counted_rev.remove(&slot).zip(self.live.record(slot)) {
             if let Some(d) = revs.iter_mut().find(|d| *d.rev() == rev) {
-                d.record = record.clone();
+                d.record = Some(Box::new(record.clone()));
             }
         }
         let tips = leaves(revs);
         let winner = tips.first().map(|w| w.rev().clone());
         // Only the readings of a conflict are copied (to be listed).
         match tips.len() > 1 {
-            true => self
-                .conflicts
-                .insert(id.to_string(), tips.into_iter().cloned().collect()),
+            true => self.conflicts.insert(
+                id.to_string(),
+                tips.into_iter().map(|k| k.doc(id, None)).collect(),
+            ),
             false => self.conflicts.remove(id),
         };
         let Some(rev) = winner else {
@@ -234,7 +294,8 @@ impl National {
         let record = revs
             .iter_mut()
             .find(|d| *d.rev() == rev)
-            .map(|d| std::mem::take(&mut d.record))
+            .and_then(|d| d.record.take())
+            .map(|r| *r)
             .unwrap_or_default();
         self.counted_rev.insert(slot, rev);
         self.live.set(slot, record, registry);
@@ -258,16 +319,14 @@ impl National {
 
     /// The current reading of document `id` (its winning leaf).
     pub fn current(&self, id: &str) -> Option<FormDoc> {
-        let mut doc = self
+        let kept = self
             .revisions
             .get(id)
-            .and_then(|r| leaves(r).into_iter().next())?
-            .clone();
+            .and_then(|r| leaves(r).into_iter().next())?;
         let slot = self.slots.get(id)?;
-        if self.counted_rev.get(slot) == Some(doc.rev()) {
-            doc.record = self.live.record(*slot)?.clone();
-        }
-        Some(doc)
+        let counted = self.counted_rev.get(slot) == Some(kept.rev());
+        let record = counted.then(|| self.live.record(*slot)).flatten();
+        Some(kept.doc(id, record))
     }
 
     /// Units reported by several documents with different numbers, each
