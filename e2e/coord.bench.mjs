@@ -60,7 +60,12 @@ await withApp(options, async ({ browser, dir, url, open, newContext, errors }) =
     console.log(`coord_initial_load_s=${loadS.toFixed(1)}`);
     console.log(`coord_pss_peak_mb=${peakMb.toFixed(0)}`);
 
-    // 2. Conflicts found against those planted.
+    // 2. Conflicts found against those planted (listed 50 at a time: "show
+    // more" until every one is shown).
+    for (let i = 0; i < 100 && await page.$('#national button.more'); i++) {
+      await page.click('#national button.more');
+      await page.waitForTimeout(50);
+    }
     const listed = await page.evaluate(() => ({
       image: [...document.querySelectorAll('#national-conflicts [data-id]')].map((e) => e.dataset.id),
       unit: [...document.querySelectorAll('#national-unit-conflicts [data-unit]')].map((e) => e.dataset.unit),

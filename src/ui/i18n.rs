@@ -1137,6 +1137,14 @@ pub fn national_summary(lang: Lang, forms: usize, conflicts: usize) -> String {
     }
 }
 
+/// "Show more" under a long list: shown of total.
+pub fn show_more(lang: Lang, shown: usize, total: usize) -> String {
+    match lang {
+        Lang::Th => format!("แสดงเพิ่ม (แสดงอยู่ {shown} จาก {total} รายการ)"),
+        Lang::En => format!("Show more ({shown} of {total} shown)"),
+    }
+}
+
 /// A message in `lang`.
 pub fn msg(lang: Lang, m: &Msg) -> String {
     use crate::core::results::official::Note;

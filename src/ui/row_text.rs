@@ -10,6 +10,8 @@ use crate::core::domain::field::{Cell, Field};
 use crate::core::engine::batch::StopReason;
 use crate::core::engine::progress::FailureKind;
 use crate::core::results::table::RowStatus;
+use crate::core::sync::doc::FormDoc;
+use crate::core::sync::national::disagreements;
 
 /// A confidence level's name.
 pub fn level_name(lang: Lang, level: Level) -> &'static str {
@@ -211,4 +213,35 @@ pub fn progress_stats(l: Lang, p: &super::progress::SignalProgress) -> String {
         parts.push(format!("{} {:.0} s", t(l, Text::Timeout), d.as_secs_f64()));
     }
     parts.join(" · ")
+}
+
+/// The numbers of `reading` where the readings differ: "แถว 1: 115 · บัตรดี 621".
+pub fn differing(lang: Lang, readings: &[FormDoc], reading: usize) -> String {
+    let records: Vec<&BallotRecord> = readings.iter().map(|d| &d.record).collect();
+    disagreements(&records)
+        .into_iter()
+        .map(|(field, values)| {
+            let name = match lang {
+                Lang::Th => field_thai(&field),
+                Lang::En => field.to_string(),
+            };
+            let value = values[reading].map_or("–".to_string(), |v| v.to_string());
+            format!("{name}: {value}")
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// "แพร่ เขต 1 หน่วย 3" for a record.
+pub fn place(r: &BallotRecord) -> String {
+    let p = r.province.clone().unwrap_or_default();
+    let c = r
+        .constituency
+        .map(|c| format!(" เขต {c}"))
+        .unwrap_or_default();
+    let u = r
+        .polling_unit
+        .map(|u| format!(" หน่วย {u}"))
+        .unwrap_or_default();
+    format!("{p}{c}{u}")
 }

@@ -5,31 +5,12 @@
 //! resolution is a new revision naming the readings it settles, the others
 //! deleted (`core::sync::share::resolve`), synced like any form.
 
-use crate::core::domain::ballot::BallotRecord;
 use crate::core::sync::doc::FormDoc;
-use crate::core::sync::national::disagreements;
 use crate::ui::i18n::{tr, Lang, Text};
-use crate::ui::issue_text::field_thai;
+use crate::ui::row_text::{differing, place};
 use crate::ui::state::AppState;
 use crate::ui::sync::SyncStore;
 use leptos::prelude::*;
-
-/// The numbers of `reading` where the readings differ: "แถว 1: 115 · บัตรดี 621".
-fn differing(lang: Lang, readings: &[FormDoc], reading: usize) -> String {
-    let records: Vec<&BallotRecord> = readings.iter().map(|d| &d.record).collect();
-    disagreements(&records)
-        .into_iter()
-        .map(|(field, values)| {
-            let name = match lang {
-                Lang::Th => field_thai(&field),
-                Lang::En => field.to_string(),
-            };
-            let value = values[reading].map_or("–".to_string(), |v| v.to_string());
-            format!("{name}: {value}")
-        })
-        .collect::<Vec<_>>()
-        .join(" · ")
-}
 
 /// One conflict's rows: a reading a row, each with its "keep" button.
 fn readings(lang: RwSignal<Lang>, s: SyncStore, label: String, all: Vec<FormDoc>) -> impl IntoView {
@@ -55,18 +36,22 @@ fn readings(lang: RwSignal<Lang>, s: SyncStore, label: String, all: Vec<FormDoc>
         .collect_view()
 }
 
-/// "แพร่ เขต 1 หน่วย 3" for a record.
-fn place(r: &BallotRecord) -> String {
-    let p = r.province.clone().unwrap_or_default();
-    let c = r
-        .constituency
-        .map(|c| format!(" เขต {c}"))
-        .unwrap_or_default();
-    let u = r
-        .polling_unit
-        .map(|u| format!(" หน่วย {u}"))
-        .unwrap_or_default();
-    format!("{p}{c}{u}")
+/// Conflicts listed at first, and added by each "show more".
+const PAGE: usize = 50;
+
+/// A "show more" button while a list is longer than what it shows.
+fn more(
+    lang: RwSignal<Lang>,
+    shown: RwSignal<usize>,
+    total: impl Fn() -> usize + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <Show when=move || { total() > shown.get() }>
+            <button type="button" class="more" on:click=move |_| shown.update(|n| *n += PAGE)>
+                {move || crate::ui::i18n::show_more(lang.get(), shown.get().min(total()), total())}
+            </button>
+        </Show>
+    }
 }
 
 /// The two lists of readings that disagree.
@@ -81,11 +66,18 @@ pub fn NationalConflicts() -> impl IntoView {
             .collect::<Vec<_>>()
             .join(" ")
     };
+    // A page of each list at first (a load's conflicts can come at once).
+    let (images_shown, units_shown) = (RwSignal::new(PAGE), RwSignal::new(PAGE));
+    let image_total = move || {
+        s.national_rev.track();
+        s.national.with_value(|n| n.conflicts.len())
+    };
     let image = move || {
         s.national_rev.track();
         s.national.with_value(|n| {
             n.conflicts
                 .iter()
+                .take(images_shown.get())
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect::<Vec<_>>()
         })
@@ -94,9 +86,15 @@ pub fn NationalConflicts() -> impl IntoView {
         let label = all.first().map(|d| place(&d.record)).unwrap_or_default();
         view! { <tbody data-id=id>{readings(lang, s, label, all)}</tbody> }
     };
+    let unit_total = move || {
+        s.national_rev.track();
+        s.national.with_value(|n| n.unit_conflicts().len())
+    };
     let units = move || {
         s.national_rev.track();
-        s.national.with_value(|n| n.unit_conflicts())
+        let mut all = s.national.with_value(|n| n.unit_conflicts());
+        all.truncate(units_shown.get());
+        all
     };
     let unit_row = move |c: crate::core::sync::national::UnitConflict| {
         let label = c.label();
@@ -108,9 +106,11 @@ pub fn NationalConflicts() -> impl IntoView {
         <div class="table-scroll">
             <table id="national-conflicts">{head}<For each=image key=move |(_, all)| revs(all) children=image_row/></table>
         </div>
+        {more(lang, images_shown, image_total)}
         <h3>{tr(lang, Text::NationalUnitConflicts)}</h3>
         <div class="table-scroll">
             <table id="national-unit-conflicts">{head}<For each=units key=move |c| revs(&c.readings) children=unit_row/></table>
         </div>
+        {more(lang, units_shown, unit_total)}
     }
 }
