@@ -72,6 +72,15 @@ pub fn constituency_candidates(province_id: &str, number: u32) -> Option<u32> {
         .map(|c| c.candidates)
 }
 
+/// The ballot numbers of a constituency's candidates, from the built-in
+/// table (not always 1 to n: a candidate may withdraw after the draw).
+pub fn constituency_numbers(province_id: &str, number: u32) -> Option<Vec<u32>> {
+    registry_data::CONSTITUENCIES
+        .iter()
+        .find(|c| c.province == province_id && c.number == number)
+        .map(|c| c.parties.iter().map(|p| p.0).collect())
+}
+
 /// NFC, trimmed, without "จังหวัด"/"จ." and with Bangkok's common forms mapped.
 pub fn normalize_province(name: &str) -> String {
     let n = nfc_thai(name);
