@@ -67,7 +67,7 @@ impl SyncStore {
         }
     }
 
-    /// One pull of up to 500 changes (fetched 100 at a time, each part
+    /// One pull of up to `PULL_BATCH` changes (fetched 100 at a time, each part
     /// parsed and stored while the next is on its way), left for the
     /// caller to count; whether the page has caught up with the database.
     /// A long poll only once caught up (a step that stopped at its limit

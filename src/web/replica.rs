@@ -8,7 +8,7 @@ use super::store::{
     committed, from_js, js, settled, to_js, Store, SYNC_HELD, SYNC_META, SYNC_WRITES,
 };
 use crate::core::engine::ports::{LocalBoxFuture, PortError};
-use crate::core::sync::doc::{DocError, FormDoc};
+use crate::core::sync::doc::FormDoc;
 use crate::core::sync::replicate::{Pulled, Replica, Written};
 use crate::core::sync::wire::RevsDiff;
 use serde::{Deserialize, Serialize};
@@ -58,22 +58,22 @@ impl IdbReplica {
     }
 }
 
-/// A revision as held: without its image (the write that sends it keeps it).
-fn held(doc: &FormDoc, mine: bool) -> Held {
-    let mut json = doc.to_json();
-    if let Some(o) = json.as_object_mut() {
-        o.remove("_attachments");
-    }
+/// A revision as held: its JSON text (`None`: written out here, without
+/// its image; the write that sends it keeps it).
+fn held(doc: &FormDoc, text: Option<String>, mine: bool) -> Held {
+    let text = text.unwrap_or_else(|| {
+        let mut json = doc.to_json();
+        if let Some(o) = json.as_object_mut() {
+            o.remove("_attachments");
+        }
+        json.to_string()
+    });
     Held {
         id: doc.id.clone(),
         rev: doc.rev().to_string(),
-        doc: Value::String(json.to_string()),
+        doc: Value::String(text),
         mine,
     }
-}
-
-fn doc_of(kept: &Value) -> Result<FormDoc, DocError> {
-    FormDoc::from_kept(kept)
 }
 
 impl IdbReplica {
@@ -89,7 +89,9 @@ impl IdbReplica {
             let entry =
                 serde_json::json!({ "id": doc.id, "rev": rev, "doc": doc.to_json().to_string() });
             writes.put(&to_js(&entry)?).map_err(&failed)?;
-            held_store.put(&to_js(&held(doc, true))?).map_err(&failed)?;
+            held_store
+                .put(&to_js(&held(doc, None, true))?)
+                .map_err(&failed)?;
         }
         committed(&tx).await.map_err(&failed)?;
         Ok(())
@@ -105,7 +107,7 @@ impl IdbReplica {
         let all = settled(&req).await.map_err(js("reading the replica"))?;
         let (mut docs, mut bad) = (Vec::new(), Vec::new());
         for v in js_sys::Array::from(&all).iter() {
-            match from_js::<Held>(&v).map(|h| (doc_of(&h.doc), h.id)) {
+            match from_js::<Held>(&v).map(|h| (FormDoc::from_kept(&h.doc), h.id)) {
                 Some((Ok(d), _)) => docs.push(d),
                 Some((Err(e), id)) => bad.push(format!("{id}: {e}")),
                 None => bad.push("?".into()),
@@ -123,7 +125,7 @@ impl IdbReplica {
             .get(&key)
             .map_err(js("reading the replica"))?;
         let v = settled(&req).await.map_err(js("reading the replica"))?;
-        Ok(from_js::<Held>(&v).and_then(|h| doc_of(&h.doc).ok()))
+        Ok(from_js::<Held>(&v).and_then(|h| FormDoc::from_kept(&h.doc).ok()))
     }
 
     /// Every revision held of the documents `ids` (one range each, in one
@@ -150,7 +152,7 @@ impl IdbReplica {
             let rows = settled(&req).await.map_err(js("reading the replica"))?;
             let docs: Vec<FormDoc> = js_sys::Array::from(&rows)
                 .iter()
-                .filter_map(|v| doc_of(&from_js::<Held>(&v)?.doc).ok())
+                .filter_map(|v| FormDoc::from_kept(&from_js::<Held>(&v)?.doc).ok())
                 .collect();
             crate::core::sync::share::add_held(&mut out, docs);
         }
@@ -191,7 +193,7 @@ impl IdbReplica {
                 bad.push(field("id").unwrap_or_else(|| "?".into()));
                 continue;
             };
-            match doc_of(&h.doc) {
+            match FormDoc::from_kept(&h.doc) {
                 Ok(d) => docs.push(d),
                 Err(e) => bad.push(format!("{}: {e}", h.id)),
             }
@@ -223,7 +225,7 @@ impl IdbReplica {
             .iter()
             .filter_map(|v| {
                 let v: Value = from_js(&v)?;
-                let doc = doc_of(&v["doc"]).ok()?;
+                let doc = FormDoc::from_kept(&v["doc"]).ok()?;
                 Some(Written {
                     seq: v["seq"].as_u64()?,
                     doc,
@@ -264,12 +266,7 @@ impl IdbReplica {
         let mut docs = Vec::with_capacity(pulled.len());
         for Pulled { doc, text } in pulled {
             // Kept as the server sent it (not written out again).
-            let kept = Held {
-                id: doc.id.clone(),
-                rev: doc.rev().to_string(),
-                doc: Value::String(text),
-                mine: false,
-            };
+            let kept = held(&doc, Some(text), false);
             held_store
                 .put(&to_js(&kept)?)
                 .map_err(js("keeping pulled forms"))?;

@@ -245,18 +245,6 @@ impl Records for [BallotRecord] {
     }
 }
 
-impl Records for Vec<BallotRecord> {
-    fn record(&self, index: usize) -> Option<&BallotRecord> {
-        self.get(index)
-    }
-    fn each(&self) -> impl Iterator<Item = &BallotRecord> {
-        self.iter()
-    }
-    fn count(&self) -> usize {
-        self.len()
-    }
-}
-
 /// Everything aggregation produces.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Aggregate {

@@ -461,7 +461,7 @@ mod tests {
             kind: FailureKind::Unreadable,
             message: "no form".into(),
         }];
-        let s = batch_summary(&records, &agg, &failures, None, &reg);
+        let s = batch_summary(records.as_slice(), &agg, &failures, None, &reg);
         assert_eq!((s.files, s.read), (37, 36));
         assert_eq!(
             s.by_form,
@@ -486,7 +486,7 @@ mod tests {
         read_stats_cons(&file, &reg, &mut official).unwrap();
         official.constituencies[0].candidates.insert(1, 1_000_000);
         let c = compare(&agg, &records, &official, &reg);
-        let e = executive(&records, &agg, 2, Some(&c), &reg);
+        let e = executive(records.as_slice(), &agg, 2, Some(&c), &reg);
         assert_eq!((e.files, e.read, e.constituencies), (38, 36, 6));
         assert_eq!(e.discrepancies, Some([1, 0, 0]));
         assert_eq!(e.top_parties.len(), 5);
@@ -496,7 +496,7 @@ mod tests {
             "party names from the registry"
         );
         assert_eq!(e.models, vec!["generated".to_string()]);
-        let reports = constituency_reports(&records, &agg, Some(&c), &reg);
+        let reports = constituency_reports(records.as_slice(), &agg, Some(&c), &reg);
         assert_eq!(reports.len(), 12);
         let with: Vec<_> = reports
             .iter()

@@ -88,7 +88,7 @@ pub fn NationalConflicts() -> impl IntoView {
     };
     let unit_total = move || {
         s.national_rev.track();
-        s.national.with_value(|n| n.unit_conflicts().len())
+        s.national.with_value(|n| n.unit_conflict_count())
     };
     let units = move || {
         s.national_rev.track();

@@ -53,7 +53,7 @@ pub fn ConstituencyView() -> impl IntoView {
                             });
                             let expected = registry.with_value(|reg| c.units_expected(reg));
                             let units = if expected > 0 { format!("{} / {expected}", c.units) } else { c.units.to_string() };
-                            let (dups, conflicts) = c.doubles(a, recs);
+                            let (dups, conflicts) = c.doubles(a, recs.as_slice());
                             let review = format!("{} ({:.0}%)", c.units_needing_review, c.review_share() * 100.0);
                             view! {
                                 <tr class:chosen=move || chosen.get() == k>

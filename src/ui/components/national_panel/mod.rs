@@ -18,13 +18,15 @@ pub fn NationalPanel() -> impl IntoView {
         s.national_rev.track();
         s.national.with_value(|n| (n.forms(), n.conflicts.len()))
     };
+    // The races, worked out once a redraw for both tables that show them.
+    let races = tables::races(s);
     let (parties, coverage, led) = (
         tables::parties(s),
         tables::coverage(s),
-        tables::led(s, lang),
+        tables::led(races, lang),
     );
     let reports_open = RwSignal::new(false);
-    let (races, race_key, race_row) = (tables::races(s), tables::race_key, tables::race_row);
+    let (race_key, race_row) = (tables::race_key, tables::race_row);
     view! {
         <Show when=coordinator>
             <section class="panel national" id="national" aria-labelledby="national-title" data-forms=move || forms().0>
@@ -55,7 +57,7 @@ pub fn NationalPanel() -> impl IntoView {
                 <div class="table-scroll">
                     <table id="national-races">
                         <thead><tr><th>{tr(lang, Text::ConstituencyNo)}</th><th>{tr(lang, Text::UnitsReportedExpected)}</th><th>{tr(lang, Text::LeadingNumber)}</th><th>{tr(lang, Text::LeadingParty)}</th><th>{tr(lang, Text::MarginVotes)}</th></tr></thead>
-                        <tbody><For each=races key=race_key children=race_row/></tbody>
+                        <tbody><For each=move || races.get() key=race_key children=race_row/></tbody>
                     </table>
                 </div>
                 <crate::ui::components::NationalConflicts/>

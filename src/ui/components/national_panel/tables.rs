@@ -32,13 +32,10 @@ fn party_name(no: u32) -> String {
 }
 
 /// Constituencies led by each party's candidate, then ties and unknowns.
-pub(super) fn led(s: SyncStore, lang: RwSignal<Lang>) -> impl Fn() -> AnyView + Copy {
+pub(super) fn led(races: Memo<Vec<Race>>, lang: RwSignal<Lang>) -> impl Fn() -> AnyView + Copy {
     move || {
-        s.national_rev.track();
         let l = lang.get();
-        let led = s
-            .national
-            .with_value(|n| led_by_party(&n.races(Registry::shared())));
+        let led = races.with(|r| led_by_party(r));
         let extra = [
             (Text::LeadTied, led.tied),
             (Text::PartyNotKnown, led.unknown),
@@ -72,11 +69,11 @@ pub(super) fn coverage(s: SyncStore) -> impl Fn() -> AnyView + Copy {
 }
 
 /// Every constituency's race, as counted so far.
-pub(super) fn races(s: SyncStore) -> impl Fn() -> Vec<Race> + Copy {
-    move || {
+pub(super) fn races(s: SyncStore) -> Memo<Vec<Race>> {
+    Memo::new(move |_| {
         s.national_rev.track();
         s.national.with_value(|n| n.races(Registry::shared()))
-    }
+    })
 }
 
 /// A race's row key: its figures (a row is re-created when they change).

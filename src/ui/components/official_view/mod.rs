@@ -38,7 +38,7 @@ pub fn OfficialView(#[prop(optional)] whole: bool) -> impl IntoView {
         let official = results.official.get();
         if whole {
             sync.national_rev.track();
-            let a = sync.national.with_value(|n| n.tallies_only());
+            let a = sync.national.with_value(|n| n.report_parts().0);
             return official::compare(&a, &[], &official, Registry::shared());
         }
         agg.with(|a| records.with(|r| official::compare(a, r, &official, Registry::shared())))

@@ -20,6 +20,17 @@ pub(super) struct Inputs {
     pub(super) constituencies: Vec<ConstituencyReport>,
 }
 
+/// The comparison with the official results, once some are loaded.
+fn compared(
+    agg: &crate::core::results::aggregate::Aggregate,
+    records: &[crate::core::domain::ballot::BallotRecord],
+    official: &crate::core::results::official::OfficialResults,
+    registry: &Registry,
+) -> Option<Comparison> {
+    let loaded = !official.constituencies.is_empty() || !official.national_parties.is_empty();
+    loaded.then(|| official::compare(agg, records, official, registry))
+}
+
 pub(super) fn gather(results: ResultsStore, prices: Prices, registry: &Registry) -> Inputs {
     let records = results.progress.records.get();
     let failures: Vec<Failure> = results.progress.rows.with(|rows| {
@@ -36,9 +47,7 @@ pub(super) fn gather(results: ResultsStore, prices: Prices, registry: &Registry)
     });
     let agg = results.aggregate.get();
     let official = results.official.get();
-    let comparison: Option<Comparison> = (!official.constituencies.is_empty()
-        || !official.national_parties.is_empty())
-    .then(|| official::compare(&agg, &records, &official, registry));
+    let comparison = compared(&agg, &records, &official, registry);
     let run = results.progress.summary.get().map(|s| {
         let usage = crate::core::api::provider::Usage {
             input_tokens: s.tokens_in,
@@ -56,14 +65,19 @@ pub(super) fn gather(results: ResultsStore, prices: Prices, registry: &Registry)
     });
     Inputs {
         executive: executive(
-            &records,
+            records.as_slice(),
             &agg,
             failures.len(),
             comparison.as_ref(),
             registry,
         ),
-        batch: batch_summary(&records, &agg, &failures, run, registry),
-        constituencies: constituency_reports(&records, &agg, comparison.as_ref(), registry),
+        batch: batch_summary(records.as_slice(), &agg, &failures, run, registry),
+        constituencies: constituency_reports(
+            records.as_slice(),
+            &agg,
+            comparison.as_ref(),
+            registry,
+        ),
     }
 }
 
@@ -75,8 +89,7 @@ pub(super) fn gather_whole(
     registry: &Registry,
 ) -> Inputs {
     let (agg, readings) = national.report_parts();
-    let comparison = (!official.constituencies.is_empty() || !official.national_parties.is_empty())
-        .then(|| official::compare(&agg, &[], official, registry));
+    let comparison = compared(&agg, &[], official, registry);
     Inputs {
         executive: executive(readings, &agg, 0, comparison.as_ref(), registry),
         batch: batch_summary(readings, &agg, &[], None, registry),
