@@ -19,8 +19,14 @@
 //   coord_bad_listed         planted documents that do not parse, listed with
 //   coord_bad_planted        their id (goal: all)
 // COORD_FORMS (default 100000) sets the size.
-// Needs: SIM_BIN (the ocr-sim binary), DIST (default ../dist), couch/server.
-import { SIM_BIN, withApp, startCouch, postJson, syncLogIn } from './support.mjs';
+// Needs: DIST (default ../dist), couch/server.
+// The coordinator's browser is started bare (bare.mjs): a persistent profile
+// (IndexedDB on disk, as on a coordinator's own device; a Playwright context
+// keeps it in the browser process's memory) and no DevTools Network domain
+// (Playwright's keeps a copy of every response body in the renderer). Each
+// load is a new device: a new browser with a new profile.
+import { withApp, startCouch, postJson } from './support.mjs';
+import { launchBare } from './bare.mjs';
 import { plan, write, registry } from '../couch/generate.mjs';
 import { mainThreadTasks, startPssSampler } from './measure.mjs';
 
@@ -28,17 +34,28 @@ const FORMS = Number(process.env.COORD_FORMS || 100_000);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const USERS = [['coord', 'cpw', 'coordinator'], ...Array.from({ length: 50 }, (_, i) => [`v${i + 1}`, `pw${i + 1}`, 'volunteer'])];
 
-const logIn = (page, server, name, password) => syncLogIn(page, server, 'tallyscan', name, password);
+const formsShown = (page) => page.evaluate(`Number(document.querySelector('#national')?.dataset.forms ?? -1)`);
+const until = (page, n, timeoutMs) => page.waitFor(`Number(document.querySelector('#national')?.dataset.forms ?? -1) >= ${n}`, timeoutMs);
 
-const formsShown = (page) => page.evaluate(() => Number(document.querySelector('#national')?.dataset.forms ?? -1));
-async function until(page, n, timeoutMs) {
-  await page.waitForFunction((k) => Number(document.querySelector('#national')?.dataset.forms ?? -1) >= k, n, { timeout: timeoutMs, polling: 100 });
+// A new device's browser at the app, its sync form filled in as the
+// coordinator: `logIn()` presses the button.
+async function device(dir, name, url, couch, errors) {
+  const browser = await launchBare({ userDataDir: `${dir}/${name}` });
+  const page = await browser.open(url, errors);
+  await page.waitFor(`!!document.querySelector('#sync-login')`, 60_000);
+  const fill = (sel, v) => page.evaluate(`(() => { const e = document.querySelector(${JSON.stringify(sel)}); e.value = ${JSON.stringify(v)}; e.dispatchEvent(new Event('input', { bubbles: true })); })()`);
+  for (const [sel, v] of [['#sync-server', couch.url], ['#sync-db', couch.db], ['#sync-name', 'coord'], ['#sync-password', 'cpw']]) await fill(sel, v);
+  const logIn = async () => {
+    await page.evaluate(`document.querySelector('#sync-login').click()`);
+    await page.waitFor(`document.querySelector('#sync-account')?.textContent.startsWith('coord')`, 60_000);
+  };
+  return { browser, page, logIn };
 }
 
-const options = { name: 'coord-bench', simBin: SIM_BIN, scenario: { seed: 3 }, open: false, failOnErrors: false };
-await withApp(options, async ({ browser, dir, url, open, newContext, errors }) => {
+await withApp({ name: 'coord-bench', sim: false, browser: false, open: false }, async ({ dir, url }) => {
   const origin = new URL(url).origin;
   const couch = await startCouch(dir, { users: USERS, origins: [origin], disk: true });
+  const errors = [];
   try {
     const t0 = Date.now();
     const reg = registry();
@@ -50,10 +67,11 @@ await withApp(options, async ({ browser, dir, url, open, newContext, errors }) =
     const expected = planted.forms - planted.bad.length;
 
     // 1. The first load, with the whole browser's memory sampled.
-    const page = await open({}, await newContext());
-    const sampler = startPssSampler(browser, 250);
+    const first = await device(dir, 'first', url, couch, errors);
+    const { page } = first;
+    const sampler = startPssSampler(first.browser, 250);
     const t1 = Date.now();
-    await logIn(page, couch.url, 'coord', 'cpw');
+    await first.logIn();
     await until(page, expected, 15 * 60_000);
     const loadS = (Date.now() - t1) / 1000;
     const { peakMb } = sampler.stop();
@@ -62,14 +80,14 @@ await withApp(options, async ({ browser, dir, url, open, newContext, errors }) =
 
     // 2. Conflicts found against those planted (listed 50 at a time: "show
     // more" until every one is shown).
-    for (let i = 0; i < 100 && await page.$('#national button.more'); i++) {
-      await page.click('#national button.more');
-      await page.waitForTimeout(50);
+    for (let i = 0; i < 100 && await page.evaluate(`!!document.querySelector('#national button.more')`); i++) {
+      await page.evaluate(`document.querySelector('#national button.more').click()`);
+      await sleep(50);
     }
-    const listed = await page.evaluate(() => ({
+    const listed = await page.evaluate(`({
       image: [...document.querySelectorAll('#national-conflicts [data-id]')].map((e) => e.dataset.id),
       unit: [...document.querySelectorAll('#national-unit-conflicts [data-unit]')].map((e) => e.dataset.unit),
-    }));
+    })`);
     const plantedImage = new Set(planted.same_image);
     const plantedUnit = new Set(planted.same_unit);
     const found = listed.image.filter((id) => plantedImage.has(id)).length + listed.unit.filter((u) => plantedUnit.has(u)).length;
@@ -78,7 +96,7 @@ await withApp(options, async ({ browser, dir, url, open, newContext, errors }) =
     console.log(`coord_conflicts_planted=${plantedImage.size + plantedUnit.size}`);
     console.log(`coord_conflicts_false=${falses}`);
     // Documents that do not parse: listed (with their id) and skipped.
-    const skipped = await page.$$eval('#sync-skipped li', (l) => l.map((x) => x.textContent));
+    const skipped = await page.evaluate(`[...document.querySelectorAll('#sync-skipped li')].map((x) => x.textContent)`);
     console.log(`coord_bad_listed=${planted.bad.filter((id) => skipped.some((t) => t.includes(id))).length}`);
     console.log(`coord_bad_planted=${planted.bad.length}`);
 
@@ -97,16 +115,17 @@ await withApp(options, async ({ browser, dir, url, open, newContext, errors }) =
     times.sort((a, b) => a - b);
     console.error(`coord: updates ${times.join(', ')} ms`);
     console.log(`coord_update_ms=${times[2]}`);
-    await page.close();
+    await first.browser.close();
 
     // 4. A second first load (a new device), traced: the longest task.
-    const traced = await open({}, await newContext());
-    const tasks = await mainThreadTasks(browser, traced, async () => {
-      await logIn(traced, couch.url, 'coord', 'cpw');
-      await until(traced, expected, 15 * 60_000);
+    const second = await device(dir, 'second', url, couch, errors);
+    const tasks = await mainThreadTasks(second.browser, second.page, async () => {
+      await second.logIn();
+      await until(second.page, expected + more.length, 15 * 60_000);
     });
     console.error(`coord: ${tasks.count} tasks, ${tasks.over50} over 50 ms, the longest at ${JSON.stringify(tasks.top.slice(0, 5))}`);
     console.log(`coord_longest_task_ms=${tasks.longestMs.toFixed(0)}`);
+    await second.browser.close();
     if (errors.length) console.error(`coord: page errors: ${errors.slice(0, 5).join('; ')}`);
   } finally { couch.stop(); }
 });

@@ -76,7 +76,8 @@ function eventSplitter(onEvent) {
 // one at a time per browser. The trace is read and parsed in 4 MB pieces,
 // never whole: about 25 MB a minute for the app at 600 requests a minute.
 export async function mainThreadTasks(browser, page, run, { bufferMb = 512, all = false } = {}) {
-  const cdp = await page.context().newCDPSession(page);
+  // A Playwright page, or launchBare's (its own session).
+  const cdp = page.session ?? await page.context().newCDPSession(page);
   const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
   try {
     await cdp.send('Tracing.start', {
@@ -281,7 +282,8 @@ function guessBrowserPid() {
 // files, other Chromium instances on the machine included, and so shrinks
 // and grows as they come and go.
 export function browserProcesses(browser) {
-  let root = browserPids.get(browser);
+  // A Playwright browser (its pid asked or guessed), or launchBare's ({ pid }).
+  let root = typeof browser.pid === 'number' ? browser.pid : browserPids.get(browser);
   if (root === undefined) { root = guessBrowserPid(); browserPids.set(browser, root); }
   if (!read(`/proc/${root}/smaps_rollup`)) throw new Error(`the browser process (${root}) is gone`);
   const children = new Map();

@@ -377,6 +377,8 @@ export function postJson(url, body, headers = {}) {
 //              simulator of OCR_SIM_URL)
 //   args       Chromium flags added to ARGS (e.g. '--ignore-certificate-errors')
 //   launch     more chromium.launch options
+//   browser    false: no Chromium is launched (`browser`, `context` null), e.g.
+//              for a benchmark that drives its own (bare.mjs)
 //   context    options of the context, and of those made with newContext()
 //              (viewport, serviceWorkers: 'block', ignoreHTTPSErrors...)
 //   open       openApp's options for `page` ({}); false: no page is opened
@@ -433,9 +435,10 @@ export async function withApp(options, body) {
     }
     teardown.push(() => served.stop());
 
-    // The browser.
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, ...args], headless: true, downloadsPath: dir, ...launch });
-    teardown.push(() => browser.close());
+    // The browser (none with `browser: false`: the caller starts its own).
+    const browser = options.browser === false ? null
+      : await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, ...args], headless: true, downloadsPath: dir, ...launch });
+    if (browser) teardown.push(() => browser.close());
     const errors = [];
     const seen = new WeakSet();
     const watch = (p) => {
@@ -449,7 +452,7 @@ export async function withApp(options, body) {
       c.on('page', watch);
       return c;
     };
-    const context = await newContext();
+    const context = browser && await newContext();
     const openPage = async (o = {}, c = context) => {
       assert.ok(sim, 'openApp needs a simulator');
       const p = await openApp(c, served.url, sim, errors, o);
