@@ -132,24 +132,30 @@ const PLACE_WORDS: [&str; 6] = ["", "สิบ", "ร้อย", "พัน", "�
 /// Writes `n` in Thai words as the forms do: 108 -> "หนึ่งร้อยแปด",
 /// 21 -> "ยี่สิบเอ็ด", 101 -> "หนึ่งร้อยเอ็ด", 0 -> "ศูนย์".
 pub fn to_words(n: u64) -> String {
-    if n == 0 {
-        return DIGIT_WORDS[0].to_string();
-    }
-    let mut out = String::new();
-    let millions = n / 1_000_000;
-    let rest = n % 1_000_000;
-    if millions > 0 {
-        out.push_str(&to_words(millions));
-        out.push_str("ล้าน");
-    }
-    if rest > 0 {
-        write_below_million(rest, millions > 0, &mut out);
-    }
+    // Room for any count below a million (at most 6 places of 2 words).
+    let mut out = String::with_capacity(96);
+    write_words(n, &mut out);
     out
 }
 
+/// [`to_words`], appended to `out`.
+pub fn write_words(n: u64, out: &mut String) {
+    if n == 0 {
+        return out.push_str(DIGIT_WORDS[0]);
+    }
+    let millions = n / 1_000_000;
+    let rest = n % 1_000_000;
+    if millions > 0 {
+        write_words(millions, out);
+        out.push_str("ล้าน");
+    }
+    if rest > 0 {
+        write_below_million(rest, millions > 0, out);
+    }
+}
+
 fn write_below_million(n: u64, after_million: bool, out: &mut String) {
-    let digits: Vec<u64> = (0..6).map(|p| (n / 10u64.pow(p)) % 10).collect();
+    let digits: [u64; 6] = std::array::from_fn(|p| (n / 10u64.pow(p as u32)) % 10);
     for place in (0..6).rev() {
         let d = digits[place as usize] as usize;
         if d == 0 {

@@ -222,6 +222,10 @@ impl ConstituencyTally {
 
 /// Records as the aggregate's issues index them: a batch's list, or the
 /// slots of a live aggregate (reports read either).
+///
+/// What reports read of a record is its place, source, confidence, issues
+/// and corrections: a live aggregate gives its records without their rows
+/// (it keeps them packed), so the numbers are read from the tallies.
 pub trait Records {
     /// The record at `index`.
     fn record(&self, index: usize) -> Option<&BallotRecord>;
@@ -552,14 +556,20 @@ pub(super) struct UnitSums {
 
 impl UnitSums {
     pub(super) fn of(r: &BallotRecord) -> UnitSums {
+        let rows = r.rows.iter().map(|x| (x.number, x.votes.digits));
+        UnitSums::of_rows(r, rows)
+    }
+
+    /// The sums of record `r` whose rows are `rows` (number, digits): its
+    /// own, or kept apart from it (a packed record's).
+    pub(super) fn of_rows(
+        r: &BallotRecord,
+        rows: impl Iterator<Item = (u32, Option<u64>)>,
+    ) -> UnitSums {
         let d = |c: &Option<Count>| digits(c).unwrap_or(0);
         UnitSums {
             needs_review: r.in_review_queue(),
-            rows: r
-                .rows
-                .iter()
-                .map(|x| (x.number, x.votes.digits.unwrap_or(0)))
-                .collect(),
+            rows: rows.map(|(n, v)| (n, v.unwrap_or(0))).collect(),
             valid: d(&r.totals.valid),
             invalid: d(&r.totals.invalid),
             no_vote: d(&r.totals.no_vote),

@@ -11,6 +11,7 @@ use super::aggregate::{
     ConstituencyTally, NotPlaced, Records, UnitForm, UnitKey, UnitSums, Unplaced,
 };
 use super::aggregate::{saturated, shift_sums, RowCounts};
+use super::packed::Packed;
 use crate::core::domain::ballot::BallotRecord;
 use crate::core::domain::ballot::IssueCode;
 use crate::core::domain::field::Field;
@@ -37,9 +38,9 @@ struct UnitPart {
 /// The aggregate of records that come, change and go, by slot.
 #[derive(Debug, Clone, Default)]
 pub struct LiveAggregate {
-    /// Boxed: a B-tree filled in slot order leaves its nodes half empty,
-    /// and a record is most of a kilobyte.
-    records: BTreeMap<usize, Box<BallotRecord>>,
+    /// Packed (most of a record is its rows), and boxed: a B-tree filled
+    /// in slot order leaves its nodes half empty.
+    records: BTreeMap<usize, Box<Packed>>,
     keys: BTreeMap<usize, Result<UnitKey, Unplaced>>,
     members: BTreeMap<UnitKey, BTreeSet<usize>>,
     units: BTreeMap<UnitKey, UnitPart>,
@@ -73,7 +74,7 @@ impl LiveAggregate {
         if let Ok(k) = &key {
             self.members.entry(k.clone()).or_default().insert(slot);
         }
-        self.records.insert(slot, Box::new(record));
+        self.records.insert(slot, Box::new(Packed::new(record)));
         self.keys.insert(slot, key.clone());
         for k in [old, key.ok()]
             .into_iter()
@@ -94,7 +95,7 @@ impl LiveAggregate {
     /// Forgets `slot`'s record; returns the unit it was in.
     fn take(&mut self, slot: usize) -> Option<UnitKey> {
         let old = self.records.remove(&slot)?;
-        self.needing -= usize::from(old.in_review_queue());
+        self.needing -= usize::from(old.head().in_review_queue());
         let key = self.keys.remove(&slot)?.ok()?;
         if let Some(m) = self.members.get_mut(&key) {
             m.remove(&slot);
@@ -112,12 +113,15 @@ impl LiveAggregate {
             self.conflicted.remove(key);
             return self.shift(key, old.as_ref(), None, registry);
         };
-        let records: Vec<(usize, &BallotRecord)> =
-            slots.iter().map(|s| (*s, &*self.records[s])).collect();
-        let part = unit_part(key, &records, registry);
+        let single = slots.first().filter(|_| slots.len() == 1);
+        let part = single.and_then(|s| Some(single_part(*s, self.records.get(s)?)));
+        let part = part.unwrap_or_else(|| {
+            let records = self.unpacked(slots);
+            unit_part(key, &as_refs(&records), registry)
+        });
         // Two readings of one page that differ (not two pages of one form
         // that disagree: that is the form's own issue).
-        let conflict = records.len() > 1
+        let conflict = slots.len() > 1
             && part
                 .issues
                 .iter()
@@ -202,14 +206,20 @@ impl LiveAggregate {
     /// Unit `key`'s merged form, made again from its records.
     fn unit_form(&self, key: &UnitKey, registry: &Registry) -> Option<UnitForm> {
         let slots = self.members.get(key)?;
-        let records: Vec<(usize, &BallotRecord)> =
-            slots.iter().map(|s| (*s, &*self.records[s])).collect();
-        unit_merged(key, &records, registry).0
+        unit_merged(key, &as_refs(&self.unpacked(slots)), registry).0
     }
 
-    /// The record of `slot`.
-    pub fn record(&self, slot: usize) -> Option<&BallotRecord> {
-        self.records.get(&slot).map(|r| &**r)
+    /// The whole records of `slots`.
+    fn unpacked(&self, slots: &BTreeSet<usize>) -> Vec<(usize, BallotRecord)> {
+        slots
+            .iter()
+            .filter_map(|s| Some((*s, self.records.get(s)?.unpack())))
+            .collect()
+    }
+
+    /// The whole record of `slot` (its rows too, unlike [`Records`]).
+    pub fn reading(&self, slot: usize) -> Option<BallotRecord> {
+        self.records.get(&slot).map(|r| r.unpack())
     }
 
     /// The aggregate's issues (duplicates, conflicts), by slot.
@@ -260,6 +270,10 @@ impl LiveAggregate {
     }
 }
 
+fn as_refs(records: &[(usize, BallotRecord)]) -> Vec<(usize, &BallotRecord)> {
+    records.iter().map(|(s, r)| (*s, r)).collect()
+}
+
 /// One unit from its records (in slot order): duplicates of a page
 /// dropped (and conflicts said), the pages kept merged into its form.
 fn unit_part(key: &UnitKey, records: &[(usize, &BallotRecord)], registry: &Registry) -> UnitPart {
@@ -270,6 +284,24 @@ fn unit_part(key: &UnitKey, records: &[(usize, &BallotRecord)], registry: &Regis
             .map(|f| UnitSums::of(&f.record)),
         not_placed: out.not_placed,
         issues: out.issues,
+    }
+}
+
+/// A unit of one record (most): what [`unit_part`] makes of it, from its
+/// packed rows (nothing to merge, nothing duplicated).
+fn single_part(slot: usize, packed: &Packed) -> UnitPart {
+    let head = packed.head();
+    let counts = head.has_vote_table;
+    UnitPart {
+        sums: counts.then(|| UnitSums::of_rows(head, packed.digits())),
+        not_placed: match counts {
+            true => Vec::new(),
+            false => vec![NotPlaced {
+                record: slot,
+                reason: Unplaced::SignaturesOnly,
+            }],
+        },
+        issues: Vec::new(),
     }
 }
 
@@ -304,12 +336,14 @@ fn unit_merged(
     (out.units.pop(), out)
 }
 
+/// Each record without its rows (the reports read the numbers from the
+/// tallies; [`LiveAggregate::reading`] gives a whole record).
 impl Records for LiveAggregate {
     fn record(&self, slot: usize) -> Option<&BallotRecord> {
-        self.records.get(&slot).map(|r| &**r)
+        self.records.get(&slot).map(|r| r.head())
     }
     fn each(&self) -> impl Iterator<Item = &BallotRecord> {
-        self.records.values().map(|r| &**r)
+        self.records.values().map(|r| r.head())
     }
     fn count(&self) -> usize {
         self.records.len()

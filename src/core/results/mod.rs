@@ -5,6 +5,7 @@ pub mod export;
 pub mod import;
 pub mod live;
 pub mod official;
+pub mod packed;
 pub mod report;
 pub mod review;
 pub mod table;

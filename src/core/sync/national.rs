@@ -9,7 +9,7 @@ use crate::core::domain::ballot::BallotRecord;
 use crate::core::domain::field::Field;
 use crate::core::domain::form::Category;
 use crate::core::domain::registry::Registry;
-use crate::core::results::aggregate::ConstituencyTally;
+use crate::core::results::aggregate::{ConstituencyTally, Records};
 use crate::core::results::live::LiveAggregate;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -272,9 +272,9 @@ impl National {
         let Some(revs) = self.revisions.get_mut(id) else {
             return;
         };
-        if let Some((rev, record)) = self.counted_rev.remove(&slot).zip(self.live.record(slot)) {
+        if let Some((rev, record)) = self.counted_rev.remove(&slot).zip(self.live.reading(slot)) {
             if let Some(d) = revs.iter_mut().find(|d| *d.rev() == rev) {
-                d.record = Some(Box::new(record.clone()));
+                d.record = Some(Box::new(record));
             }
         }
         let tips = leaves(revs);
@@ -325,8 +325,8 @@ impl National {
             .and_then(|r| leaves(r).into_iter().next())?;
         let slot = self.slots.get(id)?;
         let counted = self.counted_rev.get(slot) == Some(kept.rev());
-        let record = counted.then(|| self.live.record(*slot)).flatten();
-        Some(kept.doc(id, record))
+        let record = counted.then(|| self.live.reading(*slot)).flatten();
+        Some(kept.doc(id, record.as_ref()))
     }
 
     /// Units reported by several documents with different numbers, each
