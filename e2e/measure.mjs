@@ -222,6 +222,7 @@ export async function mainThreadTasks(browser, page, run, { bufferMb = 512, all 
     totalMs: ms(outer.reduce((a, t) => a + t[3], 0)),
     nested,
     rendererPids: [...pids],
+    originUs: origin, // the trace clock's µs that startMs counts from
     traceMb: Math.round(bytes / 1e5) / 10,
     stopMs: { end: tRead - tEnd, read: tParsed - tRead },
     value,

@@ -18,11 +18,19 @@ pub fn unix_ms() -> f64 {
     js_sys::Date::now()
 }
 
-/// A wall-clock time as people read it in `locale` ("th-TH", "en-GB").
+/// A wall-clock time as people read it in `locale` ("th", "th-TH": the
+/// Buddhist era; any other: as in Britain), in the device's time zone.
 pub fn local_time(unix_ms: f64, locale: &str) -> String {
-    js_sys::Date::new(&unix_ms.into())
-        .to_locale_string(locale, &wasm_bindgen::JsValue::UNDEFINED)
-        .into()
+    let d = js_sys::Date::new(&unix_ms.into());
+    let t = crate::core::domain::thai::CivilTime {
+        year: d.get_full_year() as i32,
+        month: d.get_month() + 1,
+        day: d.get_date(),
+        hour: d.get_hours(),
+        minute: d.get_minutes(),
+        second: d.get_seconds(),
+    };
+    crate::core::domain::thai::civil_time_text(t, locale.starts_with("th"))
 }
 
 /// Waits `d` without blocking the event loop: whole milliseconds rounded
