@@ -42,46 +42,49 @@ pub(super) fn js(context: &'static str) -> impl Fn(JsValue) -> WebError {
 }
 
 /// A promise settled by an IndexedDB request.
+///
+/// One function answers both of the request's events: a request fires
+/// exactly one of them, so the function is called once and freed. (A
+/// function of `Closure::once_into_js` that is never called is never
+/// freed, nor what it holds: a handler per outcome kept every request, its
+/// result and its promise alive, tens of MB over a coordinator's load.)
 pub(super) fn settled(req: &IdbRequest) -> JsFuture {
     let promise = js_sys::Promise::new(&mut |resolve, reject| {
         let r = req.clone();
-        let ok = Closure::once_into_js(move || {
-            let _ = resolve.call1(&JsValue::NULL, &r.result().unwrap_or(JsValue::UNDEFINED));
+        let done = Closure::once_into_js(move || {
+            let _ = match r.error() {
+                Ok(None) => {
+                    resolve.call1(&JsValue::NULL, &r.result().unwrap_or(JsValue::UNDEFINED))
+                }
+                Ok(Some(e)) => reject.call1(&JsValue::NULL, &e),
+                Err(e) => reject.call1(&JsValue::NULL, &e),
+            };
         });
-        let r = req.clone();
-        let err = Closure::once_into_js(move || {
-            let e = r
-                .error()
-                .ok()
-                .flatten()
-                .map(JsValue::from)
-                .unwrap_or(JsValue::UNDEFINED);
-            let _ = reject.call1(&JsValue::NULL, &e);
-        });
-        req.set_onsuccess(Some(ok.unchecked_ref()));
-        req.set_onerror(Some(err.unchecked_ref()));
+        req.set_onsuccess(Some(done.unchecked_ref()));
+        req.set_onerror(Some(done.unchecked_ref()));
     });
     JsFuture::from(promise)
 }
 
-/// A promise settled when a transaction commits (or fails).
+/// A promise settled when a transaction commits (or fails). A transaction
+/// ends in exactly one of `complete` and `abort` (a failed request's
+/// `error` is followed by `abort`), so one function answers both and is
+/// freed once called (see [`settled`]).
 pub(super) fn committed(tx: &IdbTransaction) -> JsFuture {
     let promise = js_sys::Promise::new(&mut |resolve, reject| {
-        let ok = Closure::once_into_js(move || {
-            let _ = resolve.call0(&JsValue::NULL);
-        });
         let t = tx.clone();
-        let reject2 = reject.clone();
-        let err = Closure::once_into_js(move || {
-            let e = t.error().map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-            let _ = reject.call1(&JsValue::NULL, &e);
+        let done = Closure::once_into_js(move |e: web_sys::Event| {
+            let _ = match e.type_().as_str() {
+                "complete" => resolve.call0(&JsValue::NULL),
+                _ => {
+                    let why = t.error().map(JsValue::from);
+                    let why = why.unwrap_or_else(|| JsValue::from_str("the write was aborted"));
+                    reject.call1(&JsValue::NULL, &why)
+                }
+            };
         });
-        let abort = Closure::once_into_js(move || {
-            let _ = reject2.call1(&JsValue::NULL, &JsValue::from_str("the write was aborted"));
-        });
-        tx.set_oncomplete(Some(ok.unchecked_ref()));
-        tx.set_onerror(Some(err.unchecked_ref()));
-        tx.set_onabort(Some(abort.unchecked_ref()));
+        tx.set_oncomplete(Some(done.unchecked_ref()));
+        tx.set_onabort(Some(done.unchecked_ref()));
     });
     JsFuture::from(promise)
 }
