@@ -866,6 +866,111 @@ mod storage {
         assert_eq!(store.images("old").await.unwrap().len(), 1);
         store.clear().await.unwrap();
     }
+
+    /// A form document of the corpus, read from an image of hash `sha`.
+    #[cfg(feature = "testing")]
+    fn form_doc(seed: u64, sha: char) -> tallyscan::core::sync::doc::FormDoc {
+        use tallyscan::core::read::{corpus, extract::extract, validate::validate};
+        let registry = tallyscan::core::domain::registry::Registry::builtin();
+        let mut rng = tallyscan::core::domain::rng::SplitMix64::new(seed);
+        let sample = corpus::sample(&registry, &mut rng, None);
+        let source = tallyscan::core::domain::ballot::Source {
+            sha256: sha.to_string().repeat(64),
+            ..Default::default()
+        };
+        let record = validate(extract(&sample.text, source).unwrap(), &registry);
+        tallyscan::core::sync::doc::FormDoc::first(record, "v1").unwrap()
+    }
+
+    #[cfg(feature = "testing")]
+    #[wasm_bindgen_test]
+    async fn the_replica_reads_rows_of_every_version_and_names_those_it_cannot() {
+        use tallyscan::core::sync::replicate::{Pulled, Replica};
+        use tallyscan::web::replica::IdbReplica;
+        use wasm_bindgen::{JsCast, JsValue};
+        delete_db().await;
+        let store = std::rc::Rc::new(Store::open().await.unwrap());
+        let replica = IdbReplica::new(store.clone());
+        // This version's rows: the document's UTF-8 bytes.
+        let new = form_doc(1, 'a');
+        let text = new.to_json().to_string();
+        let pulled = vec![Pulled {
+            doc: new.clone(),
+            text,
+        }];
+        replica.store_pulled(pulled).await.unwrap();
+        // Rows an earlier version kept: the JSON as a string, and as an
+        // object tree; and a row of bytes that are not UTF-8.
+        let (as_text, as_object) = (form_doc(2, 'b'), form_doc(3, 'c'));
+        let db = {
+            let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+            let req = factory.open(DB_NAME).unwrap();
+            let p = js_sys::Promise::new(&mut |resolve, _| req.set_onsuccess(Some(&resolve)));
+            JsFuture::from(p).await.unwrap();
+            req.result()
+                .unwrap()
+                .unchecked_into::<web_sys::IdbDatabase>()
+        };
+        let tx = db
+            .transaction_with_str_and_mode("sync_held", web_sys::IdbTransactionMode::Readwrite)
+            .unwrap();
+        let held = tx.object_store("sync_held").unwrap();
+        let row = |id: &str, rev: String, doc: &JsValue| {
+            let o = js_sys::Object::new();
+            for (k, v) in [
+                ("id", JsValue::from(id)),
+                ("rev", rev.into()),
+                ("mine", false.into()),
+                ("doc", doc.clone()),
+            ] {
+                js_sys::Reflect::set(&o, &k.into(), &v).unwrap();
+            }
+            held.put(&o).unwrap();
+        };
+        let json = |d: &tallyscan::core::sync::doc::FormDoc| d.to_json().to_string();
+        row(
+            &as_text.id,
+            as_text.rev().to_string(),
+            &json(&as_text).into(),
+        );
+        row(
+            &as_object.id,
+            as_object.rev().to_string(),
+            &js_sys::JSON::parse(&json(&as_object)).unwrap(),
+        );
+        row(
+            "form:broken",
+            "1-00".into(),
+            &js_sys::Uint8Array::from(&[0xff, 0xfe, 0x22][..]),
+        );
+        let p = js_sys::Promise::new(&mut |resolve, _| tx.set_oncomplete(Some(&resolve)));
+        JsFuture::from(p).await.unwrap();
+        db.close();
+
+        let (docs, bad) = replica.all().await.unwrap();
+        let mut ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+        ids.sort_unstable();
+        let mut want = vec![new.id.as_str(), as_text.id.as_str(), as_object.id.as_str()];
+        want.sort_unstable();
+        assert_eq!(ids, want);
+        assert!(docs.contains(&new), "read back as written");
+        assert_eq!(bad.len(), 1, "{bad:?}");
+        assert!(bad[0].starts_with("form:broken"), "{bad:?}");
+        let got = replica.get(&new.id, &new.rev().to_string()).await.unwrap();
+        assert_eq!(got.as_ref(), Some(&new));
+        let (page, bad, last) = replica.page(None, 10).await.unwrap();
+        assert_eq!((page.len(), bad.len()), (3, 1));
+        assert!(last.is_some());
+        let missing = replica
+            .missing(
+                &[(new.id.clone(), vec![new.rev().to_string(), "2-ff".into()])]
+                    .into_iter()
+                    .collect(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(missing.get(&new.id), Some(&vec!["2-ff".to_string()]));
+    }
 }
 
 // ---- Image preparation (the worker): real decoding and encoding.

@@ -8,23 +8,22 @@ use super::store::{
     committed, from_js, js, settled, to_js, Store, SYNC_HELD, SYNC_META, SYNC_WRITES,
 };
 use crate::core::engine::ports::{LocalBoxFuture, PortError};
-use crate::core::sync::doc::FormDoc;
+use crate::core::sync::doc::{DocError, FormDoc};
 use crate::core::sync::replicate::{Pulled, Replica, Written};
 use crate::core::sync::wire::RevsDiff;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::rc::Rc;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::IdbTransactionMode::{Readonly, Readwrite};
 
 /// How many revisions [`IdbReplica`] counts in one go when asked which it
 /// lacks.
 const MISSING_CHUNK: usize = 250;
 
-/// A revision as kept: the document's JSON (as text: one string is stored
-/// and read back far faster than the object tree of a form's 57 rows;
-/// revisions kept as objects by an earlier version still read), and
-/// whether it was written here (rather than pulled).
+/// A revision as an earlier version kept it: the document's JSON as text
+/// (or, earlier still, as an object tree). Still read; [`held_row`] writes
+/// the document's UTF-8 bytes instead.
 #[derive(Serialize, Deserialize)]
 struct Held {
     id: String,
@@ -62,9 +61,13 @@ impl IdbReplica {
     }
 }
 
-/// A revision as held: its JSON text (`None`: written out here, without
-/// its image; the write that sends it keeps it).
-fn held(doc: &FormDoc, text: Option<String>, mine: bool) -> Held {
+/// A revision as held: `{id, rev, mine, doc}`, `doc` the document's JSON
+/// text (`None`: written out here, without its image; the write that sends
+/// it keeps it) as UTF-8 bytes. Bytes, not a string: a string of Thai text
+/// is stored as UTF-16, twice the bytes for IndexedDB to write (the
+/// browser's own work was most of a coordinator's first load), and made
+/// from the page's UTF-8 by decoding it.
+fn held_row(doc: &FormDoc, text: Option<String>, mine: bool) -> JsValue {
     let text = text.unwrap_or_else(|| {
         let mut json = doc.to_json();
         if let Some(o) = json.as_object_mut() {
@@ -72,12 +75,28 @@ fn held(doc: &FormDoc, text: Option<String>, mine: bool) -> Held {
         }
         json.to_string()
     });
-    Held {
-        id: doc.id.clone(),
-        rev: doc.rev().to_string(),
-        doc: Value::String(text),
-        mine,
-    }
+    let o = js_sys::Object::new();
+    let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&o, &k.into(), v);
+    let _ = set("id", &doc.id.as_str().into());
+    let _ = set("rev", &doc.rev().to_string().into());
+    let _ = set("mine", &mine.into());
+    let _ = set("doc", &js_sys::Uint8Array::from(text.as_bytes()));
+    o.into()
+}
+
+/// A held row's document id and its document, whichever version kept it
+/// (`None`: not a row at all).
+fn read_held(v: &JsValue) -> Option<(String, Result<FormDoc, DocError>)> {
+    let id = js_sys::Reflect::get(v, &"id".into()).ok()?.as_string()?;
+    let doc = js_sys::Reflect::get(v, &"doc".into()).ok()?;
+    let doc = match doc.dyn_ref::<js_sys::Uint8Array>() {
+        Some(bytes) => match String::from_utf8(bytes.to_vec()) {
+            Ok(text) => FormDoc::from_text(&text),
+            Err(_) => Err(DocError::NotAnObject),
+        },
+        None => FormDoc::from_kept(&from_js::<Held>(v)?.doc),
+    };
+    Some((id, doc))
 }
 
 impl IdbReplica {
@@ -94,7 +113,7 @@ impl IdbReplica {
                 serde_json::json!({ "id": doc.id, "rev": rev, "doc": doc.to_json().to_string() });
             writes.put(&to_js(&entry)?).map_err(&failed)?;
             held_store
-                .put(&to_js(&held(doc, None, true))?)
+                .put(&held_row(doc, None, true))
                 .map_err(&failed)?;
         }
         committed(&tx).await.map_err(&failed)?;
@@ -111,9 +130,9 @@ impl IdbReplica {
         let all = settled(&req).await.map_err(js("reading the replica"))?;
         let (mut docs, mut bad) = (Vec::new(), Vec::new());
         for v in js_sys::Array::from(&all).iter() {
-            match from_js::<Held>(&v).map(|h| (FormDoc::from_kept(&h.doc), h.id)) {
-                Some((Ok(d), _)) => docs.push(d),
-                Some((Err(e), id)) => bad.push(format!("{id}: {e}")),
+            match read_held(&v) {
+                Some((_, Ok(d))) => docs.push(d),
+                Some((id, Err(e))) => bad.push(format!("{id}: {e}")),
                 None => bad.push("?".into()),
             }
         }
@@ -129,7 +148,7 @@ impl IdbReplica {
             .get(&key)
             .map_err(js("reading the replica"))?;
         let v = settled(&req).await.map_err(js("reading the replica"))?;
-        Ok(from_js::<Held>(&v).and_then(|h| FormDoc::from_kept(&h.doc).ok()))
+        Ok(read_held(&v).and_then(|(_, d)| d.ok()))
     }
 
     /// Every revision held of the documents `ids` (one range each, in one
@@ -156,7 +175,7 @@ impl IdbReplica {
             let rows = settled(&req).await.map_err(js("reading the replica"))?;
             let docs: Vec<FormDoc> = js_sys::Array::from(&rows)
                 .iter()
-                .filter_map(|v| FormDoc::from_kept(&from_js::<Held>(&v)?.doc).ok())
+                .filter_map(|v| read_held(&v)?.1.ok())
                 .collect();
             crate::core::sync::share::add_held(&mut out, docs);
         }
@@ -193,13 +212,10 @@ impl IdbReplica {
             if let (Some(id), Some(rev)) = (field("id"), field("rev")) {
                 last = Some((id, rev));
             }
-            let Some(h) = from_js::<Held>(&v) else {
-                bad.push(field("id").unwrap_or_else(|| "?".into()));
-                continue;
-            };
-            match FormDoc::from_kept(&h.doc) {
-                Ok(d) => docs.push(d),
-                Err(e) => bad.push(format!("{}: {e}", h.id)),
+            match read_held(&v) {
+                Some((_, Ok(d))) => docs.push(d),
+                Some((id, Err(e))) => bad.push(format!("{id}: {e}")),
+                None => bad.push(field("id").unwrap_or_else(|| "?".into())),
             }
         }
         Ok((docs, bad, last))
@@ -287,9 +303,8 @@ impl IdbReplica {
         let mut docs = Vec::with_capacity(pulled.len());
         for Pulled { doc, text } in pulled {
             // Kept as the server sent it (not written out again).
-            let kept = held(&doc, Some(text), false);
             held_store
-                .put(&to_js(&kept)?)
+                .put(&held_row(&doc, Some(text), false))
                 .map_err(js("keeping pulled forms"))?;
             docs.push(doc);
         }
