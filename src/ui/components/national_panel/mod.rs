@@ -8,6 +8,19 @@ use leptos::prelude::*;
 
 mod tables;
 
+/// The stages the panel is drawn in (see `stage`).
+const STAGES: u8 = 2;
+
+/// Draws the panel's next stage at the next frame, until all are drawn.
+fn advance(stage: RwSignal<u8>) {
+    if stage.get_untracked() < STAGES {
+        request_animation_frame(move || {
+            stage.update(|n| *n = (*n + 1).min(STAGES));
+            advance(stage);
+        });
+    }
+}
+
 /// The national panel.
 #[component]
 pub fn NationalPanel() -> impl IntoView {
@@ -27,6 +40,15 @@ pub fn NationalPanel() -> impl IntoView {
     );
     let reports_open = RwSignal::new(false);
     let (race_key, race_row) = (tables::race_key, tables::race_row);
+    // Drawn in stages, a frame apart (at log-in, all at once was a task of
+    // over 100 ms): the summary, then the tables, then the map, the
+    // official comparison and coverage.
+    let stage = RwSignal::new(0u8);
+    Effect::new(move |_| match coordinator() {
+        true => advance(stage),
+        false => stage.set(0),
+    });
+    let shown = move |n: u8| move || stage.get() >= n;
     view! {
         <Show when=coordinator>
             <section class="panel national" id="national" aria-labelledby="national-title" data-forms=move || forms().0>
@@ -39,6 +61,7 @@ pub fn NationalPanel() -> impl IntoView {
                         " " {move || format!("{} / {}", forms().0, s.total.get())}
                     </p>
                 </Show>
+                <Show when=shown(1)>
                 <h3>{tr(lang, Text::NationalParties)}</h3>
                 <div class="table-scroll">
                     <table id="national-parties">
@@ -61,6 +84,8 @@ pub fn NationalPanel() -> impl IntoView {
                     </table>
                 </div>
                 <crate::ui::components::NationalConflicts/>
+                </Show>
+                <Show when=shown(2)>
                 <crate::ui::components::NationalMap/>
                 <crate::ui::components::OfficialView whole=true/>
                 <details class="national-reports" id="national-reports" on:toggle=move |ev| reports_open.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())>
@@ -77,6 +102,7 @@ pub fn NationalPanel() -> impl IntoView {
                         <tbody>{coverage}</tbody>
                     </table>
                 </div>
+                </Show>
             </section>
         </Show>
     }
