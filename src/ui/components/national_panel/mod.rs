@@ -9,7 +9,7 @@ use leptos::prelude::*;
 mod tables;
 
 /// The stages the panel is drawn in (see `stage`).
-const STAGES: u8 = 2;
+const STAGES: u8 = 5;
 
 /// Draws the panel's next stage at the next frame, until all are drawn.
 fn advance(stage: RwSignal<u8>) {
@@ -41,8 +41,8 @@ pub fn NationalPanel() -> impl IntoView {
     let reports_open = RwSignal::new(false);
     let (race_key, race_row) = (tables::race_key, tables::race_row);
     // Drawn in stages, a frame apart (at log-in, all at once was a task of
-    // over 100 ms): the summary, then the tables, then the map, the
-    // official comparison and coverage.
+    // over 100 ms): the summary, the tables, the conflicts, the map, the
+    // official comparison, the reports and coverage.
     let stage = RwSignal::new(0u8);
     Effect::new(move |_| match coordinator() {
         true => advance(stage),
@@ -83,11 +83,11 @@ pub fn NationalPanel() -> impl IntoView {
                         <tbody><For each=move || races.get() key=race_key children=race_row/></tbody>
                     </table>
                 </div>
-                <crate::ui::components::NationalConflicts/>
                 </Show>
-                <Show when=shown(2)>
-                <crate::ui::components::NationalMap/>
-                <crate::ui::components::OfficialView whole=true/>
+                <Show when=shown(2)><crate::ui::components::NationalConflicts/></Show>
+                <Show when=shown(3)><crate::ui::components::NationalMap/></Show>
+                <Show when=shown(4)><crate::ui::components::OfficialView whole=true/></Show>
+                <Show when=shown(5)>
                 <details class="national-reports" id="national-reports" on:toggle=move |ev| reports_open.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())>
                     <summary>{tr(lang, Text::NationalReports)}</summary>
                     // Made only while open: a report reads every form.
