@@ -21,8 +21,9 @@ export async function launchBare({ args = [], userDataDir } = {}) {
   let buf = '';
   fromBrowser.setEncoding('utf8');
   fromBrowser.on('data', (chunk) => {
+    let from = buf.length; // (a message's end is in what came since)
     buf += chunk;
-    for (let end; (end = buf.indexOf('\0')) >= 0;) {
+    for (let end; (end = buf.indexOf('\0', from)) >= 0; from = 0) {
       const msg = JSON.parse(buf.slice(0, end));
       buf = buf.slice(end + 1);
       if (msg.id && waiting.has(msg.id)) {
@@ -33,10 +34,19 @@ export async function launchBare({ args = [], userDataDir } = {}) {
       } else for (const l of listeners) l(msg);
     }
   });
-  const exited = new Promise((r) => child.once('exit', r));
+  // Gone: every request waiting, and every later one, fails (never hangs).
+  let gone = null;
+  const fail = (why) => {
+    gone ??= why;
+    for (const { reject, method } of waiting.values()) reject(new Error(`${method}: ${gone}`));
+    waiting.clear();
+  };
+  const exited = new Promise((r) => child.once('exit', (code, signal) => { fail(`Chromium exited (${code ?? signal})`); r(); }));
+  child.once('error', (e) => fail(`Chromium did not start: ${e.message}`));
   const send = (method, params = {}, sessionId) => new Promise((resolve, reject) => {
+    if (gone) return reject(new Error(`${method}: ${gone}`));
     const id = next++;
-    waiting.set(id, { resolve, reject, method });
+    waiting.set(id, { resolve, reject, method, sessionId });
     toBrowser.write(`${JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) })}\0`);
   });
   const on = (f) => { listeners.add(f); return () => listeners.delete(f); };
@@ -52,6 +62,10 @@ export async function launchBare({ args = [], userDataDir } = {}) {
       if (t.type === 'page' && t.targetId !== targetId) await send('Target.closeTarget', { targetId: t.targetId });
     }
     on((m) => {
+      // The tab crashed or went: its requests fail.
+      if ((m.method === 'Target.detachedFromTarget' && m.params.sessionId === sessionId) || (m.sessionId === sessionId && m.method === 'Inspector.targetCrashed')) {
+        for (const [id, w] of waiting) if (w.sessionId === sessionId) { waiting.delete(id); w.reject(new Error(`${w.method}: the tab crashed or closed`)); }
+      }
       if (m.sessionId !== sessionId) return;
       if (m.method === 'Runtime.exceptionThrown') errors.push(m.params.exceptionDetails.exception?.description ?? m.params.exceptionDetails.text);
       if (m.method === 'Runtime.consoleAPICalled' && m.params.type === 'error') errors.push(m.params.args.map((a) => a.value ?? a.description).join(' '));
@@ -67,7 +81,10 @@ export async function launchBare({ args = [], userDataDir } = {}) {
       const until = Date.now() + timeoutMs;
       for (;;) {
         let v;
-        try { v = await evaluate(expression); } catch { v = undefined; } // navigating
+        try { v = await evaluate(expression); } catch (e) {
+          if (/crashed or closed|Chromium exited|did not start/.test(e.message)) throw e;
+          v = undefined; // navigating
+        }
         if (v) return v;
         if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${expression}`);
         await new Promise((r) => setTimeout(r, everyMs));

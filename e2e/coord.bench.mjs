@@ -39,8 +39,9 @@ const until = (page, n, timeoutMs) => page.waitFor(`Number(document.querySelecto
 
 // A new device's browser at the app, its sync form filled in as the
 // coordinator: `logIn()` presses the button.
-async function device(dir, name, url, couch, errors) {
+async function device(dir, name, url, couch, errors, browsers) {
   const browser = await launchBare({ userDataDir: `${dir}/${name}` });
+  browsers.push(browser);
   const page = await browser.open(url, errors);
   await page.waitFor(`!!document.querySelector('#sync-login')`, 60_000);
   const fill = (sel, v) => page.evaluate(`(() => { const e = document.querySelector(${JSON.stringify(sel)}); e.value = ${JSON.stringify(v)}; e.dispatchEvent(new Event('input', { bubbles: true })); })()`);
@@ -56,6 +57,7 @@ await withApp({ name: 'coord-bench', sim: false, browser: false, open: false }, 
   const origin = new URL(url).origin;
   const couch = await startCouch(dir, { users: USERS, origins: [origin], disk: true });
   const errors = [];
+  const browsers = []; // closed at the end, whatever happens
   try {
     const t0 = Date.now();
     const reg = registry();
@@ -67,7 +69,7 @@ await withApp({ name: 'coord-bench', sim: false, browser: false, open: false }, 
     const expected = planted.forms - planted.bad.length;
 
     // 1. The first load, with the whole browser's memory sampled.
-    const first = await device(dir, 'first', url, couch, errors);
+    const first = await device(dir, 'first', url, couch, errors, browsers);
     const { page } = first;
     const sampler = startPssSampler(first.browser, 250);
     const t1 = Date.now();
@@ -118,7 +120,7 @@ await withApp({ name: 'coord-bench', sim: false, browser: false, open: false }, 
     await first.browser.close();
 
     // 4. A second first load (a new device), traced: the longest task.
-    const second = await device(dir, 'second', url, couch, errors);
+    const second = await device(dir, 'second', url, couch, errors, browsers);
     const tasks = await mainThreadTasks(second.browser, second.page, async () => {
       await second.logIn();
       await until(second.page, expected + more.length, 15 * 60_000);
@@ -127,5 +129,8 @@ await withApp({ name: 'coord-bench', sim: false, browser: false, open: false }, 
     console.log(`coord_longest_task_ms=${tasks.longestMs.toFixed(0)}`);
     await second.browser.close();
     if (errors.length) console.error(`coord: page errors: ${errors.slice(0, 5).join('; ')}`);
-  } finally { couch.stop(); }
+  } finally {
+    for (const b of browsers) await b.close();
+    couch.stop();
+  }
 });

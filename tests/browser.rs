@@ -955,7 +955,7 @@ mod storage {
         assert_eq!(ids, want);
         assert!(docs.contains(&new), "read back as written");
         assert_eq!(bad.len(), 1, "{bad:?}");
-        assert!(bad[0].starts_with("form:broken"), "{bad:?}");
+        assert!(bad[0].starts_with("form:broken: not UTF-8"), "{bad:?}");
         let got = replica.get(&new.id, &new.rev().to_string()).await.unwrap();
         assert_eq!(got.as_ref(), Some(&new));
         let (page, bad, last) = replica.page(None, 10).await.unwrap();

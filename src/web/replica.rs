@@ -92,7 +92,7 @@ fn read_held(v: &JsValue) -> Option<(String, Result<FormDoc, DocError>)> {
     let doc = match doc.dyn_ref::<js_sys::Uint8Array>() {
         Some(bytes) => match String::from_utf8(bytes.to_vec()) {
             Ok(text) => FormDoc::from_text(&text),
-            Err(_) => Err(DocError::NotAnObject),
+            Err(_) => Err(DocError::NotUtf8),
         },
         None => FormDoc::from_kept(&from_js::<Held>(v)?.doc),
     };

@@ -34,8 +34,11 @@ pub(super) const SYNC_WRITES: &str = "sync_writes";
 pub(super) const SYNC_HELD: &str = "sync_held";
 pub(super) const SYNC_META: &str = "sync_meta";
 /// The database's version (migrated on open). Version 3 adds the sync
-/// stores; the session files keep their own version.
-const DB_VERSION: u32 = 3;
+/// stores; version 4 adds nothing, but the replica's rows hold their
+/// document as UTF-8 bytes, which a tab of an earlier version cannot read:
+/// opening at 4 asks such a tab to let go (it closes its connection). The
+/// session files keep their own version.
+const DB_VERSION: u32 = 4;
 
 pub(super) fn js(context: &'static str) -> impl Fn(JsValue) -> WebError {
     move |e| WebError::js(context, e)

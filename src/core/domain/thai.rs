@@ -141,7 +141,7 @@ pub struct CivilTime {
 }
 
 /// A date and time as Thai readers write it (day/month/year of the
-/// Buddhist era, 543 years on: "6/12/2569 19:05:09"), or as English
+/// Buddhist era, 543 years on: "6/12/2569 09:05:03"), or as English
 /// readers in Britain do ("06/12/2026, 19:05:09"). Written here rather than
 /// by the browser's `toLocaleString`, whose first Thai call loads the
 /// locale's data for 80 ms.
@@ -156,7 +156,7 @@ pub fn civil_time_text(t: CivilTime, thai: bool) -> String {
     } = t;
     match thai {
         true => format!(
-            "{day}/{month}/{} {hour}:{minute:02}:{second:02}",
+            "{day}/{month}/{} {hour:02}:{minute:02}:{second:02}",
             year + 543
         ),
         false => format!("{day:02}/{month:02}/{year}, {hour:02}:{minute:02}:{second:02}"),
@@ -166,8 +166,9 @@ pub fn civil_time_text(t: CivilTime, thai: bool) -> String {
 /// Writes `n` in Thai words as the forms do: 108 -> "หนึ่งร้อยแปด",
 /// 21 -> "ยี่สิบเอ็ด", 101 -> "หนึ่งร้อยเอ็ด", 0 -> "ศูนย์".
 pub fn to_words(n: u64) -> String {
-    // Room for any count below a million (at most 6 places of 2 words).
-    let mut out = String::with_capacity(96);
+    // Room for any count below a million: at most 6 places of 2 words,
+    // 126 bytes of UTF-8 (a Thai letter is 3).
+    let mut out = String::with_capacity(128);
     write_words(n, &mut out);
     out
 }
@@ -591,7 +592,8 @@ mod tests {
             minute: 5,
             second: 3,
         };
-        assert_eq!(civil_time_text(t, true), "6/12/2569 9:05:03");
+        // As Chromium's toLocaleString("th-TH") and ("en-GB") write it.
+        assert_eq!(civil_time_text(t, true), "6/12/2569 09:05:03");
         assert_eq!(civil_time_text(t, false), "06/12/2026, 09:05:03");
     }
 }

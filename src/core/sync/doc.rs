@@ -123,6 +123,8 @@ pub const IMAGE_NAME: &str = "image";
 pub enum DocError {
     #[error("not a JSON object")]
     NotAnObject,
+    #[error("not UTF-8 text")]
+    NotUtf8,
     #[error("no {0}")]
     Missing(&'static str),
     #[error("\"{0}\" is not a revision id")]

@@ -6,27 +6,16 @@ use crate::ui::i18n::{tr, Text};
 use crate::ui::state::AppState;
 use leptos::prelude::*;
 
+mod stages;
 mod tables;
-
-/// The stages the panel is drawn in (see `stage`).
-const STAGES: u8 = 5;
-
-/// Draws the panel's next stage at the next frame, until all are drawn.
-fn advance(stage: RwSignal<u8>) {
-    if stage.get_untracked() < STAGES {
-        request_animation_frame(move || {
-            stage.update(|n| *n = (*n + 1).min(STAGES));
-            advance(stage);
-        });
-    }
-}
 
 /// The national panel.
 #[component]
 pub fn NationalPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let (lang, s) = (state.lang, state.sync);
-    let coordinator = move || s.account.with(crate::ui::sync::coordinates);
+    // A memo: the stages below start again only when this changes.
+    let coordinator = Memo::new(move |_| s.account.with(crate::ui::sync::coordinates));
     let forms = move || {
         s.national_rev.track();
         s.national.with_value(|n| (n.forms(), n.conflicts.len()))
@@ -40,17 +29,10 @@ pub fn NationalPanel() -> impl IntoView {
     );
     let reports_open = RwSignal::new(false);
     let (race_key, race_row) = (tables::race_key, tables::race_row);
-    // Drawn in stages, a frame apart (at log-in, all at once was a task of
-    // over 100 ms): the summary, the tables, the conflicts, the map, the
-    // official comparison, the reports and coverage.
-    let stage = RwSignal::new(0u8);
-    Effect::new(move |_| match coordinator() {
-        true => advance(stage),
-        false => stage.set(0),
-    });
+    let stage = stages::staged(coordinator, reports_open);
     let shown = move |n: u8| move || stage.get() >= n;
     view! {
-        <Show when=coordinator>
+        <Show when=move || coordinator.get()>
             <section class="panel national" id="national" aria-labelledby="national-title" data-forms=move || forms().0>
                 <h2 id="national-title">{tr(lang, Text::NationalTitle)}</h2>
                 <p id="national-summary">{move || { let (f, c) = forms(); crate::ui::i18n::national_summary(lang.get(), f, c) }}</p>
