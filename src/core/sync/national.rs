@@ -332,8 +332,15 @@ impl National {
     /// Units reported by several documents with different numbers, each
     /// document at its current reading.
     pub fn unit_conflicts(&self) -> Vec<UnitConflict> {
+        self.first_unit_conflicts(usize::MAX)
+    }
+
+    /// The first `n` of [`National::unit_conflicts`] (only their readings
+    /// are made: each is unpacked from the aggregate).
+    pub fn first_unit_conflicts(&self, n: usize) -> Vec<UnitConflict> {
         self.live
             .unit_conflicts()
+            .take(n)
             .map(|(key, slots)| UnitConflict {
                 province: self.province_of(&slots),
                 constituency: key.constituency,

@@ -92,9 +92,9 @@ pub fn NationalConflicts() -> impl IntoView {
     };
     let units = move || {
         s.national_rev.track();
-        let mut all = s.national.with_value(|n| n.unit_conflicts());
-        all.truncate(units_shown.get());
-        all
+        let n = units_shown.get();
+        s.national
+            .with_value(|national| national.first_unit_conflicts(n))
     };
     let unit_row = move |c: crate::core::sync::national::UnitConflict| {
         let label = c.label();
