@@ -899,8 +899,9 @@ mod storage {
             text,
         }];
         replica.store_pulled(pulled).await.unwrap();
-        // Rows an earlier version kept: the JSON as a string, and as an
-        // object tree; and a row of bytes that are not UTF-8.
+        // Rows earlier versions kept, one a row in the store they used
+        // (moved into groups when first read): the JSON as a string, and
+        // as an object tree; and a row of bytes that are not UTF-8.
         let (as_text, as_object) = (form_doc(2, 'b'), form_doc(3, 'c'));
         let db = {
             let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
@@ -958,18 +959,65 @@ mod storage {
         assert!(bad[0].starts_with("form:broken: not UTF-8"), "{bad:?}");
         let got = replica.get(&new.id, &new.rev().to_string()).await.unwrap();
         assert_eq!(got.as_ref(), Some(&new));
-        let (page, bad, last) = replica.page(None, 10).await.unwrap();
-        assert_eq!((page.len(), bad.len()), (3, 1));
-        assert!(last.is_some());
-        let missing = replica
-            .missing(
-                &[(new.id.clone(), vec![new.rev().to_string(), "2-ff".into()])]
-                    .into_iter()
-                    .collect(),
-            )
+        let got = replica
+            .get(&as_object.id, &as_object.rev().to_string())
             .await
             .unwrap();
+        assert_eq!(got.map(|d| d.id), Some(as_object.id.clone()), "moved");
+        let (page, bad, last) = replica.page(None, 10).await.unwrap();
+        assert_eq!((page.len(), bad.len()), (3, 1));
+        let (rest, _, end) = replica.page(last, 10).await.unwrap();
+        assert_eq!((rest.len(), end), (0, None), "two groups, both read");
+        let held = replica.revisions_of(&[as_text.id.clone()]).await.unwrap();
+        assert_eq!(held.get(&as_text.id).map(Vec::len), Some(1));
+        // The page did not keep the moved rows: IndexedDB is asked.
+        let asked = [
+            (new.id.clone(), vec![new.rev().to_string(), "2-ff".into()]),
+            (as_text.id.clone(), vec![as_text.rev().to_string()]),
+        ];
+        let missing = replica.missing(&asked.into_iter().collect()).await.unwrap();
         assert_eq!(missing.get(&new.id), Some(&vec!["2-ff".to_string()]));
+        assert_eq!(missing.get(&as_text.id), None, "held, in a moved group");
+        assert_eq!(missing.len(), 1);
+    }
+
+    /// A replica that held nothing when the page first asked answers which
+    /// revisions are missing from what the page kept; a cleared device
+    /// holds none again.
+    #[cfg(feature = "testing")]
+    #[wasm_bindgen_test]
+    async fn a_replica_kept_by_this_page_alone_knows_what_it_holds() {
+        use tallyscan::core::sync::replicate::{Pulled, Replica};
+        use tallyscan::web::replica::IdbReplica;
+        delete_db().await;
+        let store = std::rc::Rc::new(Store::open().await.unwrap());
+        let replica = IdbReplica::new(store.clone());
+        let (a, b, mine) = (form_doc(4, 'd'), form_doc(5, 'e'), form_doc(6, 'f'));
+        let ask = |docs: &[&tallyscan::core::sync::doc::FormDoc]| {
+            docs.iter()
+                .map(|d| (d.id.clone(), vec![d.rev().to_string()]))
+                .collect::<tallyscan::core::sync::wire::RevsDiff>()
+        };
+        let missing = replica.missing(&ask(&[&a, &b])).await.unwrap();
+        assert_eq!(missing.len(), 2, "an empty replica lacks both");
+        let text = a.to_json().to_string();
+        let pulled = vec![Pulled {
+            doc: a.clone(),
+            text,
+        }];
+        replica.store_pulled(pulled).await.unwrap();
+        replica.write(std::slice::from_ref(&mine)).await.unwrap();
+        let missing = replica.missing(&ask(&[&a, &b, &mine])).await.unwrap();
+        assert_eq!(missing.keys().collect::<Vec<_>>(), vec![&b.id]);
+        // A second page over the same replica asks IndexedDB, and agrees.
+        let other = IdbReplica::new(store.clone());
+        assert_eq!(
+            other.missing(&ask(&[&a, &b, &mine])).await.unwrap(),
+            missing
+        );
+        store.clear().await.unwrap();
+        replica.forget();
+        assert_eq!(replica.missing(&ask(&[&a, &mine])).await.unwrap().len(), 2);
     }
 }
 

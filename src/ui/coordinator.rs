@@ -100,14 +100,15 @@ impl SyncStore {
     }
 
     /// What this device's replica already holds (a reload), counted a
-    /// page at a time before following goes on from its checkpoint.
+    /// page (three groups, up to 300 revisions) at a time before following
+    /// goes on from its checkpoint.
     async fn recount_replica(&self, replica: &web::replica::IdbReplica) {
         if self.national.with_value(|n| n.forms() > 0) {
             return;
         }
         let mut after = None;
         loop {
-            match replica.page(after, 250).await {
+            match replica.page(after, 3).await {
                 Ok((docs, bad, last)) => {
                     if !bad.is_empty() {
                         self.skipped.update(|s| s.extend(bad));

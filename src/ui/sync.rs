@@ -307,6 +307,8 @@ impl SyncStore {
     /// Forgets what is held in memory (the device was cleared).
     pub fn forget(&self) {
         self.held.set_value(None);
+        self.replica
+            .with_value(|r| r.as_ref().map(IdbReplica::forget));
         self.national.set_value(Default::default());
         self.caught_up.set(false);
         self.total.set(0);

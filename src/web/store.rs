@@ -31,14 +31,23 @@ const BATCHES: &str = "batches";
 const OUTCOMES: &str = "outcomes";
 const IMAGES: &str = "images";
 pub(super) const SYNC_WRITES: &str = "sync_writes";
+/// The replica's revisions as versions before 5 kept them, one a row
+/// (moved into [`SYNC_GROUPS`] when first read).
 pub(super) const SYNC_HELD: &str = "sync_held";
+/// The replica's revisions, in groups: `{keys: [[id, rev], …], rows}`
+/// under an increasing number, index [`BY_KEY`] (multi-entry) on `keys`.
+pub(super) const SYNC_GROUPS: &str = "sync_groups";
+/// The index of [`SYNC_GROUPS`] from each `[id, rev]` to its group.
+pub(super) const BY_KEY: &str = "keys";
 pub(super) const SYNC_META: &str = "sync_meta";
 /// The database's version (migrated on open). Version 3 adds the sync
 /// stores; version 4 adds nothing, but the replica's rows hold their
 /// document as UTF-8 bytes, which a tab of an earlier version cannot read:
-/// opening at 4 asks such a tab to let go (it closes its connection). The
-/// session files keep their own version.
-const DB_VERSION: u32 = 4;
+/// opening at 4 asks such a tab to let go (it closes its connection).
+/// Version 5 keeps the replica's revisions in groups (one `put` for a
+/// `_bulk_get` answer, not one a revision). The session files keep their
+/// own version.
+const DB_VERSION: u32 = 5;
 
 pub(super) fn js(context: &'static str) -> impl Fn(JsValue) -> WebError {
     move |e| WebError::js(context, e)
@@ -114,6 +123,14 @@ fn migrate(db: &IdbDatabase, old: u32) -> Result<(), JsValue> {
         let id_rev = JsValue::from(js_sys::Array::of2(&"id".into(), &"rev".into()));
         db.create_object_store_with_optional_parameters(SYNC_HELD, &keyed(&id_rev))?;
         db.create_object_store_with_optional_parameters(SYNC_META, &keyed(&"key".into()))?;
+    }
+    if old < 5 {
+        let numbered = web_sys::IdbObjectStoreParameters::new();
+        numbered.set_auto_increment(true);
+        let groups = db.create_object_store_with_optional_parameters(SYNC_GROUPS, &numbered)?;
+        let each = web_sys::IdbIndexParameters::new();
+        each.set_multi_entry(true);
+        groups.create_index_with_str_and_optional_parameters(BY_KEY, "keys", &each)?;
     }
     Ok(())
 }
@@ -361,7 +378,15 @@ impl Store {
 
     /// Empties every store (a shared kiosk's "clear this device").
     pub async fn clear(&self) -> Result<(), WebError> {
-        let all = [BATCHES, OUTCOMES, IMAGES, SYNC_WRITES, SYNC_HELD, SYNC_META];
+        let all = [
+            BATCHES,
+            OUTCOMES,
+            IMAGES,
+            SYNC_WRITES,
+            SYNC_HELD,
+            SYNC_GROUPS,
+            SYNC_META,
+        ];
         let tx = self.tx(&all, IdbTransactionMode::Readwrite)?;
         for name in all {
             Self::store(&tx, name)?
