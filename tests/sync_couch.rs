@@ -187,12 +187,34 @@ impl CouchTransport for Tcp {
     }
 }
 
+/// A transport that lists the requests it sends.
+struct Listed {
+    inner: Tcp,
+    paths: RefCell<Vec<String>>,
+    bodies: RefCell<Vec<String>>,
+}
+
+impl CouchTransport for Listed {
+    fn send(
+        &self,
+        req: CouchRequest,
+    ) -> LocalBoxFuture<'_, Result<CouchResponse, TransportFailure>> {
+        self.paths.borrow_mut().push(req.path.clone());
+        self.bodies
+            .borrow_mut()
+            .push(req.body.clone().unwrap_or_default());
+        self.inner.send(req)
+    }
+}
+
 /// A device's replica, in memory.
 #[derive(Default)]
 struct Memory {
     written: RefCell<Vec<Written>>,
     held: RefCell<BTreeMap<String, BTreeSet<String>>>,
     checkpoints: RefCell<BTreeMap<String, Value>>,
+    /// Every document pulled, as kept.
+    pulled: RefCell<Vec<Pulled>>,
 }
 
 impl Memory {
@@ -241,12 +263,13 @@ impl Replica for Memory {
         Box::pin(async move { Ok(out) })
     }
     fn store_pulled(&self, docs: Vec<Pulled>) -> LocalBoxFuture<'_, Result<(), PortError>> {
-        for Pulled { doc: d, .. } in docs {
+        for p in docs {
             self.held
                 .borrow_mut()
-                .entry(d.id.clone())
+                .entry(p.doc.id.clone())
                 .or_default()
-                .insert(d.rev().to_string());
+                .insert(p.doc.rev().to_string());
+            self.pulled.borrow_mut().push(p);
         }
         Box::pin(async { Ok(()) })
     }
@@ -385,6 +408,77 @@ fn a_volunteer_cannot_change_anothers_reading_but_corrects_their_own() {
     let leaves = leaves(s.port, &id);
     assert_eq!(leaves.len(), 1);
     assert!(leaves[0].starts_with("2-"), "{leaves:?}");
+}
+
+/// A pull keeps first revisions as the changes feed carried them, and
+/// fetches by `_bulk_get` only what it cannot carry whole: a correction
+/// (its history) and a form's second reading (a conflict's other leaf).
+#[test]
+fn a_pull_fetches_only_what_the_changes_did_not_carry() {
+    let Some(s) = server() else { return };
+    let (a, b) = (Memory::default(), Memory::default());
+    let mut written = Vec::new();
+    for n in 1..=7 {
+        written.push(FormDoc::first(reading(n, 50), "somchai").unwrap());
+    }
+    let changed = reading(2, 60);
+    let corrected = written[1].next(changed, "somchai");
+    written.iter().for_each(|d| a.write(d.clone()));
+    a.write(corrected.clone());
+    b.write(FormDoc::first(reading(3, 70), "nid").unwrap());
+    let ca = Couch::new(Tcp::as_user(s.port, "somchai", "pw-s"), DB);
+    let cb = Couch::new(Tcp::as_user(s.port, "nid", "pw-n"), DB);
+    run(push(&ca, &a, "push:a", SyncOptions::default())).unwrap();
+    run(push(&cb, &b, "push:b", SyncOptions::default())).unwrap();
+
+    let boss = Memory::default();
+    let listed = Listed {
+        inner: Tcp::as_user(s.port, "boss", "pw-b"),
+        paths: RefCell::default(),
+        bodies: RefCell::default(),
+    };
+    let cc = Couch::new(listed, DB);
+    let opts = SyncOptions {
+        pull_batch: 3,
+        get_batch: 2,
+        ..SyncOptions::default()
+    };
+    let report = run(pull(&cc, &boss, "pull:boss", opts)).unwrap();
+    assert_eq!(report.received, 8, "{report:?}");
+    assert!(report.skipped.is_empty(), "{report:?}");
+    let paths = cc.transport.paths.borrow().clone();
+    let gets: Vec<usize> = paths
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.contains("_bulk_get"))
+        .map(|(i, _)| i)
+        .collect();
+    let asked: String = gets
+        .iter()
+        .map(|&i| cc.transport.bodies.borrow()[i].clone())
+        .collect();
+    // Form 2 at its correction, and form 3's two readings: the winner came
+    // with the changes, but a document of two leaves is fetched whole.
+    let pair = |d: &FormDoc| format!(r#"{{"id":"{}","rev":"{}"}}"#, d.id, d.rev());
+    assert!(asked.contains(&pair(&corrected)), "{asked}");
+    for (i, d) in written.iter().enumerate() {
+        let fetched = asked.contains(&pair(d));
+        assert_eq!(fetched, i == 2, "form {}: {asked}", i + 1);
+    }
+    let kept = boss.pulled.borrow();
+    for d in written.iter().filter(|d| d.id != corrected.id) {
+        let p = kept
+            .iter()
+            .find(|p| p.doc.id == d.id && p.doc.rev() == d.rev());
+        let p = p.unwrap_or_else(|| panic!("{} not kept", d.id));
+        assert_eq!(&p.doc, d, "kept as written");
+        assert_eq!(FormDoc::from_text(&p.text).as_ref(), Ok(d), "its text too");
+    }
+    let c = kept
+        .iter()
+        .find(|p| p.doc.rev() == corrected.rev())
+        .unwrap();
+    assert_eq!(c.doc.history, corrected.history, "with its history");
 }
 
 #[test]

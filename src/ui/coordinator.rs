@@ -15,8 +15,9 @@ use crate::core::sync::share::resolve;
 use crate::web;
 use leptos::prelude::*;
 
-/// Changes a step of following reads (their documents come 100 at a time).
-const PULL_BATCH: usize = 2_000;
+/// Pages of changes a step of following reads (each of 500 changes, most
+/// with their documents: a page of 2,000 was 6 MB, read in one 60 ms task).
+const PULL_PAGES: usize = 4;
 /// Documents counted between two yields to the page.
 const STEP: usize = 100;
 /// The national panel is redrawn at most this often while a load runs.
@@ -67,9 +68,9 @@ impl SyncStore {
         }
     }
 
-    /// One pull of up to `PULL_BATCH` changes (fetched 100 at a time, each part
-    /// parsed and stored while the next is on its way), left for the
-    /// caller to count; whether the page has caught up with the database.
+    /// One pull of up to `PULL_PAGES` pages of changes (each page parsed
+    /// and stored while the next is on its way), left for the caller to
+    /// count; whether the page has caught up with the database.
     /// A long poll only once caught up (a step that stopped at its limit
     /// asks again at once).
     async fn follow_step(
@@ -80,8 +81,7 @@ impl SyncStore {
     ) -> bool {
         let opts = SyncOptions {
             wait_ms: caught_up.then_some(25_000),
-            pull_batch: PULL_BATCH,
-            pull_batches: Some(1),
+            pull_batches: Some(PULL_PAGES),
             ..SyncOptions::default()
         };
         match pull(&self.couch(), replica, rep_id, opts).await {

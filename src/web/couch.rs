@@ -94,12 +94,20 @@ async fn send(
         let resp: web_sys::Response = resp
             .dyn_into()
             .map_err(|_| TransportFailure::Network("fetch did not return a Response".into()))?;
-        let text = resp.text().map_err(failed)?;
-        let body = JsFuture::from(text)
-            .await
-            .map_err(failed)?
-            .as_string()
-            .unwrap_or_default();
+        // The body's bytes, copied into the page's memory as they are: a
+        // JS string would be decoded to UTF-16 and encoded back (a page of
+        // changes with its documents is a megabyte or more).
+        let bytes = resp.array_buffer().map_err(failed)?;
+        let bytes = JsFuture::from(bytes).await.map_err(failed)?;
+        let body = match String::from_utf8(js_sys::Uint8Array::new(&bytes).to_vec()) {
+            Ok(text) => text,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        };
+        // (As `text()` would: without a byte order mark.)
+        let body = match body.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => body,
+        };
         Ok(CouchResponse {
             status: resp.status(),
             body,

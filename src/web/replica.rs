@@ -526,4 +526,7 @@ impl Replica for IdbReplica {
         let key = format!("checkpoint:{rep_id}");
         Box::pin(async move { Ok(self.set_meta(&key, seq).await?) })
     }
+    fn pause(&self) -> LocalBoxFuture<'_, ()> {
+        Box::pin(gloo_timers::future::TimeoutFuture::new(0))
+    }
 }

@@ -96,13 +96,16 @@ pub struct DocResult {
     pub reason: Option<String>,
 }
 
-/// One change of `_changes?style=all_docs`.
+/// One change of `_changes?style=all_docs&include_docs=true`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
     pub seq: Value,
     pub id: String,
     /// The document's leaf revisions.
     pub revs: Vec<String>,
+    /// The current revision's JSON text, as the server sent it (where it
+    /// included one).
+    pub doc: Option<String>,
 }
 
 /// A page of `_changes`: the changes read, the ones that could not be, and
@@ -186,9 +189,10 @@ pub fn read_bulk_docs(body: &str) -> Result<Vec<DocResult>, String> {
     serde_json::from_str(body).map_err(|e| e.to_string())
 }
 
-/// `GET /db/_changes` since `since`, at most `limit`, every leaf; with
-/// `wait_ms`, a long poll: the server answers when a change comes, or
-/// empty after that long.
+/// `GET /db/_changes` since `since`, at most `limit`, every leaf, and
+/// each document's current revision (a first revision needs nothing
+/// more: no `_bulk_get`); with `wait_ms`, a long poll: the server answers
+/// when a change comes, or empty after that long.
 pub fn changes_request(
     db: &str,
     since: &Value,
@@ -203,25 +207,108 @@ pub fn changes_request(
         .map(|ms| format!("&feed=longpoll&timeout={ms}"))
         .unwrap_or_default();
     get(format!(
-        "{}/_changes?style=all_docs&since={since}&limit={limit}{feed}",
+        "{}/_changes?style=all_docs&include_docs=true&since={since}&limit={limit}{feed}",
         db_path(db)
     ))
 }
 
-/// A `_changes` answer; a malformed line is skipped and listed.
+/// A `_changes` answer, read in one pass: each line a change, or the
+/// snippet of a line that is not one.
+#[derive(Deserialize)]
+struct ChangesAnswer<'a> {
+    #[serde(borrow)]
+    results: Option<Vec<Line<'a>>>,
+    #[serde(default)]
+    last_seq: Value,
+}
+
+/// A line of `_changes`, whatever it holds (a document is not read, only
+/// kept as text).
+enum Line<'a> {
+    Change {
+        seq: Value,
+        id: Option<Value>,
+        changes: Option<Value>,
+        doc: Option<&'a serde_json::value::RawValue>,
+    },
+    Other(String),
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Line<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(LineVisitor(std::marker::PhantomData))
+    }
+}
+
+struct LineVisitor<'a>(std::marker::PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> serde::de::Visitor<'de> for LineVisitor<'a> {
+    type Value = Line<'a>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a change")
+    }
+
+    fn visit_map<M: serde::de::MapAccess<'de>>(self, mut m: M) -> Result<Line<'a>, M::Error> {
+        let (mut seq, mut id, mut changes, mut doc) = (Value::Null, None, None, None);
+        while let Some(key) = m.next_key::<std::borrow::Cow<'de, str>>()? {
+            match key.as_ref() {
+                "seq" => seq = m.next_value()?,
+                "id" => id = Some(m.next_value()?),
+                "changes" => changes = Some(m.next_value()?),
+                "doc" => doc = m.next_value()?,
+                _ => {
+                    m.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Line::Change {
+            seq,
+            id,
+            changes,
+            doc,
+        })
+    }
+
+    fn visit_seq<S: serde::de::SeqAccess<'de>>(self, mut s: S) -> Result<Line<'a>, S::Error> {
+        while s.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(Line::Other("[…]".into()))
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Line<'a>, E> {
+        Ok(Line::Other(v.to_string()))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Line<'a>, E> {
+        Ok(Line::Other(v.to_string()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Line<'a>, E> {
+        Ok(Line::Other(v.to_string()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Line<'a>, E> {
+        Ok(Line::Other(v.to_string()))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Line<'a>, E> {
+        Ok(Line::Other(snippet(&Value::from(v))))
+    }
+    fn visit_unit<E>(self) -> Result<Line<'a>, E> {
+        Ok(Line::Other("null".into()))
+    }
+}
+
+/// A `_changes` answer; a malformed line is skipped and listed. The
+/// documents stay text (kept as they came, and parsed once, into their
+/// type).
 pub fn read_changes(body: &str) -> Result<Changes, String> {
-    let v: Value = serde_json::from_str(body).map_err(|e| e.to_string())?;
-    let results = v["results"]
-        .as_array()
-        .ok_or("the answer has no \"results\" list")?;
+    let answer: ChangesAnswer = serde_json::from_str(body).map_err(|e| e.to_string())?;
+    let results = answer.results.ok_or("the answer has no \"results\" list")?;
     let mut out = Changes {
-        last_seq: v["last_seq"].clone(),
+        last_seq: answer.last_seq,
         ..Changes::default()
     };
     for line in results {
         match read_change(line) {
-            Some(c) => out.changes.push(c),
-            None => out.skipped.push(snippet(line)),
+            Ok(c) => out.changes.push(c),
+            Err(bad) => out.skipped.push(bad),
         }
     }
     if out.last_seq.is_null() {
@@ -234,15 +321,37 @@ pub fn read_changes(body: &str) -> Result<Changes, String> {
     Ok(out)
 }
 
-fn read_change(line: &Value) -> Option<Change> {
-    let id = line["id"].as_str()?.to_string();
-    let revs: Vec<String> = line["changes"]
-        .as_array()?
+/// A line's change, or a snippet of the line.
+fn read_change(line: Line) -> Result<Change, String> {
+    let (seq, id, changes, doc) = match line {
+        Line::Other(bad) => return Err(bad),
+        Line::Change {
+            seq,
+            id,
+            changes,
+            doc,
+        } => (seq, id, changes, doc),
+    };
+    let revs: Vec<String> = changes
         .iter()
+        .filter_map(Value::as_array)
+        .flatten()
         .filter_map(|c| c["rev"].as_str().map(String::from))
         .collect();
-    let seq = line.get("seq").filter(|s| !s.is_null())?.clone();
-    (!revs.is_empty()).then_some(Change { seq, id, revs })
+    match id.as_ref().and_then(Value::as_str) {
+        Some(id) if !revs.is_empty() && !seq.is_null() => Ok(Change {
+            seq,
+            id: id.to_string(),
+            revs,
+            doc: doc
+                .map(|d| d.get())
+                .filter(|d| d.starts_with('{'))
+                .map(String::from),
+        }),
+        _ => Err(snippet(
+            &serde_json::json!({"seq": seq, "id": id, "changes": changes}),
+        )),
+    }
 }
 
 /// `POST /db/_bulk_get?revs=true` for these (id, rev) pairs.
@@ -320,14 +429,22 @@ mod tests {
             {"seq":1,"id":"a","changes":[{"rev":"1-x"},{"rev":"1-y"}]},
             {"seq":2,"changes":[{"rev":"1-x"}]},
             {"seq":"3-g1AAAA","id":"b","changes":[]},
-            7,
-            {"seq":"4-g1AAAA","id":"c","changes":[{"rev":"2-z"}]}
+            7, [1, {"a": 2}], null, "x", true,
+            {"s\u0065q":"4-g1AAAA","id":"c","changes":[{"rev":"2-z"}],"doc":{"_id":"c","t":"ไทย\n"}},
+            {"seq":5,"id":"d","changes":[{"rev":"2-d"}],"doc":null}
         ],"last_seq":"4-g1AAAA"}"#;
         let c = read_changes(body).unwrap();
         let ids: Vec<&str> = c.changes.iter().map(|c| c.id.as_str()).collect();
-        assert_eq!(ids, ["a", "c"]);
+        assert_eq!(ids, ["a", "c", "d"]);
         assert_eq!(c.changes[0].revs, ["1-x", "1-y"]);
-        assert_eq!(c.skipped.len(), 3);
+        assert_eq!(c.changes[0].doc, None);
+        assert_eq!(
+            c.changes[1].doc.as_deref(),
+            Some(r#"{"_id":"c","t":"ไทย\n"}"#),
+            "the text as sent"
+        );
+        assert_eq!(c.changes[2].doc, None);
+        assert_eq!(c.skipped.len(), 7, "{:?}", c.skipped);
         assert_eq!(c.last_seq, json!("4-g1AAAA"));
         for bad in ["", "[]", r#"{"results":3}"#, "<html>"] {
             assert!(read_changes(bad).is_err(), "{bad}");
@@ -340,7 +457,7 @@ mod tests {
         let r = changes_request("tally scan", &since, 100, None);
         assert_eq!(
             r.path,
-            "/tally%20scan/_changes?style=all_docs&since=12-g1A%2Fx&limit=100"
+            "/tally%20scan/_changes?style=all_docs&include_docs=true&since=12-g1A%2Fx&limit=100"
         );
         assert_eq!(local_path("db", "push:ab"), "/db/_local/push%3Aab");
         let r = changes_request("db", &json!(0), 5, Some(25_000));
