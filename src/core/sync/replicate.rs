@@ -59,9 +59,10 @@ pub struct SyncOptions {
     /// made 60 ms steps). Fewer cost the server more: PouchDB Server's
     /// `_changes` costs a sixth more at 100.
     pub pull_batch: usize,
-    /// Revisions one `_bulk_get` fetches (a pull batch's missing revisions
-    /// come in requests of this size: each is parsed and kept on its own,
-    /// so no step of a large pull holds the page for long).
+    /// Revisions one `_bulk_get` fetches, and revisions a page of changes
+    /// carried kept in one step (each part is parsed and kept on its own,
+    /// so no step of a large pull holds the page for long: 100 were steps
+    /// of 60 ms while the browser was still compiling the page's code).
     pub get_batch: usize,
     /// Follow the database: a pull's first request waits this long for a
     /// change (a long poll) rather than answering at once.
@@ -76,7 +77,7 @@ impl Default for SyncOptions {
         SyncOptions {
             push_batch: 500,
             pull_batch: 500,
-            get_batch: 100,
+            get_batch: 50,
             wait_ms: None,
             pull_batches: None,
         }

@@ -21,14 +21,15 @@ pub fn NationalMap() -> impl IntoView {
     let state = expect_context::<AppState>();
     let (lang, s) = (state.lang, state.sync);
     let by_leader = RwSignal::new(false);
-    let data = move || {
+    // Worked out once a redraw, for the tiles and the legend.
+    let data = Memo::new(move |_| {
         s.national_rev.track();
         let reg = Registry::shared();
         s.national
             .with_value(|n| (n.coverage(reg), n.province_leaders()))
-    };
+    });
     let tiles = move || {
-        let (coverage, leaders) = data();
+        let (coverage, leaders) = data.get();
         let reg = Registry::shared();
         let mode = by_leader.get();
         coverage
@@ -58,7 +59,7 @@ pub fn NationalMap() -> impl IntoView {
             })
             .collect_view()
     };
-    let legend = move || legend(lang, by_leader.get(), data().1);
+    let legend = move || legend(lang, by_leader.get(), data.with(|d| d.1.clone()));
     let (w, h) = (u32::from(GRID.0) * SIDE, u32::from(GRID.1) * SIDE);
     view! {
         <h3 id="national-map-title">{tr(lang, Text::NationalMap)}</h3>
