@@ -63,7 +63,9 @@ pub struct IdbReplica {
     known: Rc<RefCell<HashSet<[u8; 16]>>>,
     /// Whether [`Self::known`] is every revision held (the replica held
     /// none when this page first asked): a pull then asks IndexedDB
-    /// nothing. `None`: not asked yet.
+    /// nothing. `None`: not asked yet. (What another tab pulls meanwhile
+    /// is not known here: this page fetches it again, a second copy its
+    /// readers take once, as they take every revision.)
     whole: Rc<Cell<Option<bool>>>,
     /// Rows of an earlier version have been moved into groups.
     moved: Rc<Cell<bool>>,
