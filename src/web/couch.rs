@@ -104,10 +104,10 @@ async fn send(
             Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
         };
         // (As `text()` would: without a byte order mark.)
-        let body = match body.strip_prefix('\u{feff}') {
-            Some(rest) => rest.to_string(),
-            None => body,
-        };
+        let mut body = body;
+        if body.starts_with('\u{feff}') {
+            body.drain(..'\u{feff}'.len_utf8());
+        }
         Ok(CouchResponse {
             status: resp.status(),
             body,

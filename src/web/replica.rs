@@ -3,12 +3,13 @@
 //! sends), every revision held (what a pull need not fetch), and the
 //! checkpoints. Implements core's [`Replica`].
 //!
-//! Revisions are kept in groups, one IndexedDB value each (a `_bulk_get`
-//! answer's hundred documents, a write's few): each request costs the
-//! browser about a third of a millisecond whatever its size, and one a
-//! revision was most of a coordinator's first load. An index from every
-//! `[id, rev]` to its group finds one revision. Which revisions are held
-//! is known in the page too, so a pull does not ask IndexedDB.
+//! Revisions are kept in groups, one IndexedDB value each (a step of a
+//! pull's documents, a write's few): each request costs the browser about
+//! a third of a millisecond whatever its size, and one a revision was most
+//! of a coordinator's first load. An index from every `[id, rev]` to its
+//! group finds one revision. Which revisions this page kept is known in
+//! the page too: on a device whose replica was empty, a pull does not ask
+//! IndexedDB which it lacks.
 
 use super::error::WebError;
 use super::store::{
@@ -453,7 +454,8 @@ impl IdbReplica {
         Ok(out)
     }
 
-    /// Keeps a `_bulk_get` answer's documents: one group, one `put`.
+    /// Keeps a step of a pull's documents (from the changes feed or a
+    /// `_bulk_get` answer): one group, one `add`.
     async fn store_pulled_(&self, pulled: Vec<Pulled>) -> Result<(), WebError> {
         if pulled.is_empty() {
             return Ok(());
@@ -518,7 +520,16 @@ impl Replica for IdbReplica {
     }
     fn checkpoint(&self, rep_id: &str) -> LocalBoxFuture<'_, Result<Option<Value>, PortError>> {
         let key = format!("checkpoint:{rep_id}");
-        Box::pin(async move { Ok(self.meta(&key).await?) })
+        Box::pin(async move {
+            let kept = self.meta(&key).await?;
+            // None kept: a first sync, or the device cleared (perhaps in
+            // another tab): what this page knew it held may be gone.
+            if kept.is_none() {
+                self.known.borrow_mut().clear();
+                self.whole.set(None);
+            }
+            Ok(kept)
+        })
     }
     fn set_checkpoint(
         &self,

@@ -281,33 +281,41 @@ fn id_of(text: &str) -> String {
 /// its first revision (`_revisions` would add nothing).
 struct Included<'a> {
     id: &'a str,
-    rev: &'a str,
+    rev: String,
     text: &'a str,
 }
 
 /// Of a page's missing revisions, those it carried whole and those to
-/// fetch.
-fn split_page<'a>(
-    page: &'a Changes,
-    missing: &'a RevsDiff,
-) -> (Vec<Included<'a>>, Vec<(String, String)>) {
+/// fetch, each once (a document listed twice in a page is taken once).
+fn split_page(page: &Changes, mut missing: RevsDiff) -> (Vec<Included<'_>>, Vec<(String, String)>) {
     let (mut included, mut wanted) = (Vec::new(), Vec::new());
     for c in &page.changes {
-        let Some(revs) = missing.get(&c.id) else {
+        let Some(revs) = missing.remove(&c.id) else {
             continue;
         };
         match (&c.doc, c.revs.as_slice(), revs.as_slice()) {
             (Some(text), [only], [rev]) if only == rev && rev.starts_with("1-") => {
                 included.push(Included {
                     id: &c.id,
-                    rev,
+                    rev: rev.clone(),
                     text,
                 });
             }
-            _ => wanted.extend(revs.iter().map(|r| (c.id.clone(), r.clone()))),
+            _ => wanted.extend(revs.into_iter().map(|r| (c.id.clone(), r))),
         }
     }
     (included, wanted)
+}
+
+/// The `_rev` of a document's JSON text (none if it has none or does not
+/// read).
+fn rev_of(text: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Rev {
+        #[serde(rename = "_rev")]
+        rev: Option<String>,
+    }
+    serde_json::from_str::<Rev>(text).ok()?.rev
 }
 
 /// Keeps the revisions a page carried, `get_batch` at a time; lists those
@@ -333,7 +341,12 @@ async fn keep_included<R: Replica>(
                         text: inc.text.to_string(),
                     });
                 }
-                Ok(_) => refetch.push((inc.id.to_string(), inc.rev.to_string())),
+                Ok(_) => refetch.push((inc.id.to_string(), inc.rev.clone())),
+                // Not the revision named (the document changed since):
+                // that one is fetched, whether this one reads or not.
+                Err(_) if rev_of(inc.text).as_deref() != Some(inc.rev.as_str()) => {
+                    refetch.push((inc.id.to_string(), inc.rev.clone()));
+                }
                 Err(e) => skipped.push(format!("{}: {e}", inc.id)),
             }
         }
@@ -361,7 +374,7 @@ async fn take_page<T: CouchTransport, R: Replica>(
         revs.insert(c.id.clone(), c.revs.clone());
     }
     let missing = replica.missing(&revs).await.map_err(local)?;
-    let (included, mut wanted) = split_page(page, &missing);
+    let (included, mut wanted) = split_page(page, missing);
     let (kept, refetch) = keep_included(replica, &included, get_batch, skipped).await?;
     wanted.extend(refetch);
     Ok(kept + fetch_and_keep(couch, replica, &wanted, get_batch, skipped).await?)
@@ -423,6 +436,57 @@ pub async fn pull<T: CouchTransport, R: Replica>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_carries_only_single_first_revisions_each_once() {
+        use super::super::wire::Change;
+        let change = |id: &str, revs: &[&str], doc: Option<&str>| Change {
+            seq: Value::from(1),
+            id: id.into(),
+            revs: revs.iter().map(|r| r.to_string()).collect(),
+            doc: doc.map(String::from),
+        };
+        let page = Changes {
+            changes: vec![
+                change("a", &["1-a"], Some(r#"{"_id":"a","_rev":"1-a"}"#)),
+                change("a", &["1-a"], Some(r#"{"_id":"a","_rev":"1-a"}"#)),
+                change("b", &["2-b"], Some(r#"{"_id":"b","_rev":"2-b"}"#)),
+                change("c", &["1-c", "1-d"], Some(r#"{"_id":"c","_rev":"1-d"}"#)),
+                change("d", &["1-e"], None),
+                change("e", &["1-f"], Some("{}")),
+            ],
+            ..Changes::default()
+        };
+        let missing: RevsDiff = [
+            ("a", vec!["1-a"]),
+            ("b", vec!["2-b"]),
+            ("c", vec!["1-c", "1-d"]),
+            ("d", vec!["1-e"]),
+        ]
+        .into_iter()
+        .map(|(id, r)| (id.to_string(), r.into_iter().map(String::from).collect()))
+        .collect();
+        let (included, wanted) = split_page(&page, missing);
+        let carried: Vec<(&str, &str)> = included.iter().map(|i| (i.id, i.rev.as_str())).collect();
+        assert_eq!(
+            carried,
+            [("a", "1-a")],
+            "once, and only a single first revision"
+        );
+        let wanted: Vec<(&str, &str)> = wanted
+            .iter()
+            .map(|(i, r)| (i.as_str(), r.as_str()))
+            .collect();
+        assert_eq!(
+            wanted,
+            [("b", "2-b"), ("c", "1-c"), ("c", "1-d"), ("d", "1-e")]
+        );
+        assert_eq!(
+            rev_of(r#"{"_rev":"2-x","record":5}"#).as_deref(),
+            Some("2-x")
+        );
+        assert_eq!(rev_of("{not json"), None);
+    }
 
     #[test]
     fn a_push_starts_at_the_older_checkpoint() {
