@@ -26,13 +26,6 @@ pub fn App() -> impl IntoView {
     });
     leptos::task::spawn_local(state.open_device());
     leptos::task::spawn_local(state.start_worker());
-    // The official registry, built once the page is shown (a task of 20
-    // to 40 ms, while nothing else runs): its first reader, a
-    // coordinator's log-in or a batch's first form, need not wait for it.
-    leptos::task::spawn_local(async {
-        gloo_timers::future::TimeoutFuture::new(300).await;
-        crate::core::domain::registry::Registry::shared();
-    });
     let device = state.device;
     view! {
         <header class="top">
