@@ -388,6 +388,15 @@ impl IdbReplica {
         if let Some(whole) = self.whole.get() {
             return Ok(whole);
         }
+        let held = self.held_count().await?;
+        // (Learnt only after a write commits: never more known than held.)
+        let whole = held == self.known.borrow().len() as f64;
+        self.whole.set(Some(whole));
+        Ok(whole)
+    }
+
+    /// How many revisions the replica holds (index entries).
+    async fn held_count(&self) -> Result<f64, WebError> {
         self.ready().await?;
         let tx = self.store.tx(&[SYNC_GROUPS], Readonly)?;
         let req = Store::store(&tx, SYNC_GROUPS)?
@@ -395,10 +404,7 @@ impl IdbReplica {
             .and_then(|by_key| by_key.count())
             .map_err(js("reading the replica"))?;
         let held = settled(&req).await.map_err(js("reading the replica"))?;
-        // (Learnt only after a write commits: never more known than held.)
-        let whole = held.as_f64() == Some(self.known.borrow().len() as f64);
-        self.whole.set(Some(whole));
-        Ok(whole)
+        Ok(held.as_f64().unwrap_or(0.0))
     }
 
     /// Of `revs`, those not held: the page knows those it kept; the rest
@@ -523,10 +529,14 @@ impl Replica for IdbReplica {
         Box::pin(async move {
             let kept = self.meta(&key).await?;
             // None kept: a first sync, or the device cleared (perhaps in
-            // another tab): what this page knew it held may be gone.
-            if kept.is_none() {
-                self.known.borrow_mut().clear();
-                self.whole.set(None);
+            // another tab), when the replica holds fewer revisions than
+            // this page knew it kept: then it forgets them.
+            if kept.is_none() && !self.known.borrow().is_empty() {
+                let held = self.held_count().await?;
+                if held < self.known.borrow().len() as f64 {
+                    self.known.borrow_mut().clear();
+                    self.whole.set(None);
+                }
             }
             Ok(kept)
         })
