@@ -30,10 +30,25 @@ fn tally_key(k: &UnitKey) -> TallyKey {
 /// records that do not count and its conflicts say.
 #[derive(Debug, Clone, Default)]
 struct UnitPart {
-    sums: Option<UnitSums>,
+    sums: Sums,
     not_placed: Vec<NotPlaced>,
     issues: Vec<AggregateIssue>,
 }
+
+/// What a unit adds to its tally. A unit of one record (most) keeps no
+/// copy of its rows: its sums are read from that record when needed.
+#[derive(Debug, Clone, Default)]
+enum Sums {
+    #[default]
+    Nothing,
+    /// Those of the packed record in this slot, the unit's only one.
+    Single(usize),
+    /// Those of the unit's merged form (several records).
+    Merged(Box<UnitSums>),
+}
+
+/// A unit's slots, in order (one, nearly always: no tree for it).
+type Members = Vec<usize>;
 
 /// The aggregate of records that come, change and go, by slot.
 #[derive(Debug, Clone, Default)]
@@ -42,7 +57,7 @@ pub struct LiveAggregate {
     /// in slot order leaves its nodes half empty.
     records: BTreeMap<usize, Box<Packed>>,
     keys: BTreeMap<usize, Result<UnitKey, Unplaced>>,
-    members: BTreeMap<UnitKey, BTreeSet<usize>>,
+    members: BTreeMap<UnitKey, Members>,
     units: BTreeMap<UnitKey, UnitPart>,
     tallies: BTreeMap<TallyKey, ConstituencyTally>,
     /// Each tally's row numbers, by how many units carry them.
@@ -68,47 +83,80 @@ impl LiveAggregate {
 
     /// Sets the record of `slot` (new, or changed).
     pub fn set(&mut self, slot: usize, record: BallotRecord, registry: &Registry) {
-        let old = self.take(slot);
         let key = UnitKey::of(&record);
+        let old = self.placed(slot);
+        let before = self.sums_before([old, key.clone().ok()]);
+        self.take(slot);
         self.needing += usize::from(record.in_review_queue());
         if let Ok(k) = &key {
-            self.members.entry(k.clone()).or_default().insert(slot);
+            let m = self.members.entry(k.clone()).or_default();
+            if let Err(at) = m.binary_search(&slot) {
+                m.insert(at, slot);
+            }
         }
         self.records.insert(slot, Box::new(Packed::new(record)));
-        self.keys.insert(slot, key.clone());
-        for k in [old, key.ok()]
-            .into_iter()
-            .flatten()
-            .collect::<BTreeSet<_>>()
-        {
-            self.recompute(&k, registry);
+        self.keys.insert(slot, key);
+        for (k, old) in before {
+            self.recompute(&k, old, registry);
         }
     }
 
     /// Removes the record of `slot` (deleted).
     pub fn remove(&mut self, slot: usize, registry: &Registry) {
-        if let Some(k) = self.take(slot) {
-            self.recompute(&k, registry);
+        let before = self.sums_before([self.placed(slot), None]);
+        self.take(slot);
+        for (k, old) in before {
+            self.recompute(&k, old, registry);
         }
     }
 
-    /// Forgets `slot`'s record; returns the unit it was in.
-    fn take(&mut self, slot: usize) -> Option<UnitKey> {
-        let old = self.records.remove(&slot)?;
+    /// The unit `slot`'s record is in, if it is placed.
+    fn placed(&self, slot: usize) -> Option<UnitKey> {
+        self.keys.get(&slot)?.as_ref().ok().cloned()
+    }
+
+    /// Units `keys` (each once) with what they add to their tallies now:
+    /// read before a change, while their records are still here.
+    fn sums_before(&self, keys: [Option<UnitKey>; 2]) -> Vec<(UnitKey, Option<UnitSums>)> {
+        let keys: BTreeSet<UnitKey> = keys.into_iter().flatten().collect();
+        keys.into_iter()
+            .map(|k| {
+                let sums = self.units.get(&k).and_then(|p| self.sums(&p.sums));
+                (k, sums)
+            })
+            .collect()
+    }
+
+    /// A unit's sums, from its merged form or its one record.
+    fn sums(&self, sums: &Sums) -> Option<UnitSums> {
+        match sums {
+            Sums::Nothing => None,
+            Sums::Merged(s) => Some(UnitSums::clone(s)),
+            Sums::Single(slot) => self.records.get(slot).and_then(|p| single_sums(p)),
+        }
+    }
+
+    /// Forgets `slot`'s record (its unit is then counted again).
+    fn take(&mut self, slot: usize) {
+        let Some(old) = self.records.remove(&slot) else {
+            return;
+        };
         self.needing -= usize::from(old.head().in_review_queue());
-        let key = self.keys.remove(&slot)?.ok()?;
+        let Some(Ok(key)) = self.keys.remove(&slot) else {
+            return;
+        };
         if let Some(m) = self.members.get_mut(&key) {
-            m.remove(&slot);
+            m.retain(|s| *s != slot);
             if m.is_empty() {
                 self.members.remove(&key);
             }
         }
-        Some(key)
     }
 
-    /// Unit `key` again from its records, then its constituency's tally.
-    fn recompute(&mut self, key: &UnitKey, registry: &Registry) {
-        let old = self.units.remove(key).and_then(|p| p.sums);
+    /// Unit `key` again from its records, then its constituency's tally
+    /// (moved from `old`, what the unit added before the change).
+    fn recompute(&mut self, key: &UnitKey, old: Option<UnitSums>, registry: &Registry) {
+        self.units.remove(key);
         let Some(slots) = self.members.get(key) else {
             self.conflicted.remove(key);
             return self.shift(key, old.as_ref(), None, registry);
@@ -130,7 +178,7 @@ impl LiveAggregate {
             true => self.conflicted.insert(key.clone()),
             false => self.conflicted.remove(key),
         };
-        let new = part.sums.clone();
+        let new = self.sums(&part.sums);
         self.units.insert(key.clone(), part);
         self.shift(key, old.as_ref(), new.as_ref(), registry);
     }
@@ -184,9 +232,9 @@ impl LiveAggregate {
             .units
             .range(lo..)
             .take_while(|(k, _)| tally_key(k) == tk)
-            .filter_map(|(k, p)| Some((k, p.sums.as_ref()?)));
+            .filter_map(|(k, p)| Some((k, self.sums(&p.sums)?)));
         for (k, sums) in forms {
-            add_sums(tally.get_or_insert_with(|| new_tally(k, registry)), sums);
+            add_sums(tally.get_or_insert_with(|| new_tally(k, registry)), &sums);
             sums.numbers()
                 .for_each(|n| *rows.entry(n).or_default() += 1);
         }
@@ -210,7 +258,7 @@ impl LiveAggregate {
     }
 
     /// The whole records of `slots`.
-    fn unpacked(&self, slots: &BTreeSet<usize>) -> Vec<(usize, BallotRecord)> {
+    fn unpacked(&self, slots: &[usize]) -> Vec<(usize, BallotRecord)> {
         slots
             .iter()
             .filter_map(|s| Some((*s, self.records.get(s)?.unpack())))
@@ -231,7 +279,7 @@ impl LiveAggregate {
     /// read twice, or two images of one unit), with their records' slots.
     pub fn unit_conflicts(&self) -> impl Iterator<Item = (&UnitKey, Vec<usize>)> {
         self.conflicted.iter().map(|k| {
-            let slots = self.members.get(k).map(|m| m.iter().copied().collect());
+            let slots = self.members.get(k).map(|m| m.to_vec());
             (k, slots.unwrap_or_default())
         })
     }
@@ -281,19 +329,31 @@ fn unit_part(key: &UnitKey, records: &[(usize, &BallotRecord)], registry: &Regis
     UnitPart {
         sums: form
             .filter(|f| f.record.has_vote_table)
-            .map(|f| UnitSums::of(&f.record)),
+            .map_or(Sums::Nothing, |f| {
+                Sums::Merged(Box::new(UnitSums::of(&f.record)))
+            }),
         not_placed: out.not_placed,
         issues: out.issues,
     }
 }
 
+/// What a unit of the one record `packed` adds to its tally (from its
+/// packed rows).
+fn single_sums(packed: &Packed) -> Option<UnitSums> {
+    let head = packed.head();
+    head.has_vote_table
+        .then(|| UnitSums::of_rows(head, packed.digits()))
+}
+
 /// A unit of one record (most): what [`unit_part`] makes of it, from its
 /// packed rows (nothing to merge, nothing duplicated).
 fn single_part(slot: usize, packed: &Packed) -> UnitPart {
-    let head = packed.head();
-    let counts = head.has_vote_table;
+    let counts = packed.head().has_vote_table;
     UnitPart {
-        sums: counts.then(|| UnitSums::of_rows(head, packed.digits())),
+        sums: match counts {
+            true => Sums::Single(slot),
+            false => Sums::Nothing,
+        },
         not_placed: match counts {
             true => Vec::new(),
             false => vec![NotPlaced {
@@ -337,7 +397,8 @@ fn unit_merged(
 }
 
 /// Each record without its rows (the reports read the numbers from the
-/// tallies; [`LiveAggregate::reading`] gives a whole record).
+/// tallies), its image's SHA-256 or its totals' spelled words (see
+/// [`Packed::head`]); [`LiveAggregate::reading`] gives a whole record.
 impl Records for LiveAggregate {
     fn record(&self, slot: usize) -> Option<&BallotRecord> {
         self.records.get(&slot).map(|r| r.head())

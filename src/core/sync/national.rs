@@ -17,15 +17,21 @@ use std::collections::{BTreeMap, BTreeSet};
 #[derive(Debug, Clone, Default)]
 pub struct National {
     live: LiveAggregate,
-    /// Each document's slot in the aggregate, and back.
+    /// Each document's slot in the aggregate.
     slots: BTreeMap<String, usize>,
-    ids: Vec<String>,
-    /// Each slot's revision counted (its record is the aggregate's).
-    counted_rev: BTreeMap<usize, super::doc::Rev>,
-    /// Every revision held, by document (to find leaves and conflicts).
-    revisions: BTreeMap<String, Vec<Kept>>,
+    /// Each slot's document: its id and every revision held (to find
+    /// leaves and conflicts). The revision counted is the one that keeps
+    /// no record: its record is the aggregate's.
+    docs: Vec<Held>,
     /// Documents with more than one leaf: read differently.
     pub conflicts: BTreeMap<String, Vec<FormDoc>>,
+}
+
+/// A document as the national picture holds it.
+#[derive(Debug, Clone)]
+struct Held {
+    id: Box<str>,
+    revisions: Vec<Kept>,
 }
 
 /// A revision as the national picture keeps it: a document without its
@@ -232,7 +238,7 @@ impl National {
 
     /// Forms (documents) held.
     pub fn forms(&self) -> usize {
-        self.revisions.len()
+        self.docs.len()
     }
 
     /// Takes new revisions (from a pull or the changes feed): each
@@ -240,18 +246,19 @@ impl National {
     pub fn apply(&mut self, docs: Vec<FormDoc>, registry: &Registry) {
         let mut touched = Vec::new();
         for d in docs {
-            let revs = self.revisions.entry(d.id.clone()).or_default();
+            let slot = self.slot(&d.id);
+            let revs = &mut self.docs[slot].revisions;
             if !revs.iter().any(|r| r.rev() == d.rev()) {
-                touched.push(d.id.clone());
+                touched.push(slot);
                 // One place more, not four (most documents have one).
                 revs.reserve_exact(1);
                 revs.push(Kept::of(d));
             }
         }
-        touched.sort();
+        touched.sort_unstable();
         touched.dedup();
-        for id in touched {
-            self.recount(&id, registry);
+        for slot in touched {
+            self.recount(slot, registry);
         }
     }
 
@@ -259,33 +266,35 @@ impl National {
         if let Some(s) = self.slots.get(id) {
             return *s;
         }
-        self.ids.push(id.to_string());
-        self.slots.insert(id.to_string(), self.ids.len() - 1);
-        self.ids.len() - 1
+        self.docs.push(Held {
+            id: id.into(),
+            revisions: Vec::new(),
+        });
+        self.slots.insert(id.to_string(), self.docs.len() - 1);
+        self.docs.len() - 1
     }
 
-    /// Counts document `id` at its winning reading. The winner's record
-    /// is held once, in the aggregate: it moves there from its revision
-    /// (and back before the winner is decided again).
-    fn recount(&mut self, id: &str, registry: &Registry) {
-        let slot = self.slot(id);
-        let Some(revs) = self.revisions.get_mut(id) else {
+    /// Counts the document in `slot` at its winning reading. The winner's
+    /// record is held once, in the aggregate: it moves there from its
+    /// revision (and back before the winner is decided again).
+    fn recount(&mut self, slot: usize, registry: &Registry) {
+        let Some(doc) = self.docs.get_mut(slot) else {
             return;
         };
-        if let Some((rev, record)) = self.counted_rev.remove(&slot).zip(self.live.reading(slot)) {
-            if let Some(d) = revs.iter_mut().find(|d| *d.rev() == rev) {
-                d.record = Some(Box::new(record));
-            }
+        let revs = &mut doc.revisions;
+        if let Some(counted) = revs.iter_mut().find(|d| d.record.is_none()) {
+            counted.record = self.live.reading(slot).map(Box::new);
         }
         let tips = leaves(revs);
         let winner = tips.first().map(|w| w.rev().clone());
         // Only the readings of a conflict are copied (to be listed).
+        let id = &doc.id;
         match tips.len() > 1 {
             true => self.conflicts.insert(
                 id.to_string(),
                 tips.into_iter().map(|k| k.doc(id, None)).collect(),
             ),
-            false => self.conflicts.remove(id),
+            false => self.conflicts.remove(&**id),
         };
         let Some(rev) = winner else {
             // A coordinator deleted every reading: it counts no more.
@@ -297,7 +306,6 @@ impl National {
             .and_then(|d| d.record.take())
             .map(|r| *r)
             .unwrap_or_default();
-        self.counted_rev.insert(slot, rev);
         self.live.set(slot, record, registry);
     }
 
@@ -319,14 +327,18 @@ impl National {
 
     /// The current reading of document `id` (its winning leaf).
     pub fn current(&self, id: &str) -> Option<FormDoc> {
-        let kept = self
-            .revisions
-            .get(id)
-            .and_then(|r| leaves(r).into_iter().next())?;
-        let slot = self.slots.get(id)?;
-        let counted = self.counted_rev.get(slot) == Some(kept.rev());
-        let record = counted.then(|| self.live.reading(*slot)).flatten();
-        Some(kept.doc(id, record.as_ref()))
+        self.current_in(*self.slots.get(id)?)
+    }
+
+    /// The current reading of the document in `slot`.
+    fn current_in(&self, slot: usize) -> Option<FormDoc> {
+        let doc = self.docs.get(slot)?;
+        let kept = leaves(&doc.revisions).into_iter().next()?;
+        let record = match kept.record {
+            None => self.live.reading(slot),
+            Some(_) => None,
+        };
+        Some(kept.doc(&doc.id, record.as_ref()))
     }
 
     /// Units reported by several documents with different numbers, each
@@ -346,11 +358,7 @@ impl National {
                 constituency: key.constituency,
                 category: key.category,
                 unit: key.polling_unit,
-                readings: slots
-                    .iter()
-                    .filter_map(|s| self.ids.get(*s))
-                    .filter_map(|id| self.current(id))
-                    .collect(),
+                readings: slots.iter().filter_map(|s| self.current_in(*s)).collect(),
             })
             .collect()
     }
