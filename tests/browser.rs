@@ -968,7 +968,10 @@ mod storage {
         assert_eq!((page.len(), bad.len()), (3, 1));
         let (rest, _, end) = replica.page(last, 10).await.unwrap();
         assert_eq!((rest.len(), end), (0, None), "two groups, both read");
-        let held = replica.revisions_of(&[as_text.id.clone()]).await.unwrap();
+        let held = replica
+            .revisions_of(std::slice::from_ref(&as_text.id))
+            .await
+            .unwrap();
         assert_eq!(held.get(&as_text.id).map(Vec::len), Some(1));
         // The page did not keep the moved rows: IndexedDB is asked.
         let asked = [

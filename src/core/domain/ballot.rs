@@ -413,11 +413,13 @@ pub struct BallotRecord {
     pub audit: Vec<Correction>,
     /// A person accepted the record as it is (it leaves the review queue).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub accepted: Option<Acceptance>,
+    /// (Boxed, as `reread`: most records have neither, and a hundred
+    /// thousand are held at a time.)
+    pub accepted: Option<Box<Acceptance>>,
     /// The second reading, when the ballot was read again (both readings
     /// kept; see `core::read::reread`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reread: Option<crate::core::read::reread::SecondReading>,
+    pub reread: Option<Box<crate::core::read::reread::SecondReading>>,
 }
 
 impl BallotRecord {

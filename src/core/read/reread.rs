@@ -228,21 +228,21 @@ pub fn merge(
     };
     if passes {
         let mut r = checked;
-        r.reread = Some(reading);
+        r.reread = Some(Box::new(reading));
         return r;
     }
     // Not settled: nothing of the re-read enters the record's values.
     reading.cells.iter_mut().for_each(|c| c.settled = false);
     reading.note = "the second reading did not settle every check: a person must look".into();
     let mut r = first.clone();
-    r.reread = Some(reading);
+    r.reread = Some(Box::new(reading));
     r
 }
 
 /// The first reading kept as it was when its re-read failed (`why`).
 pub fn failed(first: &BallotRecord, cells: &[Field], model: &str, why: &str) -> BallotRecord {
     let mut r = first.clone();
-    r.reread = Some(SecondReading {
+    r.reread = Some(Box::new(SecondReading {
         prompt_version: REREAD_PROMPT_VERSION.into(),
         model: model.into(),
         cells: cells
@@ -259,7 +259,7 @@ pub fn failed(first: &BallotRecord, cells: &[Field], model: &str, why: &str) -> 
         rows_present: None,
         settled: false,
         note: format!("the second reading failed: {why}"),
-    });
+    }));
     r
 }
 

@@ -1,8 +1,9 @@
 //! A record as the live aggregate holds it, a hundred thousand at a time:
 //! its rows packed (16 bytes each, not a [`VoteRow`]'s 48) and their Thai
 //! words kept only where they do not spell the digits (the usual case
-//! costs nothing: the words are [`to_words`] of the digits). Unpacking gives
-//! back the very record that was packed.
+//! costs nothing: the words are [`to_words`] of the digits), the totals'
+//! words likewise, and the image's SHA-256 as its 32 bytes, not 64 hex
+//! digits. Unpacking gives back the very record that was packed.
 
 use crate::core::domain::ballot::{BallotRecord, Count, VoteRow};
 use crate::core::domain::thai::{to_words, write_words};
@@ -29,6 +30,12 @@ pub struct Packed {
     rows: Box<[Row]>,
     /// The words of the rows marked `OTHER`, in row order.
     words: Box<[Box<str>]>,
+    /// Which totals (valid, invalid, no vote, total: bits 0 to 3) had words
+    /// spelling their digits (left out of the head).
+    spelled_totals: u8,
+    /// The image's SHA-256, when it was 64 lowercase hex digits (left out
+    /// of the head).
+    sha256: Option<[u8; 32]>,
 }
 
 impl Packed {
@@ -39,16 +46,48 @@ impl Packed {
             .into_iter()
             .map(|r| pack_row(r, &mut words, &mut spelled))
             .collect();
+        let mut spelled_totals = 0;
+        for (bit, total) in totals_of(&mut record).into_iter().enumerate() {
+            let Some(Count {
+                digits: Some(d),
+                words: w @ Some(_),
+            }) = total
+            else {
+                continue;
+            };
+            spelled.clear();
+            write_words(*d, &mut spelled);
+            if w.as_deref() == Some(spelled.as_str()) {
+                *w = None;
+                spelled_totals |= 1 << bit;
+            }
+        }
+        let sha256 = hex_bytes(&record.source.sha256);
+        if sha256.is_some() {
+            record.source.sha256 = String::new();
+        }
         Packed {
             head: record,
             rows,
             words: words.into_boxed_slice(),
+            spelled_totals,
+            sha256,
         }
     }
 
-    /// The record without its rows (`rows` is empty).
+    /// The record without its rows (`rows` is empty), the totals' words
+    /// that spell their digits, or the image's SHA-256 when it is 64 hex
+    /// digits (see [`Packed::sha256`]).
     pub fn head(&self) -> &BallotRecord {
         &self.head
+    }
+
+    /// The image's SHA-256, hex.
+    pub fn sha256(&self) -> String {
+        match &self.sha256 {
+            Some(bytes) => bytes.iter().map(|b| format!("{b:02x}")).collect(),
+            None => self.head.source.sha256.clone(),
+        }
     }
 
     /// Each row's number and digits, in order.
@@ -77,11 +116,46 @@ impl Packed {
                 }
             })
             .collect();
-        BallotRecord {
+        let mut record = BallotRecord {
             rows,
             ..self.head.clone()
+        };
+        for (bit, total) in totals_of(&mut record).into_iter().enumerate() {
+            if let Some(c) = total
+                .as_mut()
+                .filter(|_| self.spelled_totals & (1 << bit) != 0)
+            {
+                c.words = c.digits.map(to_words);
+            }
         }
+        record.source.sha256 = self.sha256();
+        record
     }
+}
+
+/// The four totals, in the order of [`Packed::spelled_totals`]' bits.
+fn totals_of(r: &mut BallotRecord) -> [&mut Option<Count>; 4] {
+    let t = &mut r.totals;
+    [&mut t.valid, &mut t.invalid, &mut t.no_vote, &mut t.total]
+}
+
+/// 64 lowercase hex digits as their 32 bytes (anything else: `None`, and
+/// the text is kept as it is).
+fn hex_bytes(hex: &str) -> Option<[u8; 32]> {
+    let digit = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    };
+    let h = hex.as_bytes();
+    if h.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = digit(h[2 * i])? << 4 | digit(h[2 * i + 1])?;
+    }
+    Some(out)
 }
 
 /// `spelled`: a buffer for the words of the digits.
@@ -143,11 +217,51 @@ mod tests {
             words: Some(to_words(7)),
         };
         r.rows[4].votes.words = Some(String::new());
+        // Totals: words spelled, other words, no words, no digits.
+        r.totals.valid = Some(Count {
+            digits: Some(301),
+            words: Some(to_words(301)),
+        });
+        r.totals.invalid = Some(Count {
+            digits: Some(4),
+            words: Some("สาม".into()),
+        });
+        r.totals.no_vote = Some(Count {
+            digits: Some(2),
+            words: None,
+        });
+        r.totals.total = Some(Count {
+            digits: None,
+            words: Some(to_words(9)),
+        });
+        r.source.sha256 = format!("{:064x}", 0xabc_u32);
         let packed = Packed::new(r.clone());
         assert!(packed.head().rows.is_empty());
         assert_eq!(packed.head().issues, r.issues);
         assert_eq!(packed.unpack(), r);
         // Only the words that do not spell the digits are kept.
         assert_eq!(packed.words.len(), 4, "{:?}", packed.words);
+        assert_eq!(packed.spelled_totals, 0b0001);
+        assert_eq!(packed.head().totals.valid.as_ref().unwrap().words, None);
+        assert!(packed.head().source.sha256.is_empty(), "kept as bytes");
+        assert_eq!(packed.sha256(), r.source.sha256);
+    }
+
+    #[test]
+    fn a_sha256_that_is_not_64_lowercase_hex_digits_is_kept_as_written() {
+        for text in [
+            "",
+            "abc",
+            &"A".repeat(64),
+            &"g".repeat(64),
+            &"0".repeat(63),
+            &"ก".repeat(64),
+        ] {
+            let mut r = BallotRecord::default();
+            r.source.sha256 = text.to_string();
+            let packed = Packed::new(r.clone());
+            assert_eq!(packed.head().source.sha256, text);
+            assert_eq!(packed.unpack(), r);
+        }
     }
 }

@@ -179,11 +179,11 @@ pub fn accept(
     if reason.trim().is_empty() {
         return Err(ReviewError::NoReason);
     }
-    r.accepted = Some(Acceptance {
+    r.accepted = Some(Box::new(Acceptance {
         reason: reason.trim().into(),
         who: who.into(),
         at_unix_ms,
-    });
+    }));
     Ok(())
 }
 
