@@ -239,6 +239,18 @@ test('the app installs, loads offline from a sub-path, and a new version waits f
     assert.match(manifest.name, /TallyScan/);
     assert.ok(manifest.icons.some((i) => i.sizes === '512x512'));
 
+    // Once the page is idle the worker also keeps PDF input (LATER in its
+    // script); until it has, those requests still reach the server.
+    const later = JSON.parse(fs.readFileSync(path.join(site, 'sw.js'), 'utf8').match(/const LATER = (\[.*\]);/)[1]).map(([p]) => p);
+    assert.ok(later.length > 0, 'the build names what is kept when idle');
+    await page.waitForFunction(async (paths) => {
+      const key = (await caches.keys()).find((k) => k.startsWith('tallyscan-'));
+      if (!key) return false;
+      const cache = await caches.open(key);
+      for (const p of paths) if (!(await cache.match(p))) return false;
+      return true;
+    }, later, { timeout: 30_000, polling: 250 });
+
     // Offline: the whole app comes from the service worker's cache.
     await context.setOffline(true);
     const hits = server.hits;
