@@ -1,5 +1,5 @@
 //! A record as the live aggregate holds it, a hundred thousand at a time:
-//! its rows packed (16 bytes each, not a [`VoteRow`]'s 48) and their Thai
+//! its rows packed (8 bytes each, not a [`VoteRow`]'s 48) and their Thai
 //! words kept only where they do not spell the digits (the usual case
 //! costs nothing: the words are [`to_words`] of the digits), the totals'
 //! words likewise, and the image's SHA-256 as its 32 bytes, not 64 hex
@@ -14,12 +14,17 @@ const SPELLED: u8 = 1;
 const OTHER: u8 = 2;
 /// Set when the row has digits.
 const HAS_DIGITS: u8 = 4;
+/// Set when the row's number or digits do not fit here: both are in
+/// [`Packed::big`].
+const BIG: u8 = 8;
 
+/// A row: its number and digits as nearly every row has them (a few
+/// hundred rows, a few thousand votes), and how its words were.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Row {
-    number: u32,
+    digits: u32,
+    number: u16,
     flags: u8,
-    digits: u64,
 }
 
 /// A record with its rows packed. [`Packed::head`] is the record without
@@ -28,6 +33,8 @@ struct Row {
 pub struct Packed {
     head: BallotRecord,
     rows: Box<[Row]>,
+    /// The number and digits of the rows marked `BIG`, in row order.
+    big: Box<[(u32, u64)]>,
     /// The words of the rows marked `OTHER`, in row order.
     words: Box<[Box<str>]>,
     /// Which totals (valid, invalid, no vote, total: bits 0 to 3) had words
@@ -40,11 +47,11 @@ pub struct Packed {
 
 impl Packed {
     pub fn new(mut record: BallotRecord) -> Self {
-        let mut words = Vec::new();
+        let (mut words, mut big) = (Vec::new(), Vec::new());
         let mut spelled = String::new();
         let rows = std::mem::take(&mut record.rows)
             .into_iter()
-            .map(|r| pack_row(r, &mut words, &mut spelled))
+            .map(|r| pack_row(r, &mut words, &mut big, &mut spelled))
             .collect();
         let mut spelled_totals = 0;
         for (bit, total) in totals_of(&mut record).into_iter().enumerate() {
@@ -69,6 +76,7 @@ impl Packed {
         Packed {
             head: record,
             rows,
+            big: big.into_boxed_slice(),
             words: words.into_boxed_slice(),
             spelled_totals,
             sha256,
@@ -90,28 +98,37 @@ impl Packed {
         }
     }
 
+    /// Each row's number, digits and flags, in order.
+    fn each_row(&self) -> impl Iterator<Item = (u32, Option<u64>, u8)> + '_ {
+        let mut big = self.big.iter();
+        self.rows.iter().map(move |r| {
+            let (number, digits) = match r.flags & BIG {
+                0 => (u32::from(r.number), u64::from(r.digits)),
+                _ => big.next().copied().unwrap_or_default(),
+            };
+            let digits = (r.flags & HAS_DIGITS != 0).then_some(digits);
+            (number, digits, r.flags)
+        })
+    }
+
     /// Each row's number and digits, in order.
     pub fn digits(&self) -> impl Iterator<Item = (u32, Option<u64>)> + '_ {
-        self.rows
-            .iter()
-            .map(|r| (r.number, (r.flags & HAS_DIGITS != 0).then_some(r.digits)))
+        self.each_row().map(|(n, d, _)| (n, d))
     }
 
     /// The whole record, as it was packed.
     pub fn unpack(&self) -> BallotRecord {
         let mut words = self.words.iter();
         let rows = self
-            .rows
-            .iter()
-            .map(|r| {
-                let digits = (r.flags & HAS_DIGITS != 0).then_some(r.digits);
-                let words = match r.flags & 3 {
+            .each_row()
+            .map(|(number, digits, flags)| {
+                let words = match flags & 3 {
                     SPELLED => digits.map(to_words),
                     OTHER => words.next().map(|w| w.to_string()),
                     _ => None,
                 };
                 VoteRow {
-                    number: r.number,
+                    number,
                     votes: Count { digits, words },
                 }
             })
@@ -159,7 +176,12 @@ fn hex_bytes(hex: &str) -> Option<[u8; 32]> {
 }
 
 /// `spelled`: a buffer for the words of the digits.
-fn pack_row(row: VoteRow, other: &mut Vec<Box<str>>, spelled: &mut String) -> Row {
+fn pack_row(
+    row: VoteRow,
+    other: &mut Vec<Box<str>>,
+    big: &mut Vec<(u32, u64)>,
+    spelled: &mut String,
+) -> Row {
     let Count { digits, words } = row.votes;
     let mut spells = |w: &str, d: u64| {
         spelled.clear();
@@ -174,10 +196,22 @@ fn pack_row(row: VoteRow, other: &mut Vec<Box<str>>, spelled: &mut String) -> Ro
             OTHER
         }
     };
-    Row {
-        number: row.number,
-        flags: kind | if digits.is_some() { HAS_DIGITS } else { 0 },
-        digits: digits.unwrap_or(0),
+    let flags = kind | if digits.is_some() { HAS_DIGITS } else { 0 };
+    let value = digits.unwrap_or(0);
+    match (u16::try_from(row.number), u32::try_from(value)) {
+        (Ok(number), Ok(digits)) => Row {
+            digits,
+            number,
+            flags,
+        },
+        _ => {
+            big.push((row.number, value));
+            Row {
+                digits: 0,
+                number: 0,
+                flags: flags | BIG,
+            }
+        }
     }
 }
 
@@ -190,8 +224,8 @@ mod tests {
     use crate::core::read::{extract::extract, validate::validate};
 
     #[test]
-    fn a_row_is_16_bytes() {
-        assert_eq!(std::mem::size_of::<Row>(), 16);
+    fn a_row_is_8_bytes() {
+        assert_eq!(std::mem::size_of::<Row>(), 8);
     }
 
     #[test]
@@ -217,6 +251,12 @@ mod tests {
             words: Some(to_words(7)),
         };
         r.rows[4].votes.words = Some(String::new());
+        // Numbers and digits beyond a small row's (kept beside it).
+        r.rows[5].votes = Count {
+            digits: Some(u64::MAX - 5),
+            words: Some(to_words(u64::MAX - 5)),
+        };
+        r.rows[5].number = 70_000;
         // Totals: words spelled, other words, no words, no digits.
         r.totals.valid = Some(Count {
             digits: Some(301),
