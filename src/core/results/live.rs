@@ -55,8 +55,8 @@ type Members = Vec<usize>;
 pub struct LiveAggregate {
     /// Packed (most of a record is its rows), and boxed: a B-tree filled
     /// in slot order leaves its nodes half empty.
+    /// (A record's unit is read from it when needed, not kept.)
     records: BTreeMap<usize, Box<Packed>>,
-    keys: BTreeMap<usize, Result<UnitKey, Unplaced>>,
     members: BTreeMap<UnitKey, Members>,
     units: BTreeMap<UnitKey, UnitPart>,
     tallies: BTreeMap<TallyKey, ConstituencyTally>,
@@ -95,7 +95,6 @@ impl LiveAggregate {
             }
         }
         self.records.insert(slot, Box::new(Packed::new(record)));
-        self.keys.insert(slot, key);
         for (k, old) in before {
             self.recompute(&k, old, registry);
         }
@@ -112,7 +111,7 @@ impl LiveAggregate {
 
     /// The unit `slot`'s record is in, if it is placed.
     fn placed(&self, slot: usize) -> Option<UnitKey> {
-        self.keys.get(&slot)?.as_ref().ok().cloned()
+        UnitKey::of(self.records.get(&slot)?.head()).ok()
     }
 
     /// Units `keys` (each once) with what they add to their tallies now:
@@ -142,7 +141,7 @@ impl LiveAggregate {
             return;
         };
         self.needing -= usize::from(old.head().in_review_queue());
-        let Some(Ok(key)) = self.keys.remove(&slot) else {
+        let Ok(key) = UnitKey::of(old.head()) else {
             return;
         };
         if let Some(m) = self.members.get_mut(&key) {
@@ -296,11 +295,11 @@ impl LiveAggregate {
             constituencies: self.tallies.values().cloned().collect(),
             ..Aggregate::default()
         };
-        for (slot, key) in &self.keys {
-            if let Err(reason) = key {
+        for (slot, packed) in &self.records {
+            if let Err(reason) = UnitKey::of(packed.head()) {
                 out.not_placed.push(NotPlaced {
                     record: *slot,
-                    reason: reason.clone(),
+                    reason,
                 });
             }
         }

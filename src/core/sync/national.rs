@@ -8,6 +8,7 @@ use super::doc::{leaves, FormDoc};
 use crate::core::domain::ballot::BallotRecord;
 use crate::core::domain::field::Field;
 use crate::core::domain::form::Category;
+use crate::core::domain::hash::digest16;
 use crate::core::domain::registry::Registry;
 use crate::core::results::aggregate::{ConstituencyTally, Records};
 use crate::core::results::live::LiveAggregate;
@@ -17,8 +18,9 @@ use std::collections::{BTreeMap, BTreeSet};
 #[derive(Debug, Clone, Default)]
 pub struct National {
     live: LiveAggregate,
-    /// Each document's slot in the aggregate.
-    slots: BTreeMap<String, usize>,
+    /// Each document's slot in the aggregate, by its id's digest (16
+    /// bytes, not the id again: ids are kept in `docs`).
+    slots: BTreeMap<[u8; 16], usize>,
     /// Each slot's document: its id and every revision held (to find
     /// leaves and conflicts). The revision counted is the one that keeps
     /// no record: its record is the aggregate's.
@@ -263,14 +265,15 @@ impl National {
     }
 
     fn slot(&mut self, id: &str) -> usize {
-        if let Some(s) = self.slots.get(id) {
+        let key = digest16(id);
+        if let Some(s) = self.slots.get(&key) {
             return *s;
         }
         self.docs.push(Held {
             id: id.into(),
             revisions: Vec::new(),
         });
-        self.slots.insert(id.to_string(), self.docs.len() - 1);
+        self.slots.insert(key, self.docs.len() - 1);
         self.docs.len() - 1
     }
 
@@ -327,7 +330,7 @@ impl National {
 
     /// The current reading of document `id` (its winning leaf).
     pub fn current(&self, id: &str) -> Option<FormDoc> {
-        self.current_in(*self.slots.get(id)?)
+        self.current_in(*self.slots.get(&digest16(id))?)
     }
 
     /// The current reading of the document in `slot`.
