@@ -47,8 +47,13 @@ enum Sums {
     Merged(Box<UnitSums>),
 }
 
-/// A unit's slots, in order (one, nearly always: no tree for it).
-type Members = Vec<usize>;
+/// A unit: its records' slots, in order (one, nearly always: no tree for
+/// it), and its share of the aggregate.
+#[derive(Debug, Clone, Default)]
+struct Unit {
+    members: Vec<usize>,
+    part: UnitPart,
+}
 
 /// The aggregate of records that come, change and go, by slot.
 #[derive(Debug, Clone, Default)]
@@ -57,8 +62,8 @@ pub struct LiveAggregate {
     /// in slot order leaves its nodes half empty.
     /// (A record's unit is read from it when needed, not kept.)
     records: BTreeMap<usize, Box<Packed>>,
-    members: BTreeMap<UnitKey, Members>,
-    units: BTreeMap<UnitKey, UnitPart>,
+    /// Units with records (one map: a unit's key is kept once).
+    units: BTreeMap<UnitKey, Unit>,
     tallies: BTreeMap<TallyKey, ConstituencyTally>,
     /// Each tally's row numbers, by how many units carry them.
     rows: BTreeMap<TallyKey, RowCounts>,
@@ -89,7 +94,7 @@ impl LiveAggregate {
         self.take(slot);
         self.needing += usize::from(record.in_review_queue());
         if let Ok(k) = &key {
-            let m = self.members.entry(k.clone()).or_default();
+            let m = &mut self.units.entry(k.clone()).or_default().members;
             if let Err(at) = m.binary_search(&slot) {
                 m.insert(at, slot);
             }
@@ -120,7 +125,7 @@ impl LiveAggregate {
         let keys: BTreeSet<UnitKey> = keys.into_iter().flatten().collect();
         keys.into_iter()
             .map(|k| {
-                let sums = self.units.get(&k).and_then(|p| self.sums(&p.sums));
+                let sums = self.units.get(&k).and_then(|u| self.sums(&u.part.sums));
                 (k, sums)
             })
             .collect()
@@ -144,19 +149,22 @@ impl LiveAggregate {
         let Ok(key) = UnitKey::of(old.head()) else {
             return;
         };
-        if let Some(m) = self.members.get_mut(&key) {
-            m.retain(|s| *s != slot);
-            if m.is_empty() {
-                self.members.remove(&key);
-            }
+        // A unit left without records goes when it is counted again.
+        if let Some(u) = self.units.get_mut(&key) {
+            u.members.retain(|s| *s != slot);
         }
     }
 
     /// Unit `key` again from its records, then its constituency's tally
     /// (moved from `old`, what the unit added before the change).
     fn recompute(&mut self, key: &UnitKey, old: Option<UnitSums>, registry: &Registry) {
-        self.units.remove(key);
-        let Some(slots) = self.members.get(key) else {
+        let Some(slots) = self
+            .units
+            .get(key)
+            .map(|u| &u.members)
+            .filter(|m| !m.is_empty())
+        else {
+            self.units.remove(key);
             self.conflicted.remove(key);
             return self.shift(key, old.as_ref(), None, registry);
         };
@@ -178,7 +186,9 @@ impl LiveAggregate {
             false => self.conflicted.remove(key),
         };
         let new = self.sums(&part.sums);
-        self.units.insert(key.clone(), part);
+        if let Some(u) = self.units.get_mut(key) {
+            u.part = part;
+        }
         self.shift(key, old.as_ref(), new.as_ref(), registry);
     }
 
@@ -231,7 +241,7 @@ impl LiveAggregate {
             .units
             .range(lo..)
             .take_while(|(k, _)| tally_key(k) == tk)
-            .filter_map(|(k, p)| Some((k, self.sums(&p.sums)?)));
+            .filter_map(|(k, u)| Some((k, self.sums(&u.part.sums)?)));
         for (k, sums) in forms {
             add_sums(tally.get_or_insert_with(|| new_tally(k, registry)), &sums);
             sums.numbers()
@@ -252,7 +262,7 @@ impl LiveAggregate {
 
     /// Unit `key`'s merged form, made again from its records.
     fn unit_form(&self, key: &UnitKey, registry: &Registry) -> Option<UnitForm> {
-        let slots = self.members.get(key)?;
+        let slots = &self.units.get(key)?.members;
         unit_merged(key, &as_refs(&self.unpacked(slots)), registry).0
     }
 
@@ -271,14 +281,14 @@ impl LiveAggregate {
 
     /// The aggregate's issues (duplicates, conflicts), by slot.
     pub fn issues(&self) -> impl Iterator<Item = &AggregateIssue> {
-        self.units.values().flat_map(|p| p.issues.iter())
+        self.units.values().flat_map(|u| u.part.issues.iter())
     }
 
     /// Units reported by several records with different numbers (one image
     /// read twice, or two images of one unit), with their records' slots.
     pub fn unit_conflicts(&self) -> impl Iterator<Item = (&UnitKey, Vec<usize>)> {
         self.conflicted.iter().map(|k| {
-            let slots = self.members.get(k).map(|m| m.to_vec());
+            let slots = self.units.get(k).map(|u| u.members.to_vec());
             (k, slots.unwrap_or_default())
         })
     }
@@ -303,7 +313,7 @@ impl LiveAggregate {
                 });
             }
         }
-        for (key, part) in &self.units {
+        for (key, Unit { part, .. }) in &self.units {
             out.units.extend(self.unit_form(key, registry));
             out.not_placed.extend(part.not_placed.iter().cloned());
             out.issues.extend(part.issues.iter().cloned());
