@@ -20,12 +20,13 @@
 //! whose vote pages are not in the batch).
 
 use crate::core::domain::ballot::{
-    digits, BallotRecord, Count, Issue, IssueCode, Severity, Totals, VoteRow,
+    digits, BallotRecord, Issue, IssueCode, Severity, Totals, VoteRow,
 };
 use crate::core::domain::field::Field;
 use crate::core::domain::form::{Category, FormKind};
 use crate::core::domain::registry::Registry;
 use crate::core::read::validate::validate;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// What one record reports on.
@@ -225,12 +226,13 @@ impl ConstituencyTally {
 ///
 /// What reports read of a record is its place, source, confidence, issues
 /// and corrections: a live aggregate gives its records without their rows
-/// (it keeps them packed), so the numbers are read from the tallies.
+/// (it keeps them packed, and makes each when asked), so the numbers are
+/// read from the tallies.
 pub trait Records {
     /// The record at `index`.
-    fn record(&self, index: usize) -> Option<&BallotRecord>;
+    fn record(&self, index: usize) -> Option<Cow<'_, BallotRecord>>;
     /// Every record, in index order.
-    fn each(&self) -> impl Iterator<Item = &BallotRecord>;
+    fn each(&self) -> impl Iterator<Item = Cow<'_, BallotRecord>>;
     /// How many there are.
     fn count(&self) -> usize {
         self.each().count()
@@ -238,11 +240,11 @@ pub trait Records {
 }
 
 impl Records for [BallotRecord] {
-    fn record(&self, index: usize) -> Option<&BallotRecord> {
-        self.get(index)
+    fn record(&self, index: usize) -> Option<Cow<'_, BallotRecord>> {
+        self.get(index).map(Cow::Borrowed)
     }
-    fn each(&self) -> impl Iterator<Item = &BallotRecord> {
-        self.iter()
+    fn each(&self) -> impl Iterator<Item = Cow<'_, BallotRecord>> {
+        self.iter().map(Cow::Borrowed)
     }
     fn count(&self) -> usize {
         self.len()
@@ -557,23 +559,27 @@ pub(super) struct UnitSums {
 impl UnitSums {
     pub(super) fn of(r: &BallotRecord) -> UnitSums {
         let rows = r.rows.iter().map(|x| (x.number, x.votes.digits));
-        UnitSums::of_rows(r, rows)
+        let t = &r.totals;
+        let totals = [&t.valid, &t.invalid, &t.no_vote, &t.total].map(digits);
+        UnitSums::of_parts(r.in_review_queue(), totals, rows)
     }
 
-    /// The sums of record `r` whose rows are `rows` (number, digits): its
-    /// own, or kept apart from it (a packed record's).
-    pub(super) fn of_rows(
-        r: &BallotRecord,
+    /// The sums of a record from its parts: whether it waits for a person,
+    /// its totals' digits (valid, invalid, no vote, total) and its rows'
+    /// (number, digits): its own, or kept apart from it (a packed record's).
+    pub(super) fn of_parts(
+        needs_review: bool,
+        totals: [Option<u64>; 4],
         rows: impl Iterator<Item = (u32, Option<u64>)>,
     ) -> UnitSums {
-        let d = |c: &Option<Count>| digits(c).unwrap_or(0);
+        let [valid, invalid, no_vote, total] = totals.map(|d| d.unwrap_or(0));
         UnitSums {
-            needs_review: r.in_review_queue(),
+            needs_review,
             rows: rows.map(|(n, v)| (n, v.unwrap_or(0))).collect(),
-            valid: d(&r.totals.valid),
-            invalid: d(&r.totals.invalid),
-            no_vote: d(&r.totals.no_vote),
-            total: d(&r.totals.total),
+            valid,
+            invalid,
+            no_vote,
+            total,
         }
     }
 }

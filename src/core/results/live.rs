@@ -17,6 +17,7 @@ use crate::core::domain::ballot::IssueCode;
 use crate::core::domain::field::Field;
 use crate::core::domain::form::Category;
 use crate::core::domain::registry::Registry;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 type TallyKey = (u16, u32, Category);
@@ -116,7 +117,7 @@ impl LiveAggregate {
 
     /// The unit `slot`'s record is in, if it is placed.
     fn placed(&self, slot: usize) -> Option<UnitKey> {
-        UnitKey::of(self.records.get(&slot)?.head()).ok()
+        UnitKey::of(&self.records.get(&slot)?.place()).ok()
     }
 
     /// Units `keys` (each once) with what they add to their tallies now:
@@ -145,8 +146,8 @@ impl LiveAggregate {
         let Some(old) = self.records.remove(&slot) else {
             return;
         };
-        self.needing -= usize::from(old.head().in_review_queue());
-        let Ok(key) = UnitKey::of(old.head()) else {
+        self.needing -= usize::from(old.in_review_queue());
+        let Ok(key) = UnitKey::of(&old.place()) else {
             return;
         };
         // A unit left without records goes when it is counted again.
@@ -306,7 +307,7 @@ impl LiveAggregate {
             ..Aggregate::default()
         };
         for (slot, packed) in &self.records {
-            if let Err(reason) = UnitKey::of(packed.head()) {
+            if let Err(reason) = UnitKey::of(&packed.place()) {
                 out.not_placed.push(NotPlaced {
                     record: *slot,
                     reason,
@@ -348,16 +349,15 @@ fn unit_part(key: &UnitKey, records: &[(usize, &BallotRecord)], registry: &Regis
 
 /// What a unit of the one record `packed` adds to its tally (from its
 /// packed rows).
-fn single_sums(packed: &Packed) -> Option<UnitSums> {
-    let head = packed.head();
-    head.has_vote_table
-        .then(|| UnitSums::of_rows(head, packed.digits()))
+fn single_sums(p: &Packed) -> Option<UnitSums> {
+    p.has_vote_table()
+        .then(|| UnitSums::of_parts(p.in_review_queue(), p.total_digits(), p.digits()))
 }
 
 /// A unit of one record (most): what [`unit_part`] makes of it, from its
 /// packed rows (nothing to merge, nothing duplicated).
 fn single_part(slot: usize, packed: &Packed) -> UnitPart {
-    let counts = packed.head().has_vote_table;
+    let counts = packed.has_vote_table();
     UnitPart {
         sums: match counts {
             true => Sums::Single(slot),
@@ -405,15 +405,15 @@ fn unit_merged(
     (out.units.pop(), out)
 }
 
-/// Each record without its rows (the reports read the numbers from the
-/// tallies), its image's SHA-256 or its totals' spelled words (see
-/// [`Packed::head`]); [`LiveAggregate::reading`] gives a whole record.
+/// Each record without its rows, made when asked (the reports read the
+/// numbers from the tallies); [`LiveAggregate::reading`] gives a whole
+/// record.
 impl Records for LiveAggregate {
-    fn record(&self, slot: usize) -> Option<&BallotRecord> {
-        self.records.get(&slot).map(|r| r.head())
+    fn record(&self, slot: usize) -> Option<Cow<'_, BallotRecord>> {
+        self.records.get(&slot).map(|r| Cow::Owned(r.head()))
     }
-    fn each(&self) -> impl Iterator<Item = &BallotRecord> {
-        self.records.values().map(|r| r.head())
+    fn each(&self) -> impl Iterator<Item = Cow<'_, BallotRecord>> {
+        self.records.values().map(|r| Cow::Owned(r.head()))
     }
     fn count(&self) -> usize {
         self.records.len()

@@ -122,7 +122,10 @@ pub fn batch_summary<R: Records + ?Sized>(
     run: Option<RunFacts>,
     registry: &Registry,
 ) -> BatchSummary {
+    // One pass (a live aggregate makes each record as it is read).
     let mut confidence = [0; 4];
+    let (mut forms, mut provinces, mut corrections) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut needing_review, mut accepted) = (0, 0);
     for r in records.each() {
         confidence[match r.confidence.level {
             Level::High => 0,
@@ -130,32 +133,23 @@ pub fn batch_summary<R: Records + ?Sized>(
             Level::Low => 2,
             Level::VeryLow => 3,
         }] += 1;
+        needing_review += usize::from(r.in_review_queue());
+        accepted += usize::from(r.accepted.is_some());
+        forms.push(r.form.map(|f| f.label()).unwrap_or_default());
+        provinces.push(r.province.clone().unwrap_or_default());
+        let file = &r.source.file_name;
+        corrections.extend(r.audit.iter().map(|c| (file.clone(), c.clone())));
     }
     BatchSummary {
         files: records.count() + failures.len(),
         read: records.count(),
-        needing_review: records.each().filter(|r| r.in_review_queue()).count(),
-        by_form: counted(
-            records
-                .each()
-                .map(|r| r.form.map(|f| f.label()).unwrap_or_default()),
-        ),
-        by_province: counted(
-            records
-                .each()
-                .map(|r| r.province.clone().unwrap_or_default()),
-        ),
+        needing_review,
+        by_form: counted(forms.into_iter()),
+        by_province: counted(provinces.into_iter()),
         confidence,
         failures: failures.to_vec(),
-        corrections: records
-            .each()
-            .flat_map(|r| {
-                r.audit
-                    .iter()
-                    .map(|c| (r.source.file_name.clone(), c.clone()))
-            })
-            .collect(),
-        accepted: records.each().filter(|r| r.accepted.is_some()).count(),
+        corrections,
+        accepted,
         run,
         anomalies: anomalies(agg, registry),
     }
@@ -249,9 +243,9 @@ pub fn executive<R: Records + ?Sized>(
     let mut top: Vec<(u32, u64)> = parties.into_iter().collect();
     top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     top.truncate(5);
-    let models: std::collections::BTreeSet<&str> = records
+    let models: std::collections::BTreeSet<String> = records
         .each()
-        .map(|r| r.source.model.as_str())
+        .map(|r| r.source.model.clone())
         .filter(|m| !m.is_empty())
         .collect();
     let places = |f: fn(&ConstituencyTally) -> (u16, u32)| {
@@ -276,7 +270,7 @@ pub fn executive<R: Records + ?Sized>(
                 (n, name, v)
             })
             .collect(),
-        models: models.into_iter().map(str::to_string).collect(),
+        models: models.into_iter().collect(),
     }
 }
 
