@@ -479,6 +479,30 @@ fn a_pull_fetches_only_what_the_changes_did_not_carry() {
         .find(|p| p.doc.rev() == corrected.rev())
         .unwrap();
     assert_eq!(c.doc.history, corrected.history, "with its history");
+
+    // Another device's first load opens with a short page, then full ones.
+    let listed = Listed {
+        inner: Tcp::as_user(s.port, "boss", "pw-b"),
+        paths: RefCell::default(),
+        bodies: RefCell::default(),
+    };
+    let cd = Couch::new(listed, DB);
+    let opts = SyncOptions {
+        first_batch: Some(1),
+        ..opts
+    };
+    let report = run(pull(&cd, &Memory::default(), "pull:boss2", opts)).unwrap();
+    assert_eq!(report.received, 8, "{report:?}");
+    let limits: Vec<String> = cd
+        .transport
+        .paths
+        .borrow()
+        .iter()
+        .filter(|p| p.contains("_changes"))
+        .filter_map(|p| p.split("limit=").nth(1))
+        .map(|l| l.split('&').next().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(limits, ["1", "3", "3", "3"], "a page of 1, then of 3");
 }
 
 #[test]

@@ -70,6 +70,10 @@ pub struct SyncOptions {
     /// A pull returns after this many batches (its report says whether
     /// more wait), so a large database loads a step at a time.
     pub pull_batches: Option<usize>,
+    /// The first batch reads this many changes (at most `pull_batch`): a
+    /// page opening a large load keeps its first step short while the
+    /// browser is still compiling the page's code.
+    pub first_batch: Option<usize>,
 }
 
 impl Default for SyncOptions {
@@ -80,6 +84,7 @@ impl Default for SyncOptions {
             get_batch: 50,
             wait_ms: None,
             pull_batches: None,
+            first_batch: None,
         }
     }
 }
@@ -394,8 +399,9 @@ pub async fn pull<T: CouchTransport, R: Replica>(
         .map_err(local)?
         .unwrap_or(Value::from(0));
     let limit = opts.pull_batch.max(1);
+    let mut asked = opts.first_batch.map_or(limit, |n| n.clamp(1, limit));
     let mut report = PullReport::default();
-    let mut page = couch.changes(&since, limit, opts.wait_ms).await?;
+    let mut page = couch.changes(&since, asked, opts.wait_ms).await?;
     let mut batches = 0;
     loop {
         report.skipped.extend(page.skipped.iter().cloned());
@@ -404,9 +410,10 @@ pub async fn pull<T: CouchTransport, R: Replica>(
             return Ok(report);
         }
         batches += 1;
-        // A page shorter than the limit is the last: caught up, without
+        // A page shorter than asked for is the last: caught up, without
         // asking again (a long poll would wait for the next change).
-        let last = page.changes.len() + page.skipped.len() < limit;
+        let last = page.changes.len() + page.skipped.len() < asked;
+        asked = limit;
         let stop = last || opts.pull_batches.is_some_and(|most| batches >= most);
         let next = async {
             match stop {
