@@ -152,6 +152,17 @@ impl SyncStore {
         )
     }
 
+    /// The national picture's redraw count, `hops` tasks after it
+    /// changes (to be read inside a component). The coordinator's views
+    /// redraw one after another, each in a task of its own: all at once
+    /// was one task of up to 60 ms.
+    pub fn national_later(&self, hops: u32) -> RwSignal<u32> {
+        let rev = self.national_rev;
+        let later = RwSignal::new(rev.get_untracked());
+        Effect::new(move |_| hop(later, rev.get(), hops));
+        later
+    }
+
     /// Logged in as a coordinator.
     pub fn is_coordinator(&self) -> bool {
         self.account.with_untracked(coordinates)
@@ -412,6 +423,19 @@ impl SyncStore {
             }
         });
         std::mem::forget(tick);
+    }
+}
+
+/// Sets `signal` to `value` after `left` more tasks (a task each hop).
+fn hop(signal: RwSignal<u32>, value: u32, left: u32) {
+    match left {
+        0 => {
+            signal.try_set(value);
+        }
+        _ => set_timeout(
+            move || hop(signal, value, left - 1),
+            std::time::Duration::ZERO,
+        ),
     }
 }
 

@@ -68,12 +68,14 @@ pub fn NationalConflicts() -> impl IntoView {
     };
     // A page of each list at first (a load's conflicts can come at once).
     let (images_shown, units_shown) = (RwSignal::new(PAGE), RwSignal::new(PAGE));
+    // Redrawn two tasks after the picture changes (the tables first).
+    let rev = s.national_later(2);
     let image_total = move || {
-        s.national_rev.track();
+        rev.track();
         s.national.with_value(|n| n.conflicts.len())
     };
     let image = move || {
-        s.national_rev.track();
+        rev.track();
         s.national.with_value(|n| {
             n.conflicts
                 .iter()
@@ -87,11 +89,11 @@ pub fn NationalConflicts() -> impl IntoView {
         view! { <tbody data-id=id>{readings(lang, s, label, all)}</tbody> }
     };
     let unit_total = move || {
-        s.national_rev.track();
+        rev.track();
         s.national.with_value(|n| n.unit_conflict_count())
     };
     let units = move || {
-        s.national_rev.track();
+        rev.track();
         let n = units_shown.get();
         s.national
             .with_value(|national| national.first_unit_conflicts(n))

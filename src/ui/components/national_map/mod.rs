@@ -21,9 +21,11 @@ pub fn NationalMap() -> impl IntoView {
     let state = expect_context::<AppState>();
     let (lang, s) = (state.lang, state.sync);
     let by_leader = RwSignal::new(false);
-    // Worked out once a redraw, for the tiles and the legend.
+    // Worked out once a redraw (three tasks after the picture changes: see
+    // `NationalPanel`), for the tiles and the legend.
+    let rev = s.national_later(3);
     let data = Memo::new(move |_| {
-        s.national_rev.track();
+        rev.track();
         let reg = Registry::shared();
         s.national
             .with_value(|n| (n.coverage(reg), n.province_leaders()))

@@ -20,11 +20,15 @@ pub fn NationalPanel() -> impl IntoView {
         s.national_rev.track();
         s.national.with_value(|n| (n.forms(), n.conflicts.len()))
     };
+    // The parts redraw a task apart, in the order shown (the summary at
+    // once): the tables, the conflicts (2), the map (3), the official
+    // comparison (4), then the coverage (5).
+    let (tables_rev, coverage_rev) = (s.national_later(1), s.national_later(5));
     // The races, worked out once a redraw for both tables that show them.
-    let races = tables::races(s);
+    let races = tables::races(s, tables_rev);
     let (parties, coverage, led) = (
-        tables::parties(s),
-        tables::coverage(s),
+        tables::parties(s, tables_rev),
+        tables::coverage(s, coverage_rev),
         tables::led(races, lang),
     );
     let reports_open = RwSignal::new(false);

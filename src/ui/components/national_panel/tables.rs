@@ -9,9 +9,10 @@ use crate::ui::sync::SyncStore;
 use leptos::prelude::*;
 
 /// Party-list votes by party, most first.
-pub(super) fn parties(s: SyncStore) -> impl Fn() -> AnyView + Copy {
+/// (`rev`: the redraws it follows.)
+pub(super) fn parties(s: SyncStore, rev: RwSignal<u32>) -> impl Fn() -> AnyView + Copy {
     move || {
-        s.national_rev.track();
+        rev.track();
         let mut rows: Vec<(u32, u64)> = s
             .national
             .with_value(|n| n.party_totals().into_iter().collect());
@@ -54,9 +55,9 @@ pub(super) fn led(races: Memo<Vec<Race>>, lang: RwSignal<Lang>) -> impl Fn() -> 
 }
 
 /// Every province's coverage, as a table.
-pub(super) fn coverage(s: SyncStore) -> impl Fn() -> AnyView + Copy {
+pub(super) fn coverage(s: SyncStore, rev: RwSignal<u32>) -> impl Fn() -> AnyView + Copy {
     move || {
-        s.national_rev.track();
+        rev.track();
         let rows = s.national.with_value(|n| n.coverage(Registry::shared()));
         rows.into_iter()
             .map(|c| {
@@ -69,9 +70,9 @@ pub(super) fn coverage(s: SyncStore) -> impl Fn() -> AnyView + Copy {
 }
 
 /// Every constituency's race, as counted so far.
-pub(super) fn races(s: SyncStore) -> Memo<Vec<Race>> {
+pub(super) fn races(s: SyncStore, rev: RwSignal<u32>) -> Memo<Vec<Race>> {
     Memo::new(move |_| {
-        s.national_rev.track();
+        rev.track();
         s.national.with_value(|n| n.races(Registry::shared()))
     })
 }

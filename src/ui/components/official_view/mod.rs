@@ -34,10 +34,12 @@ pub fn OfficialView(#[prop(optional)] whole: bool) -> impl IntoView {
     let registry = StoredValue::new(Registry::shared());
     let records = results.progress.records;
     let agg = results.aggregate;
+    // The whole database's: redrawn four tasks after it changes.
+    let rev = whole.then(|| sync.national_later(4));
     let comparison = Memo::new(move |_| {
         let official = results.official.get();
-        if whole {
-            sync.national_rev.track();
+        if let Some(rev) = rev {
+            rev.track();
             let a = sync.national.with_value(|n| n.report_parts().0);
             return official::compare(&a, &[], &official, Registry::shared());
         }
