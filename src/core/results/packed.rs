@@ -1,5 +1,5 @@
 //! A record as the live aggregate holds it, a hundred thousand at a time:
-//! its rows packed (8 bytes each, not a [`VoteRow`]'s 48) and their Thai
+//! its rows packed (4 bytes each, not a [`VoteRow`]'s 48) and their Thai
 //! words kept only where they do not spell the digits (the usual case
 //! costs nothing: the words are [`to_words`] of the digits), the totals
 //! packed likewise; the fields nearly every record fills kept inline (the
@@ -21,12 +21,12 @@ const HAS_DIGITS: u8 = 4;
 /// [`Packed::big`].
 const BIG: u8 = 8;
 
-/// A row: its number and digits as nearly every row has them (a few
-/// hundred rows, a few thousand votes), and how its words were.
+/// A row: its number and digits as a polling unit's form has them (under
+/// 256 rows, under 65,536 votes a row), and how its words were.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Row {
-    digits: u32,
-    number: u16,
+    digits: u16,
+    number: u8,
     flags: u8,
 }
 
@@ -305,7 +305,7 @@ fn pack_row(
     };
     let flags = kind | if digits.is_some() { HAS_DIGITS } else { 0 };
     let value = digits.unwrap_or(0);
-    match (u16::try_from(row.number), u32::try_from(value)) {
+    match (u8::try_from(row.number), u16::try_from(value)) {
         (Ok(number), Ok(digits)) => Row {
             digits,
             number,
@@ -332,8 +332,8 @@ mod tests {
     use crate::core::results::aggregate::UnitKey;
 
     #[test]
-    fn a_row_is_8_bytes() {
-        assert_eq!(std::mem::size_of::<Row>(), 8);
+    fn a_row_is_4_bytes() {
+        assert_eq!(std::mem::size_of::<Row>(), 4);
     }
 
     #[test]
