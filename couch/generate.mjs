@@ -5,6 +5,9 @@
 //
 //   node couch/generate.mjs URL DB --admin NAME:PASSWORD [--forms 100000]
 //        [--seed 1] [--planted planted.json]
+//   node couch/generate.mjs --dump FILE [--forms 100000] [--seed 1]
+//        (the same documents as JSON lines, in the order written: the
+//        native benchmark of the national picture reads them)
 //
 // Polling units are drawn from the official registry (src/core/domain/
 // registry_data.rs: every constituency, its polling stations, candidates
@@ -242,7 +245,15 @@ export async function write(o, docs) {
   await Promise.all([next(), next(), next(), next()]);
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname) && process.argv[2] === '--dump') {
+  const o = { forms: 100_000, seed: 1 };
+  const rest = process.argv.slice(4);
+  for (let i = 0; i < rest.length; i += 2) o[rest[i].replace(/^--/, '')] = Number(rest[i + 1]);
+  const { docs, late } = plan(o);
+  const out = fs.createWriteStream(process.argv[3]);
+  for (const d of [...docs, ...late]) out.write(`${JSON.stringify(d)}\n`);
+  await new Promise((r) => out.end(r));
+} else if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
   const o = args(process.argv.slice(2));
   const t0 = Date.now();
   const { docs, late, planted } = plan(o);
