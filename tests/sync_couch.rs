@@ -194,6 +194,16 @@ struct Listed {
     bodies: RefCell<Vec<String>>,
 }
 
+impl Listed {
+    fn as_user(port: u16, name: &str, password: &str) -> Listed {
+        Listed {
+            inner: Tcp::as_user(port, name, password),
+            paths: RefCell::default(),
+            bodies: RefCell::default(),
+        }
+    }
+}
+
 impl CouchTransport for Listed {
     fn send(
         &self,
@@ -432,11 +442,7 @@ fn a_pull_fetches_only_what_the_changes_did_not_carry() {
     run(push(&cb, &b, "push:b", SyncOptions::default())).unwrap();
 
     let boss = Memory::default();
-    let listed = Listed {
-        inner: Tcp::as_user(s.port, "boss", "pw-b"),
-        paths: RefCell::default(),
-        bodies: RefCell::default(),
-    };
+    let listed = Listed::as_user(s.port, "boss", "pw-b");
     let cc = Couch::new(listed, DB);
     let opts = SyncOptions {
         pull_batch: 3,
@@ -481,11 +487,7 @@ fn a_pull_fetches_only_what_the_changes_did_not_carry() {
     assert_eq!(c.doc.history, corrected.history, "with its history");
 
     // Another device's first load opens with a short page, then full ones.
-    let listed = Listed {
-        inner: Tcp::as_user(s.port, "boss", "pw-b"),
-        paths: RefCell::default(),
-        bodies: RefCell::default(),
-    };
+    let listed = Listed::as_user(s.port, "boss", "pw-b");
     let cd = Couch::new(listed, DB);
     let opts = SyncOptions {
         first_batch: Some(1),

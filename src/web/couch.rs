@@ -99,12 +99,11 @@ async fn send(
         // changes with its documents is a megabyte or more).
         let bytes = resp.array_buffer().map_err(failed)?;
         let bytes = JsFuture::from(bytes).await.map_err(failed)?;
-        let body = match String::from_utf8(js_sys::Uint8Array::new(&bytes).to_vec()) {
+        let mut body = match String::from_utf8(js_sys::Uint8Array::new(&bytes).to_vec()) {
             Ok(text) => text,
             Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
         };
         // (As `text()` would: without a byte order mark.)
-        let mut body = body;
         if body.starts_with('\u{feff}') {
             body.drain(..'\u{feff}'.len_utf8());
         }

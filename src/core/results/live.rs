@@ -42,8 +42,8 @@ struct UnitPart {
 enum Sums {
     #[default]
     Nothing,
-    /// Those of the packed record in this slot, the unit's only one.
-    Single(usize),
+    /// Those of the unit's only record, packed.
+    Single,
     /// Those of the unit's merged form (several records).
     Merged(Box<UnitSums>),
 }
@@ -126,18 +126,18 @@ impl LiveAggregate {
         let keys: BTreeSet<UnitKey> = keys.into_iter().flatten().collect();
         keys.into_iter()
             .map(|k| {
-                let sums = self.units.get(&k).and_then(|u| self.sums(&u.part.sums));
+                let sums = self.units.get(&k).and_then(|u| self.sums(u));
                 (k, sums)
             })
             .collect()
     }
 
     /// A unit's sums, from its merged form or its one record.
-    fn sums(&self, sums: &Sums) -> Option<UnitSums> {
-        match sums {
+    fn sums(&self, unit: &Unit) -> Option<UnitSums> {
+        match &unit.part.sums {
             Sums::Nothing => None,
             Sums::Merged(s) => Some(UnitSums::clone(s)),
-            Sums::Single(slot) => self.records.get(slot).and_then(|p| single_sums(p)),
+            Sums::Single => single_sums(self.records.get(unit.members.first()?)?),
         }
     }
 
@@ -186,10 +186,10 @@ impl LiveAggregate {
             true => self.conflicted.insert(key.clone()),
             false => self.conflicted.remove(key),
         };
-        let new = self.sums(&part.sums);
         if let Some(u) = self.units.get_mut(key) {
             u.part = part;
         }
+        let new = self.units.get(key).and_then(|u| self.sums(u));
         self.shift(key, old.as_ref(), new.as_ref(), registry);
     }
 
@@ -242,7 +242,7 @@ impl LiveAggregate {
             .units
             .range(lo..)
             .take_while(|(k, _)| tally_key(k) == tk)
-            .filter_map(|(k, u)| Some((k, self.sums(&u.part.sums)?)));
+            .filter_map(|(k, u)| Some((k, self.sums(u)?)));
         for (k, sums) in forms {
             add_sums(tally.get_or_insert_with(|| new_tally(k, registry)), &sums);
             sums.numbers()
@@ -360,7 +360,7 @@ fn single_part(slot: usize, packed: &Packed) -> UnitPart {
     let counts = packed.has_vote_table();
     UnitPart {
         sums: match counts {
-            true => Sums::Single(slot),
+            true => Sums::Single,
             false => Sums::Nothing,
         },
         not_placed: match counts {
