@@ -37,7 +37,7 @@ struct Held {
 }
 
 /// A revision as the national picture keeps it: a document without its
-/// id (the map's key) and with its record boxed, and none at all while
+/// id (its [`Held`]'s) and with its record boxed, and none at all while
 /// the record counts in the aggregate (most documents: a tenth of a
 /// kilobyte then, where a whole document is nearly one).
 #[derive(Debug, Clone)]
