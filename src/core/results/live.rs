@@ -42,8 +42,10 @@ struct UnitPart {
 enum Sums {
     #[default]
     Nothing,
-    /// Those of the unit's only record, packed.
-    Single,
+    /// Those of the packed record in this slot, the unit's only one
+    /// when it was counted (kept: while a change is applied, a unit of
+    /// the same constituency may already have another member first).
+    Single(usize),
     /// Those of the unit's merged form (several records).
     Merged(Box<UnitSums>),
 }
@@ -92,6 +94,7 @@ impl LiveAggregate {
         let key = UnitKey::of(&record);
         let old = self.placed(slot);
         let before = self.sums_before([old, key.clone().ok()]);
+        self.freeze(&before);
         self.take(slot);
         self.needing += usize::from(record.in_review_queue());
         if let Ok(k) = &key {
@@ -109,6 +112,7 @@ impl LiveAggregate {
     /// Removes the record of `slot` (deleted).
     pub fn remove(&mut self, slot: usize, registry: &Registry) {
         let before = self.sums_before([self.placed(slot), None]);
+        self.freeze(&before);
         self.take(slot);
         for (k, old) in before {
             self.recompute(&k, old, registry);
@@ -132,12 +136,26 @@ impl LiveAggregate {
             .collect()
     }
 
+    /// Units about to change keep a copy of their sums until each is
+    /// counted again: a record they read may change first, and a
+    /// constituency summed again meanwhile (another unit's change) must
+    /// find what each unit counts now.
+    fn freeze(&mut self, before: &[(UnitKey, Option<UnitSums>)]) {
+        for (k, sums) in before {
+            if let Some(u) = self.units.get_mut(k) {
+                u.part.sums = sums
+                    .clone()
+                    .map_or(Sums::Nothing, |s| Sums::Merged(Box::new(s)));
+            }
+        }
+    }
+
     /// A unit's sums, from its merged form or its one record.
     fn sums(&self, unit: &Unit) -> Option<UnitSums> {
         match &unit.part.sums {
             Sums::Nothing => None,
             Sums::Merged(s) => Some(UnitSums::clone(s)),
-            Sums::Single => single_sums(self.records.get(unit.members.first()?)?),
+            Sums::Single(slot) => single_sums(self.records.get(slot)?),
         }
     }
 
@@ -360,7 +378,7 @@ fn single_part(slot: usize, packed: &Packed) -> UnitPart {
     let counts = packed.has_vote_table();
     UnitPart {
         sums: match counts {
-            true => Sums::Single,
+            true => Sums::Single(slot),
             false => Sums::Nothing,
         },
         not_placed: match counts {
